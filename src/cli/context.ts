@@ -1,0 +1,39 @@
+/**
+ * What every CLI command receives: parsed environment, local folders, and the side-effect ports.
+ */
+import path from 'node:path';
+import type { Env } from '../config/env';
+import type { Clock, Fetch, Reporter } from '../ports';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** True when stderr is an interactive terminal and progress may be drawn. */
+  isTty: boolean;
+}
+
+export interface CliContext {
+  env: Env;
+  cwd: string;
+  /** Root of local state: HASHBRIEF_LOCAL_DIR or <cwd>/out. */
+  localDir: string;
+  io: CliIo;
+  clock: Clock;
+  fetch: Fetch;
+  reporter: Reporter;
+}
+
+/** Local folders under the state root (DESIGN.md: archive, outbox, subscriber list, send ledger). */
+export function localPaths(localDir: string) {
+  return {
+    archive: path.join(localDir, 'archive'),
+    outbox: path.join(localDir, 'outbox'),
+    subscribers: path.join(localDir, 'subscribers'),
+    ledger: path.join(localDir, 'ledger'),
+  };
+}
+
+/** Thrown for bad command-line usage; the CLI exits with code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

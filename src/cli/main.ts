@@ -1,0 +1,85 @@
+/**
+ * The `hashbrief` command line. Each subcommand lives in src/cli/commands/<name>.ts and registers itself;
+ * this file only wires the context and maps outcomes to exit codes (0 ok, 1 failed, 2 bad usage).
+ */
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadEnv } from '../config/env';
+import { systemClock } from '../ports';
+import { registerArchive } from './commands/archive';
+import { registerEmulate } from './commands/emulate';
+import { registerPreview } from './commands/preview';
+import { registerReport } from './commands/report';
+import { registerRun } from './commands/run';
+import { registerSend } from './commands/send';
+import { registerSubscribers } from './commands/subscribers';
+import { type CliContext, type CliIo, UsageError } from './context';
+import { stderrReporter } from './reporter';
+
+export type CommandRegistrar = (program: Command, context: () => CliContext) => void;
+
+const registrars: CommandRegistrar[] = [
+  registerRun,
+  registerReport,
+  registerEmulate,
+  registerArchive,
+  registerSubscribers,
+  registerSend,
+  registerPreview,
+];
+
+export interface MainOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  io?: CliIo;
+}
+
+/** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
+  const io: CliIo = options.io ?? {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    isTty: Boolean(process.stderr.isTTY) && !process.env.CI,
+  };
+  let cached: CliContext | undefined;
+  const context = (): CliContext => {
+    if (cached) return cached;
+    const env = loadEnv(options.env ?? process.env);
+    const cwd = options.cwd ?? process.cwd();
+    cached = {
+      env,
+      cwd,
+      localDir: path.resolve(cwd, env.HASHBRIEF_LOCAL_DIR ?? 'out'),
+      io,
+      clock: systemClock,
+      fetch: (url, init) => fetch(url, init),
+      reporter: stderrReporter(io),
+    };
+    return cached;
+  };
+
+  const program = new Command('hashbrief')
+    .description('Weekly briefing on Bitcoin mining economics and network security')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError();
+  for (const register of registrars) register(program, context);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+      return 2;
+    }
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      io.stderr(`hashbrief: ${error.message}\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`hashbrief: failed: ${message}\n`);
+    if (error instanceof Error && error.cause) io.stderr(`  cause: ${String(error.cause)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The one place that reads environment variables. Parsed once at start-up (CLI) or cold start (Lambda);
+ * a bad value fails fast with the variable's name and what was expected.
+ */
+import { z } from 'zod';
+
+const url = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+  .transform((u) => u.replace(/\/+$/, ''));
+const positiveInt = z.coerce.number().int().positive();
+const positiveNumber = z.coerce.number().positive();
+
+export const envSchema = z.object({
+  HASHBRIEF_COINMETRICS_URL: url.default('https://community-api.coinmetrics.io/v4'),
+  HASHBRIEF_MEMPOOL_URL: url.default('https://mempool.space/api'),
+  /** Root of all local state (archive, outbox, subscribers, ledger). Default ./out of the cwd. */
+  HASHBRIEF_LOCAL_DIR: z.string().min(1).optional(),
+  /** Per-request timeout for upstream calls, ms. */
+  HASHBRIEF_HTTP_TIMEOUT_MS: positiveInt.default(20_000),
+  /** Total time budget for fetching all sources of one report, ms. */
+  HASHBRIEF_FETCH_BUDGET_MS: positiveInt.default(120_000),
+  HASHBRIEF_HTTP_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  /** JSON overriding the economic assumptions (ASIC tiers, power price, AI hosting rate, stress, alerts). */
+  HASHBRIEF_ASSUMPTIONS_JSON: z.string().optional(),
+  /** Public base URL of the archive (CloudFront), used for links and hosted images. */
+  HASHBRIEF_PUBLIC_BASE_URL: url.optional(),
+  /** S3 bucket of the archive (Lambda); the CLI uses it too when set. */
+  HASHBRIEF_ARCHIVE_BUCKET: z.string().min(3).optional(),
+  HASHBRIEF_SEND_QUEUE_URL: url.optional(),
+  HASHBRIEF_FROM_ADDRESS: z.string().min(3).default('hashbrief <briefing@localhost>'),
+  /** Base URL of the subscribe/confirm/unsubscribe endpoints (Function URLs or a custom domain). */
+  HASHBRIEF_LINKS_BASE_URL: url.optional(),
+  /** HMAC secret for unsubscribe and confirmation tokens (local use); in AWS use the SSM parameter. */
+  HASHBRIEF_TOKEN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** SSM SecureString parameter name holding the token secret. */
+  HASHBRIEF_TOKEN_SECRET_PARAM: z.string().min(1).optional(),
+  /** Max SES sends per second; when unset the sender reads SES GetSendQuota. */
+  HASHBRIEF_MAX_SEND_RATE: positiveNumber.optional(),
+  HASHBRIEF_SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** Postal / footer block printed in every email (CAN-SPAM). */
+  HASHBRIEF_POSTAL_ADDRESS: z.string().default('hashbrief, self-hosted. Set HASHBRIEF_POSTAL_ADDRESS.'),
+  HASHBRIEF_RECIPIENTS_PER_MESSAGE: positiveInt.max(500).default(50),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; throws ConfigError naming every bad variable. */
+export function loadEnv(env: Record<string, string | undefined>): Env {
+  const relevant = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k.startsWith('HASHBRIEF_') && v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(relevant);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? '(environment)');
+    const value = relevant[name];
+    const shown = name.includes('SECRET') || value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+    return `${name}: ${issue.message}${shown}`;
+  });
+  throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+}

@@ -1,0 +1,51 @@
+/**
+ * The render stage's output. Rendered once per issue; per-recipient parts are tokens substituted at send
+ * time (src/delivery never loads MJML or chart code).
+ */
+
+/** Placeholders left in `html` and `text` of the email version, replaced per recipient. */
+export const PERSONAL_TOKENS = {
+  unsubscribeUrl: '%%HB_UNSUBSCRIBE_URL%%',
+  greeting: '%%HB_GREETING%%',
+} as const;
+
+export interface ChartImage {
+  /** File name under `issues/<id>/charts/`, e.g. `price-hashprice.png`. */
+  filename: string;
+  /** Content-ID used when the image travels inline. */
+  cid: string;
+  alt: string;
+  width: number;
+  height: number;
+  png: Buffer;
+}
+
+export interface RenderedIssue {
+  issueId: string;
+  subject: string;
+  preheader: string;
+  /** Email HTML with PERSONAL_TOKENS; images referenced as `cid:` or hosted URLs per `imageMode`. */
+  emailHtml: string;
+  /** Plain-text part with PERSONAL_TOKENS, wrapped at 72 columns. */
+  emailText: string;
+  /** Public web version (newsletter.html): no tokens, images relative (`charts/x.png`). */
+  webHtml: string;
+  /** Public text version (newsletter.txt): no tokens. */
+  webText: string;
+  imageMode: 'hosted' | 'cid';
+  images: ChartImage[];
+}
+
+/**
+ * What the sender needs, stored privately at `issues/<id>/email.json` (not served by the CDN). Images
+ * are read from `issues/<id>/charts/<filename>` when `imageMode` is `cid`.
+ */
+export interface StoredEmail {
+  issueId: string;
+  subject: string;
+  preheader: string;
+  html: string;
+  text: string;
+  imageMode: 'hosted' | 'cid';
+  images: { filename: string; cid: string; contentType: 'image/png' }[];
+}

@@ -1,0 +1,212 @@
+/**
+ * snapshot.json: the issue's data. The fixed keys and definitions come from ../shared/DESIGN.md; units
+ * are part of every key name. Any metric may be null when its inputs are unavailable (then `warnings`
+ * says why). `finite()` rejects NaN and Infinity so they can never reach a reader.
+ */
+import { z } from 'zod';
+
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const isoInstant = z.string().datetime({ offset: true });
+const num = z.number().finite();
+const n = num.nullable();
+const pct = n;
+
+export const sourceStatusSchema = z.object({
+  name: z.string(),
+  url: z.string(),
+  fetchedAt: isoInstant.nullable(),
+  status: z.enum(['ok', 'failed', 'skipped']),
+  /** Why it failed or was skipped; absent when ok. */
+  reason: z.string().optional(),
+  attempts: z.number().int().nonnegative().optional(),
+});
+
+export const breakevenTierSchema = z.object({
+  model: z.string(),
+  jPerTh: num.positive(),
+  /** usdPerPhDay ÷ (24 × jPerTh). */
+  breakevenUsdPerKwh: n,
+  /** True when the configured power price is above the tier's breakeven. */
+  underwater: z.boolean().nullable(),
+  note: z.string().optional(),
+});
+
+export const poolShareSchema = z.object({
+  name: z.string(),
+  slug: z.string(),
+  blocks: z.number().int().nonnegative(),
+  /** Share of all the week's blocks (unknown miners included in the total), %. */
+  sharePct: num,
+});
+
+export const doubleSpendSchema = z.object({
+  label: z.string(),
+  attackerSharePct: num,
+  /** Nakamoto (whitepaper §11, Poisson form) success probability by confirmations. */
+  probabilityByConfirmations: z.object({ '1': num, '3': num, '6': num }),
+});
+
+export const metricsSchema = z.object({
+  price: z.object({
+    usd: n,
+    change7dPct: pct,
+    change30dPct: pct,
+    drawdownFromAthPct: pct,
+    athUsd: n,
+    athDate: isoDate.nullable(),
+    marketCapUsd: n,
+  }),
+  hashrate: z.object({
+    ehs7d: n,
+    change7dPct: pct,
+    change30dPct: pct,
+    fromPeakPct: pct,
+    peakEhs7d: n,
+    peakDate: isoDate.nullable(),
+  }),
+  difficulty: z.object({
+    current: n,
+    /** Hashrate implied by the current difficulty, D × 2³² ÷ 600, in EH/s. */
+    impliedHashrateEhs: n,
+    nextAdjustmentPct: pct,
+    nextAdjustmentDate: isoDate.nullable(),
+    blocksToAdjustment: z.number().int().nonnegative().nullable(),
+    /** Where the estimate came from: mempool's own, or estimated here from block timing. */
+    nextAdjustmentSource: z.enum(['mempool', 'block-timing']).nullable(),
+  }),
+  revenue: z.object({
+    usdPerDay7d: n,
+    btcPerDay7d: n,
+    subsidyBtcPerDay7d: n,
+    feesBtcPerDay7d: n,
+    feeSharePct7d: pct,
+    change7dPct: pct,
+  }),
+  hashprice: z.object({
+    usdPerPhDay: n,
+    btcPerPhDay: n,
+    change7dPct: pct,
+    percentile: pct,
+    lowestSince: isoDate.nullable(),
+    /** True when no earlier day had a lower 7-day hashprice. */
+    recordLow: z.boolean().nullable(),
+    low52wUsdPerPhDay: n,
+    high52wUsdPerPhDay: n,
+  }),
+  miners: z.object({
+    powerPriceUsdPerKwh: num,
+    breakeven: z.array(breakevenTierSchema),
+    underwaterSharePct: pct,
+    /** Mining revenue per MWh consumed, for the fleet's most efficient tier. */
+    miningRevenueUsdPerMwh: n,
+    aiHostingUsdPerMwh: num,
+    /** (AI hosting ÷ mining revenue per MWh − 1) × 100. */
+    aiPremiumPct: pct,
+  }),
+  security: z.object({
+    budgetUsdPerDay: n,
+    budgetAnnualPctOfMarketCap: pct,
+    attackCostUsdPerHour: n,
+    /** Hardware to match the network's hashrate (hashrate × ASIC $/TH), USD. */
+    capexAttackHardwareUsd: n,
+    /** Energy for that hardware for one hour at the configured power price, USD. */
+    capexAttackEnergyUsdPerHour: n,
+    doubleSpend: z.array(doubleSpendSchema),
+  }),
+  pools: z.object({
+    hhi: n,
+    nakamotoCoefficient: z.number().int().positive().nullable(),
+    topPoolSharePct: pct,
+    top3SharePct: pct,
+    unknownSharePct: pct,
+    blockCount: z.number().int().nonnegative().nullable(),
+    top: z.array(poolShareSchema),
+    previousWeek: z
+      .object({
+        issueId: z.string(),
+        hhi: n,
+        nakamotoCoefficient: z.number().int().positive().nullable(),
+        topPoolSharePct: pct,
+      })
+      .nullable(),
+  }),
+  halving: z.object({
+    currentHeight: z.number().int().nonnegative().nullable(),
+    nextHalvingHeight: z.number().int().positive().nullable(),
+    blocksToHalving: z.number().int().nonnegative().nullable(),
+    estimatedDate: isoDate.nullable(),
+    currentSubsidyBtc: n,
+    nextSubsidyBtc: n,
+    feeSharePct: pct,
+    currentFeesPerBlockBtc: n,
+    /** Fees per block after the halving that keep BTC revenue per block unchanged. */
+    feesPerBlockNeededBtc: n,
+  }),
+  stress: z.object({
+    priceDropPct: num,
+    hashrateDropPct: num,
+    hashpriceUsdPerPhDay: n,
+    breakeven: z.array(breakevenTierSchema),
+    underwaterTiers: z.number().int().nonnegative().nullable(),
+    tiersTotal: z.number().int().nonnegative(),
+    budgetUsdPerDay: n,
+    attackCostUsdPerHour: n,
+    capexAttackHardwareUsd: n,
+  }),
+});
+
+export const alertSchema = z.object({
+  id: z.string(),
+  severity: z.enum(['info', 'warning', 'critical']),
+  message: z.string(),
+  metricKeys: z.array(z.string()).min(1),
+});
+
+export const narrativeSentenceSchema = z.object({
+  text: z.string().min(1),
+  /** Dotted metric keys (e.g. `hashprice.usdPerPhDay`) the sentence is built from. */
+  metricKeys: z.array(z.string()).min(1),
+});
+
+export const snapshotSchema = z.object({
+  schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
+  issueId: z.string().regex(/^[A-Za-z0-9._-]+$/),
+  asOf: isoDate,
+  generatedAt: isoInstant,
+  sample: z.boolean(),
+  sources: z.array(sourceStatusSchema),
+  metrics: metricsSchema,
+  alerts: z.array(alertSchema),
+  narrative: z.array(narrativeSentenceSchema),
+  warnings: z.array(z.string()),
+  attribution: z.string(),
+});
+
+export type Snapshot = z.infer<typeof snapshotSchema>;
+export type Metrics = z.infer<typeof metricsSchema>;
+export type Alert = z.infer<typeof alertSchema>;
+export type NarrativeSentence = z.infer<typeof narrativeSentenceSchema>;
+export type BreakevenTier = z.infer<typeof breakevenTierSchema>;
+export type PoolShare = z.infer<typeof poolShareSchema>;
+export type SourceStatus = z.infer<typeof sourceStatusSchema>;
+
+/** One day of the series behind the charts and metrics.csv. */
+export const chartRowSchema = z.object({
+  date: isoDate,
+  priceUsd: n,
+  hashrateEhs: n,
+  hashrateEhs7d: n,
+  /** Difficulty in force that day, when known (mempool history), else null. */
+  difficulty: n,
+  revenueUsd: n,
+  revenueBtc: n,
+  feeSharePct: pct,
+  hashpriceUsdPerPhDay7d: n,
+  hashpriceBtcPerPhDay7d: n,
+});
+export type ChartRow = z.infer<typeof chartRowSchema>;
+
+export const COINMETRICS_ATTRIBUTION =
+  'Network and market data: Coin Metrics Community Data (coinmetrics.io), CC BY-NC 4.0. Pool and difficulty data: mempool.space.';

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadEnv } from '../../src/config/env';
+
+describe('loadEnv', () => {
+  it('applies the documented upstream defaults when nothing is set', () => {
+    const env = loadEnv({});
+    expect(env.HASHBRIEF_COINMETRICS_URL).toBe('https://community-api.coinmetrics.io/v4');
+    expect(env.HASHBRIEF_MEMPOOL_URL).toBe('https://mempool.space/api');
+  });
+
+  it('strips a trailing slash from base URLs so paths join cleanly', () => {
+    expect(loadEnv({ HASHBRIEF_MEMPOOL_URL: 'http://127.0.0.1:9999/api/' }).HASHBRIEF_MEMPOOL_URL).toBe(
+      'http://127.0.0.1:9999/api',
+    );
+  });
+
+  it('names the variable and the bad value in the error', () => {
+    expect(() => loadEnv({ HASHBRIEF_HTTP_TIMEOUT_MS: 'soon' })).toThrow(
+      /HASHBRIEF_HTTP_TIMEOUT_MS.*"soon"/s,
+    );
+    expect(() => loadEnv({ HASHBRIEF_MEMPOOL_URL: 'ftp://x' })).toThrow(ConfigError);
+  });
+
+  it('never echoes a secret value in the error', () => {
+    let message = '';
+    try {
+      loadEnv({ HASHBRIEF_TOKEN_SECRET: 'short' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('HASHBRIEF_TOKEN_SECRET');
+    expect(message).not.toContain('short"');
+  });
+});
