@@ -1,0 +1,73 @@
+/**
+ * Errors of the archive stage. Each names what went wrong and, where the reader can act, what to do.
+ * The CLI maps them to exit code 1; handlers log them with their `cause`.
+ */
+
+/** A key or issue id that could escape the archive root or is not allowed in the layout. */
+export class InvalidArchiveKeyError extends Error {
+  override name = 'InvalidArchiveKeyError';
+}
+
+/** An issue id outside `^[A-Za-z0-9._-]+$`, starting with a dot, or containing `..`. */
+export class InvalidIssueIdError extends Error {
+  override name = 'InvalidIssueIdError';
+}
+
+/** The storage backend failed (I/O, permissions, network); `cause` holds the original error. */
+export class ArchiveStoreError extends Error {
+  override name = 'ArchiveStoreError';
+}
+
+/** No such issue in the archive; the message lists the nearest known ids. */
+export class IssueNotFoundError extends Error {
+  override name = 'IssueNotFoundError';
+  constructor(
+    readonly issueId: string,
+    readonly nearest: string[],
+    hint?: string,
+  ) {
+    const suggestions = nearest.length ? ` Nearest: ${nearest.join(', ')}.` : ' The archive has no issues.';
+    super(`Unknown issue id "${issueId}".${suggestions}${hint ? ` ${hint}` : ''}`);
+  }
+}
+
+/** A manifest (`index.json`, `latest.json`) that is not valid JSON or does not match its schema. */
+export class CorruptManifestError extends Error {
+  override name = 'CorruptManifestError';
+  constructor(
+    readonly key: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Manifest ${key} is corrupt (${detail}); run "hashbrief archive repair" to rebuild it.`, options);
+  }
+}
+
+/** An issue object (e.g. `snapshot.json`) that exists but cannot be parsed. */
+export class CorruptObjectError extends Error {
+  override name = 'CorruptObjectError';
+  constructor(
+    readonly key: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Archived object ${key} is corrupt (${detail}).`, options);
+  }
+}
+
+/** The issue is known but one of its objects is missing. */
+export class MissingObjectError extends Error {
+  override name = 'MissingObjectError';
+  constructor(
+    readonly key: string,
+    available: string[] = [],
+  ) {
+    const listed = available.length ? ` Files of this issue: ${available.join(', ')}.` : '';
+    super(`Archived object ${key} does not exist.${listed}`);
+  }
+}
+
+/** Optimistic concurrency on a manifest kept losing to other writers. */
+export class ManifestConflictError extends Error {
+  override name = 'ManifestConflictError';
+}

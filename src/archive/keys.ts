@@ -1,0 +1,102 @@
+/**
+ * The archive layout (DESIGN.md, "Archive layout"): key builders and validators shared by every adapter
+ * and by the publish/read functions, so the layout is spelled out in one place.
+ */
+import { InvalidArchiveKeyError, InvalidIssueIdError } from './errors';
+
+export const INDEX_JSON_KEY = 'index.json';
+export const LATEST_JSON_KEY = 'latest.json';
+export const INDEX_HTML_KEY = 'index.html';
+export const ISSUES_PREFIX = 'issues/';
+/** Written last among an issue's objects: its presence marks the issue complete. */
+export const SNAPSHOT_FILE = 'snapshot.json';
+/** Issue files that are stored but never served by the CDN nor listed in the manifest. */
+export const PRIVATE_ISSUE_FILES: ReadonlySet<string> = new Set(['email.json']);
+
+export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+/** Manifests change weekly; a minute of staleness at the CDN is fine. */
+export const MANIFEST_CACHE_CONTROL = 'public, max-age=60';
+
+const ISSUE_ID = /^[A-Za-z0-9._-]+$/;
+const FILE_SEGMENT = /^[A-Za-z0-9._-]+$/;
+
+/** Throws InvalidIssueIdError unless `id` is safe as one path segment on S3 and on every filesystem. */
+export function assertIssueId(id: string): void {
+  // A leading dot would make hidden folders (and `.`), `..` anywhere is a traversal smell.
+  if (!ISSUE_ID.test(id) || id.includes('..') || id.startsWith('.') || id.length > 128) {
+    throw new InvalidIssueIdError(
+      `Invalid issue id ${JSON.stringify(id)}: use letters, digits, ".", "_" or "-" (no leading dot, no "..", at most 128 characters).`,
+    );
+  }
+}
+
+/** Throws InvalidArchiveKeyError unless `name` is a relative path of safe segments (e.g. `charts/pools.png`). */
+export function assertIssueFileName(name: string): void {
+  const segments = name.split('/');
+  const ok =
+    name.length > 0 &&
+    name.length <= 512 &&
+    segments.every((s) => FILE_SEGMENT.test(s) && s !== '.' && s !== '..' && !s.startsWith('.'));
+  if (!ok) {
+    throw new InvalidArchiveKeyError(
+      `Invalid issue file name ${JSON.stringify(name)}: use a relative path of letters, digits, ".", "_" or "-" segments.`,
+    );
+  }
+}
+
+/** `issues/<issueId>/`. */
+export function issuePrefix(issueId: string): string {
+  assertIssueId(issueId);
+  return `${ISSUES_PREFIX}${issueId}/`;
+}
+
+/** `issues/<issueId>/<name>`. */
+export function issueKey(issueId: string, name: string): string {
+  assertIssueFileName(name);
+  return `${issuePrefix(issueId)}${name}`;
+}
+
+/** Splits `issues/<id>/<name>` into its parts, or null for any other key. */
+export function parseIssueKey(key: string): { issueId: string; name: string } | null {
+  if (!key.startsWith(ISSUES_PREFIX)) return null;
+  const rest = key.slice(ISSUES_PREFIX.length);
+  const slash = rest.indexOf('/');
+  if (slash <= 0 || slash === rest.length - 1) return null;
+  return { issueId: rest.slice(0, slash), name: rest.slice(slash + 1) };
+}
+
+/**
+ * True for keys the CDN serves: the manifests and every issue object except the private ones
+ * (`email.json` carries the per-recipient template and is read only by the sender).
+ */
+export function isPublicKey(key: string): boolean {
+  if (key === INDEX_JSON_KEY || key === LATEST_JSON_KEY || key === INDEX_HTML_KEY) return true;
+  const parsed = parseIssueKey(key);
+  return parsed !== null && !PRIVATE_ISSUE_FILES.has(parsed.name);
+}
+
+/**
+ * Validates a store key: relative, `/`-separated, no empty, `.` or `..` segments, no backslashes or
+ * control characters. Adapters call it before touching storage so a key can never escape the root.
+ */
+export function assertStoreKey(key: string): void {
+  const segments = key.split('/');
+  const ok =
+    key.length > 0 &&
+    key.length <= 1024 &&
+    !key.includes('\\') &&
+    ![...key].some((c) => c.charCodeAt(0) < 0x20) &&
+    segments.every((s) => s.length > 0 && s !== '.' && s !== '..');
+  if (!ok) throw new InvalidArchiveKeyError(`Invalid archive key ${JSON.stringify(key)}.`);
+}
+
+/** Joins a public base URL and a key, percent-encoding each segment. */
+export function publicUrl(baseUrl: string, key: string): string {
+  const base = baseUrl.replace(/\/+$/, '');
+  return `${base}/${key.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** Byte order of UTF-8 keys, the order S3 lists in; every adapter lists in this order. */
+export function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}

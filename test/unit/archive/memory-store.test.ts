@@ -1,0 +1,4 @@
+import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
+import { describeArchiveStoreContract } from './store-contract';
+
+describeArchiveStoreContract('memory', async (options) => createMemoryArchiveStore(options));
