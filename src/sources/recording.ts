@@ -1,0 +1,106 @@
+/**
+ * Recordings: every upstream response as received, in an envelope that carries what replay needs.
+ * Stored as `raw/<source>-<name>.json.gz`, both in `--record` folders and in archived issues.
+ */
+import { gzipSync } from 'node:zlib';
+import { z } from 'zod';
+
+/** Which upstream a response came from. */
+export type RecordedSource = 'coinmetrics' | 'mempool';
+
+/** One upstream response, body exactly as received. */
+export interface RecordedResponse {
+  source: RecordedSource;
+  /** Derived from the request path, e.g. `asset-metrics-p0`, `pools-1w`. */
+  name: string;
+  url: string;
+  /** ISO 8601 instant the body was fully read. */
+  fetchedAt: string;
+  status: number;
+  /** Only the headers the parsers look at. */
+  headers: { 'content-type'?: string; 'retry-after'?: string };
+  body: string;
+}
+
+/** Receives each response as the HTTP client finishes it. */
+export type Recorder = (response: RecordedResponse) => void;
+
+/** A file ready for the archive (the pipeline writes it under the issue folder). */
+export interface ArchiveFile {
+  name: string;
+  body: Buffer;
+  contentType: string;
+  contentEncoding?: string;
+}
+
+export const recordedResponseSchema = z.object({
+  source: z.enum(['coinmetrics', 'mempool']),
+  name: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'expected a lowercase file-name-safe name'),
+  url: z.string().url(),
+  fetchedAt: z.string().datetime({ offset: true }),
+  status: z.number().int().min(100).max(599),
+  headers: z.object({ 'content-type': z.string().optional(), 'retry-after': z.string().optional() }),
+  body: z.string(),
+});
+
+/** Relative file name of a recording: `raw/<source>-<name>.json.gz`. */
+export function recordingFileName(recording: Pick<RecordedResponse, 'source' | 'name'>): string {
+  return `raw/${recording.source}-${recording.name}.json.gz`;
+}
+
+/** Keeps only the headers a recording stores. */
+export function keptHeaders(headers: Headers): RecordedResponse['headers'] {
+  const kept: RecordedResponse['headers'] = {};
+  const contentType = headers.get('content-type');
+  const retryAfter = headers.get('retry-after');
+  if (contentType !== null) kept['content-type'] = contentType;
+  if (retryAfter !== null) kept['retry-after'] = retryAfter;
+  return kept;
+}
+
+/**
+ * Gzip with a fixed header: Node already writes mtime 0; the OS byte is set to 255 ("unknown") so the
+ * same recording gives the same bytes on every platform (with the same zlib).
+ */
+export function deterministicGzip(data: string | Buffer): Buffer {
+  const zipped = gzipSync(data, { level: 9 });
+  zipped.writeUInt32LE(0, 4);
+  zipped[9] = 0xff;
+  return zipped;
+}
+
+/** Serialises one envelope with a fixed key order, then gzips it deterministically. */
+export function encodeRecording(recording: RecordedResponse): Buffer {
+  const headers: RecordedResponse['headers'] = {};
+  if (recording.headers['content-type'] !== undefined)
+    headers['content-type'] = recording.headers['content-type'];
+  if (recording.headers['retry-after'] !== undefined)
+    headers['retry-after'] = recording.headers['retry-after'];
+  const envelope = {
+    source: recording.source,
+    name: recording.name,
+    url: recording.url,
+    fetchedAt: recording.fetchedAt,
+    status: recording.status,
+    headers,
+    body: recording.body,
+  };
+  return deterministicGzip(`${JSON.stringify(envelope, null, 1)}\n`);
+}
+
+/**
+ * Turns in-memory recordings into archive files, sorted by name. When one request name was recorded
+ * more than once, the latest wins (the pipeline must not write two objects under one key).
+ */
+export function recordingsToArchiveFiles(recordings: readonly RecordedResponse[]): ArchiveFile[] {
+  const byName = new Map<string, RecordedResponse>();
+  for (const recording of recordings) byName.set(recordingFileName(recording), recording);
+  return [...byName.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, recording]) => ({
+      name,
+      body: encodeRecording(recording),
+      contentType: 'application/json',
+      contentEncoding: 'gzip',
+    }));
+}

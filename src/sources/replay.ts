@@ -1,0 +1,82 @@
+/**
+ * Replay: serves a report from recorded envelopes with no network. Requests match recordings by API path
+ * and query (parameter order ignored) whatever the base URL was, and the clock stands still at the
+ * latest recorded fetch time, so a replay reproduces the original inputs byte for byte.
+ */
+import type { Clock, Fetch, Sleep } from '../ports';
+import { ReplayMissError } from './errors';
+import type { ResponseTime } from './http';
+import type { RecordedResponse } from './recording';
+
+/** Path segments where each upstream's public API begins (everything before is the base URL). */
+const API_ROOTS: Record<RecordedResponse['source'], readonly string[]> = {
+  coinmetrics: ['timeseries'],
+  mempool: ['v1', 'blocks'],
+};
+
+/**
+ * Canonical request key: API path (base stripped) + query sorted by name then value. The API starts at the
+ * first segment listed in API_ROOTS, so `/coinmetrics/v4/timeseries/…` and `/v4/timeseries/…` give the
+ * same key.
+ */
+export function requestKey(url: string): string {
+  const parsed = new URL(url);
+  const segments = parsed.pathname.split('/').filter((s) => s !== '');
+  const roots = new Set(Object.values(API_ROOTS).flat());
+  const found = segments.findIndex((s) => roots.has(s));
+  const start = Math.max(0, found);
+  const params = [...parsed.searchParams.entries()].sort(([ka, va], [kb, vb]) =>
+    ka === kb ? (va < vb ? -1 : va > vb ? 1 : 0) : ka < kb ? -1 : 1,
+  );
+  const query = new URLSearchParams(params).toString();
+  return `/${segments.slice(start).join('/')}${query ? `?${query}` : ''}`;
+}
+
+/** What a replay hands to fetchReportInputs (spread over the live ports). */
+export interface Replay {
+  fetch: Fetch;
+  clock: Clock;
+  /** Recorded failures are replayed too; waiting between their retries would only slow the replay. */
+  sleep: Sleep;
+  responseTime: ResponseTime;
+  recordings: RecordedResponse[];
+}
+
+/** Builds a replay over recordings (later recordings of the same request win). */
+export function createReplay(recordings: readonly RecordedResponse[], origin = 'the recording'): Replay {
+  if (recordings.length === 0) throw new ReplayMissError(`${origin} holds no recorded responses`);
+  const byKey = new Map<string, RecordedResponse>();
+  for (const recording of recordings) byKey.set(requestKey(recording.url), recording);
+  const latest = recordings.reduce((max, r) => Math.max(r.fetchedAt, max), '');
+  const frozen = new Date(latest);
+  const times = new WeakMap<Response, string>();
+
+  const fetch: Fetch = async (url) => {
+    const key = requestKey(url);
+    const recording = byKey.get(key);
+    if (!recording) {
+      throw new ReplayMissError(
+        `no recorded response for ${key} in ${origin} (it has ${byKey.size}: ${[...byKey.keys()].slice(0, 8).join(', ')})`,
+      );
+    }
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(recording.headers)) {
+      if (value !== undefined) headers.set(name, value);
+    }
+    // These statuses may not carry a body in the Fetch standard.
+    const bodyless = [204, 205, 304].includes(recording.status);
+    const response = new Response(bodyless ? null : recording.body, { status: recording.status, headers });
+    times.set(response, recording.fetchedAt);
+    return response;
+  };
+
+  return {
+    fetch,
+    clock: () => new Date(frozen.getTime()),
+    sleep: async (_ms, signal) => {
+      if (signal?.aborted) throw signal.reason;
+    },
+    responseTime: (response) => times.get(response),
+    recordings: [...recordings],
+  };
+}

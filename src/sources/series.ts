@@ -1,0 +1,131 @@
+/**
+ * Builds and trims `DailySeries`: gap filling, plausibility screening and as-of cuts. Pure functions over
+ * rows that have already passed the shape checks in coinmetrics-parse.ts.
+ */
+import { addDays } from './dates';
+import { COIN_METRICS_COLUMNS, type CoinMetricsColumn, type DailySeries } from './types';
+
+/** One validated upstream day: decimal strings as received, null for "no value". */
+export interface DayRow {
+  day: string;
+  values: Partial<Record<CoinMetricsColumn, string | null>>;
+}
+
+/** Columns whose day-over-day jump of 100× or more is treated as implausible. */
+const JUMP_COLUMNS: readonly CoinMetricsColumn[] = ['PriceUSD', 'HashRate'];
+const JUMP_FACTOR = 100;
+/** Individual warnings listed before the rest are summarised, so one bad feed cannot flood a report. */
+const MAX_LISTED_WARNINGS = 10;
+
+function emptyColumns<T>(): Record<CoinMetricsColumn, T[]> {
+  return {
+    AdrActCnt: [],
+    BlkCnt: [],
+    CapMrktCurUSD: [],
+    FeeTotNtv: [],
+    HashRate: [],
+    IssTotNtv: [],
+    IssTotUSD: [],
+    PriceUSD: [],
+    SplyCur: [],
+    TxCnt: [],
+  };
+}
+
+/**
+ * Lays rows (ascending, unique days) onto a gapless calendar and converts strings to numbers. Days missing
+ * upstream become all-null days with one warning; implausible values become null with a warning naming
+ * the day and column, while `raw` keeps the string exactly as received.
+ */
+export function buildDailySeries(rows: readonly DayRow[]): { series: DailySeries; warnings: string[] } {
+  const series: DailySeries = { dates: [], values: emptyColumns(), raw: emptyColumns() };
+  const problems: string[] = [];
+  const filled: string[] = [];
+  const lastAccepted: Partial<Record<CoinMetricsColumn, number>> = {};
+
+  const push = (day: string, row: DayRow['values'] | null) => {
+    series.dates.push(day);
+    for (const column of COIN_METRICS_COLUMNS) {
+      const text = row?.[column] ?? null;
+      series.raw[column].push(text);
+      series.values[column].push(text === null ? null : screen(day, column, text));
+    }
+  };
+
+  const screen = (day: string, column: CoinMetricsColumn, text: string): number | null => {
+    const value = Number(text);
+    if (!Number.isFinite(value)) {
+      problems.push(`Coin Metrics ${column} on ${day} is out of range ("${text}"); treated as missing`);
+      return null;
+    }
+    if (value < 0) {
+      problems.push(`Coin Metrics ${column} on ${day} is negative (${text}); treated as missing`);
+      return null;
+    }
+    if (JUMP_COLUMNS.includes(column)) {
+      const previous = lastAccepted[column];
+      if (previous !== undefined && previous > 0 && value > 0) {
+        const ratio = value / previous;
+        if (ratio >= JUMP_FACTOR || ratio <= 1 / JUMP_FACTOR) {
+          problems.push(
+            `Coin Metrics ${column} on ${day} jumped ${ratio >= 1 ? `${Math.round(ratio)}×` : `to 1/${Math.round(1 / ratio)}`} from the previous value (${text}); treated as missing`,
+          );
+          return null;
+        }
+      }
+      // Zero (a day without blocks) says nothing about the next day's scale.
+      if (value > 0) lastAccepted[column] = value;
+    }
+    return value;
+  };
+
+  let expected: string | null = null;
+  for (const row of rows) {
+    while (expected !== null && expected < row.day) {
+      filled.push(expected);
+      push(expected, null);
+      expected = addDays(expected, 1);
+    }
+    push(row.day, row.values);
+    expected = addDays(row.day, 1);
+  }
+
+  const warnings = problems.slice(0, MAX_LISTED_WARNINGS);
+  if (problems.length > MAX_LISTED_WARNINGS) {
+    warnings.push(
+      `Coin Metrics: ${problems.length - MAX_LISTED_WARNINGS} more implausible values treated as missing`,
+    );
+  }
+  if (filled.length > 0) {
+    warnings.push(
+      `Coin Metrics skipped ${filled.length} day(s) (first ${filled[0]}); they are kept as days without values`,
+    );
+  }
+  return { series, warnings };
+}
+
+/** The series restricted to dates ≤ `asOf` (dates are ascending, so this is a prefix). */
+export function cutSeries(series: DailySeries, asOf: string): DailySeries {
+  let end = series.dates.length;
+  while (end > 0 && (series.dates[end - 1] ?? '') > asOf) end--;
+  if (end === series.dates.length) return series;
+  const values = emptyColumns<number | null>();
+  const raw = emptyColumns<string | null>();
+  for (const column of COIN_METRICS_COLUMNS) {
+    values[column] = series.values[column].slice(0, end);
+    raw[column] = series.raw[column].slice(0, end);
+  }
+  return { dates: series.dates.slice(0, end), values, raw };
+}
+
+/**
+ * The last complete UTC day the series has a price for: the latest date strictly before `today` with
+ * PriceUSD present. Null when there is none.
+ */
+export function lastCompleteDay(series: DailySeries, today: string): string | null {
+  for (let i = series.dates.length - 1; i >= 0; i--) {
+    const day = series.dates[i];
+    if (day !== undefined && day < today && series.values.PriceUSD[i] != null) return day;
+  }
+  return null;
+}
