@@ -47,8 +47,7 @@ export function createReplay(recordings: readonly RecordedResponse[], origin = '
   if (recordings.length === 0) throw new ReplayMissError(`${origin} holds no recorded responses`);
   const byKey = new Map<string, RecordedResponse>();
   for (const recording of recordings) byKey.set(requestKey(recording.url), recording);
-  const latest = recordings.reduce((max, r) => Math.max(r.fetchedAt, max), '');
-  const frozen = new Date(latest);
+  const frozen = new Date(Math.max(...recordings.map((r) => Date.parse(r.fetchedAt))));
   const times = new WeakMap<Response, string>();
 
   const fetch: Fetch = async (url) => {
