@@ -1,0 +1,16 @@
+/** Errors raised by the metrics stage. Each names what was wrong; the cause is kept. */
+
+/** HASHBRIEF_ASSUMPTIONS_JSON is not valid JSON or breaks the assumptions schema. */
+export class AssumptionsError extends Error {
+  override name = 'AssumptionsError';
+}
+
+/** The inputs break the contract in src/sources/types.ts (e.g. a gap in the daily dates). */
+export class MetricsInputError extends Error {
+  override name = 'MetricsInputError';
+}
+
+/** buildSnapshot produced a snapshot that fails snapshotSchema: a bug in the metrics stage. */
+export class SnapshotInvariantError extends Error {
+  override name = 'SnapshotInvariantError';
+}

@@ -1,0 +1,290 @@
+/**
+ * Every per-day series the Coin Metrics metrics need, precomputed ONCE over the whole daily history in
+ * O(n log n). A report for any day then reads its values by index in O(1). Every array is causal (the
+ * value at day i uses only days ≤ i), so one history built over the full series answers any as-of day.
+ *
+ * Window rule: a 7-day figure for day D uses W = D−6…D and is null unless every input it needs is
+ * present on all 7 days (a partial window would silently under- or over-state a weekly figure).
+ */
+import type { CoinMetricsColumn, DailySeries } from '../sources/types';
+import { addDays } from './dates';
+import { MetricsInputError } from './errors';
+
+/** Length of the rolling window behind every `…7d` figure, days. */
+export const WINDOW_DAYS = 7;
+/** Length of the 52-week hashprice range, days (52 × 7). */
+export const RANGE_52W_DAYS = 364;
+
+type Num = number | null;
+
+/** Precomputed daily arrays, all the same length as `dates`. Units are in the names. */
+export interface MetricsHistory {
+  readonly dates: readonly string[];
+  /** Index of `date` in `dates`, or -1. O(1). */
+  indexOf(date: string): number;
+  /** Raw column values (as parsed by the sources stage). */
+  column(name: CoinMetricsColumn): readonly Num[];
+  /** IssTotNtv + FeeTotNtv, BTC (null unless both present). */
+  readonly revenueBtc: readonly Num[];
+  /** revenueBtc × PriceUSD, USD. */
+  readonly revenueUsd: readonly Num[];
+  /** Highest PriceUSD on any day ≤ i, and the (first) day it was reached. */
+  readonly athUsd: readonly Num[];
+  readonly athIndex: Int32Array;
+  /** Mean HashRate over W ÷ 10⁶, EH/s. */
+  readonly hashrateEhs7d: readonly Num[];
+  /** Highest hashrateEhs7d on any day ≤ i, and the (first) day it was reached. */
+  readonly peakEhs7d: readonly Num[];
+  readonly peakIndex: Int32Array;
+  /** Means over W: revenue USD/day, revenue, subsidy and fees BTC/day. */
+  readonly revenueUsdPerDay7d: readonly Num[];
+  readonly revenueBtcPerDay7d: readonly Num[];
+  readonly subsidyBtcPerDay7d: readonly Num[];
+  readonly feesBtcPerDay7d: readonly Num[];
+  /** Σ FeeTotNtv ÷ Σ RevNtv over W × 100. */
+  readonly feeSharePct7d: readonly Num[];
+  /** Σ BlkCnt over W. */
+  readonly blocks7d: readonly Num[];
+  /** Σ RevUSD over W ÷ Σ (HashRate ÷ 1000) over W, USD per PH/s per day. */
+  readonly hashpriceUsdPerPhDay7d: readonly Num[];
+  /** Σ RevNtv over W ÷ Σ (HashRate ÷ 1000) over W, BTC per PH/s per day. */
+  readonly hashpriceBtcPerPhDay7d: readonly Num[];
+  /** % of days d ≤ i with a USD hashprice whose value is ≤ day i's. */
+  readonly hashpricePercentile: readonly Num[];
+  /** Last day before i with a strictly lower USD hashprice, or -1 (record low, or no hashprice). */
+  readonly lowerHashpriceIndex: Int32Array;
+  /** Lowest / highest USD hashprice over the 364 days ending i (days without one are skipped). */
+  readonly hashpriceLow52w: readonly Num[];
+  readonly hashpriceHigh52w: readonly Num[];
+  /** Columns missing on some day of W (for warnings); empty when the window is complete. */
+  missingInWindow(
+    i: number,
+    columns: readonly CoinMetricsColumn[],
+  ): { column: CoinMetricsColumn; days: number }[];
+}
+
+function isNum(x: Num | undefined): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
+}
+
+/** Ratio a ÷ b, null when either is missing or b is 0 (never NaN/Infinity). */
+export function safeDiv(a: Num, b: Num): Num {
+  if (!isNum(a) || !isNum(b) || b === 0) return null;
+  const r = a / b;
+  return Number.isFinite(r) ? r : null;
+}
+
+/** (a ÷ b − 1) × 100, null when either is missing or b is 0. */
+export function pctChange(a: Num, b: Num): Num {
+  const r = safeDiv(a, b);
+  return r === null ? null : (r - 1) * 100;
+}
+
+function assertContiguous(series: DailySeries): void {
+  const n = series.dates.length;
+  for (const [name, col] of Object.entries(series.values)) {
+    if (col.length !== n) {
+      throw new MetricsInputError(`DailySeries column ${name} has ${col.length} values for ${n} dates`);
+    }
+  }
+  for (let i = 1; i < n; i++) {
+    const prev = series.dates[i - 1] as string;
+    if (series.dates[i] !== addDays(prev, 1)) {
+      throw new MetricsInputError(
+        `DailySeries dates must be consecutive days: ${prev} then ${series.dates[i]}`,
+      );
+    }
+  }
+}
+
+/** Σ over W of a per-day array; null unless all 7 days are present. O(7). */
+function windowSum(values: readonly Num[], i: number): Num {
+  if (i < WINDOW_DAYS - 1) return null;
+  let sum = 0;
+  for (let k = i - WINDOW_DAYS + 1; k <= i; k++) {
+    const v = values[k];
+    if (!isNum(v)) return null;
+    sum += v;
+  }
+  return sum;
+}
+
+/** Running maximum with the first index reaching it. */
+function runningMax(values: readonly Num[]): { max: Num[]; index: Int32Array } {
+  const max: Num[] = new Array(values.length).fill(null);
+  const index = new Int32Array(values.length).fill(-1);
+  let best: Num = null;
+  let bestIdx = -1;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (isNum(v) && (best === null || v > best)) {
+      best = v;
+      bestIdx = i;
+    }
+    max[i] = best;
+    index[i] = bestIdx;
+  }
+  return { max, index };
+}
+
+/**
+ * Percentile rank of each value among all earlier-or-equal days that have one: count(v_d ≤ v_i) ÷
+ * count(v_d) × 100. A Fenwick tree over value ranks makes the whole pass O(n log n).
+ */
+function runningPercentile(values: readonly Num[]): Num[] {
+  const present = values.filter(isNum);
+  const sorted = [...new Set(present)].sort((a, b) => a - b);
+  const tree = new Float64Array(sorted.length + 1);
+  const rankOf = (v: number): number => {
+    let lo = 0;
+    let hi = sorted.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((sorted[mid] as number) < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
+  };
+  const out: Num[] = new Array(values.length).fill(null);
+  let seen = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!isNum(v)) continue;
+    const r = rankOf(v);
+    for (let k = r; k < tree.length; k += k & -k) tree[k] = (tree[k] as number) + 1;
+    seen++;
+    let atMost = 0;
+    for (let k = r; k > 0; k -= k & -k) atMost += tree[k] as number;
+    out[i] = (atMost / seen) * 100;
+  }
+  return out;
+}
+
+/** Index of the last earlier day with a strictly lower value (monotonic stack, O(n)). */
+function previousLower(values: readonly Num[]): Int32Array {
+  const out = new Int32Array(values.length).fill(-1);
+  const stack: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!isNum(v)) continue;
+    while (stack.length > 0 && (values[stack[stack.length - 1] as number] as number) >= v) stack.pop();
+    out[i] = stack.length > 0 ? (stack[stack.length - 1] as number) : -1;
+    stack.push(i);
+  }
+  return out;
+}
+
+/** Sliding-window minimum (sign 1) or maximum (sign −1) over the `width` days ending i (deque, O(n)). */
+function slidingExtreme(values: readonly Num[], width: number, sign: 1 | -1): Num[] {
+  const out: Num[] = new Array(values.length).fill(null);
+  const deque: number[] = [];
+  let head = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (isNum(v)) {
+      while (
+        deque.length > head &&
+        sign * (values[deque[deque.length - 1] as number] as number) >= sign * v
+      ) {
+        deque.pop();
+      }
+      deque.push(i);
+    }
+    while (deque.length > head && (deque[head] as number) <= i - width) head++;
+    out[i] = deque.length > head ? (values[deque[head] as number] as number) : null;
+  }
+  return out;
+}
+
+/**
+ * Precomputes every rolling figure once over the whole series. Throws MetricsInputError when the
+ * series breaks the DailySeries contract (ragged columns or non-consecutive dates).
+ */
+export function createMetricsHistory(series: DailySeries): MetricsHistory {
+  assertContiguous(series);
+  const n = series.dates.length;
+  const v = series.values;
+  const positions = new Map<string, number>();
+  series.dates.forEach((d, i) => positions.set(d, i));
+
+  const revenueBtc: Num[] = new Array(n).fill(null);
+  const revenueUsd: Num[] = new Array(n).fill(null);
+  const hashPh: Num[] = new Array(n).fill(null);
+  for (let i = 0; i < n; i++) {
+    const iss = v.IssTotNtv[i];
+    const fee = v.FeeTotNtv[i];
+    const price = v.PriceUSD[i];
+    const hr = v.HashRate[i];
+    if (isNum(iss) && isNum(fee)) {
+      revenueBtc[i] = iss + fee;
+      if (isNum(price)) revenueUsd[i] = (iss + fee) * price;
+    }
+    if (isNum(hr)) hashPh[i] = hr / 1000;
+  }
+
+  const hashrateEhs7d: Num[] = new Array(n).fill(null);
+  const revenueUsdPerDay7d: Num[] = new Array(n).fill(null);
+  const revenueBtcPerDay7d: Num[] = new Array(n).fill(null);
+  const subsidyBtcPerDay7d: Num[] = new Array(n).fill(null);
+  const feesBtcPerDay7d: Num[] = new Array(n).fill(null);
+  const feeSharePct7d: Num[] = new Array(n).fill(null);
+  const blocks7d: Num[] = new Array(n).fill(null);
+  const hashpriceUsd: Num[] = new Array(n).fill(null);
+  const hashpriceBtc: Num[] = new Array(n).fill(null);
+  for (let i = 0; i < n; i++) {
+    const hr = windowSum(v.HashRate, i);
+    const ph = windowSum(hashPh, i);
+    const usd = windowSum(revenueUsd, i);
+    const btc = windowSum(revenueBtc, i);
+    const iss = windowSum(v.IssTotNtv, i);
+    const fee = windowSum(v.FeeTotNtv, i);
+    hashrateEhs7d[i] = hr === null ? null : hr / WINDOW_DAYS / 1e6;
+    revenueUsdPerDay7d[i] = usd === null ? null : usd / WINDOW_DAYS;
+    revenueBtcPerDay7d[i] = btc === null ? null : btc / WINDOW_DAYS;
+    subsidyBtcPerDay7d[i] = iss === null ? null : iss / WINDOW_DAYS;
+    feesBtcPerDay7d[i] = fee === null ? null : fee / WINDOW_DAYS;
+    const share = safeDiv(fee, btc);
+    feeSharePct7d[i] = share === null ? null : share * 100;
+    blocks7d[i] = windowSum(v.BlkCnt, i);
+    hashpriceUsd[i] = safeDiv(usd, ph);
+    hashpriceBtc[i] = safeDiv(btc, ph);
+  }
+
+  const ath = runningMax(v.PriceUSD);
+  const peak = runningMax(hashrateEhs7d);
+
+  return {
+    dates: series.dates,
+    indexOf: (date) => positions.get(date) ?? -1,
+    column: (name) => v[name],
+    revenueBtc,
+    revenueUsd,
+    athUsd: ath.max,
+    athIndex: ath.index,
+    hashrateEhs7d,
+    peakEhs7d: peak.max,
+    peakIndex: peak.index,
+    revenueUsdPerDay7d,
+    revenueBtcPerDay7d,
+    subsidyBtcPerDay7d,
+    feesBtcPerDay7d,
+    feeSharePct7d,
+    blocks7d,
+    hashpriceUsdPerPhDay7d: hashpriceUsd,
+    hashpriceBtcPerPhDay7d: hashpriceBtc,
+    hashpricePercentile: runningPercentile(hashpriceUsd),
+    lowerHashpriceIndex: previousLower(hashpriceUsd),
+    hashpriceLow52w: slidingExtreme(hashpriceUsd, RANGE_52W_DAYS, 1),
+    hashpriceHigh52w: slidingExtreme(hashpriceUsd, RANGE_52W_DAYS, -1),
+    missingInWindow(i, columns) {
+      const from = Math.max(0, i - WINDOW_DAYS + 1);
+      const out: { column: CoinMetricsColumn; days: number }[] = [];
+      for (const column of columns) {
+        let missing = WINDOW_DAYS - (i - from + 1);
+        for (let k = from; k <= i; k++) if (!isNum(v[column][k])) missing++;
+        if (missing > 0) out.push({ column, days: missing });
+      }
+      return out;
+    },
+  };
+}
