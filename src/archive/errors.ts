@@ -8,6 +8,11 @@ export class InvalidArchiveKeyError extends Error {
   override name = 'InvalidArchiveKeyError';
 }
 
+/** A presigned URL lifetime outside what S3 allows (1 s to 7 days). */
+export class InvalidExpiryError extends Error {
+  override name = 'InvalidExpiryError';
+}
+
 /** An issue id outside `^[A-Za-z0-9._-]+$`, starting with a dot, or containing `..`. */
 export class InvalidIssueIdError extends Error {
   override name = 'InvalidIssueIdError';
