@@ -1,0 +1,312 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { silentReporter } from '../../../src/ports';
+import { UpstreamError } from '../../../src/sources/errors';
+import {
+  backoffDelay,
+  createHttpClient,
+  DEFAULT_HTTP_SETTINGS,
+  type HttpSettings,
+  parseRetryAfter,
+} from '../../../src/sources/http';
+import type { RecordedResponse } from '../../../src/sources/recording';
+import { createFakeTime, type Handler, hang, json, stubFetch } from './helpers';
+
+const URL_POOLS = 'https://mempool.example/api/v1/mining/pools/1w';
+const request = { url: URL_POOLS, label: 'mempool pools', source: 'mempool' as const, name: 'pools-1w' };
+
+function setup(handler: Handler, settings: Partial<HttpSettings> = {}, random = () => 0.5) {
+  const time = createFakeTime();
+  const { fetch, calls } = stubFetch({ '/pools/1w': handler });
+  const recordings: RecordedResponse[] = [];
+  const client = createHttpClient({
+    fetch,
+    clock: time.clock,
+    sleep: time.sleep,
+    random,
+    reporter: silentReporter,
+    recorder: (r) => recordings.push(r),
+    settings,
+  });
+  return { client, time, calls, recordings };
+}
+
+function sequence(...responses: (() => Response | Promise<Response>)[]): Handler {
+  let i = 0;
+  return (url, init) => {
+    const next = responses[Math.min(i++, responses.length - 1)];
+    if (!next) throw new Error('no response');
+    return next === hangMarker ? hang(url, init) : next();
+  };
+}
+const hangMarker = () => new Response('');
+
+async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof UpstreamError)) throw new Error(`expected UpstreamError, got ${String(error)}`);
+  return error;
+}
+
+describe('createHttpClient', () => {
+  it('returns the body exactly as received with status, attempts and fetch time, and sends the User-Agent', async () => {
+    // Prepare
+    const body = '{"a": 1.50,  "b":"x"}\n';
+    const { client, time, calls } = setup(() => new Response(body, { status: 200 }));
+    // Act
+    const response = await time.run(client.get(request));
+    // Assess
+    expect(response.body).toBe(body);
+    expect(response.status).toBe(200);
+    expect(response.attempts).toBe(1);
+    expect(response.fetchedAt).toBe('2025-11-24T08:00:00.000Z');
+    expect(calls[0]?.headers['user-agent']).toMatch(/^hashbrief\/\S+ \(\+https?:\/\//);
+  });
+
+  it('retries 5xx with full-jitter backoff and succeeds', async () => {
+    const { client, time, recordings } = setup(
+      sequence(
+        () => new Response('busy', { status: 503 }),
+        () => new Response('busy', { status: 502 }),
+        () => json({ ok: true }),
+      ),
+      { baseDelayMs: 1000, maxDelayMs: 8000 },
+      () => 0.999,
+    );
+    const response = await time.run(client.get(request));
+    expect(response.attempts).toBe(3);
+    expect(time.waits).toEqual([999, 1998]);
+    expect(recordings).toHaveLength(1);
+    expect(recordings[0]?.status).toBe(200);
+  });
+
+  it('gives up on persistent 5xx with a readable message naming the tries', async () => {
+    const { client, time, recordings } = setup(() => new Response('down', { status: 503 }), { retries: 3 });
+    const error = await failure(time.run(client.get(request)));
+    expect(error.kind).toBe('http');
+    expect(error.attempts).toBe(4);
+    expect(error.message).toBe('mempool pools answered HTTP 503 after 4 tries');
+    expect(recordings.map((r) => r.status)).toEqual([503]);
+  });
+
+  it('does not retry a 404', async () => {
+    const { client, time, calls } = setup(() => new Response('nope', { status: 404 }));
+    const error = await failure(time.run(client.get(request)));
+    expect(error).toMatchObject({ kind: 'http', attempts: 1, status: 404 });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('retries network errors', async () => {
+    const { client, time } = setup(
+      sequence(
+        () => Promise.reject(new TypeError('fetch failed')),
+        () => json([]),
+      ),
+    );
+    expect((await time.run(client.get(request))).attempts).toBe(2);
+  });
+
+  it('times out each attempt and reports "timed out after N tries"', async () => {
+    const { client, time, calls } = setup(hang, { retries: 2, timeoutMs: 5000 });
+    const error = await failure(time.run(client.get(request)));
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toBe('mempool pools timed out after 3 tries');
+    expect(calls).toHaveLength(3);
+  });
+
+  it('recovers when only the first attempt times out', async () => {
+    const { client, time } = setup(
+      sequence(hangMarker, () => json({ ok: 1 })),
+      { timeoutMs: 1000 },
+    );
+    expect((await time.run(client.get(request))).attempts).toBe(2);
+  });
+
+  it('honours Retry-After in seconds on 429', async () => {
+    const { client, time } = setup(
+      sequence(
+        () => new Response('slow down', { status: 429, headers: { 'retry-after': '7' } }),
+        () => json({}),
+      ),
+    );
+    await time.run(client.get(request));
+    expect(time.waits).toEqual([7000]);
+  });
+
+  it('honours Retry-After as an HTTP date', async () => {
+    const at = new Date(Date.parse('2025-11-24T08:00:05.000Z')).toUTCString();
+    const { client, time } = setup(
+      sequence(
+        () => new Response('', { status: 503, headers: { 'retry-after': at } }),
+        () => json({}),
+      ),
+    );
+    await time.run(client.get(request));
+    expect(time.waits).toEqual([5000]);
+  });
+
+  it('fails at once when Retry-After exceeds the remaining budget', async () => {
+    const { client, time, calls } = setup(
+      () => new Response('', { status: 429, headers: { 'retry-after': '600' } }),
+      { budgetMs: 60_000 },
+    );
+    const error = await failure(time.run(client.get(request)));
+    expect(error.kind).toBe('rate-limited');
+    expect(error.attempts).toBe(1);
+    expect(error.message).toContain(
+      'asked to retry after 600 s, more than the 60 s left of the fetch budget',
+    );
+    expect(calls).toHaveLength(1);
+    expect(time.waits).toEqual([]);
+  });
+
+  it('stops with kind "budget" when the total budget runs out between retries', async () => {
+    // Each attempt takes 4 s of (virtual) latency before answering 503.
+    const slow503: Handler = async () => {
+      await time.sleep(4000);
+      return new Response('', { status: 503 });
+    };
+    const time = createFakeTime();
+    const { fetch } = stubFetch({ '/pools/1w': slow503 });
+    const client = createHttpClient({
+      fetch,
+      clock: time.clock,
+      sleep: time.sleep,
+      random: () => 0.5,
+      reporter: silentReporter,
+      settings: { budgetMs: 10_000, retries: 10, baseDelayMs: 1000 },
+    });
+    const error = await failure(time.run(client.get(request)));
+    expect(error.kind).toBe('budget');
+    expect(error.message).toMatch(/^mempool pools gave up after \d tries: the 10 s fetch budget ran out/);
+    expect(time.now() - Date.parse('2025-11-24T08:00:00.000Z')).toBeLessThanOrEqual(10_000);
+  });
+
+  it('keeps at most `concurrency` requests in flight per host', async () => {
+    const time = createFakeTime();
+    let inFlight = 0;
+    let peak = 0;
+    const { fetch } = stubFetch({
+      '/x': async () => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await time.sleep(1000);
+        inFlight--;
+        return json({});
+      },
+    });
+    const client = createHttpClient({
+      fetch,
+      clock: time.clock,
+      sleep: time.sleep,
+      random: () => 0,
+      reporter: silentReporter,
+      settings: { hostLimits: { 'h.example': { concurrency: 2 } } },
+    });
+    const all = Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        client.get({ url: `https://h.example/x?i=${i}`, label: 'x', source: 'mempool', name: `x${i}` }),
+      ),
+    );
+    await time.run(all);
+    expect(peak).toBe(2);
+  });
+
+  it('never starts more than 10 requests in any 6 s window (Coin Metrics community limit)', async () => {
+    const time = createFakeTime();
+    const starts: number[] = [];
+    const { fetch } = stubFetch({
+      '/asset-metrics': () => {
+        starts.push(time.now());
+        return json({ data: [] });
+      },
+    });
+    const client = createHttpClient({
+      fetch,
+      clock: time.clock,
+      sleep: time.sleep,
+      random: () => 0,
+      reporter: silentReporter,
+      settings: { hostLimits: { coinmetrics: { concurrency: 4, maxRequests: 10, windowMs: 6000 } } },
+    });
+    const all = Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        client.get({
+          url: `https://cm.example/v4/timeseries/asset-metrics?p=${i}`,
+          label: 'cm',
+          source: 'coinmetrics',
+          name: `p${i}`,
+          limitKey: 'coinmetrics',
+        }),
+      ),
+    );
+    await time.run(all);
+    expect(starts).toHaveLength(25);
+    for (const start of starts) {
+      expect(starts.filter((s) => s >= start && s < start + 6000).length).toBeLessThanOrEqual(10);
+    }
+    // Paced, not serialised to a crawl: 25 requests fit in three windows.
+    expect((starts.at(-1) ?? 0) - (starts[0] ?? 0)).toBeLessThanOrEqual(12_000);
+  });
+
+  it('getJson turns a non-JSON body into kind "invalid-json"', async () => {
+    const { client, time } = setup(() => new Response('{"pools": [', { status: 200 }));
+    const error = await failure(time.run(client.getJson(request)));
+    expect(error.kind).toBe('invalid-json');
+    expect(error.fetchedAt).toBe('2025-11-24T08:00:00.000Z');
+    expect(error.message).toMatch(/^mempool pools sent a body that is not valid JSON/);
+  });
+
+  it('records only content-type and retry-after headers', async () => {
+    const { client, time, recordings } = setup(
+      () =>
+        new Response('{}', {
+          headers: { 'content-type': 'application/json', 'set-cookie': 'a=b', etag: 'x' },
+        }),
+    );
+    await time.run(client.get(request));
+    expect(recordings[0]).toEqual({
+      source: 'mempool',
+      name: 'pools-1w',
+      url: URL_POOLS,
+      fetchedAt: '2025-11-24T08:00:00.000Z',
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+  });
+});
+
+describe('backoffDelay', () => {
+  it('stays within [0, min(max, base·2^(n−1))) for any random draw', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (n, r) => {
+          const delay = backoffDelay(n, DEFAULT_HTTP_SETTINGS, () => r);
+          const ceiling = Math.min(
+            DEFAULT_HTTP_SETTINGS.maxDelayMs,
+            DEFAULT_HTTP_SETTINGS.baseDelayMs * 2 ** (n - 1),
+          );
+          return delay >= 0 && delay < ceiling;
+        },
+      ),
+    );
+  });
+});
+
+describe('parseRetryAfter', () => {
+  const now = new Date('2025-11-24T08:00:00.000Z');
+  it('reads delta seconds', () => expect(parseRetryAfter('12', now)).toBe(12_000));
+  it('reads an HTTP date relative to now', () =>
+    expect(parseRetryAfter('Mon, 24 Nov 2025 08:01:00 GMT', now)).toBe(60_000));
+  it('treats a past date as no wait', () =>
+    expect(parseRetryAfter('Mon, 24 Nov 2025 07:00:00 GMT', now)).toBe(0));
+  it('ignores absent or unreadable values', () => {
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+  });
+});
