@@ -1,0 +1,149 @@
+/**
+ * Content model → MJML for the email. Fragments inside mj-text/mj-table are built here with inline
+ * styles (many clients drop <style>), every value escaped, every link allow-listed.
+ */
+import { CHARTS, type ChartId } from './charts/catalog';
+import { escapeHtml } from './escape';
+import { type Block, type IssueModel, linkList, type Row, type Section, type Tone } from './model';
+import { partial } from './template';
+import { PERSONAL_TOKENS } from './types';
+
+/** Tone colours, chosen for contrast ≥ 4.5:1 on white. */
+export const TONE_COLORS: Record<Tone, string> = {
+  good: '#1a7f37',
+  bad: '#b42318',
+  neutral: '#1f2328',
+  muted: '#6e7781',
+};
+
+const ALERT_STYLE = {
+  critical: { bar: '#b42318', bg: '#fdecea', label: 'Critical' },
+  warning: { bar: '#b26a00', bg: '#fff4d6', label: 'Warning' },
+  info: { bar: '#1f4e8c', bg: '#eaf1fb', label: 'Note' },
+} as const;
+
+/** Where the email's <img> tags point: `cid:` references or hosted absolute URLs. */
+export type ImageSource = (chart: ChartId) => string;
+
+function cell(content: string, align: 'left' | 'right', color?: string, bold = false): string {
+  const style = [
+    `text-align:${align}`,
+    align === 'right' ? 'white-space:nowrap' : '',
+    color ? `color:${color}` : '',
+    bold ? 'font-weight:600' : '',
+  ]
+    .filter(Boolean)
+    .join(';');
+  return `<td${align === 'right' ? ' class="hb-r"' : ''} style="${style}">${content}</td>`;
+}
+
+function headerRow(labels: { label: string; align: 'left' | 'right' }[]): string {
+  return `<tr>${labels.map((c) => `<th style="text-align:${c.align}">${escapeHtml(c.label)}</th>`).join('')}</tr>`;
+}
+
+function tableRows(columns: { label: string; align: 'left' | 'right' }[], rows: Row[]): string {
+  const body = rows.map((row) => {
+    const color = row.tone && row.tone !== 'neutral' ? TONE_COLORS[row.tone] : undefined;
+    const cells = row.cells.map((c, i) => {
+      const align = columns[i]?.align ?? 'left';
+      // Colour only the verdict column (last) so long tables stay calm; the word itself carries the meaning.
+      return cell(escapeHtml(c), align, i === row.cells.length - 1 ? color : undefined, row.tone === 'neutral' && i > 0);
+    });
+    return `<tr>${cells.join('')}</tr>`;
+  });
+  return headerRow(columns) + body.join('');
+}
+
+function block(b: Block, imageSrc: ImageSource): string {
+  switch (b.kind) {
+    case 'paragraphs':
+      return partial('partials/paragraphs', {
+        paragraphs: { raw: b.paragraphs.map((p) => `<p style="margin:0 0 10px">${escapeHtml(p)}</p>`).join('') },
+      });
+    case 'figures': {
+      const columns = [
+        { label: 'Measure', align: 'left' as const },
+        { label: 'Value', align: 'right' as const },
+        ...(b.changeLabel ? [{ label: b.changeLabel, align: 'right' as const }] : []),
+      ];
+      const rows = b.figures.map((f) => {
+        const change = f.change
+          ? cell(
+              escapeHtml(`${f.change.arrow ? `${f.change.arrow} ` : ''}${f.change.text}`),
+              'right',
+              TONE_COLORS[f.change.tone],
+            )
+          : b.changeLabel
+            ? cell('', 'right')
+            : '';
+        return `<tr>${cell(escapeHtml(f.label), 'left')}${cell(escapeHtml(f.value), 'right', undefined, true)}${change}</tr>`;
+      });
+      return partial('partials/table', { caption: b.caption, rows: { raw: headerRow(columns) + rows.join('') } });
+    }
+    case 'table':
+      return partial('partials/table', { caption: b.caption, rows: { raw: tableRows(b.columns, b.rows) } });
+    case 'chart':
+      return partial('partials/chart', { src: imageSrc(b.chart), alt: b.alt, caption: b.caption });
+    case 'alerts':
+      return partial('partials/alerts', {
+        rows: {
+          raw: b.alerts
+            .map((a) => {
+              const s = ALERT_STYLE[a.severity];
+              return `<tr><td style="background:${s.bg};border-left:4px solid ${s.bar};padding:10px 12px;font-size:14px;line-height:1.45"><strong style="color:${s.bar}">${s.label}:</strong> ${escapeHtml(a.message)}</td></tr><tr><td style="height:8px;line-height:8px;font-size:0">&nbsp;</td></tr>`;
+            })
+            .join(''),
+        },
+      });
+    case 'notes':
+      return partial('partials/notes', {
+        notes: { raw: b.notes.map((n) => `<p style="margin:0 0 6px">${escapeHtml(n)}</p>`).join('') },
+      });
+    case 'links':
+      return partial('partials/paragraphs', { paragraphs: { raw: linksHtml(b.links) } });
+  }
+}
+
+function linksHtml(links: { label: string; url: string | null }[]): string {
+  return links
+    .filter((l): l is { label: string; url: string } => l.url !== null)
+    .map((l) => `<p style="margin:0 0 6px"><a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a></p>`)
+    .join('');
+}
+
+function section(s: Section, imageSrc: ImageSource): string {
+  return partial('partials/section', {
+    id: s.id,
+    title: s.title,
+    blocks: { raw: s.blocks.map((b) => block(b, imageSrc)).join('\n') },
+  });
+}
+
+/** The MJML document of the email version, with PERSONAL_TOKENS for greeting and unsubscribe link. */
+export function buildEmailMjml(model: IssueModel, imageSrc: ImageSource): string {
+  const unsubscribe = `<a href="${PERSONAL_TOKENS.unsubscribeUrl}">Unsubscribe</a> with one click.`;
+  return partial('issue', {
+    subject: model.subject,
+    preheader: model.preheader,
+    banner: { raw: model.sampleNotice ? partial('partials/banner', { notice: model.sampleNotice }) : '' },
+    masthead: {
+      raw: partial('partials/masthead', {
+        dateline: model.dateline,
+        greeting: PERSONAL_TOKENS.greeting,
+        headline: model.headline,
+      }),
+    },
+    sections: { raw: model.sections.map((s) => section(s, imageSrc)).join('\n') },
+    links: { raw: partial('partials/links', { links: { raw: linksHtml(linkList(model)) } }) },
+    footer: {
+      raw: partial('partials/footer', {
+        attribution: { raw: model.attribution.map((a) => `Source: ${escapeHtml(a)}`).join('<br>') },
+        subscription: { raw: `You receive hashbrief because you subscribed. ${unsubscribe}` },
+        postalAddress: model.postalAddress,
+      }),
+    },
+  });
+}
+
+/** Every chart id the email references, for tests and for the cid attachment list. */
+export const EMAIL_CHARTS = Object.keys(CHARTS) as ChartId[];
