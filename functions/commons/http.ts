@@ -1,0 +1,79 @@
+/**
+ * Lambda Function URL plumbing: the event parsed with zod, form/JSON bodies, and small responses.
+ */
+import { z } from 'zod';
+
+/** The part of a Function URL (payload v2) event the endpoints use. */
+export const functionUrlEventSchema = z.object({
+  rawPath: z.string().default('/'),
+  headers: z.record(z.string(), z.string()).default({}),
+  queryStringParameters: z.record(z.string(), z.string()).optional(),
+  body: z.string().optional(),
+  isBase64Encoded: z.boolean().default(false),
+  requestContext: z.object({ http: z.object({ method: z.string() }) }),
+});
+
+export type FunctionUrlRequest = z.infer<typeof functionUrlEventSchema>;
+
+/** The Function URL response shape. */
+export interface HttpResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Decodes the body (base64 when flagged) as UTF-8 text; empty string when there is none. */
+export function bodyText(request: FunctionUrlRequest): string {
+  if (!request.body) return '';
+  return request.isBase64Encoded ? Buffer.from(request.body, 'base64').toString('utf8') : request.body;
+}
+
+/** Form-encoded or JSON body as a flat string map (other values are dropped). */
+export function bodyFields(request: FunctionUrlRequest): Record<string, string> {
+  const text = bodyText(request);
+  const type = Object.entries(request.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
+  if (type.includes('application/json')) {
+    const parsed = z.record(z.string(), z.unknown()).safeParse(safeJson(text));
+    if (!parsed.success) return {};
+    return Object.fromEntries(
+      Object.entries(parsed.data).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])),
+    );
+  }
+  return Object.fromEntries(new URLSearchParams(text));
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+/** An HTML page response. */
+export function htmlResponse(statusCode: number, html: string): HttpResponse {
+  return {
+    statusCode,
+    headers: {
+      ...SECURITY_HEADERS,
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    },
+    body: html,
+  };
+}
+
+/** A JSON response. */
+export function jsonResponse(statusCode: number, value: unknown): HttpResponse {
+  return {
+    statusCode,
+    headers: { ...SECURITY_HEADERS, 'content-type': 'application/json' },
+    body: JSON.stringify(value),
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * Structured JSON logging (Powertools Logger) and a Reporter over it for the core. Never log addresses or
+ * tokens: the core only hands hashes to the reporter.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Reporter } from '../../src/ports';
+
+/** A Powertools logger for one function. */
+export function createLogger(serviceName: string): Logger {
+  return new Logger({ serviceName });
+}
+
+/** Adapts a Logger to the core's Reporter port. */
+export function loggerReporter(logger: Logger): Reporter {
+  return {
+    info: (message, fields) => logger.info(message, { ...fields }),
+    warn: (message, fields) => logger.warn(message, { ...fields }),
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * SES feedback (SNS → Lambda): bounce and complaint notifications from the SES identity or configuration
+ * set's SNS topic. Each record's `Sns.Message` is zod-parsed; an unparseable record is logged and skipped
+ * (SNS would retry it forever otherwise); a store failure throws so SNS retries the delivery.
+ * Env: HASHBRIEF_ARCHIVE_BUCKET.
+ */
+import { z } from 'zod';
+import { handleSesNotification, sesNotificationSchema } from '../src/delivery/feedback';
+import { createSubscriberStore } from '../src/delivery/subscribers';
+import { systemClock } from '../src/ports';
+import { awsClients } from './commons/aws';
+import { functionEnv, requireSetting } from './commons/config';
+import { createLogger, loggerReporter } from './commons/logger';
+import { bucketStore } from './commons/stores';
+
+const logger = createLogger('hashbrief-feedback');
+const reporter = loggerReporter(logger);
+const env = functionEnv();
+const subscribers = createSubscriberStore(
+  bucketStore(awsClients().s3, requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')),
+);
+
+const snsEventSchema = z.object({
+  Records: z.array(z.object({ Sns: z.object({ MessageId: z.string().optional(), Message: z.string() }) })),
+});
+
+/** The Lambda entry point. */
+export async function handler(event: unknown): Promise<void> {
+  const parsed = snsEventSchema.safeParse(event);
+  if (!parsed.success) {
+    logger.error('not an SNS event', { issues: parsed.error.issues.length });
+    return;
+  }
+  for (const record of parsed.data.Records) {
+    let json: unknown;
+    try {
+      json = JSON.parse(record.Sns.Message);
+    } catch {
+      logger.warn('SNS message is not JSON', { snsMessageId: record.Sns.MessageId });
+      continue;
+    }
+    const notification = sesNotificationSchema.safeParse(json);
+    if (!notification.success) {
+      logger.warn('not an SES notification', { snsMessageId: record.Sns.MessageId });
+      continue;
+    }
+    await handleSesNotification(notification.data, { subscribers, clock: systemClock, reporter });
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Sender Lambda: SQS send batches → deliverBatch → partial batch response.
+ * Env: HASHBRIEF_ARCHIVE_BUCKET, HASHBRIEF_FROM_ADDRESS, HASHBRIEF_LINKS_BASE_URL, HASHBRIEF_TOKEN_SECRET_PARAM
+ * (or _SECRET), HASHBRIEF_MAX_SEND_RATE (else SES GetSendQuota), HASHBRIEF_SENDER_CONCURRENCY (= reserved
+ * concurrency), HASHBRIEF_SES_CONFIGURATION_SET.
+ */
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { deliverBatch, type SenderDeps } from '../src/delivery/deliver';
+import { createEmailLoader } from '../src/delivery/email';
+import { createLedger } from '../src/delivery/ledger';
+import { createTokenBucket, perSenderRate } from '../src/delivery/rate-limiter';
+import { createSesMailer, readSesMaxSendRate } from '../src/delivery/ses-mailer';
+import { processSendEvent } from '../src/delivery/sqs-batch';
+import { createSubscriberStore } from '../src/delivery/subscribers';
+import { realSleep, systemClock } from '../src/ports';
+import { awsClients } from './commons/aws';
+import { functionEnv, requireSetting, senderConcurrency } from './commons/config';
+import { createLogger, loggerReporter } from './commons/logger';
+import { createSecretSource } from './commons/secret';
+import { bucketStore } from './commons/stores';
+
+const logger = createLogger('hashbrief-sender');
+const reporter = loggerReporter(logger);
+const env = functionEnv();
+const clients = awsClients();
+const bucket = requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET');
+const linksBaseUrl = requireSetting(env, 'HASHBRIEF_LINKS_BASE_URL');
+const secret = createSecretSource({ env, ssm: () => clients.ssm, clock: systemClock });
+const store = bucketStore(clients.s3, bucket);
+const concurrency = senderConcurrency();
+
+let deps: Promise<SenderDeps> | undefined;
+
+async function init(): Promise<SenderDeps> {
+  const accountRate = env.HASHBRIEF_MAX_SEND_RATE ?? (await readSesMaxSendRate(clients.ses));
+  const rate = perSenderRate(accountRate, concurrency);
+  logger.info('sender ready', { accountRate, concurrency, perSenderRate: rate });
+  return {
+    emails: createEmailLoader(store),
+    subscribers: createSubscriberStore(store),
+    ledger: createLedger(store),
+    mailer: createSesMailer({ client: clients.ses, configurationSet: env.HASHBRIEF_SES_CONFIGURATION_SET }),
+    limiter: createTokenBucket({ ratePerSecond: rate, clock: systemClock, sleep: realSleep }),
+    clock: systemClock,
+    sleep: realSleep,
+    random: Math.random,
+    reporter,
+  };
+}
+
+/** The Lambda entry point. */
+export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+  deps ??= init();
+  deps.catch(() => {
+    deps = undefined;
+  });
+  const ready = await deps;
+  const tokenSecret = await secret();
+  const settings = { from: env.HASHBRIEF_FROM_ADDRESS, linksBaseUrl, tokenSecret };
+  return processSendEvent(event, (message) => deliverBatch(message, ready, settings), reporter);
+}

@@ -1,0 +1,76 @@
+/**
+ * Subscribe endpoint (Function URL). POST `/subscribe` with `email` (form or JSON) starts double opt-in and
+ * always answers 202 with the same words; GET `/confirm?token=...` activates the subscription.
+ * Env: HASHBRIEF_ARCHIVE_BUCKET, HASHBRIEF_FROM_ADDRESS, HASHBRIEF_LINKS_BASE_URL, HASHBRIEF_TOKEN_SECRET_PARAM.
+ */
+import { InvalidAddressError } from '../src/delivery/errors';
+import { createSesMailer } from '../src/delivery/ses-mailer';
+import { confirmSubscription, requestSubscription } from '../src/delivery/subscribe';
+import { createSubscriberStore } from '../src/delivery/subscribers';
+import { confirmResultPage } from '../src/delivery/unsubscribe';
+import { systemClock } from '../src/ports';
+import { awsClients } from './commons/aws';
+import { functionEnv, requireSetting } from './commons/config';
+import {
+  bodyFields,
+  functionUrlEventSchema,
+  type HttpResponse,
+  htmlResponse,
+  jsonResponse,
+} from './commons/http';
+import { createLogger, loggerReporter } from './commons/logger';
+import { createSecretSource } from './commons/secret';
+import { bucketStore } from './commons/stores';
+
+const logger = createLogger('hashbrief-subscribe');
+const reporter = loggerReporter(logger);
+const env = functionEnv();
+const clients = awsClients();
+const linksBaseUrl = requireSetting(env, 'HASHBRIEF_LINKS_BASE_URL');
+const subscribers = createSubscriberStore(
+  bucketStore(clients.s3, requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')),
+);
+const secret = createSecretSource({ env, ssm: () => clients.ssm, clock: systemClock });
+const mailer = createSesMailer({
+  client: clients.ses,
+  configurationSet: env.HASHBRIEF_SES_CONFIGURATION_SET,
+});
+
+const ACCEPTED =
+  'If this address can receive email, a confirmation link is on its way. Click it to start receiving hashbrief.';
+
+/** The Lambda entry point. */
+export async function handler(event: unknown): Promise<HttpResponse> {
+  const parsed = functionUrlEventSchema.safeParse(event);
+  if (!parsed.success) return jsonResponse(400, { error: 'bad request' });
+  const request = parsed.data;
+  const method = request.requestContext.http.method.toUpperCase();
+  const tokenSecret = await secret();
+
+  if (method === 'GET') {
+    const outcome = await confirmSubscription(
+      request.queryStringParameters?.token ?? '',
+      { subscribers, clock: systemClock, reporter },
+      { tokenSecret },
+    );
+    return htmlResponse(
+      outcome === 'confirmed' || outcome === 'already-active' ? 200 : 400,
+      confirmResultPage(outcome),
+    );
+  }
+  if (method !== 'POST') return jsonResponse(405, { error: 'method not allowed' });
+
+  const fields = bodyFields(request);
+  const address = fields.email ?? fields.address ?? '';
+  try {
+    await requestSubscription(
+      address,
+      { subscribers, mailer, clock: systemClock, reporter },
+      { from: env.HASHBRIEF_FROM_ADDRESS, linksBaseUrl, tokenSecret },
+    );
+  } catch (error) {
+    if (error instanceof InvalidAddressError) return jsonResponse(400, { error: error.message });
+    throw error;
+  }
+  return jsonResponse(202, { message: ACCEPTED });
+}

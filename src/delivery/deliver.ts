@@ -1,0 +1,144 @@
+/**
+ * The sender core: deliver one send batch (one SQS message) exactly once per (issue, subscriber), as far
+ * as the ledger protocol allows (see ledger.ts for the one remaining duplicate window).
+ */
+import type { Clock, Random, Reporter, Sleep } from '../ports';
+import { hashNormalizedAddress, normalizeAddress } from './address';
+import { buildIssueMessage, type EmailLoader, type MessageSettings } from './email';
+import { SendError } from './errors';
+import type { Ledger } from './ledger';
+import type { Mailer } from './mailer';
+import type { SendMessage } from './queue';
+import { type RateLimiter, type RetryPolicy, withBackoff } from './rate-limiter';
+import { mapConcurrent, type SubscriberStore } from './subscribers';
+
+/** What deliverBatch needs from the outside world. */
+export interface SenderDeps {
+  emails: EmailLoader;
+  subscribers: SubscriberStore;
+  ledger: Ledger;
+  mailer: Mailer;
+  limiter: RateLimiter;
+  clock: Clock;
+  sleep: Sleep;
+  random: Random;
+  reporter?: Reporter;
+  retry?: RetryPolicy;
+}
+
+/** Sender settings; `concurrency` is the number of recipients of one batch in flight (default 8). */
+export interface SenderSettings extends MessageSettings {
+  concurrency?: number;
+}
+
+/** Per-recipient outcome of a batch; any `failed` entry means the SQS message must come back. */
+export interface BatchOutcome {
+  sent: string[];
+  skipped: { id: string; reason: 'already-sent' | 'not-subscribed' }[];
+  failed: { id: string; reason: string }[];
+}
+
+/**
+ * Delivers one batch. Recipients already in the ledger or no longer active are skipped; a refused send
+ * (after backoff) or a claim held by another live sender is reported in `failed`. Errors that are not
+ * send refusals (store outages, bugs) propagate: the claim stays until its lease runs out, as after a crash.
+ */
+export async function deliverBatch(
+  message: SendMessage,
+  deps: SenderDeps,
+  settings: SenderSettings,
+): Promise<BatchOutcome> {
+  const loaded = await deps.emails(message.issueId);
+  const outcome: BatchOutcome = { sent: [], skipped: [], failed: [] };
+  await mapConcurrent(message.recipients, settings.concurrency ?? 8, async ({ id }) => {
+    const current = await deps.subscribers.get(id);
+    if (current?.subscriber.status !== 'active') {
+      outcome.skipped.push({ id, reason: 'not-subscribed' });
+      return;
+    }
+    const to = normalizeAddress(current.subscriber.address);
+    if (hashNormalizedAddress(to) !== id) throw new Error(`subscriber ${id} address does not match its id`);
+    const claim = await deps.ledger.claim(message.issueId, id, deps.clock());
+    if (claim.kind === 'sent') {
+      outcome.skipped.push({ id, reason: 'already-sent' });
+      return;
+    }
+    if (claim.kind === 'in-flight') {
+      outcome.failed.push({ id, reason: 'claimed by another sender' });
+      return;
+    }
+    let raw: Buffer;
+    try {
+      raw = await buildIssueMessage({ loaded, settings, to, subscriberHash: id, now: deps.clock() });
+    } catch (error) {
+      await deps.ledger.release(message.issueId, id);
+      throw error;
+    }
+    let messageId: string;
+    try {
+      ({ messageId } = await withBackoff(
+        () =>
+          deps.mailer.send({
+            kind: 'issue',
+            issueId: message.issueId,
+            recipientHash: id,
+            from: settings.from,
+            to,
+            raw,
+          }),
+        { limiter: deps.limiter, sleep: deps.sleep, random: deps.random, policy: deps.retry },
+      ));
+    } catch (error) {
+      if (!(error instanceof SendError)) throw error;
+      await deps.ledger.release(message.issueId, id);
+      deps.reporter?.warn('send refused', { issueId: message.issueId, recipient: id, error: error.message });
+      outcome.failed.push({ id, reason: error.message });
+      return;
+    }
+    const recorded = await deps.ledger.markSent(message.issueId, id, claim, { messageId, at: deps.clock() });
+    if (!recorded)
+      deps.reporter?.warn('ledger claim lost after send', { issueId: message.issueId, recipient: id });
+    outcome.sent.push(id);
+  });
+  deps.reporter?.info('batch delivered', {
+    issueId: message.issueId,
+    sent: outcome.sent.length,
+    skipped: outcome.skipped.length,
+    failed: outcome.failed.length,
+  });
+  return outcome;
+}
+
+/**
+ * A test send of an archived issue to one address, outside the ledger and the subscriber list
+ * (`hashbrief send ID --to ADDR`, the report Lambda's `sendTo`). The subject is prefixed `[test] `.
+ */
+export async function sendTestEmail(input: {
+  issueId: string;
+  to: string;
+  emails: EmailLoader;
+  mailer: Mailer;
+  settings: MessageSettings;
+  clock: Clock;
+}): Promise<{ recipientHash: string; messageId: string }> {
+  const to = normalizeAddress(input.to);
+  const recipientHash = hashNormalizedAddress(to);
+  const loaded = await input.emails(input.issueId);
+  const raw = await buildIssueMessage({
+    loaded,
+    settings: input.settings,
+    to,
+    subscriberHash: recipientHash,
+    now: input.clock(),
+    subjectPrefix: '[test] ',
+  });
+  const { messageId } = await input.mailer.send({
+    kind: 'test',
+    issueId: input.issueId,
+    recipientHash,
+    from: input.settings.from,
+    to,
+    raw,
+  });
+  return { recipientHash, messageId };
+}

@@ -1,0 +1,126 @@
+/**
+ * Loading an issue's stored email (`issues/<id>/email.json` + inline charts) once per warm container,
+ * and turning it into one recipient's raw message.
+ */
+import { z } from 'zod';
+import { issueKey } from '../archive/keys';
+import type { ArchiveStore } from '../archive/store';
+import { personalize } from '../render/personalize';
+import type { StoredEmail } from '../render/types';
+import { IssueNotFoundError } from './errors';
+import { assertHeaderSafe, buildRawMessage, fromDomain, type InlineImage } from './mime';
+import { signToken } from './tokens';
+
+const storedEmailSchema = z.object({
+  issueId: z.string().min(1),
+  subject: z.string().min(1).max(998),
+  preheader: z.string(),
+  html: z.string().min(1),
+  text: z.string().min(1),
+  imageMode: z.enum(['hosted', 'cid']),
+  images: z.array(
+    z.object({
+      filename: z.string().min(1),
+      cid: z.string().min(1),
+      contentType: z.literal('image/png'),
+    }),
+  ),
+}) satisfies z.ZodType<StoredEmail>;
+
+/** A stored email with its inline images loaded. */
+export interface LoadedEmail {
+  email: StoredEmail;
+  images: InlineImage[];
+}
+
+/** Loads an issue's email; the same promise is reused for the same issue (failures are not cached). */
+export type EmailLoader = (issueId: string) => Promise<LoadedEmail>;
+
+/** An EmailLoader caching per issue for the life of the container / process. */
+export function createEmailLoader(archive: ArchiveStore): EmailLoader {
+  const cache = new Map<string, Promise<LoadedEmail>>();
+  return (issueId) => {
+    let pending = cache.get(issueId);
+    if (!pending) {
+      pending = loadEmail(archive, issueId);
+      pending.catch(() => cache.delete(issueId));
+      cache.set(issueId, pending);
+    }
+    return pending;
+  };
+}
+
+async function loadEmail(archive: ArchiveStore, issueId: string): Promise<LoadedEmail> {
+  const object = await archive.get(issueKey(issueId, 'email.json'));
+  if (!object) throw new IssueNotFoundError(`issue ${issueId} has no email.json in ${archive.location}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(object.body.toString('utf8'));
+  } catch (error) {
+    throw new IssueNotFoundError(`issue ${issueId}: email.json is not JSON`, { cause: error });
+  }
+  const parsed = storedEmailSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new IssueNotFoundError(`issue ${issueId}: email.json is invalid`, { cause: parsed.error });
+  }
+  const email = parsed.data;
+  assertHeaderSafe('Subject', email.subject);
+  const images: InlineImage[] = [];
+  if (email.imageMode === 'cid') {
+    for (const image of email.images) {
+      const png = await archive.get(issueKey(issueId, `charts/${image.filename}`));
+      if (!png) throw new IssueNotFoundError(`issue ${issueId}: chart ${image.filename} is missing`);
+      images.push({ cid: image.cid, filename: image.filename, content: png.body, contentType: 'image/png' });
+    }
+  }
+  return { email, images };
+}
+
+/** Sender identity and link settings shared by every message. */
+export interface MessageSettings {
+  from: string;
+  /** Base of the unsubscribe/confirm endpoints, no trailing slash. */
+  linksBaseUrl: string;
+  tokenSecret: string;
+}
+
+/** The greeting substituted for `%%HB_GREETING%%` (subscribers have no stored name). */
+export const DEFAULT_GREETING = 'Hello,';
+
+/** `${linksBaseUrl}/unsubscribe?token=...` for a subscriber hash. */
+export function unsubscribeUrl(settings: MessageSettings, subscriberHash: string): string {
+  const token = signToken({ secret: settings.tokenSecret, purpose: 'unsubscribe', subscriberHash });
+  return `${settings.linksBaseUrl}/unsubscribe?token=${token}`;
+}
+
+/** Deterministic Message-ID per (issue, recipient): a duplicate in the crash window carries the same id. */
+export function issueMessageId(issueId: string, subscriberHash: string, from: string): string {
+  return `<${issueId}.${subscriberHash.slice(0, 32)}@${fromDomain(from)}>`;
+}
+
+/** Builds one recipient's raw message from a loaded email. */
+export async function buildIssueMessage(input: {
+  loaded: LoadedEmail;
+  settings: MessageSettings;
+  to: string;
+  subscriberHash: string;
+  now: Date;
+  subjectPrefix?: string;
+}): Promise<Buffer> {
+  const { email, images } = input.loaded;
+  const values = {
+    unsubscribeUrl: unsubscribeUrl(input.settings, input.subscriberHash),
+    greeting: DEFAULT_GREETING,
+  };
+  return buildRawMessage({
+    from: input.settings.from,
+    to: input.to,
+    subject: `${input.subjectPrefix ?? ''}${email.subject}`,
+    html: personalize(email.html, values, 'html'),
+    text: personalize(email.text, values, 'text'),
+    messageId: issueMessageId(email.issueId, input.subscriberHash, input.settings.from),
+    date: input.now,
+    listUnsubscribeUrl: values.unsubscribeUrl,
+    images: email.imageMode === 'cid' ? images : [],
+  });
+}

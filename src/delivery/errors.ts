@@ -1,0 +1,58 @@
+/**
+ * Errors raised by the delivery stage. Each sets `name` and carries its `cause`; they become outcomes
+ * (HTTP status, batch item failure, CLI exit code) only at the edges.
+ */
+
+/** An address that cannot be accepted; `reason` is safe to show to the person who typed it. */
+export class InvalidAddressError extends Error {
+  override name = 'InvalidAddressError';
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`invalid email address: ${reason}`, options);
+  }
+}
+
+/** A value meant for a mail header contains CR, LF or another control character. */
+export class HeaderInjectionError extends Error {
+  override name = 'HeaderInjectionError';
+}
+
+/** A confirmation or unsubscribe token that does not verify. */
+export class TokenError extends Error {
+  override name = 'TokenError';
+  constructor(
+    readonly reason: 'malformed' | 'bad-signature' | 'expired' | 'wrong-purpose',
+    options?: { cause?: unknown },
+  ) {
+    super(`token rejected: ${reason}`, options);
+  }
+}
+
+/** A stored subscriber or ledger object that fails validation. */
+export class CorruptRecordError extends Error {
+  override name = 'CorruptRecordError';
+}
+
+/** The stored email of an issue is missing or invalid. */
+export class IssueNotFoundError extends Error {
+  override name = 'IssueNotFoundError';
+}
+
+/** The mail transport refused a message (after retries when the refusal was transient). */
+export class SendError extends Error {
+  override name = 'SendError';
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Optimistic concurrency on a stored object kept losing; the caller may retry later. */
+export class ConcurrentUpdateError extends Error {
+  override name = 'ConcurrentUpdateError';
+}

@@ -1,0 +1,71 @@
+/**
+ * SQS event → send batches → partial batch response. A message returns to the queue (and after
+ * maxReceiveCount to the DLQ) only when its body is invalid or some of its recipients failed; on the
+ * retry the ledger skips the recipients already sent.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import type { Reporter } from '../ports';
+import type { BatchOutcome } from './deliver';
+import { type SendMessage, sendMessageSchema } from './queue';
+
+/** A body that is not a valid send batch (goes to the DLQ after the redrive limit). */
+export class InvalidSendMessageError extends Error {
+  override name = 'InvalidSendMessageError';
+}
+
+/** Some recipients of a message failed; the message is reported in batchItemFailures. */
+export class RecipientsFailedError extends Error {
+  override name = 'RecipientsFailedError';
+}
+
+const jsonBody = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'body is not JSON' });
+    return z.NEVER;
+  }
+});
+
+/** Parses an SQS message body into a SendMessage or throws InvalidSendMessageError. */
+export function parseSendMessage(body: string): SendMessage {
+  const parsed = jsonBody.pipe(sendMessageSchema).safeParse(body);
+  if (!parsed.success) {
+    throw new InvalidSendMessageError(
+      `invalid send message: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
+      {
+        cause: parsed.error,
+      },
+    );
+  }
+  return parsed.data;
+}
+
+/** Processes an SQS event; returns the ids of messages to retry. */
+export async function processSendEvent(
+  event: SQSEvent,
+  deliver: (message: SendMessage) => Promise<BatchOutcome>,
+  reporter?: Reporter,
+): Promise<SQSBatchResponse> {
+  const processor = new BatchProcessor(EventType.SQS);
+  const handleRecord = async (record: SQSRecord) => {
+    try {
+      const message = parseSendMessage(record.body);
+      const outcome = await deliver(message);
+      if (outcome.failed.length > 0) {
+        throw new RecipientsFailedError(
+          `${outcome.failed.length} of ${message.recipients.length} recipients failed`,
+        );
+      }
+    } catch (error) {
+      reporter?.warn('send message failed', {
+        messageId: record.messageId,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+      throw error;
+    }
+  };
+  return processPartialResponse(event, handleRecord, processor, { throwOnFullBatchFailure: false });
+}
