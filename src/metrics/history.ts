@@ -205,7 +205,7 @@ export function createMetricsHistory(series: DailySeries): MetricsHistory {
   const n = series.dates.length;
   const v = series.values;
   const positions = new Map<string, number>();
-  series.dates.forEach((d, i) => positions.set(d, i));
+  for (const [i, d] of series.dates.entries()) positions.set(d, i);
 
   const revenueBtc: Num[] = new Array(n).fill(null);
   const revenueUsd: Num[] = new Array(n).fill(null);
