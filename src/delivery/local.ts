@@ -3,6 +3,9 @@
  * archive and the state store (subscribers, ledger) on the filesystem. Same ledger, so re-running is
  * idempotent: only recipients not yet in the ledger get a new .eml.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { ArchiveStore } from '../archive/store';
 import { type Clock, type Reporter, realSleep } from '../ports';
 import { deliverBatch } from './deliver';
@@ -67,4 +70,44 @@ export async function deliverIssueLocally(input: {
     totals.failed += outcome.failed.length;
   }
   return { issueId: input.issueId, recipients: plan.recipients, ...totals, outboxDir: input.outboxDir };
+}
+
+/**
+ * Message settings for local runs: HASHBRIEF_TOKEN_SECRET, else a random secret created once in
+ * `<localDir>/.token-secret` (mode 0600) so local unsubscribe links stay valid across runs; links point
+ * at HASHBRIEF_LINKS_BASE_URL or, when unset, at `https://unsubscribe.invalid` (no local endpoint).
+ */
+export async function localMessageSettings(input: {
+  localDir: string;
+  from: string;
+  linksBaseUrl?: string;
+  tokenSecret?: string;
+}): Promise<MessageSettings> {
+  return {
+    from: input.from,
+    linksBaseUrl: input.linksBaseUrl ?? LOCAL_LINKS_BASE_URL,
+    tokenSecret: input.tokenSecret ?? (await localTokenSecret(input.localDir)),
+  };
+}
+
+/** Link base used locally when HASHBRIEF_LINKS_BASE_URL is unset. */
+export const LOCAL_LINKS_BASE_URL = 'https://unsubscribe.invalid';
+
+async function localTokenSecret(localDir: string): Promise<string> {
+  const file = path.join(localDir, '.token-secret');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await mkdir(localDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  try {
+    await writeFile(file, `${secret}\n`, { flag: 'wx', mode: 0o600 });
+    return secret;
+  } catch (error) {
+    // Another process created it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return (await readFile(file, 'utf8')).trim();
+    throw error;
+  }
 }

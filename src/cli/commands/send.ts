@@ -1,11 +1,69 @@
+/**
+ * `hashbrief send ID [--to ADDR]`: (re)deliver an archived issue to the local list through the outbox
+ * (idempotent via the ledger: only recipients not yet sent get an .eml), or a test send to one address
+ * outside the ledger (`<outbox>/<ID>/test-<hash>.eml`).
+ */
+
+import path from 'node:path';
+import { createFsArchiveStore } from '../../archive/fs-store';
+import { sendTestEmail } from '../../delivery/deliver';
+import { createEmailLoader } from '../../delivery/email';
+import { InvalidAddressError } from '../../delivery/errors';
+import { deliverIssueLocally, localMessageSettings } from '../../delivery/local';
+import { createOutboxMailer, outboxRelativePath } from '../../delivery/outbox-mailer';
+import { localPaths, UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
 
-// PLACEHOLDER: replaced by the owner of this command.
-export const registerSend: CommandRegistrar = (program) => {
+export const registerSend: CommandRegistrar = (program, context) => {
   program
     .command('send')
-    .description('(not built yet)')
-    .action(() => {
-      throw new Error('hashbrief send is not built yet');
+    .argument('<issueId>', 'archived issue id, e.g. 2026-11-23')
+    .option('--to <address>', 'test send to this one address (outside the list and the ledger)')
+    .description('deliver an archived issue to the local list (outbox), or a test send with --to')
+    .action(async (issueId: string, options: { to?: string }) => {
+      const ctx = context();
+      const paths = localPaths(ctx.localDir);
+      const archive = createFsArchiveStore(paths.archive);
+      const settings = await localMessageSettings({
+        localDir: ctx.localDir,
+        from: ctx.env.HASHBRIEF_FROM_ADDRESS,
+        linksBaseUrl: ctx.env.HASHBRIEF_LINKS_BASE_URL,
+        tokenSecret: ctx.env.HASHBRIEF_TOKEN_SECRET,
+      });
+      if (options.to !== undefined) {
+        try {
+          const sent = await sendTestEmail({
+            issueId,
+            to: options.to,
+            emails: createEmailLoader(archive),
+            mailer: createOutboxMailer(paths.outbox),
+            settings,
+            clock: ctx.clock,
+          });
+          const file = path.join(
+            paths.outbox,
+            outboxRelativePath({ kind: 'test', issueId, recipientHash: sent.recipientHash }),
+          );
+          ctx.io.stdout(`test send written: ${file}\n`);
+        } catch (error) {
+          if (error instanceof InvalidAddressError) throw new UsageError(error.message);
+          throw error;
+        }
+        return;
+      }
+      const result = await deliverIssueLocally({
+        issueId,
+        archive,
+        state: createFsArchiveStore(ctx.localDir),
+        outboxDir: paths.outbox,
+        settings,
+        recipientsPerMessage: ctx.env.HASHBRIEF_RECIPIENTS_PER_MESSAGE,
+        clock: ctx.clock,
+        reporter: ctx.reporter,
+      });
+      ctx.io.stdout(
+        `issue ${issueId}: ${result.recipients} active subscribers, ${result.sent} sent, ${result.skipped} already sent or skipped, ${result.failed} failed -> ${path.join(result.outboxDir, issueId)}\n`,
+      );
+      if (result.failed > 0) throw new Error(`${result.failed} recipient(s) failed`);
     });
 };
