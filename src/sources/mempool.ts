@@ -39,12 +39,13 @@ export const MEMPOOL_ENDPOINTS = {
 } as const satisfies Record<string, MempoolEndpoint>;
 
 /**
- * Hashrate/difficulty history wide enough to reach a year before `asOf` (1y for a current report; mempool
+ * Hashrate/difficulty history wide enough to reach about eleven months before `asOf` (1y for a current report; mempool
  * treats any unknown interval, such as `all`, as all time).
  */
 export function hashrateEndpoint(asOf: string | undefined, today: string): MempoolEndpoint {
   const span = asOf === undefined ? 0 : Math.max(0, daysBetween(asOf, today));
-  const years = Math.ceil((span + 366) / 365);
+  // A month of slack keeps recent past reports on the same small `1y` request as current ones.
+  const years = Math.ceil((span + 335) / 365);
   const interval = years <= 1 ? '1y' : years <= 4 ? `${years}y` : 'all';
   return endpoint(`/v1/mining/hashrate/${interval}`, 'mempool hashrate history');
 }

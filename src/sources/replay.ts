@@ -36,7 +36,10 @@ export function requestKey(url: string): string {
 export interface Replay {
   fetch: Fetch;
   clock: Clock;
-  /** Recorded failures are replayed too; waiting between their retries would only slow the replay. */
+  /**
+   * Recorded failures are replayed too; waiting between their retries would only slow the replay, so
+   * plain waits end at once. Timers with a signal (per-attempt timeouts) wait until cancelled.
+   */
   sleep: Sleep;
   responseTime: ResponseTime;
   recordings: RecordedResponse[];
@@ -72,9 +75,17 @@ export function createReplay(recordings: readonly RecordedResponse[], origin = '
   return {
     fetch,
     clock: () => new Date(frozen.getTime()),
-    sleep: async (_ms, signal) => {
-      if (signal?.aborted) throw signal.reason;
-    },
+    sleep: (_ms, signal) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) {
+          reject(signal.reason);
+        } else if (signal) {
+          // A cancellable timer is a per-attempt timeout: replayed answers are immediate, so it never fires.
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        } else {
+          resolve();
+        }
+      }),
     responseTime: (response) => times.get(response),
     recordings: [...recordings],
   };

@@ -78,7 +78,16 @@ export function createFakeTime(start = '2025-11-24T08:00:00.000Z') {
     return promise;
   }
 
-  return { clock, sleep, run, waits, now: () => now, advance: (ms: number) => void (now += ms) };
+  return {
+    clock,
+    sleep,
+    run,
+    waits,
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 export type Handler = (url: URL, init: Parameters<Fetch>[1]) => Response | Promise<Response>;

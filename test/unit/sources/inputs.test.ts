@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { type Reporter, silentReporter } from '../../../src/ports';
+import { fetchReportInputs, InputsOptionError, lastCompleteDay } from '../../../src/sources/inputs';
+import { buildDailySeries } from '../../../src/sources/series';
+import { cmRows, coinMetricsRoute, createFakeTime, type Handler, mempoolRoutes, stubFetch } from './helpers';
+
+const CM = 'http://127.0.0.1:9/coinmetrics/v4';
+const MP = 'http://127.0.0.1:9/mempool/api';
+
+/** 2025-10-01 … 2025-11-24, where the 24th (today per the fake clock) is partial: no price yet. */
+function rowsWithPartialToday() {
+  const rows = cmRows('2025-10-01', 55);
+  const today = rows.at(-1);
+  if (today) today.PriceUSD = null;
+  return rows;
+}
+
+async function run(
+  options: { asOf?: string } = {},
+  overrides: Record<string, Handler> = {},
+  reporter: Reporter = silentReporter,
+) {
+  const time = createFakeTime('2025-11-24T08:00:00.000Z');
+  const { fetch, calls } = stubFetch({
+    '/timeseries/asset-metrics': coinMetricsRoute(rowsWithPartialToday()),
+    ...mempoolRoutes(),
+    ...overrides,
+  });
+  const result = await time.run(
+    fetchReportInputs(
+      { fetch, clock: time.clock, sleep: time.sleep, random: () => 0.5, reporter },
+      { coinMetricsUrl: CM, mempoolUrl: MP, ...options },
+    ),
+  );
+  return { ...result, calls };
+}
+
+describe('fetchReportInputs', () => {
+  it('defaults the as-of day to the last complete UTC day with a price, and cuts the series there', async () => {
+    const { inputs } = await run();
+    expect(inputs.asOf).toBe('2025-11-23');
+    expect(inputs.sample).toBe(false);
+    expect(inputs.coinMetrics.status).toBe('ok');
+    if (inputs.coinMetrics.status !== 'ok') return;
+    expect(inputs.coinMetrics.value.dates.at(-1)).toBe('2025-11-23');
+    expect(inputs.coinMetrics.value.dates).toHaveLength(54);
+  });
+
+  it('fetches every mempool source for a current report', async () => {
+    const { inputs, recordings } = await run();
+    expect(inputs.pools.status).toBe('ok');
+    expect(inputs.difficultyAdjustment.status).toBe('ok');
+    expect(inputs.hashrateHistory.status).toBe('ok');
+    expect(inputs.rewardStats.status).toBe('ok');
+    expect(inputs.price.status).toBe('ok');
+    expect(inputs.tipHeight.status === 'ok' && inputs.tipHeight.value).toBe(925000);
+    expect(recordings.map((r) => `${r.source}-${r.name}`)).toEqual([
+      'coinmetrics-asset-metrics-p0',
+      'mempool-blocks-tip-height',
+      'mempool-difficulty-adjustment',
+      'mempool-hashrate-1y',
+      'mempool-pools-1w',
+      'mempool-prices',
+      'mempool-reward-stats-1008',
+    ]);
+  });
+
+  it('skips present-only mempool endpoints for a past report, without fetching them', async () => {
+    const { inputs, calls } = await run({ asOf: '2025-11-21' });
+    for (const outcome of [
+      inputs.pools,
+      inputs.difficultyAdjustment,
+      inputs.tipHeight,
+      inputs.rewardStats,
+      inputs.price,
+    ]) {
+      expect(outcome.status).toBe('skipped');
+    }
+    expect(inputs.pools.status === 'skipped' && inputs.pools.reason).toBe(
+      'mempool pools only describes the present; the report is for 2025-11-21',
+    );
+    expect(calls.map((c) => new URL(c.url).pathname).sort()).toEqual([
+      '/coinmetrics/v4/timeseries/asset-metrics',
+      '/mempool/api/v1/mining/hashrate/1y',
+    ]);
+    expect(
+      new URL(calls.find((c) => c.url.includes('asset-metrics'))?.url ?? '').searchParams.get('end_time'),
+    ).toBe('2025-11-21');
+    expect(
+      inputs.hashrateHistory.status === 'ok' && inputs.hashrateHistory.value.hashrates.at(-1)?.date,
+    ).toBe('2025-11-21');
+    expect(inputs.coinMetrics.status === 'ok' && inputs.coinMetrics.value.dates.at(-1)).toBe('2025-11-21');
+  });
+
+  it('captures one failing source as a failed outcome while the others succeed', async () => {
+    const { inputs } = await run({}, { '/v1/mining/pools/1w': () => new Response('down', { status: 500 }) });
+    expect(inputs.pools).toMatchObject({
+      status: 'failed',
+      reason: 'mempool pools answered HTTP 500 after 4 tries',
+      attempts: 4,
+    });
+    expect(inputs.coinMetrics.status).toBe('ok');
+    expect(inputs.price.status).toBe('ok');
+  });
+
+  it('still produces inputs when Coin Metrics fails, with as-of falling back to yesterday', async () => {
+    const { inputs } = await run(
+      {},
+      { '/timeseries/asset-metrics': () => new Response('{"error":', { status: 200 }) },
+    );
+    expect(inputs.coinMetrics.status).toBe('failed');
+    expect(inputs.asOf).toBe('2025-11-23');
+  });
+
+  it('rejects a malformed as-of day, naming the field', async () => {
+    await expect(run({ asOf: '2025-13-01' })).rejects.toThrow(InputsOptionError);
+    await expect(run({ asOf: '23/11/2025' })).rejects.toThrow(/asOf must be a calendar day/);
+  });
+
+  it('reports progress: pages and retries', async () => {
+    const lines: string[] = [];
+    const reporter: Reporter = { info: (m) => lines.push(m), warn: (m) => lines.push(`warn: ${m}`) };
+    let first = true;
+    await run(
+      {},
+      {
+        '/v1/prices': () => {
+          if (first) {
+            first = false;
+            return new Response('', { status: 503 });
+          }
+          return new Response('{"time":1763942400,"USD":1}');
+        },
+      },
+      reporter,
+    );
+    expect(lines).toContain('Coin Metrics: page 1 fetched (55 days)');
+    expect(
+      lines.some((l) => /^mempool prices answered HTTP 503; retrying in .* \(try 2 of 4\)$/.test(l)),
+    ).toBe(true);
+  });
+});
+
+describe('lastCompleteDay', () => {
+  it('is the latest day strictly before today that has a price', () => {
+    const { series } = buildDailySeries([
+      { day: '2025-11-21', values: { PriceUSD: '1' } },
+      { day: '2025-11-22', values: { PriceUSD: null } },
+      { day: '2025-11-23', values: { PriceUSD: '2' } },
+      { day: '2025-11-24', values: { PriceUSD: '3' } },
+    ]);
+    expect(lastCompleteDay(series, '2025-11-24')).toBe('2025-11-23');
+    expect(lastCompleteDay(series, '2025-11-23')).toBe('2025-11-21');
+    expect(lastCompleteDay(series, '2025-11-21')).toBeNull();
+  });
+});
