@@ -1,11 +1,86 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { type ProducedIssue, produceIssue } from '../../pipeline/produce-issue';
+import { previousFromArchived, readSnapshotFile } from '../../pipeline/replay-snapshot';
+import { isIsoDay } from '../../sources/dates';
+import { loadReplay, writeRecordingFolder } from '../../sources/recording-fs';
+import type { CliContext } from '../context';
+import { UsageError } from '../context';
+import { archiveFor, baseOptions, liveDeps, sampleDeps } from '../issue-options';
+import { describeIssue, issueJson } from '../issue-output';
 import type { CommandRegistrar } from '../main';
 
-// PLACEHOLDER: replaced by the owner of this command.
-export const registerReport: CommandRegistrar = (program) => {
+interface ReportFlags {
+  asOf?: string;
+  replay?: string;
+  record?: string;
+  out?: string;
+  json?: boolean;
+  sample?: boolean;
+}
+
+async function report(ctx: CliContext, flags: ReportFlags): Promise<ProducedIssue> {
+  if (flags.asOf !== undefined && !isIsoDay(flags.asOf)) {
+    throw new UsageError(`--as-of must be a day written YYYY-MM-DD (got ${JSON.stringify(flags.asOf)})`);
+  }
+  if (flags.replay && flags.sample) throw new UsageError('--replay and --sample cannot be combined');
+  const outDir = flags.out ? path.resolve(ctx.cwd, flags.out) : undefined;
+  const archive = archiveFor(ctx, outDir);
+  const recordDir = flags.record ? path.resolve(ctx.cwd, flags.record) : undefined;
+  const onRecordings = recordDir
+    ? async (recordings: Parameters<typeof writeRecordingFolder>[1]) => {
+        await writeRecordingFolder(recordDir, recordings);
+      }
+    : undefined;
+
+  if (flags.replay) {
+    const replayDir = path.resolve(ctx.cwd, flags.replay);
+    const replay = await loadReplay(replayDir);
+    // Replaying an archived issue keeps its id and the week-over-week context it was made with.
+    const original = await readSnapshotFile(replayDir);
+    return produceIssue(
+      {
+        ...liveDeps(ctx, archive),
+        fetch: replay.fetch,
+        clock: replay.clock,
+        sleep: replay.sleep,
+        responseTime: replay.responseTime,
+      },
+      baseOptions(ctx, {
+        kind: 'weekly',
+        sample: original?.sample ?? false,
+        asOf: flags.asOf ?? original?.asOf,
+        onRecordings,
+        ...(original ? { issueId: original.issueId, previous: previousFromArchived(original) } : {}),
+      }),
+    );
+  }
+  const deps = flags.sample ? sampleDeps(ctx, archive) : liveDeps(ctx, archive);
+  return produceIssue(
+    deps,
+    baseOptions(ctx, { kind: 'weekly', sample: Boolean(flags.sample), asOf: flags.asOf, onRecordings }),
+  );
+}
+
+export const registerReport: CommandRegistrar = (program: Command, context) => {
   program
     .command('report')
-    .description('(not built yet)')
-    .action(() => {
-      throw new Error('hashbrief report is not built yet');
+    .description('build and archive one issue (no sending)')
+    .option('--as-of <YYYY-MM-DD>', 'the report as it would have been on that day (data up to it only)')
+    .option(
+      '--replay <DIR>',
+      'serve upstream data from a --record folder or an archived issue folder (no network)',
+    )
+    .option('--record <DIR>', 'store every upstream response as received under DIR/raw/')
+    .option('--out <DIR>', 'archive root (default ./out/archive)')
+    .option('--sample', 'use the bundled synthetic sample data instead of the live upstreams')
+    .option('--json', 'print one JSON object describing the issue on stdout')
+    .action(async (flags: ReportFlags) => {
+      const ctx = context();
+      const quietCtx = flags.json ? { ...ctx, reporter: { ...ctx.reporter, info: () => {} } } : ctx;
+      const issue = await report(quietCtx, flags);
+      const archive = archiveFor(ctx, flags.out ? path.resolve(ctx.cwd, flags.out) : undefined);
+      if (flags.json) ctx.io.stdout(`${JSON.stringify(issueJson(issue, archive))}\n`);
+      else ctx.io.stdout(describeIssue(issue, archive));
     });
 };

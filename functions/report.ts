@@ -1,0 +1,78 @@
+/**
+ * Report Lambda: the weekly schedule (empty payload) and manual invocations (`{ asOf?, dryRun?, sendTo? }`).
+ * The payload is validated before any side effect; a bad one fails with a message naming the field.
+ * Lambdas never fall back to sample data: an unavailable upstream fails the run (and raises the alarm).
+ */
+import { createEmailLoader } from '../src/delivery/email';
+import { createSqsSendQueue } from '../src/delivery/queue';
+import { createSesMailer } from '../src/delivery/ses-mailer';
+import { createSubscriberStore } from '../src/delivery/subscribers';
+import { parseAssumptions } from '../src/metrics/assumptions';
+import { type ReportJobResult, runReportJob } from '../src/pipeline/report-job';
+import { parseReportPayload } from '../src/pipeline/report-payload';
+import { realSleep, systemClock } from '../src/ports';
+import { awsClients } from './commons/aws';
+import { functionEnv, requireSetting } from './commons/config';
+import { createLogger, loggerReporter } from './commons/logger';
+import { createSecretSource } from './commons/secret';
+import { bucketStore } from './commons/stores';
+
+const logger = createLogger('hashbrief-report');
+const env = functionEnv();
+const clients = awsClients();
+const store = bucketStore(clients.s3, requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET'));
+const queueUrl = requireSetting(env, 'HASHBRIEF_SEND_QUEUE_URL');
+const linksBaseUrl = requireSetting(env, 'HASHBRIEF_LINKS_BASE_URL');
+const assumptions = parseAssumptions(env.HASHBRIEF_ASSUMPTIONS_JSON);
+const secret = createSecretSource({ env, ssm: () => clients.ssm, clock: systemClock });
+
+/** The Lambda entry point. */
+export async function handler(event: unknown): Promise<ReportJobResult> {
+  const payload = parseReportPayload(event);
+  logger.info('report started', {
+    asOf: payload.asOf,
+    dryRun: payload.dryRun,
+    testSends: payload.sendTo?.length ?? 0,
+  });
+  const result = await runReportJob(
+    payload,
+    {
+      fetch: (url, init) => fetch(url, init),
+      clock: systemClock,
+      sleep: realSleep,
+      random: Math.random,
+      reporter: loggerReporter(logger),
+      archive: store,
+      subscribers: createSubscriberStore(store),
+      queue: createSqsSendQueue({ client: clients.sqs, queueUrl }),
+      mailer: createSesMailer({ client: clients.ses, configurationSet: env.HASHBRIEF_SES_CONFIGURATION_SET }),
+      emails: createEmailLoader,
+      messageSettings: async () => ({
+        from: env.HASHBRIEF_FROM_ADDRESS,
+        linksBaseUrl,
+        tokenSecret: await secret(),
+      }),
+    },
+    {
+      coinMetricsUrl: env.HASHBRIEF_COINMETRICS_URL,
+      mempoolUrl: env.HASHBRIEF_MEMPOOL_URL,
+      assumptions,
+      postalAddress: env.HASHBRIEF_POSTAL_ADDRESS,
+      publicBaseUrl: env.HASHBRIEF_PUBLIC_BASE_URL,
+      linksBaseUrl,
+      recipientsPerMessage: env.HASHBRIEF_RECIPIENTS_PER_MESSAGE,
+      httpSettings: {
+        timeoutMs: env.HASHBRIEF_HTTP_TIMEOUT_MS,
+        budgetMs: env.HASHBRIEF_FETCH_BUDGET_MS,
+        retries: env.HASHBRIEF_HTTP_RETRIES,
+      },
+    },
+  );
+  logger.info('report finished', {
+    issueId: result.issueId,
+    status: result.status,
+    queued: result.delivery.queued,
+    warnings: result.warnings.length,
+  });
+  return result;
+}

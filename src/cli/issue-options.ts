@@ -1,0 +1,66 @@
+/**
+ * Builds the pipeline's options and ports for the CLI from the parsed environment: one place, so `run`
+ * and `report` can't drift apart.
+ */
+import { createFsArchiveStore } from '../archive/fs-store';
+import type { ArchiveStore } from '../archive/store';
+import { sampleDataset } from '../emulator/dataset';
+import { createEmulatorFetch } from '../emulator/server';
+import { parseAssumptions } from '../metrics/assumptions';
+import type { ProduceIssueDeps, ProduceIssueOptions } from '../pipeline/produce-issue';
+import { realSleep } from '../ports';
+import { addDays, utcDay } from '../sources/dates';
+import type { CliContext } from './context';
+import { localPaths } from './context';
+
+/** Base URLs the in-process sample emulator answers on (never leave the process). */
+const SAMPLE_BASE = 'http://sample.hashbrief.invalid';
+
+export function archiveFor(ctx: CliContext, outDir?: string): ArchiveStore {
+  const root = outDir ?? localPaths(ctx.localDir).archive;
+  return createFsArchiveStore(root, { publicBaseUrl: ctx.env.HASHBRIEF_PUBLIC_BASE_URL });
+}
+
+export function liveDeps(ctx: CliContext, archive: ArchiveStore): ProduceIssueDeps {
+  return {
+    fetch: ctx.fetch,
+    clock: ctx.clock,
+    sleep: realSleep,
+    random: Math.random,
+    reporter: ctx.reporter,
+    archive,
+  };
+}
+
+/** Ports that serve the bundled synthetic dataset, ending yesterday (UTC), from memory. */
+export function sampleDeps(ctx: CliContext, archive: ArchiveStore): ProduceIssueDeps {
+  const endDate = addDays(utcDay(ctx.clock()), -1);
+  const fetch = createEmulatorFetch({ dataset: sampleDataset({ endDate }), baseUrl: SAMPLE_BASE });
+  return { ...liveDeps(ctx, archive), fetch };
+}
+
+export function baseOptions(
+  ctx: CliContext,
+  overrides: Pick<ProduceIssueOptions, 'kind' | 'sample'> & Partial<ProduceIssueOptions>,
+): ProduceIssueOptions {
+  const { env } = ctx;
+  const sampleUrls = {
+    coinMetricsUrl: `${SAMPLE_BASE}/coinmetrics/v4`,
+    mempoolUrl: `${SAMPLE_BASE}/mempool/api`,
+  };
+  return {
+    coinMetricsUrl: env.HASHBRIEF_COINMETRICS_URL,
+    mempoolUrl: env.HASHBRIEF_MEMPOOL_URL,
+    ...(overrides.sample ? sampleUrls : {}),
+    assumptions: parseAssumptions(env.HASHBRIEF_ASSUMPTIONS_JSON),
+    postalAddress: env.HASHBRIEF_POSTAL_ADDRESS,
+    publicBaseUrl: env.HASHBRIEF_PUBLIC_BASE_URL,
+    linksBaseUrl: env.HASHBRIEF_LINKS_BASE_URL,
+    httpSettings: {
+      timeoutMs: env.HASHBRIEF_HTTP_TIMEOUT_MS,
+      budgetMs: env.HASHBRIEF_FETCH_BUDGET_MS,
+      retries: env.HASHBRIEF_HTTP_RETRIES,
+    },
+    ...overrides,
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Turns one report's products into the archive's issue files (DESIGN.md "Archive layout").
+ */
+import type { IssueIndexEntry } from '../archive/index-entry';
+import { metricsCsv } from '../archive/metrics-csv';
+import { toStoredEmail } from '../render/render-issue';
+import type { RenderedIssue } from '../render/types';
+import type { ChartRow, Snapshot } from '../snapshot/schema';
+import { type RecordedResponse, recordingsToArchiveFiles } from '../sources/recording';
+
+export interface IssueFile {
+  name: string;
+  body: Buffer | string;
+  contentType: string;
+  contentEncoding?: string;
+}
+
+/** Every object of one issue; snapshot.json is listed last because its presence marks completion. */
+export function issueFiles(input: {
+  snapshot: Snapshot;
+  series: ChartRow[];
+  rendered: RenderedIssue;
+  recordings: readonly RecordedResponse[];
+}): IssueFile[] {
+  const { snapshot, series, rendered, recordings } = input;
+  return [
+    ...recordingsToArchiveFiles(recordings),
+    ...rendered.images.map((image) => ({
+      name: `charts/${image.filename}`,
+      body: image.png,
+      contentType: 'image/png',
+    })),
+    { name: 'metrics.csv', body: metricsCsv(series), contentType: 'text/csv; charset=utf-8' },
+    { name: 'newsletter.html', body: rendered.webHtml, contentType: 'text/html; charset=utf-8' },
+    { name: 'newsletter.txt', body: rendered.webText, contentType: 'text/plain; charset=utf-8' },
+    {
+      name: 'email.json',
+      body: `${JSON.stringify(toStoredEmail(rendered), null, 2)}\n`,
+      contentType: 'application/json',
+    },
+    {
+      name: 'snapshot.json',
+      body: `${JSON.stringify(snapshot, null, 2)}\n`,
+      contentType: 'application/json',
+    },
+  ];
+}
+
+/** The manifest line for an issue (files are added by the archive). */
+export function indexEntryFor(snapshot: Snapshot): Omit<IssueIndexEntry, 'files'> {
+  const { metrics } = snapshot;
+  return {
+    issueId: snapshot.issueId,
+    asOf: snapshot.asOf,
+    generatedAt: snapshot.generatedAt,
+    sample: snapshot.sample,
+    headline: {
+      hashpriceUsdPerPhDay: metrics.hashprice.usdPerPhDay,
+      hashpriceChange7dPct: metrics.hashprice.change7dPct,
+      priceUsd: metrics.price.usd,
+      hashrateEhs7d: metrics.hashrate.ehs7d,
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * What the report Lambda does for one invocation, with every AWS dependency passed in:
+ * - `{}` (the weekly schedule): this week's issue → archive → enqueue delivery to the list.
+ * - `{ asOf }`: that day's issue → archive (a backfill never mails the list).
+ * - `{ sendTo }`: the issue → archive → a test send to those addresses only.
+ * - `{ dryRun: true }`: everything in memory; nothing archived, nothing sent.
+ * Re-running is safe: the archive never overwrites and the send ledger skips recipients already sent.
+ */
+import { createMemoryArchiveStore } from '../archive/memory-store';
+import type { ArchiveStore } from '../archive/store';
+import { sendTestEmail } from '../delivery/deliver';
+import type { EmailLoader, MessageSettings } from '../delivery/email';
+import type { Mailer } from '../delivery/mailer';
+import { planDelivery } from '../delivery/plan';
+import type { SendQueue } from '../delivery/queue';
+import type { SubscriberStore } from '../delivery/subscribers';
+import type { Assumptions } from '../metrics/assumptions';
+import type { Clock, Fetch, Random, Reporter, Sleep } from '../ports';
+import type { HttpSettings } from '../sources/http';
+import { produceIssue } from './produce-issue';
+import type { ReportPayload } from './report-payload';
+
+export interface ReportJobDeps {
+  fetch: Fetch;
+  clock: Clock;
+  sleep: Sleep;
+  random: Random;
+  reporter: Reporter;
+  archive: ArchiveStore;
+  subscribers: SubscriberStore;
+  queue: SendQueue;
+  mailer: Mailer;
+  emails: (archive: ArchiveStore) => EmailLoader;
+  messageSettings: () => Promise<MessageSettings>;
+}
+
+export interface ReportJobSettings {
+  coinMetricsUrl: string;
+  mempoolUrl: string;
+  assumptions: Assumptions;
+  postalAddress: string;
+  publicBaseUrl?: string;
+  linksBaseUrl?: string;
+  recipientsPerMessage: number;
+  httpSettings?: Partial<HttpSettings>;
+}
+
+export interface ReportJobResult {
+  issueId: string;
+  asOf: string;
+  status: 'created' | 'already-archived' | 'dry-run';
+  files: Record<string, string>;
+  urls: Record<string, string>;
+  delivery: { queued: number; recipients: number; testSends: number };
+  warnings: string[];
+}
+
+const LINKED_FILES = ['newsletter.html', 'snapshot.json', 'metrics.csv', 'newsletter.txt'];
+
+export async function runReportJob(
+  payload: ReportPayload,
+  deps: ReportJobDeps,
+  settings: ReportJobSettings,
+): Promise<ReportJobResult> {
+  const archive = payload.dryRun ? createMemoryArchiveStore() : deps.archive;
+  const issue = await produceIssue(
+    { ...deps, archive },
+    {
+      coinMetricsUrl: settings.coinMetricsUrl,
+      mempoolUrl: settings.mempoolUrl,
+      asOf: payload.asOf,
+      kind: 'weekly',
+      sample: false,
+      assumptions: settings.assumptions,
+      postalAddress: settings.postalAddress,
+      publicBaseUrl: settings.publicBaseUrl,
+      linksBaseUrl: settings.linksBaseUrl,
+      httpSettings: settings.httpSettings,
+    },
+  );
+  const base = { issueId: issue.issueId, asOf: issue.asOf, files: issue.keys, warnings: issue.warnings };
+  if (payload.dryRun) {
+    return { ...base, status: 'dry-run', urls: {}, delivery: { queued: 0, recipients: 0, testSends: 0 } };
+  }
+
+  const urls: Record<string, string> = {};
+  for (const name of LINKED_FILES) {
+    const key = issue.keys[name];
+    if (key) urls[name] = (await archive.url(key)).url;
+  }
+
+  let delivery = { queued: 0, recipients: 0, testSends: 0 };
+  if (payload.sendTo) {
+    const settingsForMail = await deps.messageSettings();
+    const emails = deps.emails(archive);
+    for (const to of payload.sendTo) {
+      await sendTestEmail({
+        issueId: issue.issueId,
+        to,
+        emails,
+        mailer: deps.mailer,
+        settings: settingsForMail,
+        clock: deps.clock,
+      });
+    }
+    delivery = { ...delivery, testSends: payload.sendTo.length };
+  } else if (!payload.asOf) {
+    const plan = await planDelivery({
+      issueId: issue.issueId,
+      subscribers: deps.subscribers,
+      queue: deps.queue,
+      recipientsPerMessage: settings.recipientsPerMessage,
+      reporter: deps.reporter,
+    });
+    delivery = { ...delivery, queued: plan.queued, recipients: plan.recipients };
+  }
+  return { ...base, status: issue.status, urls, delivery };
+}

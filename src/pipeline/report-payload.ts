@@ -1,0 +1,56 @@
+/**
+ * The report Lambda's manual-invocation payload (DESIGN.md "Manual invocation"). The weekly schedule
+ * sends `{}`. Unknown fields are rejected so a typo can't silently turn a test send into a full send.
+ */
+import { z } from 'zod';
+import { normalizeAddress } from '../delivery/address';
+
+export const MAX_TEST_RECIPIENTS = 10;
+
+export const reportPayloadSchema = z
+  .object({
+    asOf: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day written YYYY-MM-DD')
+      .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'is not a calendar day')
+      .optional(),
+    dryRun: z.boolean().optional(),
+    sendTo: z
+      .array(z.string())
+      .min(1, 'must list at least one address when given')
+      .max(MAX_TEST_RECIPIENTS, `takes at most ${MAX_TEST_RECIPIENTS} addresses`)
+      .optional(),
+  })
+  .strict();
+
+export type ReportPayload = z.infer<typeof reportPayloadSchema> & { sendTo?: string[] };
+
+export class PayloadError extends Error {
+  override name = 'PayloadError';
+}
+
+/** Parses and validates the payload (addresses included) before anything else happens. */
+export function parseReportPayload(input: unknown): ReportPayload {
+  const payload = input === undefined || input === null ? {} : input;
+  const parsed = reportPayloadSchema.safeParse(payload);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      if (issue.code === 'unrecognized_keys')
+        return `unknown field(s) ${issue.keys.map((k) => `\`${k}\``).join(', ')}`;
+      const field = issue.path.length ? issue.path.join('.') : '(payload)';
+      return `field \`${field}\` ${issue.message}`;
+    });
+    throw new PayloadError(`invalid report payload: ${problems.join('; ')}`);
+  }
+  const sendTo = parsed.data.sendTo?.map((address, i) => {
+    try {
+      return normalizeAddress(address);
+    } catch (error) {
+      // The address itself is never echoed: it may be hostile, and addresses stay out of logs.
+      throw new PayloadError(`invalid report payload: field \`sendTo.${i}\` is not a usable email address`, {
+        cause: error,
+      });
+    }
+  });
+  return { ...parsed.data, ...(sendTo ? { sendTo } : {}) };
+}
