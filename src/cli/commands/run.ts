@@ -1,5 +1,5 @@
 import { createFsArchiveStore } from '../../archive/fs-store';
-import { deliverIssueLocally } from '../../delivery/local';
+import { deliverIssueLocally, localMessageSettings } from '../../delivery/local';
 import {
   noUpstreamReachable,
   type ProducedIssue,
@@ -10,7 +10,6 @@ import type { ReportInputs } from '../../sources/types';
 import { type CliContext, localPaths } from '../context';
 import { archiveFor, baseOptions, liveDeps, sampleDeps } from '../issue-options';
 import { describeIssue } from '../issue-output';
-import { localMessageSettings } from '../local-message-settings';
 import type { CommandRegistrar } from '../main';
 
 function failureLines(inputs: ReportInputs): string[] {
@@ -58,7 +57,12 @@ export const registerRun: CommandRegistrar = (program, context) => {
         archive,
         state: createFsArchiveStore(ctx.localDir),
         outboxDir: paths.outbox,
-        settings: await localMessageSettings(ctx),
+        settings: await localMessageSettings({
+          localDir: ctx.localDir,
+          from: ctx.env.HASHBRIEF_FROM_ADDRESS,
+          linksBaseUrl: ctx.env.HASHBRIEF_LINKS_BASE_URL,
+          tokenSecret: ctx.env.HASHBRIEF_TOKEN_SECRET,
+        }),
         recipientsPerMessage: ctx.env.HASHBRIEF_RECIPIENTS_PER_MESSAGE,
         clock: ctx.clock,
         reporter: ctx.reporter,
