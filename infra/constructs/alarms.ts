@@ -1,0 +1,144 @@
+/**
+ * Operational alarms, all to one SNS ops topic. Each alarm answers a question an operator would otherwise
+ * only ask after subscribers complain: did this week's issue go out, did anything get stuck, is SES about
+ * to put the account under review?
+ */
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface AlarmsProps {
+  readonly report: lambda.IFunction;
+  readonly sender: lambda.IFunction;
+  readonly feedback: lambda.IFunction;
+  /** Every dead-letter queue, keyed by a short name used in the alarm's ID. */
+  readonly deadLetterQueues: Record<string, sqs.IQueue>;
+  /** SES account reputation thresholds (fractions, 0.04 = 4%). */
+  readonly bounceRateThreshold: number;
+  readonly complaintRateThreshold: number;
+  readonly alarmEmail?: string;
+}
+
+export class Alarms extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, 'OpsTopic', { displayName: 'hashbrief operations', enforceSSL: true });
+    Validations.of(this.topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alarm notifications name only resources and thresholds; CloudWatch can publish to an encrypted topic only through a customer-managed KMS key, a cost this topic does not justify.',
+    });
+    if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    const action = new actions.SnsAction(this.topic);
+    const add = (alarmId: string, alarmProps: cloudwatch.AlarmProps): void => {
+      const alarm = new cloudwatch.Alarm(this, alarmId, alarmProps);
+      alarm.addAlarmAction(action);
+      this.alarms.push(alarm);
+    };
+
+    add('ReportErrors', {
+      alarmDescription: 'The report function failed (weekly or manual run). Check its log group.',
+      metric: props.report.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    // "No report this week": successful report runs per day, and the alarm fires when all of the last
+    // seven days had none. Missing data counts as breaching: a schedule that silently stopped produces
+    // no datapoints at all. (Fires in the first week after deploy until the first issue exists.)
+    const invocations = props.report.metricInvocations({ period: Duration.days(1), statistic: 'Sum' });
+    const errors = props.report.metricErrors({ period: Duration.days(1), statistic: 'Sum' });
+    add('NoReportThisWeek', {
+      alarmDescription: 'No successful report run in 7 days: the weekly issue did not go out.',
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(invocations, 0) - FILL(errors, 0)',
+        usingMetrics: { invocations, errors },
+        period: Duration.days(1),
+        label: 'Successful report runs',
+      }),
+      threshold: 1,
+      evaluationPeriods: 7,
+      datapointsToAlarm: 7,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+
+    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+      add(`${name}DlqNotEmpty`, {
+        alarmDescription: `Messages in the ${name} dead-letter queue: something failed after all retries.`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+
+    add('SenderErrors', {
+      alarmDescription: 'The sender function failed; batches are retried and end in the send DLQ.',
+      metric: props.sender.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    add('SenderThrottles', {
+      alarmDescription:
+        'The sender was throttled: reserved concurrency is below what the queue pollers ask for.',
+      metric: props.sender.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    add('FeedbackErrors', {
+      alarmDescription: 'The feedback function failed: bounces/complaints may not be suppressed.',
+      metric: props.feedback.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    // SES publishes these account-wide reputation metrics without dimensions, every few hours or so.
+    add('SesBounceRate', {
+      alarmDescription: `SES bounce rate above ${props.bounceRateThreshold}: SES reviews accounts at 0.05.`,
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/SES',
+        metricName: 'Reputation.BounceRate',
+        statistic: 'Maximum',
+        period: Duration.hours(1),
+      }),
+      threshold: props.bounceRateThreshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    add('SesComplaintRate', {
+      alarmDescription: `SES complaint rate above ${props.complaintRateThreshold}: SES reviews accounts at 0.001.`,
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/SES',
+        metricName: 'Reputation.ComplaintRate',
+        statistic: 'Maximum',
+        period: Duration.hours(1),
+      }),
+      threshold: props.complaintRateThreshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * Everything one weekly briefing needs, in one account-independent stack: the archive (stateful, pinned
+ * logical IDs), the CDN, five functions, the weekly schedule, the send queue, SES, alarms and outputs.
+ */
+import path from 'node:path';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Construct } from 'constructs';
+import type { HashbriefConfig } from './config.ts';
+import { Alarms } from './constructs/alarms.ts';
+import { ArchiveBucket } from './constructs/archive-bucket.ts';
+import { Cdn } from './constructs/cdn.ts';
+import { Delivery } from './constructs/delivery.ts';
+import { FunctionWithLogGroup } from './constructs/function-with-log-group.ts';
+import { WeeklySchedule } from './constructs/schedule.ts';
+
+export const FUNCTION_NAMES = ['report', 'sender', 'subscribe', 'unsubscribe', 'feedback'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** The handler entry files, relative to the project root. */
+export function defaultEntries(projectRoot: string): Record<FunctionName, string> {
+  return Object.fromEntries(
+    FUNCTION_NAMES.map((name) => [name, path.join(projectRoot, 'functions', `${name}.ts`)]),
+  ) as Record<FunctionName, string>;
+}
+
+/**
+ * What the report bundle cannot inline: resvg's native addon (a .node binary esbuild cannot bundle) and
+ * the DejaVu fonts it reads at runtime. Copied from the local node_modules after bundling, so synth needs
+ * no network and no Docker; the x64 glibc build matches the x86_64 Lambda architecture.
+ */
+export const REPORT_NATIVE_FILES = [
+  { from: 'node_modules/@resvg/resvg-js', to: 'node_modules/@resvg/resvg-js' },
+  { from: 'node_modules/@resvg/resvg-js-linux-x64-gnu', to: 'node_modules/@resvg/resvg-js-linux-x64-gnu' },
+  { from: 'node_modules/dejavu-fonts-ttf/package.json', to: 'node_modules/dejavu-fonts-ttf/package.json' },
+  { from: 'node_modules/dejavu-fonts-ttf/LICENSE', to: 'node_modules/dejavu-fonts-ttf/LICENSE' },
+  { from: 'node_modules/dejavu-fonts-ttf/ttf', to: 'node_modules/dejavu-fonts-ttf/ttf' },
+] as const;
+
+export interface HashbriefStackProps extends StackProps {
+  readonly config: HashbriefConfig;
+  /** Repository root (package-lock.json, node_modules, functions/). */
+  readonly projectRoot: string;
+  /** Handler entry files; defaults to functions/<name>.ts. Tests pass stubs to skip real handlers. */
+  readonly entries?: Partial<Record<FunctionName, string>>;
+}
+
+export class HashbriefStack extends Stack {
+  readonly archive: ArchiveBucket;
+  readonly cdn: Cdn;
+  readonly delivery: Delivery;
+  readonly functions: Record<FunctionName, FunctionWithLogGroup>;
+  readonly schedule: WeeklySchedule;
+  readonly alarms: Alarms;
+
+  constructor(scope: Construct, id: string, props: HashbriefStackProps) {
+    super(scope, id, props);
+    const { config, projectRoot } = props;
+    const entries = { ...defaultEntries(projectRoot), ...props.entries };
+    const senderTimeout = Duration.seconds(config.senderTimeoutSeconds);
+
+    this.archive = new ArchiveBucket(this, 'Archive', {
+      encryption: config.archiveEncryption,
+      rawTransitionDays: config.rawTransitionDays,
+      rawStorageClass: config.rawStorageClass,
+      noncurrentVersionExpirationDays: config.noncurrentVersionExpirationDays,
+      accessLogExpirationDays: config.accessLogExpirationDays,
+    });
+
+    this.delivery = new Delivery(this, 'Delivery', {
+      fromAddress: config.fromAddress,
+      sesIdentity: config.sesIdentity,
+      sandboxRecipients: config.sandboxRecipients,
+      senderTimeout,
+      maxReceiveCount: config.sendMaxReceiveCount,
+    });
+
+    const common = { projectRoot, logRetentionDays: config.logRetentionDays };
+    const small = { ...common, architecture: lambda.Architecture.ARM_64, memorySize: 256 };
+
+    const report = new FunctionWithLogGroup(this, 'Report', {
+      ...common,
+      entry: entries.report,
+      description: 'hashbrief: build, archive and enqueue the weekly issue (scheduled or manual)',
+      // resvg ships its native addon per platform; the x64 glibc build is the one in the lock file.
+      architecture: lambda.Architecture.X86_64,
+      memorySize: config.reportMemoryMb,
+      timeout: Duration.seconds(config.reportTimeoutSeconds),
+      externalModules: ['@resvg/resvg-js'],
+      copy: REPORT_NATIVE_FILES,
+    });
+    const sender = new FunctionWithLogGroup(this, 'Sender', {
+      ...common,
+      entry: entries.sender,
+      description: 'hashbrief: send one queued batch of the issue through SES',
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: config.senderMemoryMb,
+      timeout: senderTimeout,
+      // 0 means "do not reserve": accounts with the default quota of 10 cannot reserve any.
+      reservedConcurrentExecutions:
+        config.senderReservedConcurrency > 0 ? config.senderReservedConcurrency : undefined,
+    });
+    const subscribe = new FunctionWithLogGroup(this, 'Subscribe', {
+      ...small,
+      entry: entries.subscribe,
+      description: 'hashbrief: subscribe (POST) and confirm (GET) with double opt-in',
+      timeout: Duration.seconds(10),
+    });
+    const unsubscribe = new FunctionWithLogGroup(this, 'Unsubscribe', {
+      ...small,
+      entry: entries.unsubscribe,
+      description: 'hashbrief: unsubscribe page (GET) and RFC 8058 one-click (POST)',
+      timeout: Duration.seconds(10),
+    });
+    const feedback = new FunctionWithLogGroup(this, 'Feedback', {
+      ...small,
+      entry: entries.feedback,
+      description: 'hashbrief: suppress subscribers on SES bounces and complaints',
+      timeout: Duration.seconds(30),
+    });
+    this.functions = { report, sender, subscribe, unsubscribe, feedback };
+
+    // Auth NONE on purpose: the endpoints are opened from mail clients and browsers without AWS
+    // credentials; every state change is authorised by an HMAC token the handler verifies.
+    const subscribeUrl = subscribe.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    const unsubscribeUrl = unsubscribe.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+
+    this.cdn = new Cdn(this, 'Cdn', { archive: this.archive, subscribeUrl, unsubscribeUrl });
+    // Links go through the CDN (one base URL for /subscribe, /confirm, /unsubscribe) unless a custom
+    // domain is configured. Subscribe/unsubscribe cannot be given the CDN domain: the distribution already
+    // depends on their URLs (a cycle), so they get only the configured base and otherwise read the public
+    // host from x-forwarded-host (set by the CDN's viewer function).
+    const linksBaseUrl = config.linksBaseUrl ?? this.cdn.baseUrl;
+    const publicBaseUrl = this.cdn.baseUrl;
+    const tuning = {
+      HASHBRIEF_POSTAL_ADDRESS: config.postalAddress,
+      HASHBRIEF_RECIPIENTS_PER_MESSAGE: config.recipientsPerMessage?.toString(),
+    };
+
+    report
+      .bindArchive(this.archive, {
+        // Reads its own earlier issues and manifests (idempotent re-runs, index) and the subscriber list
+        // it fans out to; writes only the issue and the manifests.
+        read: ['issues/*', 'index.json', 'latest.json', 'subscribers/*'],
+        write: ['issues/*', 'index.json', 'latest.json', 'index.html'],
+      })
+      .bindSendQueue(this.delivery.sendQueue)
+      .bindMailer(this.delivery)
+      .bindTokenSecret(config.tokenSecretParameterName)
+      .withEnvironment({
+        ...tuning,
+        HASHBRIEF_PUBLIC_BASE_URL: publicBaseUrl,
+        HASHBRIEF_LINKS_BASE_URL: linksBaseUrl,
+        HASHBRIEF_ASSUMPTIONS_JSON: config.assumptions ? JSON.stringify(config.assumptions) : undefined,
+        HASHBRIEF_COINMETRICS_URL: config.coinmetricsUrl,
+        HASHBRIEF_MEMPOOL_URL: config.mempoolUrl,
+      });
+    // Scheduler already retries delivery; one Lambda-side retry covers a transient upstream failure, and
+    // the report is idempotent (issue objects are written once).
+    report.configureAsyncInvoke({ retryAttempts: 1, maxEventAge: Duration.hours(1) });
+
+    sender
+      .bindArchive(this.archive, {
+        read: ['issues/*', 'subscribers/*', 'ledger/*'],
+        write: ['ledger/*'],
+      })
+      .bindMailer(this.delivery, { readQuota: true })
+      .bindTokenSecret(config.tokenSecretParameterName)
+      .withEnvironment({
+        ...tuning,
+        HASHBRIEF_PUBLIC_BASE_URL: publicBaseUrl,
+        HASHBRIEF_LINKS_BASE_URL: linksBaseUrl,
+        HASHBRIEF_MAX_SEND_RATE: config.maxSendRate?.toString(),
+      });
+    sender.addEventSource(
+      new sources.SqsEventSource(this.delivery.sendQueue, {
+        batchSize: 5,
+        reportBatchItemFailures: true,
+        // Keeps the pollers within the reserved concurrency so SQS does not see throttles as failures.
+        maxConcurrency: Math.max(2, config.senderReservedConcurrency),
+      }),
+    );
+
+    subscribe
+      .bindArchive(this.archive, { read: ['subscribers/*'], write: ['subscribers/*'] })
+      .bindMailer(this.delivery)
+      .bindTokenSecret(config.tokenSecretParameterName)
+      .withEnvironment({ ...tuning, HASHBRIEF_LINKS_BASE_URL: config.linksBaseUrl });
+
+    unsubscribe
+      .bindArchive(this.archive, { read: ['subscribers/*'], write: ['subscribers/*'] })
+      .bindTokenSecret(config.tokenSecretParameterName)
+      .withEnvironment({ HASHBRIEF_LINKS_BASE_URL: config.linksBaseUrl });
+
+    feedback.bindArchive(this.archive, { read: ['subscribers/*'], write: ['subscribers/*'] });
+    feedback.addEventSource(new sources.SnsEventSource(this.delivery.feedbackTopic));
+
+    this.schedule = new WeeklySchedule(this, 'Weekly', {
+      target: report,
+      expression: config.scheduleCron,
+      timezone: config.scheduleTimezone,
+      enabled: config.scheduleEnabled,
+    });
+
+    this.alarms = new Alarms(this, 'Alarms', {
+      report,
+      sender,
+      feedback,
+      deadLetterQueues: { Send: this.delivery.sendDeadLetterQueue, Schedule: this.schedule.deadLetterQueue },
+      bounceRateThreshold: config.bounceRateAlarmThreshold,
+      complaintRateThreshold: config.complaintRateAlarmThreshold,
+      alarmEmail: config.alarmEmail,
+    });
+
+    this.addOutputs(config);
+  }
+
+  private addOutputs(config: HashbriefConfig): void {
+    const { report } = this.functions;
+    const invoke = (payload: string) =>
+      `aws lambda invoke --function-name ${report.functionName} --cli-binary-format raw-in-base64-out --payload '${payload}' /dev/stdout`;
+    new CfnOutput(this, 'ArchiveBucketName', { value: this.archive.bucket.bucketName });
+    new CfnOutput(this, 'CdnDomainName', { value: this.cdn.distribution.distributionDomainName });
+    new CfnOutput(this, 'PublicBaseUrl', { value: this.cdn.baseUrl });
+    new CfnOutput(this, 'SubscribeUrl', {
+      description: 'POST an address here (form field "email") to subscribe',
+      value: `${config.linksBaseUrl ?? this.cdn.baseUrl}/subscribe`,
+    });
+    for (const [name, fn] of Object.entries(this.functions)) {
+      new CfnOutput(this, `${capitalize(name)}FunctionName`, { value: fn.functionName });
+    }
+    new CfnOutput(this, 'SendQueueUrl', { value: this.delivery.sendQueue.queueUrl });
+    new CfnOutput(this, 'OpsTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'SesConfigurationSet', { value: this.delivery.configurationSetName });
+    new CfnOutput(this, 'TokenSecretParameterName', {
+      description:
+        'Create it once: aws ssm put-parameter --type SecureString --name <this> --value "$(openssl rand -hex 32)"',
+      value: config.tokenSecretParameterName,
+    });
+    new CfnOutput(this, 'ManualInvokeCommand', {
+      description: 'Build (and send) an issue now, as the weekly schedule would',
+      value: invoke('{}'),
+    });
+    new CfnOutput(this, 'DryRunCommand', {
+      description: 'Build and archive an issue for a given day without sending',
+      value: invoke('{"asOf":"2026-11-23","dryRun":true}'),
+    });
+  }
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
