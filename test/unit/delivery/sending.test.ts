@@ -1,0 +1,328 @@
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { deliverBatch, type SenderDeps } from '../../../src/delivery/deliver';
+import { createEmailLoader } from '../../../src/delivery/email';
+import { HeaderInjectionError, SendError } from '../../../src/delivery/errors';
+import { createLedger, ledgerKey } from '../../../src/delivery/ledger';
+import type { Mailer } from '../../../src/delivery/mailer';
+import { buildRawMessage } from '../../../src/delivery/mime';
+import { planDelivery } from '../../../src/delivery/plan';
+import { createSqsSendQueue, type SendMessage } from '../../../src/delivery/queue';
+import { createTokenBucket, unlimited } from '../../../src/delivery/rate-limiter';
+import { createSesMailer } from '../../../src/delivery/ses-mailer';
+import { processSendEvent } from '../../../src/delivery/sqs-batch';
+import {
+  deliveryWorld,
+  fakeClock,
+  recordingMailer,
+  seedSubscribers,
+  TEST_SETTINGS,
+} from '../../support/delivery-fixtures';
+
+const ses = mockClient(SESClient);
+const sqs = mockClient(SQSClient);
+
+beforeEach(() => {
+  ses.reset();
+  sqs.reset();
+});
+
+function depsFor(
+  world: Awaited<ReturnType<typeof deliveryWorld>>,
+  mailer: Mailer,
+  time = fakeClock(),
+): SenderDeps {
+  return {
+    emails: createEmailLoader(world.archive),
+    subscribers: world.subscribers,
+    ledger: createLedger(world.state),
+    mailer,
+    limiter: unlimited,
+    clock: time.clock,
+    sleep: time.sleep,
+    random: () => 0.5,
+  };
+}
+
+const batchOf = (issueId: string, hashes: string[]): SendMessage => ({
+  v: 1,
+  issueId,
+  recipients: hashes.map((id) => ({ id })),
+});
+
+describe('buildRawMessage', () => {
+  const base = {
+    from: 'hashbrief <briefing@example.com>',
+    to: 'alice@example.com',
+    subject: 'Weekly – hashprice',
+    html: '<p>hi <img src="cid:c1@hb"></p>',
+    text: 'hi',
+    messageId: '<x.1@example.com>',
+    date: new Date('2026-11-24T00:00:00Z'),
+    listUnsubscribeUrl: 'https://links.example.com/unsubscribe?token=abc',
+  };
+
+  it('writes RFC 8058 unsubscribe headers, an encoded subject and inline images as multipart/related', async () => {
+    const raw = (
+      await buildRawMessage({
+        ...base,
+        images: [{ cid: 'c1@hb', filename: 'c.png', content: Buffer.from('png'), contentType: 'image/png' }],
+      })
+    ).toString('utf8');
+    expect(raw).toContain('List-Unsubscribe: <https://links.example.com/unsubscribe?token=abc>');
+    expect(raw).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    expect(raw).toContain('Message-ID: <x.1@example.com>');
+    expect(raw).toMatch(/Subject: =\?UTF-8\?/);
+    expect(raw).toContain('multipart/related');
+    expect(raw).toContain('multipart/alternative');
+    expect(raw).toContain('Content-ID: <c1@hb>');
+  });
+
+  it.each([
+    ['subject', { subject: 'Hi\r\nBcc: victim@example.com' }],
+    ['recipient', { to: 'a@example.com\r\nBcc: victim@example.com' }],
+    ['unsubscribe URL', { listUnsubscribeUrl: 'https://x.example/u\nBcc: v@example.com' }],
+  ])('refuses a %s with CR/LF', async (_name, override) => {
+    await expect(buildRawMessage({ ...base, ...override })).rejects.toThrow(HeaderInjectionError);
+  });
+});
+
+describe('deliverBatch', () => {
+  it('sends each active recipient once with its own unsubscribe link and records the ledger', async () => {
+    const world = await deliveryWorld();
+    const people = await seedSubscribers(world.subscribers, 3);
+    const mailer = recordingMailer();
+
+    const outcome = await deliverBatch(
+      batchOf(
+        world.issueId,
+        people.map((p) => p.hash),
+      ),
+      depsFor(world, mailer),
+      TEST_SETTINGS,
+    );
+
+    expect(outcome.sent).toHaveLength(3);
+    expect(mailer.sent.map((m) => m.to).sort()).toEqual(people.map((p) => p.address).sort());
+    const raw = mailer.sent[0]?.raw.toString('utf8') ?? '';
+    expect(raw).toContain('https://links.example.com/unsubscribe?token=u.');
+    expect(raw).not.toContain('%%HB_');
+    const entry = await world.state.get(ledgerKey(world.issueId, people[0]?.hash ?? ''));
+    expect(JSON.parse(entry?.body.toString() ?? '{}')).toMatchObject({ state: 'sent' });
+  });
+
+  it('skips recipients the ledger already has as sent (a retried message)', async () => {
+    const world = await deliveryWorld();
+    const people = await seedSubscribers(world.subscribers, 4);
+    const hashes = people.map((p) => p.hash);
+    const deps = depsFor(world, recordingMailer());
+    await deliverBatch(batchOf(world.issueId, hashes.slice(0, 2)), deps, TEST_SETTINGS);
+    const mailer = recordingMailer();
+
+    const outcome = await deliverBatch(batchOf(world.issueId, hashes), { ...deps, mailer }, TEST_SETTINGS);
+
+    expect(outcome.skipped.filter((s) => s.reason === 'already-sent')).toHaveLength(2);
+    expect(mailer.sent.map((m) => m.recipientHash).sort()).toEqual(hashes.slice(2).sort());
+  });
+
+  it('skips recipients who are no longer active', async () => {
+    const world = await deliveryWorld();
+    const people = await seedSubscribers(world.subscribers, 3, (i) => (i === 1 ? 'unsubscribed' : 'active'));
+    const mailer = recordingMailer();
+
+    const outcome = await deliverBatch(
+      batchOf(
+        world.issueId,
+        people.map((p) => p.hash),
+      ),
+      depsFor(world, mailer),
+      TEST_SETTINGS,
+    );
+
+    expect(outcome.skipped).toEqual([{ id: people[1]?.hash, reason: 'not-subscribed' }]);
+    expect(mailer.sent).toHaveLength(2);
+  });
+
+  it('defers a recipient whose claim another live sender holds, and takes it over after the lease', async () => {
+    const world = await deliveryWorld();
+    const [person] = await seedSubscribers(world.subscribers, 1);
+    const time = fakeClock();
+    const ledger = createLedger(world.state, { leaseMs: 60_000 });
+    await ledger.claim(world.issueId, person?.hash ?? '', time.clock());
+    const mailer = recordingMailer();
+    const deps = { ...depsFor(world, mailer, time), ledger };
+
+    const first = await deliverBatch(batchOf(world.issueId, [person?.hash ?? '']), deps, TEST_SETTINGS);
+    time.advance(61_000);
+    const second = await deliverBatch(batchOf(world.issueId, [person?.hash ?? '']), deps, TEST_SETTINGS);
+
+    expect(first.failed).toHaveLength(1);
+    expect(second.sent).toHaveLength(1);
+    expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('backs off on SES throttling and then sends', async () => {
+    const world = await deliveryWorld();
+    const [person] = await seedSubscribers(world.subscribers, 1);
+    const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), {
+      name: 'Throttling',
+      $metadata: { httpStatusCode: 400 },
+    });
+    ses
+      .on(SendRawEmailCommand)
+      .rejectsOnce(throttled)
+      .rejectsOnce(Object.assign(new Error('oops'), { name: 'InternalFailure', $fault: 'server' }))
+      .resolves({ MessageId: 'ses-1' });
+    const slept: number[] = [];
+    const time = fakeClock();
+    const deps = {
+      ...depsFor(world, createSesMailer({ client: new SESClient({}), configurationSet: 'hb-set' }), time),
+      sleep: async (ms: number) => {
+        slept.push(ms);
+      },
+    };
+
+    const outcome = await deliverBatch(batchOf(world.issueId, [person?.hash ?? '']), deps, TEST_SETTINGS);
+
+    expect(outcome.sent).toEqual([person?.hash]);
+    expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(3);
+    expect(ses.commandCalls(SendRawEmailCommand)[0]?.args[0].input).toMatchObject({
+      ConfigurationSetName: 'hb-set',
+      Destinations: [person?.address],
+    });
+    expect(slept).toHaveLength(2);
+    expect(slept[1]).toBeGreaterThan(slept[0] ?? 0);
+  });
+
+  it('reports a recipient SES rejects for good as failed and releases its claim for the retry', async () => {
+    const world = await deliveryWorld();
+    const people = await seedSubscribers(world.subscribers, 2);
+    const failing = people[0]?.hash;
+    const mailer: Mailer = {
+      async send(mail) {
+        if (mail.recipientHash === failing) throw new SendError('MessageRejected', false);
+        return { messageId: 'ok' };
+      },
+    };
+
+    const outcome = await deliverBatch(
+      batchOf(
+        world.issueId,
+        people.map((p) => p.hash),
+      ),
+      depsFor(world, mailer),
+      TEST_SETTINGS,
+    );
+
+    expect(outcome.failed.map((f) => f.id)).toEqual([failing]);
+    expect(outcome.sent).toEqual([people[1]?.hash]);
+    expect(await world.state.get(ledgerKey(world.issueId, failing ?? ''))).toBeNull();
+  });
+});
+
+describe('createTokenBucket', () => {
+  it('spaces acquisitions at the configured rate', async () => {
+    const time = fakeClock();
+    const start = time.clock().getTime();
+    const bucket = createTokenBucket({ ratePerSecond: 10, clock: time.clock, sleep: time.sleep });
+
+    for (let i = 0; i < 11; i++) await bucket.acquire();
+
+    expect(time.clock().getTime() - start).toBe(1000);
+  });
+});
+
+describe('processSendEvent', () => {
+  const record = (messageId: string, body: string) => ({
+    messageId,
+    receiptHandle: 'r',
+    body,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '0',
+      SenderId: 's',
+      ApproximateFirstReceiveTimestamp: '0',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:1:q',
+    awsRegion: 'us-east-1',
+  });
+
+  it('returns only the messages with failed recipients or invalid bodies in batchItemFailures', async () => {
+    const world = await deliveryWorld();
+    const people = await seedSubscribers(world.subscribers, 4);
+    const bad = people[2]?.hash;
+    const mailer: Mailer = {
+      async send(mail) {
+        if (mail.recipientHash === bad) throw new SendError('MessageRejected', false);
+        return { messageId: 'ok' };
+      },
+    };
+    const deps = depsFor(world, mailer);
+    const event = {
+      Records: [
+        record(
+          'm-ok',
+          JSON.stringify(batchOf(world.issueId, [people[0]?.hash ?? '', people[1]?.hash ?? ''])),
+        ),
+        record('m-partial', JSON.stringify(batchOf(world.issueId, [bad ?? '', people[3]?.hash ?? '']))),
+        record('m-poison', '{"issueId":"x","recipients":"nope"}'),
+      ],
+    };
+
+    const response = await processSendEvent(event, (m) => deliverBatch(m, deps, TEST_SETTINGS));
+
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m-partial', 'm-poison']);
+  });
+});
+
+describe('planDelivery', () => {
+  it('enqueues one message per batch of active subscribers through SendMessageBatch in tens', async () => {
+    const world = await deliveryWorld();
+    await seedSubscribers(world.subscribers, 25, (i) => (i % 5 === 0 ? 'bounced' : 'active'));
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const queue = createSqsSendQueue({ client: new SQSClient({}), queueUrl: 'http://127.0.0.1/q' });
+
+    const plan = await planDelivery({
+      issueId: world.issueId,
+      subscribers: world.subscribers,
+      queue,
+      recipientsPerMessage: 1,
+    });
+
+    expect(plan).toEqual({ issueId: world.issueId, recipients: 20, queued: 20 });
+    const calls = sqs.commandCalls(SendMessageBatchCommand);
+    expect(calls.map((c) => c.args[0].input.Entries?.length)).toEqual([10, 10]);
+    const body = JSON.parse(calls[0]?.args[0].input.Entries?.[0]?.MessageBody ?? '{}');
+    expect(body).toMatchObject({
+      v: 1,
+      issueId: world.issueId,
+      recipients: [{ id: expect.stringMatching(/^[0-9a-f]{64}$/) }],
+    });
+    expect(JSON.stringify(body)).not.toContain('@');
+  });
+
+  it('retries entries SQS reports as failed', async () => {
+    const world = await deliveryWorld();
+    await seedSubscribers(world.subscribers, 2);
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolvesOnce({ Failed: [{ Id: '1', Code: 'x', SenderFault: false }] })
+      .resolves({ Failed: [] });
+    const queue = createSqsSendQueue({ client: new SQSClient({}), queueUrl: 'http://127.0.0.1/q' });
+
+    await planDelivery({
+      issueId: world.issueId,
+      subscribers: world.subscribers,
+      queue,
+      recipientsPerMessage: 1,
+    });
+
+    const calls = sqs.commandCalls(SendMessageBatchCommand);
+    expect(calls.map((c) => c.args[0].input.Entries?.map((e) => e.Id))).toEqual([['0', '1'], ['1']]);
+  });
+});
