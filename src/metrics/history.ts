@@ -110,7 +110,7 @@ function windowSum(values: readonly Num[], i: number): Num {
 }
 
 /** Running maximum with the first index reaching it. */
-function runningMax(values: readonly Num[]): { max: Num[]; index: Int32Array } {
+export function runningMax(values: readonly Num[]): { max: Num[]; index: Int32Array } {
   const max: Num[] = new Array(values.length).fill(null);
   const index = new Int32Array(values.length).fill(-1);
   let best: Num = null;
@@ -131,7 +131,7 @@ function runningMax(values: readonly Num[]): { max: Num[]; index: Int32Array } {
  * Percentile rank of each value among all earlier-or-equal days that have one: count(v_d ≤ v_i) ÷
  * count(v_d) × 100. A Fenwick tree over value ranks makes the whole pass O(n log n).
  */
-function runningPercentile(values: readonly Num[]): Num[] {
+export function runningPercentile(values: readonly Num[]): Num[] {
   const present = values.filter(isNum);
   const sorted = [...new Set(present)].sort((a, b) => a - b);
   const tree = new Float64Array(sorted.length + 1);
@@ -161,7 +161,7 @@ function runningPercentile(values: readonly Num[]): Num[] {
 }
 
 /** Index of the last earlier day with a strictly lower value (monotonic stack, O(n)). */
-function previousLower(values: readonly Num[]): Int32Array {
+export function previousLower(values: readonly Num[]): Int32Array {
   const out = new Int32Array(values.length).fill(-1);
   const stack: number[] = [];
   for (let i = 0; i < values.length; i++) {
@@ -175,7 +175,7 @@ function previousLower(values: readonly Num[]): Int32Array {
 }
 
 /** Sliding-window minimum (sign 1) or maximum (sign −1) over the `width` days ending i (deque, O(n)). */
-function slidingExtreme(values: readonly Num[], width: number, sign: 1 | -1): Num[] {
+export function slidingExtreme(values: readonly Num[], width: number, sign: 1 | -1): Num[] {
   const out: Num[] = new Array(values.length).fill(null);
   const deque: number[] = [];
   let head = 0;

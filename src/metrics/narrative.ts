@@ -36,7 +36,7 @@ function hashprice(m: Metrics): Sentence {
     text += ', a record low';
     keys.push('hashprice.recordLow');
   } else if (h.lowestSince !== null && h.percentile !== null && h.percentile <= 50) {
-    text += `, the lowest since ${h.lowestSince} and lower than ${pct(100 - h.percentile)} of all weeks on record`;
+    text += `, the lowest since ${h.lowestSince} and lower than ${pct(100 - h.percentile)} of all days on record`;
     keys.push('hashprice.lowestSince', 'hashprice.percentile');
   }
   return { text: `${text}.`, metricKeys: keys };
@@ -74,7 +74,7 @@ function miners(m: Metrics): Sentence {
       ? `, which is why sites are moving to AI/HPC hosting at about ${usd(mi.aiHostingUsdPerMwh)} per MWh`
       : `, still more than the ${usd(mi.aiHostingUsdPerMwh)} per MWh assumed for AI/HPC hosting`;
   const text =
-    `At ${usd(mi.powerPriceUsdPerKwh)}/kWh, ${under} of the ${mi.breakeven.length} listed ASIC tiers lose money on power alone; ` +
+    `At ${usd(mi.powerPriceUsdPerKwh)}/kWh, ${under} of the ${mi.breakeven.length} listed ASIC tiers ${under === 1 ? 'loses' : 'lose'} money on power alone; ` +
     `the most efficient (${best?.model ?? 'best tier'}) earns about ${usd(mi.miningRevenueUsdPerMwh)} per MWh from mining${comparison}.`;
   return {
     text,

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { assumptionsSchema, parseAssumptions } from '../../../src/metrics/assumptions';
+import { AssumptionsError } from '../../../src/metrics/errors';
+
+describe('parseAssumptions', () => {
+  it('returns the documented defaults when nothing is configured', () => {
+    // Act
+    const a = parseAssumptions(undefined);
+    // Assert
+    expect(a.asicTiers.map((t) => [t.model, t.jPerTh])).toEqual([
+      ['Antminer S21 XP', 13.5],
+      ['Antminer S21', 17.5],
+      ['Antminer S19 XP', 21.5],
+      ['Antminer S19j Pro', 29.5],
+    ]);
+    expect(a.asicTiers.every((t) => (t.note ?? '').length > 0)).toBe(true);
+    expect(a.powerPriceUsdPerKwh).toBe(0.06);
+    expect(a.aiHostingUsdPerMwh).toBe(140);
+    expect(a.asicPriceUsdPerTh).toBe(15);
+    expect(a.stress).toEqual({ priceDropPct: 38, hashrateDropPct: 12 });
+    expect(a.alerts).toEqual({
+      hashpricePercentileAtMost: 5,
+      hashrateFromPeakPctAtMost: -10,
+      topPoolSharePctAbove: 30,
+      top2SharePctAbove: 50,
+      nakamotoCoefficientAtMost: 2,
+      difficultyAdjustmentPctAtMost: -5,
+    });
+    expect(a.doubleSpendAttackerSharesPct).toEqual([10, 25, 40]);
+    expect(parseAssumptions('  ')).toEqual(a);
+  });
+
+  it('keeps the other defaults when one nested field is overridden', () => {
+    const a = parseAssumptions('{"stress":{"priceDropPct":50},"powerPriceUsdPerKwh":0.045}');
+    expect(a.stress).toEqual({ priceDropPct: 50, hashrateDropPct: 12 });
+    expect(a.powerPriceUsdPerKwh).toBe(0.045);
+    expect(a.alerts.topPoolSharePctAbove).toBe(30);
+  });
+
+  it('names the field path of a bad tier', () => {
+    const json = JSON.stringify({ asicTiers: [{ model: 'A', jPerTh: 10 }, { model: 'B', jPerTh: 0 }] });
+    expect(() => parseAssumptions(json)).toThrow('asicTiers[1].jPerTh: must be > 0');
+    expect(() => parseAssumptions(json)).toThrow(AssumptionsError);
+  });
+
+  it('rejects unknown keys at any depth instead of ignoring a typo', () => {
+    expect(() => parseAssumptions('{"powerPrice":0.05}')).toThrow('powerPrice: unknown key');
+    expect(() => parseAssumptions('{"stress":{"priceDrop":10}}')).toThrow('stress.priceDrop: unknown key');
+  });
+
+  it('rejects a 100% hashrate drop, which would divide by zero in the stress scenario', () => {
+    expect(() => parseAssumptions('{"stress":{"hashrateDropPct":100}}')).toThrow('stress.hashrateDropPct: must be < 100');
+  });
+
+  it('wraps invalid JSON with the cause kept', () => {
+    let error: unknown;
+    try {
+      parseAssumptions('{nope');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AssumptionsError);
+    expect((error as Error).cause).toBeInstanceOf(SyntaxError);
+  });
+
+  it('documents every top-level default with a source note', () => {
+    for (const [key, field] of Object.entries(assumptionsSchema.shape)) {
+      expect(field.description, key).toBeTruthy();
+    }
+  });
+});
