@@ -18,6 +18,11 @@ export class InvalidIssueIdError extends Error {
   override name = 'InvalidIssueIdError';
 }
 
+/** What the caller asked to archive is inconsistent (no snapshot.json, duplicate names, id mismatch). */
+export class ArchiveInputError extends Error {
+  override name = 'ArchiveInputError';
+}
+
 /** The storage backend failed (I/O, permissions, network); `cause` holds the original error. */
 export class ArchiveStoreError extends Error {
   override name = 'ArchiveStoreError';

@@ -1,0 +1,186 @@
+/**
+ * The manifests at the archive root: `index.json` (every issue's entry, newest first), `latest.json`
+ * (the newest entry) and `index.html` (drawn by the caller's renderIndexPage). They are the only
+ * mutable objects; each is rewritten with compare-and-swap so concurrent runs never lose an entry, and
+ * only when its content changes, so re-running an archived issue writes nothing.
+ */
+import { z } from 'zod';
+import type { Clock } from '../ports';
+import { CorruptManifestError, ManifestConflictError } from './errors';
+import { type IssueIndexEntry, issueIndexEntrySchema } from './index-entry';
+import { INDEX_HTML_KEY, INDEX_JSON_KEY, LATEST_JSON_KEY, MANIFEST_CACHE_CONTROL } from './keys';
+import type { ArchiveStore, PutOptions, StoredObject } from './store';
+
+export const MANIFEST_SCHEMA_VERSION = 1;
+
+export const indexManifestSchema = z.object({
+  schemaVersion: z.literal(MANIFEST_SCHEMA_VERSION),
+  /** When the list of entries last changed. */
+  updatedAt: z.string().datetime({ offset: true }),
+  /** Newest first (asOf, then generatedAt, then issueId, all descending). */
+  issues: z.array(issueIndexEntrySchema),
+});
+export type IndexManifest = z.infer<typeof indexManifestSchema>;
+
+export const latestManifestSchema = z.object({
+  schemaVersion: z.literal(MANIFEST_SCHEMA_VERSION),
+  issue: issueIndexEntrySchema.nullable(),
+});
+export type LatestManifest = z.infer<typeof latestManifestSchema>;
+
+/** What manifest writers need from the caller. */
+export interface ManifestDeps {
+  /** Draws `index.html` from the entries, newest first (src/render owns the page). */
+  renderIndexPage: (entries: IssueIndexEntry[]) => string;
+  clock: Clock;
+}
+
+/** Compare-and-swap retries before giving up; each retry re-reads, so only a storm of writers hits it. */
+const MAX_CAS_ATTEMPTS = 10;
+
+const manifestPut = (contentType: string): PutOptions => ({
+  contentType,
+  cacheControl: MANIFEST_CACHE_CONTROL,
+});
+
+/** Parses `index.json`; throws CorruptManifestError (suggesting repair) on bad JSON or shape. */
+export function parseIndexManifest(body: Buffer): IndexManifest {
+  return parseManifest(INDEX_JSON_KEY, body, indexManifestSchema);
+}
+
+/** Parses `latest.json`; throws CorruptManifestError on bad JSON or shape. */
+export function parseLatestManifest(body: Buffer): LatestManifest {
+  return parseManifest(LATEST_JSON_KEY, body, latestManifestSchema);
+}
+
+function parseManifest<T>(key: string, body: Buffer, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new CorruptManifestError(key, 'not valid JSON', { cause: error });
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first?.path.length ? ` at ${first.path.join('.')}` : '';
+    throw new CorruptManifestError(key, `${first?.message ?? 'invalid'}${where}`, { cause: parsed.error });
+  }
+  return parsed.data;
+}
+
+/** Reads `index.json`; an absent manifest is an empty archive. */
+export async function readIndexManifest(store: ArchiveStore): Promise<IssueIndexEntry[]> {
+  const current = await store.get(INDEX_JSON_KEY);
+  return current ? parseIndexManifest(current.body).issues : [];
+}
+
+/** Newest first: asOf, then generatedAt, then issueId, all descending. */
+export function sortEntries(entries: IssueIndexEntry[]): IssueIndexEntry[] {
+  const key = (e: IssueIndexEntry) => [e.asOf, e.generatedAt, e.issueId] as const;
+  return [...entries].sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    for (let i = 0; i < ka.length; i++) {
+      const x = ka[i] ?? '';
+      const y = kb[i] ?? '';
+      if (x !== y) return x < y ? 1 : -1;
+    }
+    return 0;
+  });
+}
+
+/**
+ * Writes `key` with optimistic concurrency: read (etag), build the new body from what was read,
+ * putIfMatch; on conflict, read again and rebuild. `build` returns null when nothing needs writing.
+ * Returns whether it wrote.
+ */
+export async function compareAndSwap(
+  store: ArchiveStore,
+  key: string,
+  build: (current: StoredObject | null) => Promise<string | null>,
+  options: PutOptions,
+): Promise<boolean> {
+  for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
+    const current = await store.get(key);
+    const body = await build(current);
+    if (body === null) return false;
+    if (current && current.body.equals(Buffer.from(body, 'utf8'))) return false;
+    const result = await store.putIfMatch(key, body, current?.etag ?? null, options);
+    if (result !== 'conflict') return true;
+  }
+  throw new ManifestConflictError(
+    `Gave up updating ${key} in ${store.location} after ${MAX_CAS_ATTEMPTS} conflicting writes; run the command again.`,
+  );
+}
+
+export interface ManifestUpdateOptions {
+  /** Treat an unreadable index.json as empty instead of failing (repair only). */
+  replaceCorrupt?: boolean;
+}
+
+/**
+ * Applies `change` to the entries in `index.json`, then brings `latest.json` and `index.html` in line
+ * with the index as it is after the write (re-read, so a concurrent run's entry is never dropped from
+ * them either). Returns the manifest keys actually written and the entries now in the index.
+ */
+export async function updateManifests(
+  store: ArchiveStore,
+  change: (entries: IssueIndexEntry[]) => IssueIndexEntry[],
+  deps: ManifestDeps,
+  options: ManifestUpdateOptions = {},
+): Promise<{ written: string[]; entries: IssueIndexEntry[] }> {
+  const written: string[] = [];
+  const indexChanged = await compareAndSwap(
+    store,
+    INDEX_JSON_KEY,
+    async (current) => {
+      const before = current ? readEntriesOrCorrupt(current.body, options) : null;
+      const list = before === 'corrupt' ? [] : (before ?? []);
+      const next = sortEntries(change(list));
+      if (Array.isArray(before) && JSON.stringify(next) === JSON.stringify(sortEntries(before))) return null;
+      const manifest: IndexManifest = {
+        schemaVersion: MANIFEST_SCHEMA_VERSION,
+        updatedAt: deps.clock().toISOString(),
+        issues: next,
+      };
+      return `${JSON.stringify(manifest, null, 2)}\n`;
+    },
+    manifestPut('application/json'),
+  );
+  if (indexChanged) written.push(INDEX_JSON_KEY);
+
+  // The target's etag is read before the index (inside compareAndSwap), so if another run changes the
+  // index after we read it, that run's write of this target comes later and our stale write conflicts.
+  let entries: IssueIndexEntry[] = [];
+  const derived: [string, string, (list: IssueIndexEntry[]) => string][] = [
+    [
+      LATEST_JSON_KEY,
+      'application/json',
+      (list) =>
+        `${JSON.stringify({ schemaVersion: MANIFEST_SCHEMA_VERSION, issue: list[0] ?? null } satisfies LatestManifest, null, 2)}\n`,
+    ],
+    [INDEX_HTML_KEY, 'text/html; charset=utf-8', (list) => deps.renderIndexPage(list)],
+  ];
+  for (const [key, contentType, render] of derived) {
+    const changed = await compareAndSwap(
+      store,
+      key,
+      async () => {
+        entries = await readIndexManifest(store);
+        return render(entries);
+      },
+      manifestPut(contentType),
+    );
+    if (changed) written.push(key);
+  }
+  return { written, entries };
+}
+
+function readEntriesOrCorrupt(body: Buffer, options: ManifestUpdateOptions): IssueIndexEntry[] | 'corrupt' {
+  try {
+    return parseIndexManifest(body).issues;
+  } catch (error) {
+    if (options.replaceCorrupt && error instanceof CorruptManifestError) return 'corrupt';
+    throw error;
+  }
+}
