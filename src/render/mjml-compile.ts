@@ -7,7 +7,7 @@ export class MjmlRenderError extends Error {
   override name = 'MjmlRenderError';
 }
 
-type Mjml2Html = typeof import('mjml').default;
+type Mjml2Html = typeof import('mjml');
 let compiler: Promise<Mjml2Html> | undefined;
 
 async function loadCompiler(): Promise<Mjml2Html> {

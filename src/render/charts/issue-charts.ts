@@ -3,7 +3,7 @@
  * PNG step (raster.ts) is separate so tests can inspect the SVG.
  */
 import type { ChartRow, Snapshot } from '../../snapshot/schema';
-import { barChart } from './bars';
+import { type Bar, barChart } from './bars';
 import type { ChartId } from './catalog';
 import { COLORS, compact } from './svg';
 import { dualAxisChart } from './time-series';
@@ -53,7 +53,7 @@ function pools(snapshot: Snapshot): string {
   const top = p.top.slice(0, 7);
   const known = top.reduce((s, x) => s + x.sharePct, 0);
   const others = Math.max(0, 100 - known - (p.unknownSharePct ?? 0));
-  const bars = top.map((x) => ({ label: x.name, value: x.sharePct, color: COLORS.primary, valueLabel: `${x.sharePct.toFixed(1)}%` }));
+  const bars: Bar[] = top.map((x) => ({ label: x.name, value: x.sharePct, color: COLORS.primary, valueLabel: `${x.sharePct.toFixed(1)}%` }));
   if (top.length > 0) {
     bars.push({ label: 'Other pools', value: others, color: COLORS.other, valueLabel: `${others.toFixed(1)}%` });
     if (p.unknownSharePct !== null)

@@ -1,0 +1,66 @@
+/**
+ * The archive index (index.html): every issue, newest first, with its headline numbers and download
+ * links, drawn through the same page shell as each issue's web version.
+ */
+import type { IssueIndexEntry } from '../archive/index-entry';
+import { escapeHtml } from './escape';
+import { pctChange, UNAVAILABLE, usd } from './format';
+import { renderPage } from './web/shell';
+
+const DOWNLOADS: { file: string; label: string }[] = [
+  { file: 'newsletter.html', label: 'Read' },
+  { file: 'newsletter.txt', label: 'Text' },
+  { file: 'snapshot.json', label: 'JSON' },
+  { file: 'metrics.csv', label: 'CSV' },
+];
+
+function kb(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(bytes < 10_240 ? 1 : 0)} KB`;
+}
+
+/** Relative link to a file of an issue; each path segment is encoded so an odd id cannot break out. */
+function issueHref(issueId: string, file: string): string {
+  return ['issues', issueId, ...file.split('/')].map(encodeURIComponent).join('/');
+}
+
+function entryHtml(e: IssueIndexEntry): string {
+  const h = e.headline;
+  const hashprice =
+    h.hashpriceUsdPerPhDay === null
+      ? `Hashprice ${UNAVAILABLE}`
+      : `Hashprice ${usd(h.hashpriceUsdPerPhDay, 1)}/PH/day${h.hashpriceChange7dPct === null ? '' : ` (${pctChange(h.hashpriceChange7dPct)} w/w)`}`;
+  const figures = [
+    hashprice,
+    `BTC ${usd(h.priceUsd, 0)}`,
+    `Hashrate ${h.hashrateEhs7d === null ? UNAVAILABLE : `${h.hashrateEhs7d.toLocaleString('en-US', { maximumFractionDigits: 1 })} EH/s`}`,
+  ];
+  const links = DOWNLOADS.filter((d) => e.files[d.file] !== undefined).map((d) => {
+    const f = e.files[d.file];
+    const size = f ? ` <span class="hb-muted">${escapeHtml(kb(f.bytes))}</span>` : '';
+    return `<a href="${escapeHtml(issueHref(e.issueId, d.file))}">${escapeHtml(d.label)}</a>${size}`;
+  });
+  const title = e.files['newsletter.html']
+    ? `<a href="${escapeHtml(issueHref(e.issueId, 'newsletter.html'))}">Week to ${escapeHtml(e.asOf)}</a>`
+    : `Week to ${escapeHtml(e.asOf)}`;
+  const sample = e.sample ? ' <span class="hb-tagpill">SAMPLE DATA, not live</span>' : '';
+  const id = e.issueId === e.asOf ? '' : ` <span class="hb-muted">(${escapeHtml(e.issueId)})</span>`;
+  return `<article class="hb-entry"><h2>${title}${id}${sample}</h2><p>${figures.map(escapeHtml).join(' &middot; ')}</p><p class="hb-dl">${links.join(' ')}</p></article>`;
+}
+
+/** Renders index.html for the archive; entries in any order (shown newest first). */
+export function renderArchiveIndexPage(entries: IssueIndexEntry[], options: { title?: string } = {}): string {
+  const title = options.title ?? 'hashbrief archive';
+  const sorted = [...entries].sort((a, b) =>
+    a.asOf === b.asOf ? b.generatedAt.localeCompare(a.generatedAt) : b.asOf.localeCompare(a.asOf),
+  );
+  const list = sorted.length
+    ? sorted.map(entryHtml).join('\n')
+    : '<p class="hb-muted">No issues yet. Run <code>hashbrief run</code> to make the first one.</p>';
+  return renderPage({
+    title,
+    description: 'Every hashbrief issue with its headline numbers and data downloads.',
+    homeHref: 'index.html',
+    tagline: 'Bitcoin mining economics and network security, weekly. All issues.',
+    main: `<section class="hb-card"><h1>${escapeHtml(title)}</h1><p class="hb-muted">${sorted.length} issue${sorted.length === 1 ? '' : 's'}, newest first. Each issue has its data as JSON (snapshot) and CSV (daily series).</p>${list}</section>`,
+  });
+}

@@ -1,0 +1,30 @@
+/**
+ * Per-recipient substitution into an already rendered issue. The sender Lambda imports this on its own,
+ * so it must stay dependency-free: no mjml, resvg, d3 or zod here.
+ */
+import { escapeHtml, safeHttpUrl } from './escape';
+import { PERSONAL_TOKENS } from './types';
+
+export class PersonalizeError extends Error {
+  override name = 'PersonalizeError';
+}
+
+/**
+ * Replaces PERSONAL_TOKENS in a rendered template. In `html` mode values are HTML-escaped (they land in
+ * text and in an href); in `text` mode they are inserted as they are. The unsubscribe URL must be an
+ * http(s) URL: anything else throws, because a broken unsubscribe link is a compliance bug, not a
+ * cosmetic one.
+ */
+export function personalize(
+  template: string,
+  values: { unsubscribeUrl: string; greeting: string },
+  mode: 'html' | 'text',
+): string {
+  const url = safeHttpUrl(values.unsubscribeUrl);
+  if (url === null) throw new PersonalizeError('unsubscribeUrl must be an absolute http(s) URL');
+  // Greeting is one line of prose: control characters and newlines could forge headers-like text.
+  const greeting = values.greeting.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  const unsubscribe = mode === 'html' ? escapeHtml(url) : url;
+  const greet = mode === 'html' ? escapeHtml(greeting) : greeting;
+  return template.split(PERSONAL_TOKENS.unsubscribeUrl).join(unsubscribe).split(PERSONAL_TOKENS.greeting).join(greet);
+}

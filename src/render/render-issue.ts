@@ -1,0 +1,87 @@
+/**
+ * The render stage's entry point: snapshot + series in, every rendered part of the issue out (email HTML
+ * and text with personal tokens, public web HTML and text, chart PNGs). Pure apart from CPU: no clock,
+ * no environment, no I/O besides reading the bundled templates and fonts.
+ */
+import type { ChartRow, Snapshot } from '../snapshot/schema';
+import { CHARTS, type ChartId, chartCid } from './charts/catalog';
+import { renderCharts } from './charts/index';
+import { buildEmailMjml, type ImageSource } from './email';
+import { safeHttpUrl } from './escape';
+import { buildIssueModel, type IssueModel } from './model';
+import { compileMjml } from './mjml-compile';
+import { renderText } from './text';
+import type { RenderedIssue, StoredEmail } from './types';
+import { renderIssueWebPage } from './web/issue-page';
+
+/** Public links printed in the issue; each must be http(s) or it is left out. */
+export interface IssueLinks {
+  issueUrl: string;
+  snapshotUrl: string;
+  csvUrl: string;
+  archiveIndexUrl: string;
+  subscribeUrl?: string;
+}
+
+export interface RenderIssueInput {
+  snapshot: Snapshot;
+  series: ChartRow[];
+  links: IssueLinks;
+  footer: { postalAddress: string };
+  /** `cid`: images travel as inline attachments; `hosted`: absolute URLs under `publicBaseUrl`. */
+  imageMode: 'hosted' | 'cid';
+  /** Required for `hosted`: the archive's public base URL (CloudFront), http(s). */
+  publicBaseUrl?: string;
+}
+
+export class RenderInputError extends Error {
+  override name = 'RenderInputError';
+}
+
+function imageSource(input: RenderIssueInput): ImageSource {
+  const { snapshot, imageMode } = input;
+  if (imageMode === 'cid') return (chart: ChartId) => `cid:${chartCid(chart, snapshot.issueId)}`;
+  const base = safeHttpUrl(input.publicBaseUrl);
+  if (base === null) throw new RenderInputError("imageMode 'hosted' needs an http(s) publicBaseUrl");
+  const root = base.replace(/\/+$/, '');
+  return (chart: ChartId) =>
+    `${root}/issues/${encodeURIComponent(snapshot.issueId)}/charts/${CHARTS[chart].filename}`;
+}
+
+function chartAlts(model: IssueModel): Partial<Record<ChartId, string>> {
+  const alts: Partial<Record<ChartId, string>> = {};
+  for (const s of model.sections) for (const b of s.blocks) if (b.kind === 'chart') alts[b.chart] = b.alt;
+  return alts;
+}
+
+/** Renders one issue once; per-recipient parts stay as PERSONAL_TOKENS for `personalize`. */
+export async function renderIssue(input: RenderIssueInput): Promise<RenderedIssue> {
+  const src = imageSource(input);
+  const model = buildIssueModel({ snapshot: input.snapshot, links: input.links, footer: input.footer });
+  const images = renderCharts(input.snapshot, input.series, chartAlts(model));
+  const emailHtml = await compileMjml(buildEmailMjml(model, src));
+  return {
+    issueId: model.issueId,
+    subject: model.subject,
+    preheader: model.preheader,
+    emailHtml,
+    emailText: renderText(model, 'email'),
+    webHtml: renderIssueWebPage(model),
+    webText: renderText(model, 'web'),
+    imageMode: input.imageMode,
+    images,
+  };
+}
+
+/** What the sender stores privately (`issues/<id>/email.json`): the email parts without PNG bytes. */
+export function toStoredEmail(rendered: RenderedIssue): StoredEmail {
+  return {
+    issueId: rendered.issueId,
+    subject: rendered.subject,
+    preheader: rendered.preheader,
+    html: rendered.emailHtml,
+    text: rendered.emailText,
+    imageMode: rendered.imageMode,
+    images: rendered.images.map((i) => ({ filename: i.filename, cid: i.cid, contentType: 'image/png' as const })),
+  };
+}

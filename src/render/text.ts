@@ -1,0 +1,103 @@
+/**
+ * Content model → plain text (the email's text/plain part and newsletter.txt), wrapped at 72 columns.
+ * Built from the same model as the HTML, not by stripping it, so tables become aligned columns or
+ * "label: value" lists and links are printed in full.
+ */
+import { type Block, type Column, type IssueModel, linkList, type Row, type Section } from './model';
+import { PERSONAL_TOKENS } from './types';
+import { pad, width, wrap } from './wrap';
+
+/** Line width of the plain-text part. */
+export const TEXT_COLUMNS = 72;
+
+function heading(title: string, rule: string): string[] {
+  return [title.toUpperCase(), rule.repeat(Math.min(TEXT_COLUMNS, width(title)))];
+}
+
+function table(columns: Column[], rows: Row[]): string[] {
+  const widths = columns.map((c, i) => Math.max(width(c.label), ...rows.map((r) => width(r.cells[i] ?? ''))));
+  const total = widths.reduce((s, w) => s + w, 0) + 2 * (columns.length - 1);
+  if (total <= TEXT_COLUMNS) {
+    const line = (cells: string[]) =>
+      cells
+        .map((c, i) => pad(c, widths[i] ?? 0, columns[i]?.align ?? 'left'))
+        .join('  ')
+        .trimEnd();
+    return [line(columns.map((c) => c.label)), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(r.cells))];
+  }
+  // Too wide for 72 columns: one entry per row, the first cell as its title.
+  return rows.flatMap((r) => [
+    ...wrap(`* ${r.cells[0] ?? ''}`, TEXT_COLUMNS, '  '),
+    ...r.cells.slice(1).flatMap((c, i) => wrap(`  ${columns[i + 1]?.label ?? ''}: ${c}`, TEXT_COLUMNS, '    ')),
+  ]);
+}
+
+function block(b: Block): string[] {
+  switch (b.kind) {
+    case 'paragraphs':
+      return b.paragraphs.flatMap((p, i) => [...(i ? [''] : []), ...wrap(p, TEXT_COLUMNS)]);
+    case 'figures': {
+      const columns: Column[] = [
+        { label: 'Measure', align: 'left' },
+        { label: 'Value', align: 'right' },
+        ...(b.changeLabel ? [{ label: b.changeLabel, align: 'right' as const }] : []),
+      ];
+      const rows = b.figures.map((f) => ({
+        cells: [
+          f.label,
+          f.value,
+          ...(b.changeLabel ? [f.change ? `${f.change.arrow ? `${f.change.arrow} ` : ''}${f.change.text}` : ''] : []),
+        ],
+      }));
+      return [...wrap(b.caption, TEXT_COLUMNS), '', ...table(columns, rows)];
+    }
+    case 'table':
+      return [...wrap(b.caption, TEXT_COLUMNS), '', ...table(b.columns, b.rows)];
+    case 'chart':
+      return wrap(`[Chart: ${b.alt}]`, TEXT_COLUMNS, ' ');
+    case 'alerts':
+      return b.alerts.flatMap((a, i) => [
+        ...(i ? [''] : []),
+        ...wrap(`!! ${a.severity.toUpperCase()}: ${a.message}`, TEXT_COLUMNS, '   '),
+      ]);
+    case 'notes':
+      return b.notes.flatMap((n) => wrap(`- ${n}`, TEXT_COLUMNS, '  '));
+    case 'links':
+      return linkLines(b.links);
+  }
+}
+
+function linkLines(links: { label: string; url: string | null }[]): string[] {
+  return links
+    .filter((l): l is { label: string; url: string } => l.url !== null)
+    .flatMap((l) => [`${l.label}:`, `  ${l.url}`]);
+}
+
+function section(s: Section): string[] {
+  const out = [...heading(s.title, '-')];
+  for (const b of s.blocks) out.push('', ...block(b));
+  return out;
+}
+
+/**
+ * Plain text of an issue. `email` carries PERSONAL_TOKENS (greeting, unsubscribe link); `web` is the
+ * public newsletter.txt with a neutral greeting and no personal link.
+ */
+export function renderText(model: IssueModel, variant: 'email' | 'web'): string {
+  const lines: string[] = [...wrap(`hashbrief: ${model.dateline}`, TEXT_COLUMNS)];
+  if (model.sampleNotice) lines.push('', ...wrap(`*** ${model.sampleNotice} ***`, TEXT_COLUMNS));
+  lines.push('', variant === 'email' ? PERSONAL_TOKENS.greeting : model.neutralGreeting, '');
+  lines.push(...heading(model.headline, '='));
+  for (const s of model.sections) lines.push('', '', ...section(s));
+  lines.push('', '', ...heading('Archive and downloads', '-'), '', ...linkLines(linkList(model)));
+  lines.push('', '', ...model.attribution.flatMap((a) => wrap(`Source: ${a}`, TEXT_COLUMNS)));
+  if (variant === 'email') {
+    lines.push('', ...wrap('You receive hashbrief because you subscribed. Unsubscribe with one click:', TEXT_COLUMNS));
+    lines.push(PERSONAL_TOKENS.unsubscribeUrl);
+  } else if (model.links.subscribeUrl) {
+    lines.push('', 'Get hashbrief by email every week:', model.links.subscribeUrl);
+  }
+  lines.push('', ...wrap(model.postalAddress, TEXT_COLUMNS));
+  lines.push('', ...wrap('Not investment advice. Figures are estimates from public data.', TEXT_COLUMNS));
+  return `${lines.map((l) => l.trimEnd()).join('\n')}\n`;
+}
