@@ -45,7 +45,9 @@ function reason(outcome: SourceOutcome<unknown>): string {
 
 /** Every source must be in one of the three honest states, and ok values must be finite. */
 function expectNothingSilentlyWrong(inputs: ReportInputs): void {
-  const text = JSON.stringify(inputs, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? 'NON-FINITE' : v));
+  const text = JSON.stringify(inputs, (_k, v) =>
+    typeof v === 'number' && !Number.isFinite(v) ? 'NON-FINITE' : v,
+  );
   expect(text).not.toContain('NON-FINITE');
   for (const outcome of Object.values(inputs)) {
     if (typeof outcome !== 'object' || outcome === null || !('status' in outcome)) continue;
@@ -67,7 +69,15 @@ describe('fault matrix against the emulator', () => {
   it('no faults: every source is ok on the first try, as-of is the last complete day', async () => {
     const inputs = await inputsWith([]);
     expect(inputs.asOf).toBe('2025-11-23');
-    for (const key of ['coinMetrics', 'pools', 'difficultyAdjustment', 'hashrateHistory', 'tipHeight', 'rewardStats', 'price'] as const) {
+    for (const key of [
+      'coinMetrics',
+      'pools',
+      'difficultyAdjustment',
+      'hashrateHistory',
+      'tipHeight',
+      'rewardStats',
+      'price',
+    ] as const) {
       expect(inputs[key], key).toMatchObject({ status: 'ok', attempts: 1 });
     }
   });
@@ -98,7 +108,9 @@ describe('fault matrix against the emulator', () => {
     const inputs = await inputsWith([
       { upstream: 'mempool', route: '/v1/difficulty-adjustment', kind: 'status', status: 500 },
     ]);
-    expect(reason(inputs.difficultyAdjustment)).toBe('mempool difficulty adjustment answered HTTP 500 after 3 tries');
+    expect(reason(inputs.difficultyAdjustment)).toBe(
+      'mempool difficulty adjustment answered HTTP 500 after 3 tries',
+    );
   });
 
   it('429 with Retry-After: waits exactly as asked, then ok', async () => {
@@ -116,7 +128,9 @@ describe('fault matrix against the emulator', () => {
 
   it('truncated body: failed with a readable reason, never a partial series', async () => {
     const inputs = await inputsWith([{ upstream: 'coinmetrics', route: '*', kind: 'truncated' }]);
-    expect(reason(inputs.coinMetrics)).toMatch(/^Coin Metrics asset metrics (sent a body that is not valid JSON|could not be reached)/);
+    expect(reason(inputs.coinMetrics)).toMatch(
+      /^Coin Metrics asset metrics (sent a body that is not valid JSON|could not be reached)/,
+    );
     expectNothingSilentlyWrong(inputs);
   });
 
@@ -161,7 +175,14 @@ describe('fault matrix against the emulator', () => {
   it('absurd mempool values: never accepted as-is', async () => {
     const clean = await inputsWith([]);
     const inputs = await inputsWith([{ upstream: 'mempool', route: '*', kind: 'absurd' }]);
-    for (const key of ['pools', 'difficultyAdjustment', 'hashrateHistory', 'tipHeight', 'rewardStats', 'price'] as const) {
+    for (const key of [
+      'pools',
+      'difficultyAdjustment',
+      'hashrateHistory',
+      'tipHeight',
+      'rewardStats',
+      'price',
+    ] as const) {
       const outcome = inputs[key];
       const before = clean[key];
       if (outcome.status === 'ok' && before.status === 'ok' && outcome.warnings.length === 0) {

@@ -32,10 +32,17 @@ describe('real Coin Metrics CSV through the emulator', () => {
     now.setUTCDate(now.getUTCDate() + 1);
     now.setUTCHours(8);
     const { inputs } = await fetchReportInputs(
-      { fetch: (url, init) => fetch(url, init), clock: () => now, sleep: realSleep, random: Math.random, reporter: silentReporter },
+      {
+        fetch: (url, init) => fetch(url, init),
+        clock: () => now,
+        sleep: realSleep,
+        random: Math.random,
+        reporter: silentReporter,
+      },
       { coinMetricsUrl: emulator.coinMetricsUrl, mempoolUrl: emulator.mempoolUrl },
     );
-    if (inputs.coinMetrics.status !== 'ok') throw new Error(`Coin Metrics failed: ${JSON.stringify(inputs.coinMetrics)}`);
+    if (inputs.coinMetrics.status !== 'ok')
+      throw new Error(`Coin Metrics failed: ${JSON.stringify(inputs.coinMetrics)}`);
     series = inputs.coinMetrics.value;
     warnings = inputs.coinMetrics.warnings;
   });
