@@ -103,3 +103,11 @@ export async function deliveryWorld(issueId = '2026-11-23') {
   await archiveIssue(archive, storedEmail(issueId));
   return { archive, state, subscribers, issueId };
 }
+
+/** Undoes quoted-printable soft breaks and escapes so links in a raw message can be matched. */
+export function decodeQuotedPrintable(raw: Buffer | string): string {
+  return raw
+    .toString()
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+}
