@@ -38,7 +38,12 @@ describe('parseAssumptions', () => {
   });
 
   it('names the field path of a bad tier', () => {
-    const json = JSON.stringify({ asicTiers: [{ model: 'A', jPerTh: 10 }, { model: 'B', jPerTh: 0 }] });
+    const json = JSON.stringify({
+      asicTiers: [
+        { model: 'A', jPerTh: 10 },
+        { model: 'B', jPerTh: 0 },
+      ],
+    });
     expect(() => parseAssumptions(json)).toThrow('asicTiers[1].jPerTh: must be > 0');
     expect(() => parseAssumptions(json)).toThrow(AssumptionsError);
   });
@@ -49,7 +54,9 @@ describe('parseAssumptions', () => {
   });
 
   it('rejects a 100% hashrate drop, which would divide by zero in the stress scenario', () => {
-    expect(() => parseAssumptions('{"stress":{"hashrateDropPct":100}}')).toThrow('stress.hashrateDropPct: must be < 100');
+    expect(() => parseAssumptions('{"stress":{"hashrateDropPct":100}}')).toThrow(
+      'stress.hashrateDropPct: must be < 100',
+    );
   });
 
   it('wraps invalid JSON with the cause kept', () => {

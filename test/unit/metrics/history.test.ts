@@ -1,0 +1,188 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MetricsInputError } from '../../../src/metrics/errors';
+import { computeHashprice } from '../../../src/metrics/hashprice';
+import {
+  createMetricsHistory,
+  previousLower,
+  runningPercentile,
+  slidingExtreme,
+} from '../../../src/metrics/history';
+import { computeMarket } from '../../../src/metrics/market';
+import { computeRevenue } from '../../../src/metrics/revenue';
+import { type DayRow, seriesFromRows, steadyDay } from '../../fixtures/metrics/builders';
+
+// 10 days from 2026-01-01: 1 EH/s (= 1000 PH/s), 450 BTC subsidy + 10 BTC fees a day, prices below.
+const PRICES = [100, 100, 100, 100, 100, 100, 100, 200, 50, 100];
+const rows = (): DayRow[] => PRICES.map((p) => steadyDay(p, 1e6, 10));
+
+describe('createMetricsHistory: hashprice', () => {
+  it('needs a full 7-day window and computes Σ RevUSD ÷ Σ PH/s', () => {
+    const h = createMetricsHistory(seriesFromRows('2026-01-01', rows()));
+    // Day 6: 7 × 460 BTC × $100 ÷ (7 × 1000 PH/s) = $46 per PH/s per day.
+    expect(h.hashpriceUsdPerPhDay7d.slice(0, 6)).toEqual([null, null, null, null, null, null]);
+    expect(h.hashpriceUsdPerPhDay7d[6]).toBeCloseTo(46, 12);
+    expect(h.hashpriceBtcPerPhDay7d[6]).toBeCloseTo(0.46, 14);
+    // Day 7: 460 × (6 × 100 + 200) ÷ 7000 = 52.571428…
+    expect(h.hashpriceUsdPerPhDay7d[7]).toBeCloseTo(368_000 / 7000, 10);
+    // Days 8 and 9: 460 × 750 ÷ 7000 = 49.285714…
+    expect(h.hashpriceUsdPerPhDay7d[8]).toBeCloseTo(345_000 / 7000, 10);
+    expect(h.hashpriceUsdPerPhDay7d[9]).toBeCloseTo(345_000 / 7000, 10);
+  });
+
+  it('ranks, dates the previous lower value and flags a record low', () => {
+    const h = createMetricsHistory(seriesFromRows('2026-01-01', rows()));
+    const at = (i: number) => computeHashprice(h, i).metrics;
+    // Values 46, 52.57, 49.29, 49.29 on days 6–9.
+    expect(at(6)).toMatchObject({ percentile: 100, recordLow: true, lowestSince: null });
+    expect(at(7)).toMatchObject({ percentile: 100, recordLow: false, lowestSince: '2026-01-07' });
+    expect(at(8).percentile).toBeCloseTo((2 / 3) * 100, 12);
+    expect(at(8).lowestSince).toBe('2026-01-07');
+    // Day 9 ties day 8: ties count in the percentile but are not "lower".
+    expect(at(9).percentile).toBe(75);
+    expect(at(9).lowestSince).toBe('2026-01-07');
+    expect(at(9).low52wUsdPerPhDay).toBeCloseTo(46, 12);
+    expect(at(9).high52wUsdPerPhDay).toBeCloseTo(368_000 / 7000, 10);
+    expect(at(9).change7dPct).toBeNull();
+  });
+
+  it('is null with a reason naming the missing column, days and as-of date', () => {
+    const r = rows();
+    r[8] = { ...r[8], HashRate: null };
+    const h = createMetricsHistory(seriesFromRows('2026-01-01', r));
+    const { metrics, warnings } = computeHashprice(h, 9);
+    expect(metrics.usdPerPhDay).toBeNull();
+    expect(metrics.percentile).toBeNull();
+    expect(metrics.recordLow).toBeNull();
+    expect(warnings).toContain('hashprice unavailable: HashRate missing on 1 of the 7 days up to 2026-01-10');
+  });
+
+  it('explains an empty window at the start of history', () => {
+    const h = createMetricsHistory(seriesFromRows('2026-01-01', rows()));
+    expect(computeHashprice(h, 2).warnings).toEqual([
+      'hashprice unavailable: fewer than 7 days of Coin Metrics data up to 2026-01-03',
+    ]);
+  });
+
+  it('is null, not Infinity, when the window hashrate is zero', () => {
+    const h = createMetricsHistory(
+      seriesFromRows(
+        '2026-01-01',
+        PRICES.map((p) => steadyDay(p, 0)),
+      ),
+    );
+    const { metrics, warnings } = computeHashprice(h, 9);
+    expect(metrics.usdPerPhDay).toBeNull();
+    expect(warnings[0]).toMatch(/zero hashrate/);
+  });
+
+  it('scales linearly with revenue', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 1, max: 1e5, noNaN: true }), { minLength: 7, maxLength: 7 }),
+        fc.double({ min: 0.01, max: 100, noNaN: true }),
+        (prices, k) => {
+          const base = createMetricsHistory(
+            seriesFromRows(
+              '2026-01-01',
+              prices.map((p) => steadyDay(p, 5e8)),
+            ),
+          );
+          const scaled = createMetricsHistory(
+            seriesFromRows(
+              '2026-01-01',
+              prices.map((p) => ({ ...steadyDay(p, 5e8), IssTotNtv: 450 * k, FeeTotNtv: 10 * k })),
+            ),
+          );
+          const a = base.hashpriceUsdPerPhDay7d[6] as number;
+          expect(scaled.hashpriceUsdPerPhDay7d[6]).toBeCloseTo(
+            a * k,
+            Math.max(0, 8 - Math.ceil(Math.log10(a * k + 1))),
+          );
+        },
+      ),
+    );
+  });
+});
+
+describe('createMetricsHistory: market and revenue', () => {
+  it('computes price changes and the drawdown from the all-time high', () => {
+    const h = createMetricsHistory(seriesFromRows('2026-01-01', rows()));
+    expect(computeMarket(h, 7).metrics.change7dPct).toBeCloseTo(100, 12); // 200 / 100 − 1
+    const day8 = computeMarket(h, 8).metrics;
+    expect(day8.change7dPct).toBeCloseTo(-50, 12);
+    expect(day8.drawdownFromAthPct).toBeCloseTo(-75, 12); // 50 / 200 − 1
+    expect(day8.athUsd).toBe(200);
+    expect(day8.athDate).toBe('2026-01-08');
+    expect(day8.marketCapUsd).toBe(50 * 19_900_000);
+    expect(day8.change30dPct).toBeNull();
+    expect(computeMarket(h, 8).warnings).toContain(
+      'price.change30dPct unavailable: no PriceUSD 30 days before 2026-01-09',
+    );
+  });
+
+  it('derives revenue from issuance plus fees', () => {
+    const h = createMetricsHistory(seriesFromRows('2026-01-01', rows()));
+    const { metrics } = computeRevenue(h, 7);
+    expect(metrics.usdPerDay7d).toBeCloseTo(368_000 / 7, 9);
+    expect(metrics.btcPerDay7d).toBeCloseTo(460, 12);
+    expect(metrics.subsidyBtcPerDay7d).toBeCloseTo(450, 12);
+    expect(metrics.feesBtcPerDay7d).toBeCloseTo(10, 12);
+    expect(metrics.feeSharePct7d).toBeCloseTo((70 / 3220) * 100, 12);
+  });
+
+  it('rejects a series with a gap in its dates', () => {
+    const s = seriesFromRows('2026-01-01', rows());
+    s.dates[3] = '2026-01-05';
+    expect(() => createMetricsHistory(s)).toThrow(MetricsInputError);
+  });
+});
+
+describe('rolling helpers agree with a naive scan', () => {
+  const values = fc.array(fc.option(fc.integer({ min: 0, max: 20 }), { nil: null }), { maxLength: 60 });
+
+  it('runningPercentile: share of earlier-or-equal values ≤ today, in [0, 100]', () => {
+    fc.assert(
+      fc.property(values, (v) => {
+        const got = runningPercentile(v);
+        v.forEach((x, i) => {
+          if (x === null) return expect(got[i]).toBeNull();
+          const past = v.slice(0, i + 1).filter((y): y is number => y !== null);
+          const expected = (past.filter((y) => y <= x).length / past.length) * 100;
+          expect(got[i]).toBeCloseTo(expected, 10);
+          expect(got[i]).toBeGreaterThan(0);
+          expect(got[i]).toBeLessThanOrEqual(100);
+        });
+      }),
+    );
+  });
+
+  it('previousLower: the last earlier index with a strictly lower value', () => {
+    fc.assert(
+      fc.property(values, (v) => {
+        const got = previousLower(v);
+        v.forEach((x, i) => {
+          let expected = -1;
+          if (x !== null)
+            for (let k = i - 1; k >= 0 && expected < 0; k--)
+              if (v[k] !== null && (v[k] as number) < x) expected = k;
+          expect(got[i]).toBe(expected);
+        });
+      }),
+    );
+  });
+
+  it('slidingExtreme: min and max over the trailing window', () => {
+    fc.assert(
+      fc.property(values, fc.integer({ min: 1, max: 10 }), (v, width) => {
+        const lo = slidingExtreme(v, width, 1);
+        const hi = slidingExtreme(v, width, -1);
+        v.forEach((_, i) => {
+          const win = v.slice(Math.max(0, i - width + 1), i + 1).filter((y): y is number => y !== null);
+          expect(lo[i]).toBe(win.length ? Math.min(...win) : null);
+          expect(hi[i]).toBe(win.length ? Math.max(...win) : null);
+        });
+      }),
+    );
+  });
+});
