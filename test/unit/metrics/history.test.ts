@@ -146,7 +146,10 @@ describe('rolling helpers agree with a naive scan', () => {
       fc.property(values, (v) => {
         const got = runningPercentile(v);
         v.forEach((x, i) => {
-          if (x === null) return expect(got[i]).toBeNull();
+          if (x === null) {
+            expect(got[i]).toBeNull();
+            return;
+          }
           const past = v.slice(0, i + 1).filter((y): y is number => y !== null);
           const expected = (past.filter((y) => y <= x).length / past.length) * 100;
           expect(got[i]).toBeCloseTo(expected, 10);
