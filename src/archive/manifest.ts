@@ -104,7 +104,7 @@ export async function compareAndSwap(
     const current = await store.get(key);
     const body = await build(current);
     if (body === null) return false;
-    if (current && current.body.equals(Buffer.from(body, 'utf8'))) return false;
+    if (current?.body.equals(Buffer.from(body, 'utf8'))) return false;
     const result = await store.putIfMatch(key, body, current?.etag ?? null, options);
     if (result !== 'conflict') return true;
   }

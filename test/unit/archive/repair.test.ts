@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
+import { archiveIssue } from '../../../src/archive/publish';
+import { listIssues } from '../../../src/archive/read';
+import { repairManifests } from '../../../src/archive/repair';
+import { fixedClock, listPage, makeIssue } from '../../fixtures/archive/issue';
+
+const deps = { renderIndexPage: listPage, clock: fixedClock };
+
+async function archived(ids: string[]) {
+  const store = createMemoryArchiveStore();
+  for (const id of ids) {
+    const issue = makeIssue(id, id);
+    await archiveIssue(store, { issueId: id, files: issue.files, entry: issue.entry }, deps);
+  }
+  return store;
+}
+
+describe('repairManifests', () => {
+  it('rebuilds a corrupt index.json with the same entries archiving wrote', async () => {
+    // Prepare
+    const store = await archived(['2026-01-05', '2026-01-12']);
+    const before = await listIssues(store);
+    const index = await store.get('index.json');
+    await store.putIfMatch('index.json', '{ truncated', index?.etag ?? null, {
+      contentType: 'application/json',
+    });
+    // Act
+    const result = await repairManifests(store, deps);
+    // Assess
+    expect(result.written).toContain('index.json');
+    expect(await listIssues(store)).toEqual(before);
+  });
+
+  it('recreates deleted manifests and lists incomplete issues without touching them', async () => {
+    // Prepare
+    const store = await archived(['2026-01-05']);
+    for (const key of ['index.json', 'latest.json', 'index.html']) await store.delete(key);
+    await store.putIfAbsent('issues/2026-01-12/metrics.csv', 'date\r\n', {
+      contentType: 'text/csv; charset=utf-8',
+    });
+    const keysBefore = await store.list('issues/');
+    // Act
+    const result = await repairManifests(store, deps);
+    // Assess
+    expect(result.issues.map((e) => e.issueId)).toEqual(['2026-01-05']);
+    expect(result.incomplete).toEqual(['2026-01-12']);
+    expect(result.written).toEqual(['index.json', 'latest.json', 'index.html']);
+    expect(await store.list('issues/')).toEqual(keysBefore);
+    expect((await store.get('index.html'))?.body.toString()).toBe(listPage(result.issues));
+  });
+
+  it('skips an issue whose snapshot is not valid and says why', async () => {
+    const store = await archived(['2026-01-05']);
+    await store.putIfAbsent('issues/bad/snapshot.json', '{}', { contentType: 'application/json' });
+    const result = await repairManifests(store, deps);
+    expect(result.skipped).toEqual([{ issueId: 'bad', reason: 'snapshot.json is not a valid snapshot' }]);
+  });
+
+  it('writes nothing when the manifests are already right', async () => {
+    const store = await archived(['2026-01-05']);
+    expect((await repairManifests(store, deps)).written).toEqual([]);
+  });
+});
