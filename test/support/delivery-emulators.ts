@@ -1,0 +1,123 @@
+/**
+ * Local emulators for delivery tests and the benchmark, all on 127.0.0.1 with an ephemeral port:
+ * fauxqs (SQS) in-process, aws-ses-v2-local (SES) as a child process read back through GET /store.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { SESClient } from '@aws-sdk/client-ses';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { buildApp } from 'fauxqs';
+import { z } from 'zod';
+
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/** fauxqs listening on 127.0.0.1; `queueUrl` is a fresh queue. */
+export async function startSqs(queueName = 'hashbrief-send') {
+  const app = buildApp({ logger: false });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const client = new SQSClient({ endpoint: address, region: 'us-east-1', credentials });
+  const created = await client.send(
+    new CreateQueueCommand({ QueueName: queueName, Attributes: { VisibilityTimeout: '1' } }),
+  );
+  const queueUrl = created.QueueUrl ?? '';
+  return {
+    client,
+    queueUrl,
+    /** Receives up to 10 messages as a Lambda SQS event (empty Records when the queue is drained). */
+    async receive(): Promise<SQSEvent & { receipts: Map<string, string> }> {
+      const out = await client.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
+      const receipts = new Map<string, string>();
+      const Records = (out.Messages ?? []).map((m) => {
+        receipts.set(m.MessageId ?? '', m.ReceiptHandle ?? '');
+        return {
+          messageId: m.MessageId ?? '',
+          receiptHandle: m.ReceiptHandle ?? '',
+          body: m.Body ?? '',
+          attributes: {
+            ApproximateReceiveCount: '1',
+            SentTimestamp: '0',
+            SenderId: 'fauxqs',
+            ApproximateFirstReceiveTimestamp: '0',
+          },
+          messageAttributes: {},
+          md5OfBody: m.MD5OfBody ?? '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:hashbrief-send',
+          awsRegion: 'us-east-1',
+        };
+      });
+      return { Records, receipts };
+    },
+    /** Deletes the given messages (what Lambda does for records not in batchItemFailures). */
+    async delete(receiptHandles: string[]) {
+      for (let i = 0; i < receiptHandles.length; i += 10) {
+        const chunk = receiptHandles.slice(i, i + 10);
+        await client.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: chunk.map((h, j) => ({ Id: String(j), ReceiptHandle: h })),
+          }),
+        );
+      }
+    },
+    async stop() {
+      client.destroy();
+      await app.close();
+    },
+  };
+}
+
+const storeSchema = z.object({
+  emails: z.array(
+    z.object({
+      messageId: z.string(),
+      destination: z.object({ to: z.array(z.string()) }),
+      subject: z.string(),
+      body: z.object({ text: z.string().optional(), html: z.string().optional() }),
+    }),
+  ),
+});
+
+/** aws-ses-v2-local as a child process on 127.0.0.1 and an SES client pointed at it. */
+export async function startSes() {
+  const cli = path.resolve('node_modules/aws-ses-v2-local/dist/cli.js');
+  const child: ChildProcess = spawn(process.execPath, [cli, '--host', '127.0.0.1', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`aws-ses-v2-local did not start: ${seen}`)), 20_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = /running at http:\/\/[^:]+:(\d+)/.exec(seen);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`aws-ses-v2-local exited (${code}): ${seen}`)));
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new SESClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+  return {
+    client,
+    endpoint,
+    async emails() {
+      const response = await fetch(`${endpoint}/store`);
+      return storeSchema.parse(await response.json()).emails;
+    },
+    async stop() {
+      client.destroy();
+      child.kill();
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
