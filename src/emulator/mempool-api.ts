@@ -1,0 +1,179 @@
+/**
+ * The emulated mempool.space REST routes hashbrief reads, answered from a MempoolState with the shapes
+ * of mempool's backend (see shared/data/API-SHAPES.md).
+ */
+import { type EmulatorResponse, jsonResponse, textResponse } from './http-types';
+import { type DifficultyRetarget, hashrateForDifficulty, type MempoolState } from './mempool-state';
+import { allocateBlocks } from './pools';
+
+const EPOCH_BLOCKS = 2016;
+const TARGET_SPACING_MS = 600_000;
+
+/** Days covered by mempool's interval names; anything else means all time (as in the backend). */
+const INTERVAL_DAYS: Record<string, number> = {
+  '24h': 1,
+  '3d': 3,
+  '1w': 7,
+  '1m': 30,
+  '3m': 90,
+  '6m': 180,
+  '1y': 365,
+  '2y': 730,
+  '3y': 1095,
+  '4y': 1460,
+};
+
+/** Illustrative fixed exchange rates for `/v1/prices` (units of currency per USD). */
+const FX_PER_USD: Record<string, number> = {
+  EUR: 0.92,
+  GBP: 0.79,
+  CAD: 1.37,
+  CHF: 0.88,
+  AUD: 1.53,
+  JPY: 150,
+};
+
+/** mempool's answer for routes it does not have. */
+export function mempoolNotFound(route: string): EmulatorResponse {
+  return jsonResponse(404, { error: 'Not Found', path: route });
+}
+
+const mean = (values: number[]): number =>
+  values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length;
+
+function recentHashrates(state: MempoolState, days: number): number[] {
+  return state.days
+    .slice(-days)
+    .map((day) => day.hashrateHs)
+    .filter((v): v is number => v !== null);
+}
+
+function pools(state: MempoolState, interval: string): EmulatorResponse {
+  const days = INTERVAL_DAYS[interval] ?? state.days.length;
+  const total = state.days.slice(-days).reduce((sum, day) => sum + day.blocks, 0);
+  const counts = allocateBlocks(total, state.pools);
+  const entries = counts.map(({ pool, blockCount }, index) => ({
+    // mempool's poolId is its database row id; here it is simply the unique id + 1, as in its fixtures.
+    poolId: pool.poolUniqueId + 1,
+    name: pool.name,
+    link: pool.link,
+    blockCount,
+    rank: index + 1,
+    emptyBlocks: Math.floor(blockCount / 400),
+    slug: pool.slug,
+    avgMatchRate: Math.round((99.9 + (pool.poolUniqueId % 10) / 100) * 100) / 100,
+    avgFeeDelta: (-(0.01 + (pool.poolUniqueId % 7) / 100)).toFixed(8),
+    poolUniqueId: pool.poolUniqueId,
+  }));
+  return jsonResponse(200, {
+    pools: entries,
+    blockCount: total,
+    lastEstimatedHashrate: mean(recentHashrates(state, 1)),
+    lastEstimatedHashrate3d: mean(recentHashrates(state, 3)),
+    lastEstimatedHashrate1w: mean(recentHashrates(state, 7)),
+  });
+}
+
+function lastRetarget(state: MempoolState): DifficultyRetarget | undefined {
+  return state.difficulty.at(-1);
+}
+
+function difficultyAdjustment(state: MempoolState): EmulatorResponse {
+  const previous = lastRetarget(state);
+  const blocksInEpoch = state.tipHeight % EPOCH_BLOCKS;
+  const previousTime = previous?.time ?? state.tipTime - blocksInEpoch * 600;
+  const timeAvg =
+    blocksInEpoch > 0
+      ? Math.round(((state.tipTime - previousTime) * 1000) / blocksInEpoch)
+      : TARGET_SPACING_MS;
+  const remainingBlocks = EPOCH_BLOCKS - blocksInEpoch;
+  const remainingTime = remainingBlocks * timeAvg;
+  return jsonResponse(200, {
+    progressPercent: (blocksInEpoch / EPOCH_BLOCKS) * 100,
+    difficultyChange: Math.min(300, Math.max(-75, (TARGET_SPACING_MS / timeAvg - 1) * 100)),
+    estimatedRetargetDate: state.tipTime * 1000 + remainingTime,
+    remainingBlocks,
+    remainingTime,
+    previousRetarget: previous ? (previous.adjustment - 1) * 100 : 0,
+    // Seconds, not ms: mempool's code sets it from the block time (API-SHAPES.md).
+    previousTime,
+    nextRetargetHeight: state.tipHeight + remainingBlocks,
+    timeAvg,
+    adjustedTimeAvg: timeAvg,
+    timeOffset: 0,
+    expectedBlocks: (state.tipTime - previousTime) / 600,
+  });
+}
+
+function hashrate(state: MempoolState, interval: string): EmulatorResponse {
+  const days = INTERVAL_DAYS[interval];
+  const since = days === undefined ? Number.NEGATIVE_INFINITY : state.tipTime - days * 86_400;
+  const current = lastRetarget(state);
+  const week = recentHashrates(state, 7);
+  return jsonResponse(200, {
+    hashrates: state.days
+      .filter((day) => day.hashrateHs !== null && day.startTime + 86_400 > since)
+      .map((day) => ({ timestamp: day.startTime, avgHashrate: day.hashrateHs })),
+    difficulty: state.difficulty
+      .filter((d) => d.time > since)
+      .map((d) => ({ time: d.time, height: d.height, difficulty: d.difficulty, adjustment: d.adjustment })),
+    currentHashrate: week.length > 0 ? mean(week) : current ? hashrateForDifficulty(current.difficulty) : 0,
+    currentDifficulty: current?.difficulty ?? 0,
+  });
+}
+
+function rewardStats(state: MempoolState, blockCountText: string): EmulatorResponse {
+  if (!/^\d+$/.test(blockCountText) || Number(blockCountText) < 1) {
+    return jsonResponse(400, { error: `Invalid block count: ${blockCountText}` });
+  }
+  let wanted = Number(blockCountText);
+  let reward = 0;
+  let fee = 0;
+  let tx = 0;
+  let taken = 0;
+  // Walk back from the tip, taking whole or partial days; per-block values are the day's averages.
+  for (let i = state.days.length - 1; i >= 0 && wanted > 0; i--) {
+    const day = state.days[i];
+    if (!day || day.blocks === 0) continue;
+    const k = Math.min(wanted, day.blocks);
+    reward += ((day.subsidySats + day.feeSats) * k) / day.blocks;
+    fee += (day.feeSats * k) / day.blocks;
+    tx += (day.txCount * k) / day.blocks;
+    taken += k;
+    wanted -= k;
+  }
+  // The docs example sends the three sums as strings.
+  return jsonResponse(200, {
+    startBlock: state.tipHeight - taken + 1,
+    endBlock: state.tipHeight,
+    totalReward: String(Math.round(reward)),
+    totalFee: String(Math.round(fee)),
+    totalTx: String(Math.round(tx)),
+  });
+}
+
+function prices(state: MempoolState): EmulatorResponse {
+  const usd = [...state.days].reverse().find((day) => day.priceUsd !== null)?.priceUsd ?? 0;
+  const body: Record<string, number> = { time: state.tipTime, USD: Math.round(usd) };
+  for (const [currency, rate] of Object.entries(FX_PER_USD)) body[currency] = Math.round(usd * rate);
+  return jsonResponse(200, body);
+}
+
+/** Answers one mempool request for `route` (the path under `/api`). */
+export function mempoolResponse(state: MempoolState, route: string): EmulatorResponse {
+  const parts = route.split('/').filter((p) => p !== '');
+  const [a, b, c, d, ...rest] = parts;
+  if (rest.length > 0) return mempoolNotFound(route);
+  if (a === 'blocks' && b === 'tip' && c === 'height' && d === undefined) {
+    return textResponse(200, String(state.tipHeight));
+  }
+  if (a !== 'v1') return mempoolNotFound(route);
+  if (b === 'difficulty-adjustment' && c === undefined) return difficultyAdjustment(state);
+  if (b === 'prices' && c === undefined) return prices(state);
+  if (b === 'mining' && d !== undefined) {
+    if (c === 'pools') return pools(state, d);
+    if (c === 'hashrate') return hashrate(state, d);
+    if (c === 'reward-stats') return rewardStats(state, d);
+  }
+  return mempoolNotFound(route);
+}
