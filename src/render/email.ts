@@ -38,7 +38,7 @@ function cell(content: string, align: 'left' | 'right', color?: string, bold = f
 }
 
 function headerRow(labels: { label: string; align: 'left' | 'right' }[]): string {
-  return `<tr>${labels.map((c) => `<th style="text-align:${c.align}">${escapeHtml(c.label)}</th>`).join('')}</tr>`;
+  return `<tr>${labels.map((c) => `<th style="text-align:${c.align}${c.align === 'right' ? ';white-space:nowrap' : ''}">${escapeHtml(c.label)}</th>`).join('')}</tr>`;
 }
 
 function tableRows(columns: { label: string; align: 'left' | 'right' }[], rows: Row[]): string {

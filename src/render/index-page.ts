@@ -36,8 +36,8 @@ function entryHtml(e: IssueIndexEntry): string {
   ];
   const links = DOWNLOADS.filter((d) => e.files[d.file] !== undefined).map((d) => {
     const f = e.files[d.file];
-    const size = f ? ` <span class="hb-muted">${escapeHtml(kb(f.bytes))}</span>` : '';
-    return `<a href="${escapeHtml(issueHref(e.issueId, d.file))}">${escapeHtml(d.label)}</a>${size}`;
+    const size = f ? ` <span class="hb-muted">(${escapeHtml(kb(f.bytes))})</span>` : '';
+    return `<span class="hb-file"><a href="${escapeHtml(issueHref(e.issueId, d.file))}">${escapeHtml(d.label)}</a>${size}</span>`;
   });
   const title = e.files['newsletter.html']
     ? `<a href="${escapeHtml(issueHref(e.issueId, 'newsletter.html'))}">Week to ${escapeHtml(e.asOf)}</a>`

@@ -469,7 +469,7 @@ function sourcesSection(s: Snapshot): Section {
   const notes = [
     ...s.sources
       .filter((src) => src.status !== 'ok')
-      .map((src) => `${src.name} ${src.status}: ${src.reason ?? 'no reason given'}.`),
+      .map((src) => `${src.name} ${src.status}: ${src.reason ?? 'no reason given'}`),
     ...s.warnings,
   ];
   return {
@@ -491,7 +491,9 @@ function sourcesSection(s: Snapshot): Section {
       },
       {
         kind: 'notes',
-        notes: notes.length ? notes.map((n) => `Unavailable: ${n}`) : ['All data was available this week.'],
+        notes: notes.length
+          ? ['Unavailable or incomplete this week:', ...notes]
+          : ['All data was available this week.'],
       },
     ],
   };

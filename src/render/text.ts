@@ -14,21 +14,43 @@ function heading(title: string, rule: string): string[] {
   return [title.toUpperCase(), rule.repeat(Math.min(TEXT_COLUMNS, width(title)))];
 }
 
+function alignedLine(cells: string[], widths: number[], columns: Column[]): string {
+  return cells
+    .map((c, i) => pad(c, widths[i] ?? 0, columns[i]?.align ?? 'left'))
+    .join('  ')
+    .trimEnd();
+}
+
 function table(columns: Column[], rows: Row[]): string[] {
   const widths = columns.map((c, i) => Math.max(width(c.label), ...rows.map((r) => width(r.cells[i] ?? ''))));
-  const total = widths.reduce((s, w) => s + w, 0) + 2 * (columns.length - 1);
-  if (total <= TEXT_COLUMNS) {
-    const line = (cells: string[]) =>
-      cells
-        .map((c, i) => pad(c, widths[i] ?? 0, columns[i]?.align ?? 'left'))
-        .join('  ')
-        .trimEnd();
-    return [line(columns.map((c) => c.label)), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(r.cells))];
+  const rest = widths.slice(1).reduce((s, w) => s + w + 2, 0);
+  // A long first cell (a pool or ASIC name) wraps inside its column when the other columns still fit.
+  const first = Math.min(widths[0] ?? 0, TEXT_COLUMNS - rest);
+  if (first >= 14) {
+    widths[0] = first;
+    const lines = [
+      alignedLine(
+        columns.map((c) => c.label),
+        widths,
+        columns,
+      ),
+      alignedLine(
+        widths.map((w) => '-'.repeat(w)),
+        widths,
+        columns,
+      ),
+    ];
+    for (const r of rows) {
+      const head = wrap(r.cells[0] ?? '', first, '  ');
+      lines.push(alignedLine([head[0] ?? '', ...r.cells.slice(1)], widths, columns));
+      for (const more of head.slice(1)) lines.push(more);
+    }
+    return lines;
   }
-  // Too wide for 72 columns: one entry per row, the first cell as its title.
+  // Too wide even so: one entry per row, the first cell as its title.
   return rows.flatMap((r) => [
     ...wrap(`* ${r.cells[0] ?? ''}`, TEXT_COLUMNS, '  '),
-    ...r.cells.slice(1).flatMap((c, i) => wrap(`  ${columns[i + 1]?.label ?? ''}: ${c}`, TEXT_COLUMNS, '    ')),
+    ...r.cells.slice(1).flatMap((c, i) => wrap(`${columns[i + 1]?.label ?? ''}: ${c}`, TEXT_COLUMNS - 2, '  ').map((l) => `  ${l}`)),
   ]);
 }
 

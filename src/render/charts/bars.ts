@@ -23,8 +23,8 @@ export interface BarSpec {
   max?: number;
 }
 
-const LABEL_WIDTH = 190;
-const TOP = 48;
+const LABEL_WIDTH = 206;
+const TOP = 50;
 
 /** SVG text for a horizontal bar chart; an "unavailable" card when no bar has a value. */
 export function barChart(spec: BarSpec): string {
@@ -32,9 +32,9 @@ export function barChart(spec: BarSpec): string {
   if (values.length === 0) return unavailableCard(spec.title);
   const maxValue = Math.max(spec.max ?? 0, ...values, spec.reference?.value ?? 0);
   const left = 16 + LABEL_WIDTH;
-  const right = CHART_SIZE.width - 70;
+  const right = CHART_SIZE.width - 84;
   const x = scaleLinear().domain([0, maxValue]).range([left, right]);
-  const bottom = CHART_SIZE.height - (spec.reference ? 30 : 16);
+  const bottom = CHART_SIZE.height - (spec.reference ? 34 : 12);
   const band = Math.min(44, (bottom - TOP) / spec.bars.length);
   const barHeight = Math.max(6, band * 0.62);
   const parts: string[] = [];
@@ -43,16 +43,16 @@ export function barChart(spec: BarSpec): string {
     const rx = x(spec.reference.value);
     parts.push(
       `<line x1="${rx.toFixed(1)}" y1="${TOP - 4}" x2="${rx.toFixed(1)}" y2="${bottom + 2}" stroke="${COLORS.text}" stroke-width="1.5" stroke-dasharray="5 3"/>`,
-      text(rx, bottom + 16, spec.reference.label, { anchor: 'middle', size: 10, fill: COLORS.text }),
+      text(Math.min(rx, right - 40), bottom + 22, spec.reference.label, { anchor: 'middle', size: 14, fill: COLORS.text }),
     );
   }
   const drawn = spec.bars.map((bar, i) => {
     const yMid = TOP + band * i + band / 2;
-    const label = text(16, yMid + 4, clip(bar.label, 28), { fill: COLORS.text, size: 11 });
+    const label = text(16, yMid + 5, clip(bar.label, 22), { fill: COLORS.text, size: 15 });
     if (bar.value === null)
-      return `${label}${text(left + 4, yMid + 4, bar.valueLabel, { size: 11, fill: COLORS.muted })}`;
+      return `${label}${text(left + 4, yMid + 5, bar.valueLabel, { size: 15, fill: COLORS.muted })}`;
     const w = Math.max(1, x(bar.value) - left);
-    return `${label}<rect x="${left}" y="${(yMid - barHeight / 2).toFixed(1)}" width="${w.toFixed(1)}" height="${barHeight.toFixed(1)}" rx="2" fill="${bar.color}"/>${text(left + w + 5, yMid + 4, bar.valueLabel, { size: 11, fill: COLORS.text, halo: true })}`;
+    return `${label}<rect x="${left}" y="${(yMid - barHeight / 2).toFixed(1)}" width="${w.toFixed(1)}" height="${barHeight.toFixed(1)}" rx="2" fill="${bar.color}"/><rect x="${(left + w + 2).toFixed(1)}" y="${(yMid - 11).toFixed(1)}" width="${(bar.valueLabel.length * 9 + 6).toFixed(1)}" height="21" fill="${COLORS.card}"/>${text(left + w + 5, yMid + 5, bar.valueLabel, { size: 15, fill: COLORS.text })}`;
   });
   return card(spec.title, spec.subtitle, [...parts, ...drawn].join(''));
 }

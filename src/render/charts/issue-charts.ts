@@ -22,7 +22,7 @@ function priceHashprice(series: ChartRow[]): string {
     dates: rows.map((r) => r.date),
     left: { label: 'BTC price, USD', color: COLORS.primary, values: rows.map((r) => r.priceUsd), format: (v) => `$${compact(v)}` },
     right: {
-      label: 'Hashprice, USD/PH/day (7d)',
+      label: 'Hashprice, $/PH/day',
       color: COLORS.accent,
       values: rows.map((r) => r.hashpriceUsdPerPhDay7d),
       format: (v) => `$${compact(v)}`,
@@ -36,7 +36,7 @@ function hashrateDifficulty(series: ChartRow[]): string {
     title: 'Hashrate and difficulty',
     subtitle: 'daily, 12 months',
     dates: rows.map((r) => r.date),
-    left: { label: 'Hashrate, EH/s (7d mean)', color: COLORS.primary, values: rows.map((r) => r.hashrateEhs7d), format: compact },
+    left: { label: 'Hashrate, EH/s (7d)', color: COLORS.primary, values: rows.map((r) => r.hashrateEhs7d), format: compact },
     right: {
       label: 'Difficulty, T',
       color: COLORS.violet,

@@ -24,15 +24,13 @@ export const COLORS = {
 export const FONT = 'DejaVu Sans';
 
 /** Plot area inside the card: leaves room for title, legend and both axes. */
-export const PLOT = { left: 62, right: CHART_SIZE.width - 62, top: 64, bottom: CHART_SIZE.height - 34 } as const;
+export const PLOT = { left: 66, right: CHART_SIZE.width - 66, top: 76, bottom: CHART_SIZE.height - 36 } as const;
 
 export interface TextOptions {
   size?: number;
   weight?: 'normal' | 'bold';
   fill?: string;
   anchor?: 'start' | 'middle' | 'end';
-  /** White outline behind the glyphs, so a label stays legible where it crosses a line. */
-  halo?: boolean;
 }
 
 /** One line of text, escaped. */
@@ -41,11 +39,10 @@ export function text(x: number, y: number, content: string, o: TextOptions = {})
     `x="${x.toFixed(1)}"`,
     `y="${y.toFixed(1)}"`,
     `font-family="${FONT}"`,
-    `font-size="${o.size ?? 11}"`,
+    `font-size="${o.size ?? 14}"`,
     `fill="${o.fill ?? COLORS.muted}"`,
   ];
   if (o.weight === 'bold') attrs.push('font-weight="bold"');
-  if (o.halo) attrs.push(`stroke="${COLORS.card}" stroke-width="3" paint-order="stroke"`);
   if (o.anchor && o.anchor !== 'start') attrs.push(`text-anchor="${o.anchor}"`);
   return `<text ${attrs.join(' ')}>${escapeHtml(content)}</text>`;
 }
@@ -56,8 +53,8 @@ export function card(title: string, subtitle: string, body: string): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">`,
     `<rect x="0.5" y="0.5" width="${w - 1}" height="${h - 1}" rx="8" fill="${COLORS.card}" stroke="${COLORS.border}"/>`,
-    text(16, 24, title, { size: 14, weight: 'bold', fill: COLORS.text }),
-    subtitle ? text(w - 16, 24, subtitle, { size: 10, anchor: 'end' }) : '',
+    text(16, 30, title, { size: 19, weight: 'bold', fill: COLORS.text }),
+    subtitle ? text(w - 16, 30, subtitle, { size: 13, anchor: 'end' }) : '',
     body,
     '</svg>',
   ].join('');
@@ -69,18 +66,18 @@ export function unavailableCard(title: string, why = 'data unavailable'): string
   return card(
     title,
     '',
-    `<rect x="16" y="44" width="${w - 32}" height="${h - 60}" rx="6" fill="#f6f8fa"/>${text(w / 2, h / 2 + 10, why, { size: 16, anchor: 'middle' })}`,
+    `<rect x="16" y="44" width="${w - 32}" height="${h - 60}" rx="6" fill="#f6f8fa"/>${text(w / 2, h / 2 + 10, why, { size: 20, anchor: 'middle' })}`,
   );
 }
 
 /** Legend entries drawn left to right under the title. */
-export function legend(items: { label: string; color: string; dashed?: boolean }[], y = 44): string {
+export function legend(items: { label: string; color: string; dashed?: boolean }[], y = 56): string {
   let x = 16;
   return items
     .map((item) => {
       const dash = item.dashed ? ' stroke-dasharray="5 3"' : '';
-      const out = `<line x1="${x}" y1="${y - 4}" x2="${x + 18}" y2="${y - 4}" stroke="${item.color}" stroke-width="3"${dash}/>${text(x + 24, y, item.label, { fill: COLORS.text })}`;
-      x += 24 + item.label.length * 6.6 + 22;
+      const out = `<line x1="${x}" y1="${y - 4}" x2="${x + 18}" y2="${y - 4}" stroke="${item.color}" stroke-width="3"${dash}/>${text(x + 24, y, item.label, { fill: COLORS.text, size: 15 })}`;
+      x += 24 + item.label.length * 8.4 + 22;
       return out;
     })
     .join('');
@@ -102,7 +99,7 @@ export function yAxis(
         ? `<line x1="${PLOT.left}" y1="${y.toFixed(1)}" x2="${PLOT.right}" y2="${y.toFixed(1)}" stroke="${COLORS.grid}"/>`
         : '';
       const x = side === 'left' ? PLOT.left - 6 : PLOT.right + 6;
-      return `${line}${text(x, y + 4, format(t), { anchor: side === 'left' ? 'end' : 'start', fill: color, size: 10 })}`;
+      return `${line}${text(x, y + 4, format(t), { anchor: side === 'left' ? 'end' : 'start', fill: color, size: 14 })}`;
     })
     .join('');
 }
@@ -118,7 +115,7 @@ export function timeAxis(ticks: Date[], scale: (d: Date) => number): string {
       .map((d) => {
         const x = scale(d);
         const label = `${MONTHS[d.getUTCMonth()]} '${String(d.getUTCFullYear()).slice(2)}`;
-        return `<line x1="${x.toFixed(1)}" y1="${PLOT.bottom}" x2="${x.toFixed(1)}" y2="${PLOT.bottom + 4}" stroke="${COLORS.border}"/>${text(x, PLOT.bottom + 16, label, { anchor: 'middle', size: 10 })}`;
+        return `<line x1="${x.toFixed(1)}" y1="${PLOT.bottom}" x2="${x.toFixed(1)}" y2="${PLOT.bottom + 5}" stroke="${COLORS.border}"/>${text(x, PLOT.bottom + 20, label, { anchor: 'middle', size: 14 })}`;
       })
       .join('')
   );

@@ -66,15 +66,15 @@ export function dualAxisChart(spec: DualAxisSpec): string {
       legends.push({ label: `${series.label} (unavailable)`, color: series.color, dashed: series.dashed });
       continue;
     }
-    const y = scaleLinear().domain(domain).range([PLOT.bottom, PLOT.top]).nice(5);
-    parts.push(yAxis(y.ticks(5), y, series.format, side, series.color, side === 'left'));
+    const y = scaleLinear().domain(domain).range([PLOT.bottom, PLOT.top]).nice(4);
+    parts.push(yAxis(y.ticks(4), y, series.format, side, series.color, side === 'left'));
     const points = dates.map((date, i) => ({ date, value: series.values[i] ?? null }));
     const dash = series.dashed ? ' stroke-dasharray="6 3"' : '';
     parts.push(
-      `<path d="${path(points, x, y, series.step === true)}" fill="none" stroke="${series.color}" stroke-width="2.2" stroke-linejoin="round"${dash}/>`,
+      `<path d="${path(points, x, y, series.step === true)}" fill="none" stroke="${series.color}" stroke-width="3" stroke-linejoin="round"${dash}/>`,
     );
     legends.push({ label: series.label, color: series.color, dashed: series.dashed });
   }
-  parts.unshift(timeAxis(x.ticks(6), x));
+  parts.unshift(timeAxis(x.ticks(4), x));
   return card(spec.title, spec.subtitle, `${legend(legends)}${parts.join('')}`);
 }

@@ -45,7 +45,7 @@ figcaption{font-size:12px;color:var(--muted);margin-top:4px}
 .hb-entry h2{margin:0 0 4px}
 .hb-tagpill{display:inline-block;font-size:11px;font-weight:700;background:#fff4d6;color:#6b3f00;border-radius:4px;padding:1px 6px;vertical-align:middle}
 .hb-dl{font-size:14px}
-.hb-dl a{margin-right:12px;white-space:nowrap}
+.hb-file{display:inline-block;margin-right:14px;white-space:nowrap}
 @media (max-width:480px){.hb{padding:0 0 24px}.hb-card{padding:14px 14px 6px}.hb-mast{padding:16px 14px 12px}.hb-t td,.hb-t th{font-size:13px;padding:6px 2px}.hb-foot{padding:14px}}
 `;
 

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Opens the rendered email, the issue's web version and the archive index in headless Chromium at
  * phone and desktop widths: no horizontal scroll, every image loaded, no clipped text. Screenshots go

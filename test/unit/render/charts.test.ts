@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { CHART_SCALE, CHART_SIZE } from '../../../src/render/charts/catalog';
+import { renderCharts } from '../../../src/render/charts/index';
+import { issueChartSvgs } from '../../../src/render/charts/issue-charts';
+import { fixtureSeries, fixtureSnapshot } from '../../fixtures/render/fixture';
+
+function pngSize(png: Buffer): { width: number; height: number } {
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+describe('issue charts', () => {
+  it('breaks lines at null gaps instead of bridging them', () => {
+    // Act
+    const svg = issueChartSvgs(fixtureSnapshot(), fixtureSeries())['price-hashprice'];
+
+    // Assess: the fixture has one gap, so each line path starts twice.
+    const paths = [...svg.matchAll(/<path d="([^"]+)"/g)].map((m) => m[1] ?? '');
+    expect(paths).toHaveLength(2);
+    for (const d of paths) expect(d.match(/M/g)).toHaveLength(2);
+  });
+
+  it('draws "data unavailable" for an empty series and no pools', () => {
+    // Prepare
+    const snapshot = fixtureSnapshot();
+    snapshot.metrics.pools.top = [];
+    snapshot.metrics.miners.breakeven = [];
+
+    // Act
+    const svgs = issueChartSvgs(snapshot, []);
+
+    // Assess
+    for (const svg of Object.values(svgs)) expect(svg).toContain('data unavailable');
+  });
+
+  it('escapes hostile pool names inside the SVG', () => {
+    const svg = issueChartSvgs(fixtureSnapshot(), fixtureSeries()).pools;
+    expect(svg).not.toContain('<script');
+    expect(svg).toContain('&lt;script&gt;');
+  });
+
+  it('renders four opaque PNGs at twice the CSS size with alt text', () => {
+    // Act
+    const images = renderCharts(fixtureSnapshot(), fixtureSeries(), { pools: 'Pool shares' });
+
+    // Assess
+    expect(images.map((i) => i.filename)).toEqual([
+      'price-hashprice.png',
+      'hashrate-difficulty.png',
+      'pools.png',
+      'breakeven.png',
+    ]);
+    for (const image of images) {
+      expect(image.png.subarray(1, 4).toString()).toBe('PNG');
+      expect(pngSize(image.png)).toEqual({
+        width: CHART_SIZE.width * CHART_SCALE,
+        height: CHART_SIZE.height * CHART_SCALE,
+      });
+      expect(image.alt.length).toBeGreaterThan(0);
+    }
+    expect(images.find((i) => i.filename === 'pools.png')?.alt).toBe('Pool shares');
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { buildIssueModel } from '../../../src/render/model';
+import { renderText, TEXT_COLUMNS } from '../../../src/render/text';
+import { PERSONAL_TOKENS } from '../../../src/render/types';
+import { wrap } from '../../../src/render/wrap';
+import { fixtureFooter, fixtureLinks, fixtureSnapshot } from '../../fixtures/render/fixture';
+
+const model = () => buildIssueModel({ snapshot: fixtureSnapshot(), links: fixtureLinks, footer: fixtureFooter });
+
+describe('plain-text part', () => {
+  it('keeps every line within 72 columns except unbreakable URLs', () => {
+    // Act
+    const text = renderText(model(), 'email');
+
+    // Assess
+    const long = text.split('\n').filter((l) => [...l].length > TEXT_COLUMNS && !/^\s*\S*https?:\/\/\S+$/.test(l));
+    expect(long).toEqual([]);
+  });
+
+  it('carries the personal tokens in the email variant only', () => {
+    const email = renderText(model(), 'email');
+    const web = renderText(model(), 'web');
+    expect(email).toContain(PERSONAL_TOKENS.greeting);
+    expect(email).toContain(PERSONAL_TOKENS.unsubscribeUrl);
+    expect(web).not.toContain('%%HB_');
+    expect(web).toContain('Hello,');
+    expect(web).toContain(fixtureLinks.subscribeUrl);
+  });
+
+  it('credits Coin Metrics and prints unavailable data plainly', () => {
+    const text = renderText(model(), 'web');
+    expect(text).toContain('Coin Metrics');
+    expect(text).toContain('CC BY-NC 4.0');
+    expect(text).toContain('unavailable');
+    expect(text).not.toMatch(/NaN|undefined|null/);
+  });
+
+  it('matches the stored text of the fixture issue', async () => {
+    await expect(renderText(model(), 'email')).toMatchFileSnapshot('./__snapshots__/newsletter.email.txt');
+  });
+});
+
+describe('wrap', () => {
+  it('puts a word longer than the width on its own line', () => {
+    const url = `https://example.org/${'x'.repeat(80)}`;
+    expect(wrap(`see ${url} now`, 20)).toEqual(['see', url, 'now']);
+  });
+});
