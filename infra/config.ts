@@ -188,6 +188,11 @@ export function parseConfig(raw: Record<string, unknown>): HashbriefConfig {
     throw new ConfigContextError(`Invalid hashbrief context in cdk.json or -c:\n  ${problems.join('\n  ')}`);
   }
   const config = parsed.data;
+  if (config.rawStorageClass === 'STANDARD_IA' && config.rawTransitionDays < 30) {
+    throw new ConfigContextError(
+      `Invalid hashbrief context in cdk.json or -c:\n  ${CONTEXT_PREFIX}rawTransitionDays: S3 moves objects to STANDARD_IA no earlier than 30 days (got ${config.rawTransitionDays}); use GLACIER_IR for less`,
+    );
+  }
   const fromDomain = addressPart(config.fromAddress).split('@')[1] ?? '';
   const sesIdentity = config.sesIdentity ?? fromDomain;
   const identityDomain = sesIdentity.includes('@') ? sesIdentity.split('@')[1] : sesIdentity;

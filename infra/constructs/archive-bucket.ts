@@ -143,7 +143,7 @@ export class ArchiveBucket extends Construct {
           conditions: { StringLike: { 's3:prefix': [...read] } },
         }),
       );
-      this.encryptionKey?.grantDecrypt(grantee);
+      this.encryptionKey?.grant(grantee, 'kms:Decrypt');
     }
     if (write.length > 0) {
       grantee.grantPrincipal.addToPrincipalPolicy(
@@ -152,7 +152,8 @@ export class ArchiveBucket extends Construct {
           resources: write.map((p) => this.arnForObjects(p)),
         }),
       );
-      this.encryptionKey?.grantEncrypt(grantee);
+      // PutObject with SSE-KMS needs a data key only; the wildcard forms grantEncrypt adds are not used.
+      this.encryptionKey?.grant(grantee, 'kms:GenerateDataKey');
     }
   }
 }

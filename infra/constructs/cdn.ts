@@ -7,7 +7,7 @@
  * `bucket/*`, which would include `subscribers/*` and `ledger/*`. Ours allows only the public key patterns
  * and explicitly denies the private ones, so no later statement can open them by accident.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -86,8 +86,8 @@ export class Cdn extends Construct {
       comment: 'Keep the public host for Function URL origins',
     });
 
-    const endpointBehavior = (url: lambda.IFunctionUrl): cloudfront.BehaviorOptions => ({
-      origin: new origins.FunctionUrlOrigin(url),
+    const endpointBehavior = (origin: cloudfront.IOrigin): cloudfront.BehaviorOptions => ({
+      origin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       // Every request carries a one-off token or form body; caching would replay someone else's answer.
@@ -98,9 +98,12 @@ export class Cdn extends Construct {
         { function: forwardedHost, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
       ],
     });
+    // One origin object per function: CloudFront origins are shared by identity across behaviors.
+    const subscribeOrigin = new origins.FunctionUrlOrigin(props.subscribeUrl);
+    const unsubscribeOrigin = new origins.FunctionUrlOrigin(props.unsubscribeUrl);
     const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
-    for (const path of SUBSCRIBE_PATHS) additionalBehaviors[path] = endpointBehavior(props.subscribeUrl);
-    for (const path of UNSUBSCRIBE_PATHS) additionalBehaviors[path] = endpointBehavior(props.unsubscribeUrl);
+    for (const path of SUBSCRIBE_PATHS) additionalBehaviors[path] = endpointBehavior(subscribeOrigin);
+    for (const path of UNSUBSCRIBE_PATHS) additionalBehaviors[path] = endpointBehavior(unsubscribeOrigin);
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'hashbrief archive and subscription links',
@@ -146,13 +149,24 @@ export class Cdn extends Construct {
         resources: PRIVATE_KEY_PATTERNS.map((p) => archive.arnForObjects(p)),
       }),
     );
-    // With a customer-managed key, CloudFront must also be allowed to decrypt what it may read.
+    // With a customer-managed key, CloudFront must also be allowed to decrypt what it may read. The key
+    // policy cannot name this distribution (distribution -> bucket -> key -> distribution is a cycle), so it
+    // names any distribution of this account; the bucket policy above still limits which one reads what.
     archive.encryptionKey?.addToResourcePolicy(
       new iam.PolicyStatement({
         principals: [cloudfrontPrincipal],
         actions: ['kms:Decrypt'],
         resources: ['*'],
-        conditions: fromThisDistribution,
+        conditions: {
+          ArnLike: {
+            'AWS:SourceArn': Stack.of(this).formatArn({
+              service: 'cloudfront',
+              region: '',
+              resource: 'distribution',
+              resourceName: '*',
+            }),
+          },
+        },
       }),
     );
 

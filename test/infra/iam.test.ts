@@ -1,0 +1,165 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { synth } from './synth.ts';
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+let template: Template;
+beforeAll(() => {
+  ({ template } = synth());
+});
+
+/** Every statement of the execution role of the function whose logical ID starts with `name`. */
+function statements(name: string): Statement[] {
+  const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) =>
+    id.startsWith(`${name}RoleDefaultPolicy`),
+  );
+  expect(policies).toHaveLength(1);
+  return policies[0]?.[1].Properties.PolicyDocument.Statement as Statement[];
+}
+
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const allActions = (name: string) => statements(name).flatMap(actionsOf).sort();
+
+/** The object key patterns (after the bucket ARN) an action is allowed on. */
+function keysFor(name: string, action: string): string[] {
+  return statements(name)
+    .filter((s) => actionsOf(s).includes(action))
+    .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]))
+    .map((r) => {
+      const json = JSON.stringify(r);
+      return /"\/([^"]+)"\]\]\}$/.exec(json)?.[1] ?? json;
+    })
+    .sort();
+}
+
+const xrayAndLogs = [
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'xray:PutTelemetryRecords',
+  'xray:PutTraceSegments',
+];
+const tokenSecret = ['kms:Decrypt', 'ssm:GetParameter'];
+const mail = ['ses:SendEmail', 'ses:SendRawEmail'];
+
+describe('least-privilege execution roles', () => {
+  it('gives no function a managed policy or a bucket-wide grant', () => {
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+      const text = JSON.stringify(policy.Properties.PolicyDocument);
+      expect(text).not.toContain('"s3:*"');
+      expect(text).not.toContain('"/*"]]');
+      expect(text).not.toMatch(/s3:Delete/);
+    }
+  });
+
+  it('lets the report read its archive and subscribers, write only issues and manifests, enqueue and test-send', () => {
+    expect(allActions('Report')).toEqual(
+      [
+        ...xrayAndLogs,
+        ...tokenSecret,
+        ...mail,
+        's3:GetObject',
+        's3:ListBucket',
+        's3:PutObject',
+        'sqs:SendMessage',
+      ].sort(),
+    );
+    expect(keysFor('Report', 's3:GetObject')).toEqual([
+      'index.json',
+      'issues/*',
+      'latest.json',
+      'subscribers/*',
+    ]);
+    expect(keysFor('Report', 's3:PutObject')).toEqual([
+      'index.html',
+      'index.json',
+      'issues/*',
+      'latest.json',
+    ]);
+    const send = statements('Report').find((s) => actionsOf(s).includes('sqs:SendMessage'));
+    expect(send?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DeliverySendQueue/), 'Arn'] });
+  });
+
+  it('lets the sender read issues, subscribers and the ledger, write only the ledger, consume the queue and send', () => {
+    expect(allActions('Sender')).toEqual(
+      [
+        ...xrayAndLogs,
+        ...tokenSecret,
+        ...mail,
+        'ses:GetSendQuota',
+        's3:GetObject',
+        's3:ListBucket',
+        's3:PutObject',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+      ].sort(),
+    );
+    expect(keysFor('Sender', 's3:GetObject')).toEqual(['issues/*', 'ledger/*', 'subscribers/*']);
+    expect(keysFor('Sender', 's3:PutObject')).toEqual(['ledger/*']);
+  });
+
+  it('limits subscribe, unsubscribe and feedback to subscribers/*', () => {
+    expect(allActions('Subscribe')).toEqual(
+      [...xrayAndLogs, ...tokenSecret, ...mail, 's3:GetObject', 's3:ListBucket', 's3:PutObject'].sort(),
+    );
+    expect(allActions('Unsubscribe')).toEqual(
+      [...xrayAndLogs, ...tokenSecret, 's3:GetObject', 's3:ListBucket', 's3:PutObject'].sort(),
+    );
+    expect(allActions('Feedback')).toEqual(
+      [...xrayAndLogs, 's3:GetObject', 's3:ListBucket', 's3:PutObject'].sort(),
+    );
+    for (const name of ['Subscribe', 'Unsubscribe', 'Feedback']) {
+      expect(keysFor(name, 's3:GetObject')).toEqual(['subscribers/*']);
+      expect(keysFor(name, 's3:PutObject')).toEqual(['subscribers/*']);
+    }
+  });
+
+  it('scopes ListBucket to the prefixes a function reads', () => {
+    const list = statements('Feedback').find((s) => actionsOf(s).includes('s3:ListBucket'));
+    expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': ['subscribers/*'] } });
+  });
+
+  it('reads the token secret by its exact name and decrypts it only through SSM', () => {
+    const get = statements('Sender').find((s) => actionsOf(s).includes('ssm:GetParameter'));
+    expect(JSON.stringify(get?.Resource)).toMatch(/:parameter\/hashbrief\/token-secret"\]\]\}$/);
+    const decrypt = statements('Sender').find((s) => actionsOf(s).includes('kms:Decrypt'));
+    expect(Object.keys(decrypt?.Condition?.StringEquals ?? {}).sort()).toEqual([
+      'kms:EncryptionContext:PARAMETER_ARN',
+      'kms:ViaService',
+    ]);
+  });
+
+  it('sends mail only from the SES identity through the configuration set', () => {
+    const send = statements('Subscribe').find((s) => actionsOf(s).includes('ses:SendRawEmail'));
+    const text = JSON.stringify(send?.Resource);
+    expect(text).toContain(':identity/');
+    expect(text).toContain(':configuration-set/');
+    expect(send?.Resource).toHaveLength(2);
+  });
+
+  it('adds sandbox recipients to the allowed identities only when configured', () => {
+    const { template: sandbox } = synth({ config: { sandboxRecipients: ['me@example.org'] } });
+    const text = JSON.stringify(sandbox.toJSON().Resources);
+    expect(text).toContain(':identity/me@example.org');
+  });
+
+  it('lets the schedule invoke only the report function', () => {
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) =>
+      id.startsWith('WeeklyInvokeRole'),
+    );
+    const [statement] = policies[0]?.[1].Properties.PolicyDocument.Statement as Statement[];
+    expect(statement?.Action).toBe('lambda:InvokeFunction');
+    expect(JSON.stringify(statement?.Resource)).toMatch(/^\[\{"Fn::GetAtt":\["Report[0-9A-F]{8}","Arn"\]\}/);
+  });
+});

@@ -1,0 +1,330 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { synth } from './synth.ts';
+
+/** The one resource of a type whose logical ID starts with `prefix`. */
+function resource(template: Template, type: string, prefix: string): { Properties: Record<string, unknown> } {
+  const found = Object.entries(template.findResources(type)).filter(([id]) => id.startsWith(prefix));
+  expect(found, `${type} ${prefix}*`).toHaveLength(1);
+  return found[0]?.[1] as { Properties: Record<string, unknown> };
+}
+
+let template: Template;
+beforeAll(() => {
+  ({ template } = synth({ config: { alarmEmail: 'ops@example.com' } }));
+});
+
+describe('functions', () => {
+  it('runs every function on Node 24 with JSON logs, X-Ray and its own log group', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions)).toHaveLength(5);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.stringMatching(/Logs/) } },
+      });
+    }
+    template.resourceCountIs('AWS::Logs::LogGroup', 5);
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  });
+
+  it('runs the report on x86_64 (resvg native build) with at least 1 GB and 5 minutes', () => {
+    const report = resource(template, 'AWS::Lambda::Function', 'Report');
+    expect(report.Properties).toMatchObject({ Architectures: ['x86_64'], MemorySize: 1024, Timeout: 300 });
+  });
+
+  it('runs the sender with reserved concurrency and 256 MB', () => {
+    const sender = resource(template, 'AWS::Lambda::Function', 'Sender');
+    expect(sender.Properties).toMatchObject({
+      Architectures: ['arm64'],
+      MemorySize: 256,
+      Timeout: 60,
+      ReservedConcurrentExecutions: 2,
+    });
+  });
+
+  it('runs subscribe, unsubscribe and feedback on arm64', () => {
+    for (const name of ['Subscribe', 'Unsubscribe', 'Feedback']) {
+      expect(resource(template, 'AWS::Lambda::Function', name).Properties).toMatchObject({
+        Architectures: ['arm64'],
+      });
+    }
+  });
+
+  it('gives subscribe and unsubscribe public Function URLs (tokens are verified by the handlers)', () => {
+    template.resourceCountIs('AWS::Lambda::Url', 2);
+    template.allResourcesProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+    for (const name of ['Subscribe', 'Unsubscribe']) {
+      template.hasResourceProperties('AWS::Lambda::Url', {
+        TargetFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${name}[0-9A-F]{8}$`), 'Arn'] },
+      });
+    }
+  });
+
+  it('wires each function to exactly the HASHBRIEF_* variables it reads', () => {
+    const vars = (name: string) =>
+      Object.keys(
+        (resource(template, 'AWS::Lambda::Function', name).Properties.Environment as { Variables: object })
+          .Variables,
+      ).sort();
+    expect(vars('Report')).toEqual(
+      [
+        'HASHBRIEF_ARCHIVE_BUCKET',
+        'HASHBRIEF_FROM_ADDRESS',
+        'HASHBRIEF_LINKS_BASE_URL',
+        'HASHBRIEF_POSTAL_ADDRESS',
+        'HASHBRIEF_PUBLIC_BASE_URL',
+        'HASHBRIEF_SEND_QUEUE_URL',
+        'HASHBRIEF_SES_CONFIGURATION_SET',
+        'HASHBRIEF_TOKEN_SECRET_PARAM',
+        'NODE_OPTIONS',
+      ].sort(),
+    );
+    expect(vars('Sender')).toEqual(
+      [
+        'HASHBRIEF_ARCHIVE_BUCKET',
+        'HASHBRIEF_FROM_ADDRESS',
+        'HASHBRIEF_LINKS_BASE_URL',
+        'HASHBRIEF_POSTAL_ADDRESS',
+        'HASHBRIEF_PUBLIC_BASE_URL',
+        'HASHBRIEF_SES_CONFIGURATION_SET',
+        'HASHBRIEF_TOKEN_SECRET_PARAM',
+        'NODE_OPTIONS',
+      ].sort(),
+    );
+    expect(vars('Unsubscribe')).toEqual([
+      'HASHBRIEF_ARCHIVE_BUCKET',
+      'HASHBRIEF_TOKEN_SECRET_PARAM',
+      'NODE_OPTIONS',
+    ]);
+    expect(vars('Feedback')).toEqual(['HASHBRIEF_ARCHIVE_BUCKET', 'NODE_OPTIONS']);
+  });
+
+  it('passes optional settings through only when configured', () => {
+    const { template: configured } = synth({
+      config: {
+        maxSendRate: 14,
+        assumptions: { powerUsdPerKwh: 0.06 },
+        linksBaseUrl: 'https://news.example.com/',
+        senderReservedConcurrency: 0,
+      },
+    });
+    configured.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ HASHBRIEF_MAX_SEND_RATE: '14' }) },
+    });
+    configured.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          HASHBRIEF_ASSUMPTIONS_JSON: '{"powerUsdPerKwh":0.06}',
+          HASHBRIEF_LINKS_BASE_URL: 'https://news.example.com',
+        }),
+      },
+    });
+    const sender = Object.entries(configured.findResources('AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('Sender'),
+    )?.[1];
+    expect(sender?.Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+});
+
+describe('weekly schedule', () => {
+  it('invokes the report every Monday 07:00 UTC with an empty payload, no flexible window', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 7 ? * MON *)',
+      ScheduleExpressionTimezone: 'Etc/UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Report'), 'Arn'] },
+        Input: '{}',
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 7200 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WeeklyDlq'), 'Arn'] } },
+      },
+    });
+  });
+
+  it('takes cron and IANA time zone from config', () => {
+    const { template: berlin } = synth({
+      config: {
+        scheduleCron: 'cron(30 6 ? * TUE *)',
+        scheduleTimezone: 'Europe/Berlin',
+        scheduleEnabled: false,
+      },
+    });
+    berlin.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 6 ? * TUE *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+      State: 'DISABLED',
+    });
+  });
+});
+
+describe('send queue', () => {
+  it('encrypts the queue, dead-letters after 5 receives and waits 6 x the sender timeout', () => {
+    const queue = resource(template, 'AWS::SQS::Queue', 'DeliverySendQueue');
+    expect(queue.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 360,
+      RedrivePolicy: {
+        maxReceiveCount: 5,
+        deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^DeliverySendDlq/), 'Arn'] },
+      },
+    });
+    expect(resource(template, 'AWS::SQS::Queue', 'DeliverySendDlq').Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1209600,
+    });
+  });
+
+  it('feeds the sender with partial batch responses', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^Sender') },
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeliverySendQueue'), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
+  it('denies non-TLS access to every queue', () => {
+    for (const policy of Object.values(template.findResources('AWS::SQS::QueuePolicy'))) {
+      expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+    }
+    template.resourceCountIs('AWS::SQS::QueuePolicy', 3);
+  });
+});
+
+describe('SES', () => {
+  it('creates a domain identity with DKIM from the from-address domain', () => {
+    template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'example.com',
+      DkimAttributes: { SigningEnabled: true },
+    });
+  });
+
+  it('creates an address identity when configured', () => {
+    const { template: single } = synth({
+      config: { fromAddress: 'me@example.org', sesIdentity: 'me@example.org' },
+    });
+    single.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'me@example.org' });
+  });
+
+  it('sends bounces, complaints and deliveries of the configuration set to the feedback function', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      ReputationOptions: { ReputationMetricsEnabled: true },
+    });
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint', 'delivery']),
+        SnsDestination: { TopicARN: { Ref: Match.stringLikeRegexp('^DeliveryFeedbackTopic') } },
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: Match.stringLikeRegexp('^DeliveryFeedbackTopic') },
+      Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Feedback'), 'Arn'] },
+    });
+  });
+});
+
+describe('alarms', () => {
+  const alarm = (prefix: string) =>
+    resource(template, 'AWS::CloudWatch::Alarm', `Alarms${prefix}`).Properties;
+  const toOpsTopic = { AlarmActions: [{ Ref: expect.stringMatching(/^AlarmsOpsTopic/) }] };
+
+  it('alarms on report errors', () => {
+    expect(alarm('ReportErrors')).toMatchObject({
+      ...toOpsTopic,
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('alarms when no successful report ran for 7 days, treating missing data as breaching', () => {
+    expect(alarm('NoReportThisWeek')).toMatchObject({
+      ...toOpsTopic,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: 7,
+      DatapointsToAlarm: 7,
+      TreatMissingData: 'breaching',
+    });
+    const metrics = alarm('NoReportThisWeek').Metrics as {
+      Expression?: string;
+      MetricStat?: { Period: number };
+    }[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe('FILL(invocations, 0) - FILL(errors, 0)');
+    expect(metrics.filter((m) => m.MetricStat).every((m) => m.MetricStat?.Period === 86400)).toBe(true);
+  });
+
+  it('alarms when either dead-letter queue holds a message', () => {
+    for (const [name, queue] of [
+      ['SendDlqNotEmpty', 'DeliverySendDlq'],
+      ['ScheduleDlqNotEmpty', 'WeeklyDlq'],
+    ] as const) {
+      expect(alarm(name)).toMatchObject({
+        ...toOpsTopic,
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [expect.stringMatching(`^${queue}`), 'QueueName'] } },
+        ],
+      });
+    }
+  });
+
+  it('alarms on sender errors and throttles', () => {
+    expect(alarm('SenderErrors')).toMatchObject({ ...toOpsTopic, MetricName: 'Errors', Threshold: 1 });
+    expect(alarm('SenderThrottles')).toMatchObject({ ...toOpsTopic, MetricName: 'Throttles', Threshold: 1 });
+  });
+
+  it('alarms on SES bounce and complaint rates before the review thresholds', () => {
+    expect(alarm('SesBounceRate')).toMatchObject({
+      ...toOpsTopic,
+      Namespace: 'AWS/SES',
+      MetricName: 'Reputation.BounceRate',
+      Threshold: 0.04,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(alarm('SesComplaintRate')).toMatchObject({
+      ...toOpsTopic,
+      MetricName: 'Reputation.ComplaintRate',
+      Threshold: 0.0008,
+    });
+  });
+
+  it('mails the ops topic when an address is configured', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+  });
+});
+
+describe('outputs', () => {
+  it('exports bucket, CDN domain, function names and the manual-invoke command', () => {
+    const outputs = template.findOutputs('*');
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining([
+        'ArchiveBucketName',
+        'CdnDomainName',
+        'PublicBaseUrl',
+        'ReportFunctionName',
+        'SenderFunctionName',
+        'SubscribeFunctionName',
+        'UnsubscribeFunctionName',
+        'FeedbackFunctionName',
+        'ManualInvokeCommand',
+        'DryRunCommand',
+      ]),
+    );
+    const command = JSON.stringify(outputs.ManualInvokeCommand?.Value);
+    expect(command).toContain('aws lambda invoke --function-name ');
+    expect(command).toContain("--payload '{}'");
+  });
+});
