@@ -1,11 +1,193 @@
+/**
+ * `hashbrief archive list | show ID | get ID FILE | url ID FILE | repair`: browse, download and fix the
+ * archive. Uses S3 when HASHBRIEF_ARCHIVE_BUCKET is set (default AWS credential chain), else the local
+ * archive under the state folder. Bad input becomes UsageError (exit 2); everything else exit 1.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { InvalidArchiveKeyError, InvalidExpiryError, InvalidIssueIdError } from '../../archive/errors';
+import { createFsArchiveStore } from '../../archive/fs-store';
+import type { IssueIndexEntry } from '../../archive/index-entry';
+import { getIssueEntry, issueFileUrl, listIssues, readIssueFile } from '../../archive/read';
+import { repairManifests } from '../../archive/repair';
+import { createS3ArchiveStore } from '../../archive/s3-store';
+import type { ArchiveStore } from '../../archive/store';
+import type { Env } from '../../config/env';
+import { renderArchiveIndexPage } from '../../render/index-page';
+import { type CliContext, localPaths, UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
 
-// PLACEHOLDER: replaced by the owner of this command.
-export const registerArchive: CommandRegistrar = (program) => {
-  program
-    .command('archive')
-    .description('(not built yet)')
-    .action(() => {
-      throw new Error('hashbrief archive is not built yet');
+export interface ArchiveCommandDeps {
+  /** Builds the S3 client (tests pass a mocked or emulator-bound one). */
+  createS3Client?: (env: Env) => S3Client;
+}
+
+/** The archive the CLI works on: S3 when HASHBRIEF_ARCHIVE_BUCKET is set, else `<localDir>/archive`. */
+export function archiveStoreFor(context: CliContext, deps: ArchiveCommandDeps = {}): ArchiveStore {
+  const { env } = context;
+  const publicBaseUrl = env.HASHBRIEF_PUBLIC_BASE_URL;
+  if (env.HASHBRIEF_ARCHIVE_BUCKET) {
+    const client = (deps.createS3Client ?? (() => new S3Client({})))(env);
+    return createS3ArchiveStore({
+      client,
+      bucket: env.HASHBRIEF_ARCHIVE_BUCKET,
+      clock: context.clock,
+      ...(publicBaseUrl ? { publicBaseUrl } : {}),
     });
-};
+  }
+  return createFsArchiveStore(localPaths(context.localDir).archive, publicBaseUrl ? { publicBaseUrl } : {});
+}
+
+/** The `archive` command group with injectable dependencies. */
+export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandRegistrar {
+  return (program, context) => {
+    const archive = program
+      .command('archive')
+      .description('Browse, download and repair the issue archive (S3 when HASHBRIEF_ARCHIVE_BUCKET is set)');
+    const store = () => archiveStoreFor(context(), deps);
+    const out = (text: string) => context().io.stdout(text);
+
+    archive
+      .command('list')
+      .description('List archived issues, newest first')
+      .option('--json', 'print one JSON object: { location, issues }')
+      .action(
+        usage(async (options: { json?: boolean }) => {
+          const s = store();
+          const issues = await listIssues(s);
+          if (options.json) {
+            out(`${JSON.stringify({ location: s.location, issues }, null, 2)}\n`);
+            return;
+          }
+          out(`${issues.length} issue${issues.length === 1 ? '' : 's'} in ${s.location}\n`);
+          for (const e of issues) out(`${summaryLine(e)}\n`);
+        }),
+      );
+
+    archive
+      .command('show')
+      .description("Show one issue's manifest entry and files")
+      .argument('<id>', 'issue id, e.g. 2026-11-23')
+      .option('--json', 'print the manifest entry as JSON')
+      .action(
+        usage(async (id: string, options: { json?: boolean }) => {
+          const entry = await getIssueEntry(store(), id);
+          if (options.json) {
+            out(`${JSON.stringify(entry, null, 2)}\n`);
+            return;
+          }
+          out(`${summaryLine(entry)}\n  generated ${entry.generatedAt}\n  files:\n`);
+          for (const [name, file] of Object.entries(entry.files)) {
+            out(
+              `    ${name.padEnd(44)} ${String(file.bytes).padStart(9)} B  ${file.contentType}  sha256 ${file.sha256}\n`,
+            );
+          }
+        }),
+      );
+
+    archive
+      .command('get')
+      .description('Download one file of an issue (bytes as stored; .json.gz stays gzip)')
+      .argument('<id>', 'issue id')
+      .argument('<file>', 'file name in the issue, e.g. metrics.csv or charts/pools.png')
+      .option(
+        '-o, --output <path>',
+        'where to write it ("-" for stdout); default: the file name in the current folder',
+      )
+      .action(
+        usage(async (id: string, file: string, options: { output?: string }) => {
+          const object = await readIssueFile(store(), id, file);
+          if (options.output === '-') {
+            out(object.body.toString('utf8'));
+            return;
+          }
+          const target = path.resolve(context().cwd, options.output ?? path.basename(file));
+          await mkdir(path.dirname(target), { recursive: true });
+          await writeFile(target, object.body);
+          out(`wrote ${target} (${object.body.length} bytes)\n`);
+        }),
+      );
+
+    archive
+      .command('url')
+      .description('Print a download URL: the CDN URL when public, else presigned with a stated expiry')
+      .argument('<id>', 'issue id')
+      .argument('<file>', 'file name in the issue')
+      .option('--expires <seconds>', 'lifetime of a presigned URL, 1 to 604800 seconds (default 3600)')
+      .action(
+        usage(async (id: string, file: string, options: { expires?: string }) => {
+          const expiresInSeconds = options.expires === undefined ? undefined : parseSeconds(options.expires);
+          const link = await issueFileUrl(store(), id, file, expiresInSeconds ? { expiresInSeconds } : {});
+          out(`${link.url}\n`);
+          context().io.stderr(link.expiresAt ? `expires at ${link.expiresAt}\n` : 'no expiry\n');
+        }),
+      );
+
+    archive
+      .command('repair')
+      .description('Rebuild index.json, latest.json and index.html from the issue objects (deletes nothing)')
+      .action(
+        usage(async () => {
+          const s = store();
+          const result = await repairManifests(s, {
+            renderIndexPage: (entries) => renderArchiveIndexPage(entries),
+            clock: context().clock,
+          });
+          out(`${result.issues.length} issue(s) indexed in ${s.location}\n`);
+          out(
+            result.written.length
+              ? `rewrote ${result.written.join(', ')}\n`
+              : 'manifests were already up to date\n',
+          );
+          for (const id of result.incomplete) {
+            out(`incomplete (no snapshot.json, left as is; re-run the issue to finish it): ${id}\n`);
+          }
+          for (const s of result.skipped) out(`skipped ${s.issueId}: ${s.reason}\n`);
+        }),
+      );
+  };
+}
+
+export const registerArchive: CommandRegistrar = buildArchiveRegistrar();
+
+function summaryLine(e: IssueIndexEntry): string {
+  const hashprice = e.headline.hashpriceUsdPerPhDay;
+  const price = e.headline.priceUsd;
+  return [
+    e.issueId.padEnd(12),
+    `as of ${e.asOf}`,
+    `hashprice ${hashprice === null ? 'n/a' : `$${hashprice.toFixed(2)}/PH/day`}`,
+    `price ${price === null ? 'n/a' : `$${Math.round(price).toLocaleString('en-US')}`}`,
+    `${Object.keys(e.files).length} files`,
+    e.sample ? 'SAMPLE DATA' : '',
+  ]
+    .filter(Boolean)
+    .join('  ');
+}
+
+function parseSeconds(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(`--expires must be a whole number of seconds (got ${JSON.stringify(text)}).`);
+  }
+  return n;
+}
+
+/** Wraps an action so input the user got wrong (ids, names, expiry) exits with code 2. */
+function usage<A extends unknown[]>(action: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args) => {
+    try {
+      await action(...args);
+    } catch (error) {
+      if (
+        error instanceof InvalidIssueIdError ||
+        error instanceof InvalidArchiveKeyError ||
+        error instanceof InvalidExpiryError
+      ) {
+        throw new UsageError(error.message);
+      }
+      throw error;
+    }
+  };
+}
