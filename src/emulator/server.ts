@@ -129,6 +129,11 @@ function connectionReset(): TypeError {
   return new TypeError('fetch failed', { cause });
 }
 
+function hostNotFound(host: string): TypeError {
+  const cause = Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+  return new TypeError('fetch failed', { cause });
+}
+
 function waitForAbort(signal: AbortSignal | undefined): Promise<never> {
   return new Promise((_, reject) => {
     if (signal?.aborted) reject(signal.reason);
@@ -175,14 +180,22 @@ function truncatedBody(body: string): ReadableStream<Uint8Array> {
  * `…/coinmetrics/v4/…` and `…/mempool/api/…` on any host, and the real upstream URLs
  * (`https://community-api.coinmetrics.io/v4/…`, `https://mempool.space/api/…`) too. Socket-level faults
  * become a rejected promise (reset, truncated body) or a promise that settles only when the signal aborts
- * (timeout).
+ * (timeout). With `baseUrl`, only URLs on that origin are answered; others reject like an unknown host.
  */
-export function createEmulatorFetch(options: { dataset: Dataset; faults?: Fault[] }): Fetch {
+export function createEmulatorFetch(options: {
+  dataset: Dataset;
+  faults?: Fault[];
+  baseUrl?: string;
+}): Fetch {
   const core = createEmulatorCore(options.dataset, options.faults);
+  const origin = options.baseUrl === undefined ? undefined : new URL(options.baseUrl).origin;
   return async (input, init) => {
     const signal = init?.signal;
     if (signal?.aborted) throw signal.reason;
-    const plan = core.plan('GET', new URL(input));
+    const url = new URL(input);
+    // With a baseUrl, anything else fails like an unknown host: nothing can silently reach a real upstream.
+    if (origin !== undefined && url.origin !== origin) throw hostNotFound(url.hostname);
+    const plan = core.plan('GET', url);
     switch (plan.kind) {
       case 'reset':
         throw connectionReset();
