@@ -26,6 +26,9 @@ export async function compileMjml(mjml: string): Promise<string> {
     return result.html;
   } catch (error) {
     if (error instanceof MjmlRenderError) throw error;
+    if (/ValidationError/.test(String(error))) {
+      throw new MjmlRenderError(`MJML invalid: ${String(error).trim()}`, { cause: error });
+    }
     throw new MjmlRenderError(`MJML render failed: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
     });

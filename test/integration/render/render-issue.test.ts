@@ -1,0 +1,211 @@
+/**
+ * The whole render stage on the fixture issue: strict MJML, size budgets, escaping of hostile data,
+ * image modes, the web version's neutrality, and a structure snapshot of the MJML.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildEmailMjml } from '../../../src/render/email';
+import { buildIssueModel } from '../../../src/render/model';
+import { compileMjml, MjmlRenderError } from '../../../src/render/mjml-compile';
+import { personalize } from '../../../src/render/personalize';
+import { type RenderIssueInput, RenderInputError, renderIssue, toStoredEmail } from '../../../src/render/render-issue';
+import { fill } from '../../../src/render/template';
+import { PERSONAL_TOKENS, type RenderedIssue } from '../../../src/render/types';
+import { snapshotSchema } from '../../../src/snapshot/schema';
+import { fixtureFooter, fixtureLinks, fixtureSeries, fixtureSnapshot } from '../../fixtures/render/fixture';
+
+const GMAIL_CLIP_BYTES = 102 * 1024;
+/** SES SendRawEmail limit (v1 API; v2 allows 40 MB). */
+const SES_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+
+function input(overrides: Partial<RenderIssueInput> = {}): RenderIssueInput {
+  return {
+    snapshot: fixtureSnapshot(),
+    series: fixtureSeries(),
+    links: fixtureLinks,
+    footer: fixtureFooter,
+    imageMode: 'cid',
+    ...overrides,
+  };
+}
+
+/** Tag outline of an MJML document: one line per element, indented by depth. */
+function mjmlOutline(mjml: string): string {
+  const lines: string[] = [];
+  let depth = 0;
+  for (const m of mjml.matchAll(/<(\/?)(mj[a-z-]*|mjml)\b[^>]*?(\/?)>/g)) {
+    const [, closing, tag, selfClosing] = m;
+    if (closing) {
+      depth--;
+      continue;
+    }
+    lines.push(`${'  '.repeat(depth)}${tag}`);
+    if (!selfClosing) depth++;
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('renderIssue on the fixture issue', () => {
+  let cid: RenderedIssue;
+  let hosted: RenderedIssue;
+
+  beforeAll(async () => {
+    cid = await renderIssue(input());
+    hosted = await renderIssue(input({ imageMode: 'hosted', publicBaseUrl: 'https://cdn.example.org/' }));
+  });
+
+  it('keeps the email HTML part under the Gmail clipping limit', () => {
+    expect(Buffer.byteLength(cid.emailHtml)).toBeLessThan(GMAIL_CLIP_BYTES);
+  });
+
+  it('keeps the whole MIME message with inline images within the SES limit', () => {
+    // Base64 grows by 4/3 plus line breaks every 76 characters.
+    const b64 = (bytes: number) => Math.ceil(bytes / 3) * 4 * (78 / 76);
+    const total =
+      b64(Buffer.byteLength(cid.emailHtml)) +
+      b64(Buffer.byteLength(cid.emailText)) +
+      cid.images.reduce((s, i) => s + b64(i.png.length), 0) +
+      16 * 1024;
+    expect(total).toBeLessThan(SES_MAX_MESSAGE_BYTES);
+  });
+
+  it('escapes the hostile pool name everywhere it appears', () => {
+    for (const html of [cid.emailHtml, cid.webHtml]) {
+      expect(html).not.toContain('<script>alert');
+      expect(html).not.toContain('<img src=x');
+      expect(html).toContain('&lt;script&gt;alert(&quot;pwn&quot;)&lt;/script&gt;');
+    }
+    expect(cid.emailHtml).not.toMatch(/href="javascript:/i);
+  });
+
+  it('drops javascript: links instead of printing them', async () => {
+    // Act
+    const rendered = await renderIssue(
+      input({ links: { ...fixtureLinks, issueUrl: 'javascript:alert(1)', snapshotUrl: '" onmouseover="x' } }),
+    );
+
+    // Assess
+    for (const part of [rendered.emailHtml, rendered.webHtml, rendered.emailText]) {
+      expect(part).not.toMatch(/javascript:/i);
+      expect(part).not.toContain('onmouseover');
+    }
+    expect(rendered.emailHtml).toContain(fixtureLinks.csvUrl);
+  });
+
+  it('references charts by content id in cid mode and by absolute URL in hosted mode', () => {
+    expect(cid.emailHtml).toContain('src="cid:price-hashprice.2026-11-23@hashbrief"');
+    expect(toStoredEmail(cid).images.map((i) => i.cid)).toContain('pools.2026-11-23@hashbrief');
+    expect(hosted.emailHtml).toContain('src="https://cdn.example.org/issues/2026-11-23/charts/pools.png"');
+    expect(hosted.emailHtml).not.toContain('cid:');
+  });
+
+  it('refuses hosted mode without an http(s) base URL', async () => {
+    await expect(renderIssue(input({ imageMode: 'hosted', publicBaseUrl: 'javascript:x' }))).rejects.toThrow(
+      RenderInputError,
+    );
+  });
+
+  it('gives every chart alt text and fixed dimensions', () => {
+    const imgs = [...cid.webHtml.matchAll(/<img [^>]+>/g)].map((m) => m[0]);
+    expect(imgs).toHaveLength(4);
+    for (const img of imgs) {
+      expect(img).toMatch(/ alt="[^"]{20,}"/);
+      expect(img).toContain('width="600" height="320"');
+      expect(img).toMatch(/src="charts\/[a-z-]+\.png"/);
+    }
+    const emailImgs = [...cid.emailHtml.matchAll(/<img [^>]+>/g)].map((m) => m[0]);
+    expect(emailImgs.every((i) => / alt="[^"]{20,}"/.test(i))).toBe(true);
+  });
+
+  it('puts personal tokens in the email only; the web version is neutral', () => {
+    expect(cid.emailHtml).toContain(PERSONAL_TOKENS.greeting);
+    expect(cid.emailHtml).toContain(`href="${PERSONAL_TOKENS.unsubscribeUrl}"`);
+    expect(cid.emailText).toContain(PERSONAL_TOKENS.unsubscribeUrl);
+    for (const part of [cid.webHtml, cid.webText]) expect(part).not.toContain('%%HB_');
+    expect(cid.webHtml).toContain('Hello,');
+    expect(cid.webHtml).not.toContain('Unsubscribe');
+  });
+
+  it('personalises the rendered email without MJML', () => {
+    // Act
+    const html = personalize(cid.emailHtml, { unsubscribeUrl: 'https://x.test/u?t=1&s=2', greeting: 'Hi Ann,' }, 'html');
+
+    // Assess
+    expect(html).toContain('href="https://x.test/u?t=1&amp;s=2"');
+    expect(html).toContain('Hi Ann,');
+    expect(html).not.toContain('%%HB_');
+  });
+
+  it('credits Coin Metrics and prints the postal address in every part', () => {
+    for (const part of [cid.emailHtml, cid.emailText, cid.webHtml, cid.webText]) {
+      expect(part).toContain('Coin Metrics');
+      expect(part).toContain('CC BY-NC 4.0');
+      expect(part).toContain('1 Example Street');
+    }
+  });
+
+  it('carries subject and preheader in the email', () => {
+    expect(cid.subject).toBe('Hashprice $27.3/PH/day, \u22126.1% w/w \u2014 hashbrief 2026-11-23');
+    expect(cid.emailHtml).toContain(`<title>${cid.subject}</title>`);
+    expect(cid.emailHtml).toContain(cid.preheader);
+  });
+
+  it('shows the sample banner and subject prefix for sample data', async () => {
+    // Prepare
+    const snapshot = fixtureSnapshot();
+    snapshot.sample = true;
+
+    // Act
+    const rendered = await renderIssue(input({ snapshot }));
+
+    // Assess
+    expect(rendered.subject.startsWith('[SAMPLE DATA, not live]')).toBe(true);
+    for (const part of [rendered.emailHtml, rendered.webHtml, rendered.emailText, rendered.webText])
+      expect(part).toContain('SAMPLE DATA, not live');
+  });
+
+  it('renders a snapshot with every metric null and an empty series without crashing', async () => {
+    // Prepare
+    const snapshot = fixtureSnapshot();
+    // Keys the schema does not allow to be null (configured assumptions).
+    const required = ['powerPriceUsdPerKwh', 'aiHostingUsdPerMwh', 'jPerTh', 'priceDropPct', 'hashrateDropPct', 'tiersTotal'];
+    const nullify = (o: Record<string, unknown>) => {
+      for (const [k, v] of Object.entries(o)) {
+        if (typeof v === 'number' && !required.includes(k)) o[k] = null;
+        else if (v && typeof v === 'object' && !Array.isArray(v)) nullify(v as Record<string, unknown>);
+      }
+    };
+    nullify(snapshot.metrics as unknown as Record<string, unknown>);
+    snapshot.metrics.pools.top = [];
+
+    // Act
+    const rendered = await renderIssue(input({ snapshot: snapshotSchema.parse(snapshot), series: [] }));
+
+    // Assess
+    expect(rendered.subject).toBe('Hashprice unavailable this week \u2014 hashbrief 2026-11-23');
+    expect(rendered.emailText).not.toMatch(/NaN|null|undefined/);
+    expect(rendered.webHtml).not.toMatch(/NaN|>null<|undefined/);
+  });
+
+  it('matches the stored MJML structure of the fixture issue', async () => {
+    const model = buildIssueModel({ snapshot: fixtureSnapshot(), links: fixtureLinks, footer: fixtureFooter });
+    const mjml = buildEmailMjml(model, (c) => `cid:${c}`);
+    await expect(mjmlOutline(mjml)).toMatchFileSnapshot('./__snapshots__/email.mjml-outline.txt');
+  });
+});
+
+describe('strict MJML validation', () => {
+  it('fails on an invalid template instead of rendering it', async () => {
+    const invalid = '<mjml><mj-body><mj-section><mj-text>text outside a column</mj-text></mj-section></mj-body></mjml>';
+    await expect(compileMjml(invalid)).rejects.toThrow(MjmlRenderError);
+  });
+
+  it('fails on an unknown attribute', async () => {
+    const invalid =
+      '<mjml><mj-body><mj-section><mj-column><mj-text colour="red">x</mj-text></mj-column></mj-section></mj-body></mjml>';
+    await expect(compileMjml(invalid)).rejects.toThrow(/MJML invalid/);
+  });
+
+  it('refuses a template placeholder without a value', () => {
+    expect(() => fill('<mj-text>{{missing}}</mj-text>', {}, 't')).toThrow(/no value for \{\{missing\}\}/);
+  });
+});
