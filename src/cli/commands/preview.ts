@@ -1,11 +1,109 @@
+/**
+ * `hashbrief preview [ID] [--port N]`: serves the local archive folder on 127.0.0.1 and prints the URL of
+ * the issue's web version (latest.json's issue when no ID), until SIGINT/SIGTERM. It never opens a
+ * browser: the URL is for the reader to click.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { type StaticServer, startStaticServer } from '../../render/static-server';
+import { type CliIo, localPaths, UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
 
-// PLACEHOLDER: replaced by the owner of this command.
-export const registerPreview: CommandRegistrar = (program) => {
+/** The issue asked for is not in the archive (exit 1: the archive, not the usage, is the problem). */
+export class PreviewError extends Error {
+  override name = 'PreviewError';
+}
+
+const flagsSchema = z.object({
+  port: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(0).max(65_535))
+    .optional(),
+});
+
+const idSchema = z.string().regex(/^[A-Za-z0-9._-]+$/, 'must look like 2026-11-23');
+const latestSchema = z.object({ issueId: idSchema }).passthrough();
+
+/** Which issue to show: the given id, else latest.json's, else the newest folder under issues/. */
+export async function resolvePreviewIssue(archiveDir: string, id: string | undefined): Promise<string> {
+  if (id !== undefined) {
+    const parsed = idSchema.safeParse(id);
+    if (!parsed.success) throw new UsageError(`issue id "${id}": ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    const file = path.join(archiveDir, 'issues', id, 'newsletter.html');
+    if (!(await stat(file).catch(() => null))?.isFile())
+      throw new PreviewError(`issue ${id} not found: no ${file} (try "hashbrief archive list")`);
+    return id;
+  }
+  const latest = await readFile(path.join(archiveDir, 'latest.json'), 'utf8').catch(() => null);
+  if (latest !== null) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(latest);
+    } catch {
+      raw = null;
+    }
+    const parsed = latestSchema.safeParse(raw);
+    if (parsed.success) return resolvePreviewIssue(archiveDir, parsed.data.issueId);
+  }
+  const ids = (await readdir(path.join(archiveDir, 'issues')).catch(() => [] as string[])).sort();
+  const newest = ids.at(-1);
+  if (newest === undefined)
+    throw new PreviewError(`no issues in ${archiveDir} yet: run "hashbrief run" or "hashbrief report" first`);
+  return resolvePreviewIssue(archiveDir, newest);
+}
+
+/** Serves the archive until `untilShutdown` resolves; prints the issue's URL on stdout. */
+export async function runPreview(
+  args: { id: string | undefined; port: number | undefined },
+  deps: { io: CliIo; archiveDir: string; untilShutdown: (server: StaticServer) => Promise<void> },
+): Promise<void> {
+  const issueId = await resolvePreviewIssue(deps.archiveDir, args.id);
+  let server: StaticServer;
+  try {
+    server = await startStaticServer(deps.archiveDir, args.port ?? 0);
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+    if (code === 'EADDRINUSE' || code === 'EACCES')
+      throw new UsageError(`--port: cannot listen on ${args.port} (${code})`, { cause: error });
+    throw error;
+  }
+  deps.io.stdout(`${server.url}/issues/${encodeURIComponent(issueId)}/newsletter.html\n`);
+  deps.io.stderr(`hashbrief preview: serving ${deps.archiveDir} (archive index: ${server.url}/index.html); Ctrl-C to stop\n`);
+  try {
+    await deps.untilShutdown(server);
+  } finally {
+    await server.close();
+  }
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+export const registerPreview: CommandRegistrar = (program, context) => {
   program
     .command('preview')
-    .description('(not built yet)')
-    .action(() => {
-      throw new Error('hashbrief preview is not built yet');
+    .description("Serve the local archive on 127.0.0.1 and print the URL of an issue's web version")
+    .argument('[id]', 'issue id (default: the latest issue)')
+    .option('--port <n>', 'port to listen on (default: any free port)')
+    .action(async (id: string | undefined, options: unknown) => {
+      const parsed = flagsSchema.safeParse(options);
+      if (!parsed.success) throw new UsageError(`--port: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      const ctx = context();
+      await runPreview(
+        { id, port: parsed.data.port },
+        { io: ctx.io, archiveDir: localPaths(ctx.localDir).archive, untilShutdown: untilSignal },
+      );
     });
 };
