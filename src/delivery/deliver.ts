@@ -8,8 +8,8 @@ import { buildIssueMessage, type EmailLoader, type MessageSettings } from './ema
 import { SendError } from './errors';
 import type { Ledger } from './ledger';
 import type { Mailer } from './mailer';
-import type { SendMessage } from './queue';
 import { type RateLimiter, type RetryPolicy, withBackoff } from './rate-limiter';
+import type { SendMessage } from './send-message';
 import { mapConcurrent, type SubscriberStore } from './subscribers';
 
 /** What deliverBatch needs from the outside world. */

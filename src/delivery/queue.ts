@@ -8,26 +8,9 @@ import {
   type SendMessageBatchCommandOutput,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import { type SendMessage, type SendQueue, sendMessageSchema } from './send-message';
 
-const ISSUE_ID = /^(?!\.)(?!.*\.\.)[A-Za-z0-9._-]{1,128}$/;
-
-/** The SQS message body of one send batch. */
-export const sendMessageSchema = z.object({
-  v: z.literal(1),
-  issueId: z.string().regex(ISSUE_ID, 'issueId must be letters, digits, ".", "_" or "-"'),
-  recipients: z
-    .array(z.object({ id: z.string().regex(/^[0-9a-f]{64}$/, 'recipient id must be a subscriber hash') }))
-    .min(1)
-    .max(500),
-});
-
-export type SendMessage = z.infer<typeof sendMessageSchema>;
-
-/** Enqueues send batches. */
-export interface SendQueue {
-  enqueue(messages: SendMessage[]): Promise<void>;
-}
+export { type SendMessage, type SendQueue, sendMessageSchema };
 
 /** Thrown when SQS keeps refusing some entries. */
 export class EnqueueError extends Error {

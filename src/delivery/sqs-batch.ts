@@ -8,7 +8,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import type { Reporter } from '../ports';
 import type { BatchOutcome } from './deliver';
-import { type SendMessage, sendMessageSchema } from './queue';
+import { type SendMessage, sendMessageSchema } from './send-message';
 
 /** A body that is not a valid send batch (goes to the DLQ after the redrive limit). */
 export class InvalidSendMessageError extends Error {
