@@ -35,7 +35,7 @@ import {
 } from './mempool-parse';
 import type { RecordedResponse } from './recording';
 import { cutSeries, lastCompleteDay } from './series';
-import type { DailySeries, ReportInputs, SourceOutcome } from './types';
+import type { CurrentPrice, DailySeries, ReportInputs, SourceOutcome } from './types';
 
 export { lastCompleteDay } from './series';
 
@@ -234,6 +234,7 @@ export async function fetchReportInputs(
     rewardWork,
     priceWork,
   ]);
+  const checkedPrice = crossCheckPrice(price, coinMetrics, asOf);
   recordings.sort((a, b) => {
     const ka = `${a.source}-${a.name}`;
     const kb = `${b.source}-${b.name}`;
@@ -249,10 +250,42 @@ export async function fetchReportInputs(
       hashrateHistory,
       tipHeight,
       rewardStats,
-      price,
+      price: checkedPrice,
     },
     recordings,
   };
+}
+
+/** A spot price more than 10× away from Coin Metrics' close is wrong, whichever of the two moved. */
+const MAX_PRICE_DISAGREEMENT = 10;
+
+/**
+ * Fails mempool's price when it disagrees wildly with Coin Metrics' latest close (on or before as-of):
+ * a day's move of 10× has never happened, a unit or scaling error has.
+ */
+export function crossCheckPrice(
+  price: SourceOutcome<CurrentPrice>,
+  coinMetrics: SourceOutcome<DailySeries>,
+  asOf: string,
+): SourceOutcome<CurrentPrice> {
+  if (price.status !== 'ok' || coinMetrics.status !== 'ok') return price;
+  const { dates, values } = coinMetrics.value;
+  for (let i = dates.length - 1; i >= 0; i--) {
+    const close = values.PriceUSD[i];
+    if (close === null || close === undefined || close <= 0) continue;
+    const ratio = price.value.usd / close;
+    if (ratio > MAX_PRICE_DISAGREEMENT || ratio < 1 / MAX_PRICE_DISAGREEMENT) {
+      return {
+        status: 'failed',
+        reason: `mempool prices is implausible: USD ${price.value.usd} against Coin Metrics' ${close} on ${dates[i] ?? asOf}`,
+        url: price.url,
+        fetchedAt: price.fetchedAt,
+        attempts: price.attempts,
+      };
+    }
+    return price;
+  }
+  return price;
 }
 
 function reportOutcome(reporter: Reporter, label: string, outcome: SourceOutcome<unknown>): void {

@@ -18,7 +18,9 @@ export interface Parsed<T> {
 /** Beyond these, a value is absurd rather than news (today: ~1e21 H/s, ~1.5e14 difficulty). */
 const MAX_HASHRATE_HS = 1e24;
 const MAX_DIFFICULTY = 1e18;
-const MAX_PRICE_USD = 1e8;
+const MAX_PRICE_USD = 1e7;
+/** Subsidy was at most 50 BTC; even with record fees a block's reward stays far below 100 BTC on average. */
+const MAX_AVG_REWARD_SATS = 100 * 1e8;
 const MAX_HEIGHT = 10_000_000;
 const JUMP_FACTOR = 100;
 
@@ -224,6 +226,12 @@ export function parseRewardStats(json: unknown): Parsed<RewardStats> {
   const data = parseWith(rewardSchema, json);
   if (data.endBlock < data.startBlock) throw new ShapeError('field `endBlock`: before `startBlock`');
   if (data.totalFee > data.totalReward) throw new ShapeError('field `totalFee`: larger than `totalReward`');
+  const blocks = data.endBlock - data.startBlock + 1;
+  if (data.totalReward / blocks > MAX_AVG_REWARD_SATS) {
+    throw new ShapeError(
+      `field \`totalReward\`: ${data.totalReward} sats over ${blocks} blocks is implausible`,
+    );
+  }
   return {
     value: {
       startBlock: data.startBlock,

@@ -14,8 +14,11 @@ export interface DayRow {
 /** Columns whose day-over-day jump of 100× or more is treated as implausible. */
 const JUMP_COLUMNS: readonly CoinMetricsColumn[] = ['PriceUSD', 'HashRate'];
 const JUMP_FACTOR = 100;
-/** Individual warnings listed before the rest are summarised, so one bad feed cannot flood a report. */
-const MAX_LISTED_WARNINGS = 10;
+/**
+ * Individual warnings listed per column before the rest are summarised, so one bad feed cannot flood a
+ * report, and a single bad price is never hidden behind a thousand bad address counts.
+ */
+const MAX_LISTED_PER_COLUMN = 2;
 
 function emptyColumns<T>(): Record<CoinMetricsColumn, T[]> {
   return {
@@ -39,7 +42,13 @@ function emptyColumns<T>(): Record<CoinMetricsColumn, T[]> {
  */
 export function buildDailySeries(rows: readonly DayRow[]): { series: DailySeries; warnings: string[] } {
   const series: DailySeries = { dates: [], values: emptyColumns(), raw: emptyColumns() };
-  const problems: string[] = [];
+  const problems = new Map<CoinMetricsColumn, { messages: string[]; days: string[] }>();
+  const flag = (column: CoinMetricsColumn, day: string, message: string) => {
+    const entry = problems.get(column) ?? { messages: [], days: [] };
+    entry.messages.push(message);
+    entry.days.push(day);
+    problems.set(column, entry);
+  };
   const filled: string[] = [];
   const lastAccepted: Partial<Record<CoinMetricsColumn, number>> = {};
 
@@ -55,11 +64,11 @@ export function buildDailySeries(rows: readonly DayRow[]): { series: DailySeries
   const screen = (day: string, column: CoinMetricsColumn, text: string): number | null => {
     const value = Number(text);
     if (!Number.isFinite(value)) {
-      problems.push(`Coin Metrics ${column} on ${day} is out of range ("${text}"); treated as missing`);
+      flag(column, day, `Coin Metrics ${column} on ${day} is out of range ("${text}"); treated as missing`);
       return null;
     }
     if (value < 0) {
-      problems.push(`Coin Metrics ${column} on ${day} is negative (${text}); treated as missing`);
+      flag(column, day, `Coin Metrics ${column} on ${day} is negative (${text}); treated as missing`);
       return null;
     }
     if (JUMP_COLUMNS.includes(column)) {
@@ -67,7 +76,9 @@ export function buildDailySeries(rows: readonly DayRow[]): { series: DailySeries
       if (previous !== undefined && previous > 0 && value > 0) {
         const ratio = value / previous;
         if (ratio >= JUMP_FACTOR || ratio <= 1 / JUMP_FACTOR) {
-          problems.push(
+          flag(
+            column,
+            day,
             `Coin Metrics ${column} on ${day} jumped ${ratio >= 1 ? `${Math.round(ratio)}×` : `to 1/${Math.round(1 / ratio)}`} from the previous value (${text}); treated as missing`,
           );
           return null;
@@ -90,11 +101,17 @@ export function buildDailySeries(rows: readonly DayRow[]): { series: DailySeries
     expected = addDays(row.day, 1);
   }
 
-  const warnings = problems.slice(0, MAX_LISTED_WARNINGS);
-  if (problems.length > MAX_LISTED_WARNINGS) {
-    warnings.push(
-      `Coin Metrics: ${problems.length - MAX_LISTED_WARNINGS} more implausible values treated as missing`,
-    );
+  const warnings: string[] = [];
+  for (const column of COIN_METRICS_COLUMNS) {
+    const entry = problems.get(column);
+    if (!entry) continue;
+    warnings.push(...entry.messages.slice(0, MAX_LISTED_PER_COLUMN));
+    const rest = entry.days.slice(MAX_LISTED_PER_COLUMN);
+    if (rest.length > 0) {
+      warnings.push(
+        `Coin Metrics ${column}: ${rest.length} more implausible values treated as missing (${rest[0]} … ${rest.at(-1)})`,
+      );
+    }
   }
   if (filled.length > 0) {
     warnings.push(

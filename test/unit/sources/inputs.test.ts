@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type Reporter, silentReporter } from '../../../src/ports';
-import { fetchReportInputs, InputsOptionError, lastCompleteDay } from '../../../src/sources/inputs';
+import {
+  crossCheckPrice,
+  fetchReportInputs,
+  InputsOptionError,
+  lastCompleteDay,
+} from '../../../src/sources/inputs';
 import { buildDailySeries } from '../../../src/sources/series';
 import { cmRows, coinMetricsRoute, createFakeTime, type Handler, mempoolRoutes, stubFetch } from './helpers';
 
@@ -152,5 +157,52 @@ describe('lastCompleteDay', () => {
     expect(lastCompleteDay(series, '2025-11-24')).toBe('2025-11-23');
     expect(lastCompleteDay(series, '2025-11-23')).toBe('2025-11-21');
     expect(lastCompleteDay(series, '2025-11-21')).toBeNull();
+  });
+});
+
+describe('crossCheckPrice', () => {
+  const cm = () => {
+    const { series } = buildDailySeries([
+      { day: '2025-11-22', values: { PriceUSD: '87000' } },
+      { day: '2025-11-23', values: { PriceUSD: null } },
+    ]);
+    return { status: 'ok' as const, value: series, url: 'u', fetchedAt: 't', attempts: 1, warnings: [] };
+  };
+  const price = (usd: number) => ({
+    status: 'ok' as const,
+    value: { time: '2025-11-24T00:00:00.000Z', usd },
+    url: 'https://mempool.space/api/v1/prices',
+    fetchedAt: '2025-11-24T08:00:00.000Z',
+    attempts: 1,
+    warnings: [],
+  });
+
+  it('keeps a price close to the latest Coin Metrics close', () => {
+    expect(crossCheckPrice(price(90_000), cm(), '2025-11-23').status).toBe('ok');
+  });
+
+  it('fails a price 1000× off the latest close, naming both numbers and the day', () => {
+    const checked = crossCheckPrice(price(87_000_000), cm(), '2025-11-23');
+    expect(checked).toMatchObject({
+      status: 'failed',
+      reason: "mempool prices is implausible: USD 87000000 against Coin Metrics' 87000 on 2025-11-22",
+    });
+  });
+});
+
+describe('buildDailySeries warning cap', () => {
+  it('lists two warnings per column and summarises the rest, so a bad price is never hidden', () => {
+    const rows = Array.from({ length: 50 }, (_, i) => ({
+      day: `2025-01-${String(i + 1).padStart(2, '0')}`,
+      values: { TxCnt: '-1', PriceUSD: i === 49 ? '-5' : '100' },
+    })).slice(0, 31);
+    const last = rows.at(-1);
+    if (last) last.values.PriceUSD = '-5';
+    const { warnings } = buildDailySeries(rows);
+    expect(warnings.filter((w) => w.startsWith('Coin Metrics TxCnt on'))).toHaveLength(2);
+    expect(warnings).toContain(
+      'Coin Metrics TxCnt: 29 more implausible values treated as missing (2025-01-03 … 2025-01-31)',
+    );
+    expect(warnings).toContain('Coin Metrics PriceUSD on 2025-01-31 is negative (-5); treated as missing');
   });
 });

@@ -130,3 +130,10 @@ describe('mempool endpoints', () => {
     expect(hashrateEndpoint('2012-01-01', '2025-11-24').path).toBe('/v1/mining/hashrate/all');
   });
 });
+
+describe('mempool plausibility', () => {
+  it('rejects reward stats whose average block reward is beyond 100 BTC', () => {
+    const body = { ...JSON.parse(fixture('reward-stats-1008.json')), totalReward: '3200000000000000' };
+    expect(() => parseRewardStats(body)).toThrow(/`totalReward`: .* implausible/);
+  });
+});
