@@ -37,7 +37,8 @@ describe('hashbrief subscribers', () => {
 
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('line 4: must look like name@example.com');
-    expect(result.stderr).toContain('line 6: the domain is not valid');
+    expect(result.stderr).toContain('line 6: must look like name@example.com');
+    expect(result.stderr).toContain('line 7: the domain is not valid');
     expect(result.stdout).toContain('imported 2');
     const files = await readdir(path.join(cwd, 'out', 'subscribers'));
     expect(files.sort()).toEqual(
