@@ -36,7 +36,9 @@ const mempoolHistory: HashrateHistory = {
 };
 
 function metricAt(snapshot: Snapshot, dotted: string): unknown {
-  return dotted.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], snapshot.metrics);
+  return dotted
+    .split('.')
+    .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], snapshot.metrics);
 }
 
 describe('buildSnapshot', () => {
@@ -77,7 +79,13 @@ describe('buildSnapshot', () => {
     }
     // Shares of 1000 blocks: ViaBTC 40%, Foundry 35%, AntPool 20%.
     expect(snapshot.alerts.map((a) => a.id)).toEqual(
-      expect.arrayContaining(['hashprice-low', 'hashrate-drawdown', 'pool-top1', 'pool-top2', 'nakamoto-low']),
+      expect.arrayContaining([
+        'hashprice-low',
+        'hashrate-drawdown',
+        'pool-top1',
+        'pool-top2',
+        'nakamoto-low',
+      ]),
     );
     expect(snapshot.attribution).toMatch(/Coin Metrics/);
   });
@@ -107,7 +115,11 @@ describe('buildSnapshot', () => {
     expect(snapshot.metrics.price.usd).toBeNull();
     expect(snapshot.metrics.hashprice.usdPerPhDay).toBeNull();
     expect(snapshot.metrics.security.budgetUsdPerDay).toBeNull();
-    expect(snapshot.sources[0]).toMatchObject({ status: 'failed', reason: 'HTTP 500 after 3 attempts', attempts: 3 });
+    expect(snapshot.sources[0]).toMatchObject({
+      status: 'failed',
+      reason: 'HTTP 500 after 3 attempts',
+      attempts: 3,
+    });
     expect(snapshot.warnings).toContain('coinmetrics-asset-metrics failed: HTTP 500 after 3 attempts');
     expect(snapshot.warnings.some((w) => w.startsWith('pool metrics unavailable'))).toBe(true);
     expect(snapshot.narrative).toEqual([]);
@@ -146,6 +158,8 @@ describe('buildAlerts', () => {
   it('forecasts a difficulty drop at or below the threshold', () => {
     const { snapshot } = buildSnapshot(inputsFor(series(), AS_OF), defaultAssumptions(), context);
     const m = { ...snapshot.metrics, difficulty: { ...snapshot.metrics.difficulty, nextAdjustmentPct: -5 } };
-    expect(buildAlerts(m, defaultAssumptions()).find((a) => a.id === 'difficulty-drop')?.severity).toBe('info');
+    expect(buildAlerts(m, defaultAssumptions()).find((a) => a.id === 'difficulty-drop')?.severity).toBe(
+      'info',
+    );
   });
 });
