@@ -36,15 +36,29 @@ async function workspace(ids: string[] = []) {
   return { dir, store };
 }
 
+/** An io that keeps what was written. */
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    io: {
+      stdout: (t: string) => {
+        out.push(t);
+      },
+      stderr: (t: string) => {
+        err.push(t);
+      },
+      isTty: false,
+    },
+    stdout: () => out.join(''),
+    stderr: () => err.join(''),
+  };
+}
+
 async function run(dir: string, argv: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    env: { HASHBRIEF_LOCAL_DIR: dir, ...env },
-    cwd: dir,
-    io: { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTty: false },
-  });
-  return { code, stdout, stderr };
+  const captured = capture();
+  const code = await main(argv, { env: { HASHBRIEF_LOCAL_DIR: dir, ...env }, cwd: dir, io: captured.io });
+  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
 }
 
 describe('hashbrief archive (local filesystem)', () => {
@@ -161,9 +175,8 @@ describe('hashbrief archive on S3', () => {
     // Prepare
     const { client } = createFakeS3();
     const context = contextWith({ HASHBRIEF_ARCHIVE_BUCKET: 'my-archive' });
-    let stdout = '';
-    let stderr = '';
-    context.io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTty: false };
+    const captured = capture();
+    context.io = captured.io;
     const issue = makeIssue('2026-01-05', '2026-01-05');
     await archiveIssue(
       archiveStoreFor(context, { createS3Client: () => client }),
@@ -181,9 +194,9 @@ describe('hashbrief archive on S3', () => {
       from: 'user',
     });
     // Assess
-    expect(stdout).toMatch(
+    expect(captured.stdout()).toMatch(
       /^https:\/\/my-archive\.s3\..*issues\/2026-01-05\/metrics\.csv\?.*X-Amz-Expires=900/,
     );
-    expect(stderr).toBe('expires at 2026-01-05T12:15:00.000Z\n');
+    expect(captured.stderr()).toBe('expires at 2026-01-05T12:15:00.000Z\n');
   });
 });
