@@ -47,7 +47,12 @@ function tableRows(columns: { label: string; align: 'left' | 'right' }[], rows: 
     const cells = row.cells.map((c, i) => {
       const align = columns[i]?.align ?? 'left';
       // Colour only the verdict column (last) so long tables stay calm; the word itself carries the meaning.
-      return cell(escapeHtml(c), align, i === row.cells.length - 1 ? color : undefined, row.tone === 'neutral' && i > 0);
+      return cell(
+        escapeHtml(c),
+        align,
+        i === row.cells.length - 1 ? color : undefined,
+        row.tone === 'neutral' && i > 0,
+      );
     });
     return `<tr>${cells.join('')}</tr>`;
   });
@@ -58,7 +63,9 @@ function block(b: Block, imageSrc: ImageSource): string {
   switch (b.kind) {
     case 'paragraphs':
       return partial('partials/paragraphs', {
-        paragraphs: { raw: b.paragraphs.map((p) => `<p style="margin:0 0 10px">${escapeHtml(p)}</p>`).join('') },
+        paragraphs: {
+          raw: b.paragraphs.map((p) => `<p style="margin:0 0 10px">${escapeHtml(p)}</p>`).join(''),
+        },
       });
     case 'figures': {
       const columns = [
@@ -78,7 +85,10 @@ function block(b: Block, imageSrc: ImageSource): string {
             : '';
         return `<tr>${cell(escapeHtml(f.label), 'left')}${cell(escapeHtml(f.value), 'right', undefined, true)}${change}</tr>`;
       });
-      return partial('partials/table', { caption: b.caption, rows: { raw: headerRow(columns) + rows.join('') } });
+      return partial('partials/table', {
+        caption: b.caption,
+        rows: { raw: headerRow(columns) + rows.join('') },
+      });
     }
     case 'table':
       return partial('partials/table', { caption: b.caption, rows: { raw: tableRows(b.columns, b.rows) } });

@@ -69,7 +69,14 @@ export function num(value: number | null, digits = 0): string {
 export function btc(value: number | null): string {
   if (value === null) return UNAVAILABLE;
   const abs = Math.abs(value);
-  const text = abs >= 100 ? fixed(abs, 0) : abs >= 1 ? abs.toLocaleString('en-US', { maximumFractionDigits: 4 }) : abs === 0 ? '0' : abs.toPrecision(3);
+  const text =
+    abs >= 100
+      ? fixed(abs, 0)
+      : abs >= 1
+        ? abs.toLocaleString('en-US', { maximumFractionDigits: 4 })
+        : abs === 0
+          ? '0'
+          : abs.toPrecision(3);
   return `${value < 0 ? MINUS : ''}${text} BTC`;
 }
 

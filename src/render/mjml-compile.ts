@@ -29,8 +29,11 @@ export async function compileMjml(mjml: string): Promise<string> {
     if (/ValidationError/.test(String(error))) {
       throw new MjmlRenderError(`MJML invalid: ${String(error).trim()}`, { cause: error });
     }
-    throw new MjmlRenderError(`MJML render failed: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw new MjmlRenderError(
+      `MJML render failed: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -207,7 +207,11 @@ function keyFiguresSection(s: Snapshot): Section {
       : change(null);
   const figures: Figure[] = [
     { label: 'BTC price', value: usd(m.price.usd, 0), change: change(m.price.change7dPct) },
-    { label: 'Hashprice', value: hashpriceText(m.hashprice.usdPerPhDay), change: change(m.hashprice.change7dPct) },
+    {
+      label: 'Hashprice',
+      value: hashpriceText(m.hashprice.usdPerPhDay),
+      change: change(m.hashprice.change7dPct),
+    },
     { label: 'Hashprice in BTC', value: perPh(btc(m.hashprice.btcPerPhDay)), change: null },
     { label: 'Hashrate, 7-day mean', value: ehs(m.hashrate.ehs7d), change: change(m.hashrate.change7dPct) },
     {
@@ -218,7 +222,8 @@ function keyFiguresSection(s: Snapshot): Section {
     { label: 'Fee share of revenue', value: pct(m.revenue.feeSharePct7d), change: null },
     {
       label: 'Next difficulty adjustment',
-      value: m.difficulty.nextAdjustmentPct === null ? UNAVAILABLE : pctChange(m.difficulty.nextAdjustmentPct),
+      value:
+        m.difficulty.nextAdjustmentPct === null ? UNAVAILABLE : pctChange(m.difficulty.nextAdjustmentPct),
       change: null,
     },
     { label: 'Largest pool share', value: pct(m.pools.topPoolSharePct), change: topPoolChange },
@@ -309,7 +314,8 @@ function securitySection(s: Snapshot): Section {
     cells: [`${i + 1}. ${p.name}`, num(p.blocks), pct(p.sharePct)],
   }));
   if (pools.unknownSharePct !== null) {
-    const blocks = pools.blockCount === null ? '' : num(Math.round((pools.blockCount * pools.unknownSharePct) / 100));
+    const blocks =
+      pools.blockCount === null ? '' : num(Math.round((pools.blockCount * pools.unknownSharePct) / 100));
     poolRows.push({ cells: ['Unidentified miners', blocks, pct(pools.unknownSharePct)] });
   }
   const concentration = [
@@ -332,8 +338,16 @@ function securitySection(s: Snapshot): Section {
             value: pct(sec.budgetAnnualPctOfMarketCap, 2),
             change: null,
           },
-          { label: 'Rent-the-network attack, per hour', value: usdCompact(sec.attackCostUsdPerHour), change: null },
-          { label: 'Hardware to match the hashrate', value: usdCompact(sec.capexAttackHardwareUsd), change: null },
+          {
+            label: 'Rent-the-network attack, per hour',
+            value: usdCompact(sec.attackCostUsdPerHour),
+            change: null,
+          },
+          {
+            label: 'Hardware to match the hashrate',
+            value: usdCompact(sec.capexAttackHardwareUsd),
+            change: null,
+          },
           {
             label: 'Energy for that hardware, per hour',
             value: usdCompact(sec.capexAttackEnergyUsdPerHour),
@@ -382,7 +396,9 @@ function securitySection(s: Snapshot): Section {
         alt: `Bar chart: share of last week's blocks by pool. ${pools.top
           .slice(0, 3)
           .map((p) => `${p.name} ${pct(p.sharePct)}`)
-          .join(', ')}${pools.top.length ? ', then other pools and unidentified miners.' : 'Pool data unavailable.'}`,
+          .join(
+            ', ',
+          )}${pools.top.length ? ', then other pools and unidentified miners.' : 'Pool data unavailable.'}`,
         caption: 'Pool shares of last week’s blocks',
       },
     ],
@@ -413,7 +429,10 @@ function halvingSection(s: Snapshot): Section {
           { cells: ['Current height', num(h.currentHeight)] },
           { cells: ['Fee share of revenue', pct(h.feeSharePct)] },
           { cells: ['Fees per block now', btc(h.currentFeesPerBlockBtc)] },
-          { cells: ['Fees per block needed after the halving', btc(h.feesPerBlockNeededBtc)], tone: 'neutral' },
+          {
+            cells: ['Fees per block needed after the halving', btc(h.feesPerBlockNeededBtc)],
+            tone: 'neutral',
+          },
         ],
       },
     ],
@@ -443,8 +462,20 @@ function stressSection(s: Snapshot): Section {
           { label: 'Stressed', align: 'right' },
         ],
         rows: [
-          { cells: ['Hashprice', hashpriceText(m.hashprice.usdPerPhDay), hashpriceText(st.hashpriceUsdPerPhDay)] },
-          { cells: ['Security budget / day', usdCompact(m.security.budgetUsdPerDay), usdCompact(st.budgetUsdPerDay)] },
+          {
+            cells: [
+              'Hashprice',
+              hashpriceText(m.hashprice.usdPerPhDay),
+              hashpriceText(st.hashpriceUsdPerPhDay),
+            ],
+          },
+          {
+            cells: [
+              'Security budget / day',
+              usdCompact(m.security.budgetUsdPerDay),
+              usdCompact(st.budgetUsdPerDay),
+            ],
+          },
           {
             cells: [
               'Attack cost / hour',
@@ -505,7 +536,8 @@ export function buildIssueModel(input: ModelInput): IssueModel {
   const headline = headlineOf(s);
   const subject = `${s.sample ? `${SAMPLE_PREFIX} ` : ''}${headline} \u2014 hashbrief ${s.issueId}`;
   const attribution = [COINMETRICS_ATTRIBUTION];
-  if (s.attribution.trim() && s.attribution.trim() !== COINMETRICS_ATTRIBUTION) attribution.push(s.attribution.trim());
+  if (s.attribution.trim() && s.attribution.trim() !== COINMETRICS_ATTRIBUTION)
+    attribution.push(s.attribution.trim());
   return {
     issueId: s.issueId,
     asOf: s.asOf,

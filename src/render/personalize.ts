@@ -23,8 +23,16 @@ export function personalize(
   const url = safeHttpUrl(values.unsubscribeUrl);
   if (url === null) throw new PersonalizeError('unsubscribeUrl must be an absolute http(s) URL');
   // Greeting is one line of prose: control characters and newlines could forge headers-like text.
-  const greeting = values.greeting.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  const greeting = [...values.greeting]
+    .map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? ' ' : c))
+    .join('')
+    .replace(/ +/g, ' ')
+    .trim();
   const unsubscribe = mode === 'html' ? escapeHtml(url) : url;
   const greet = mode === 'html' ? escapeHtml(greeting) : greeting;
-  return template.split(PERSONAL_TOKENS.unsubscribeUrl).join(unsubscribe).split(PERSONAL_TOKENS.greeting).join(greet);
+  return template
+    .split(PERSONAL_TOKENS.unsubscribeUrl)
+    .join(unsubscribe)
+    .split(PERSONAL_TOKENS.greeting)
+    .join(greet);
 }

@@ -8,8 +8,8 @@ import { CHARTS, type ChartId, chartCid } from './charts/catalog';
 import { renderCharts } from './charts/index';
 import { buildEmailMjml, type ImageSource } from './email';
 import { safeHttpUrl } from './escape';
-import { buildIssueModel, type IssueModel } from './model';
 import { compileMjml } from './mjml-compile';
+import { buildIssueModel, type IssueModel } from './model';
 import { renderText } from './text';
 import type { RenderedIssue, StoredEmail } from './types';
 import { renderIssueWebPage } from './web/issue-page';
@@ -82,6 +82,10 @@ export function toStoredEmail(rendered: RenderedIssue): StoredEmail {
     html: rendered.emailHtml,
     text: rendered.emailText,
     imageMode: rendered.imageMode,
-    images: rendered.images.map((i) => ({ filename: i.filename, cid: i.cid, contentType: 'image/png' as const })),
+    images: rendered.images.map((i) => ({
+      filename: i.filename,
+      cid: i.cid,
+      contentType: 'image/png' as const,
+    })),
   };
 }

@@ -50,7 +50,11 @@ function table(columns: Column[], rows: Row[]): string[] {
   // Too wide even so: one entry per row, the first cell as its title.
   return rows.flatMap((r) => [
     ...wrap(`* ${r.cells[0] ?? ''}`, TEXT_COLUMNS, '  '),
-    ...r.cells.slice(1).flatMap((c, i) => wrap(`${columns[i + 1]?.label ?? ''}: ${c}`, TEXT_COLUMNS - 2, '  ').map((l) => `  ${l}`)),
+    ...r.cells
+      .slice(1)
+      .flatMap((c, i) =>
+        wrap(`${columns[i + 1]?.label ?? ''}: ${c}`, TEXT_COLUMNS - 2, '  ').map((l) => `  ${l}`),
+      ),
   ]);
 }
 
@@ -68,7 +72,9 @@ function block(b: Block): string[] {
         cells: [
           f.label,
           f.value,
-          ...(b.changeLabel ? [f.change ? `${f.change.arrow ? `${f.change.arrow} ` : ''}${f.change.text}` : ''] : []),
+          ...(b.changeLabel
+            ? [f.change ? `${f.change.arrow ? `${f.change.arrow} ` : ''}${f.change.text}` : '']
+            : []),
         ],
       }));
       return [...wrap(b.caption, TEXT_COLUMNS), '', ...table(columns, rows)];
@@ -114,7 +120,10 @@ export function renderText(model: IssueModel, variant: 'email' | 'web'): string 
   lines.push('', '', ...heading('Archive and downloads', '-'), '', ...linkLines(linkList(model)));
   lines.push('', '', ...model.attribution.flatMap((a) => wrap(`Source: ${a}`, TEXT_COLUMNS)));
   if (variant === 'email') {
-    lines.push('', ...wrap('You receive hashbrief because you subscribed. Unsubscribe with one click:', TEXT_COLUMNS));
+    lines.push(
+      '',
+      ...wrap('You receive hashbrief because you subscribed. Unsubscribe with one click:', TEXT_COLUMNS),
+    );
     lines.push(PERSONAL_TOKENS.unsubscribeUrl);
   } else if (model.links.subscribeUrl) {
     lines.push('', 'Get hashbrief by email every week:', model.links.subscribeUrl);

@@ -3,7 +3,7 @@
  * the issue's web version (latest.json's issue when no ID), until SIGINT/SIGTERM. It never opens a
  * browser: the URL is for the reader to click.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { type StaticServer, startStaticServer } from '../../render/static-server';
@@ -31,7 +31,8 @@ const latestSchema = z.object({ issueId: idSchema }).passthrough();
 export async function resolvePreviewIssue(archiveDir: string, id: string | undefined): Promise<string> {
   if (id !== undefined) {
     const parsed = idSchema.safeParse(id);
-    if (!parsed.success) throw new UsageError(`issue id "${id}": ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    if (!parsed.success)
+      throw new UsageError(`issue id "${id}": ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     const file = path.join(archiveDir, 'issues', id, 'newsletter.html');
     if (!(await stat(file).catch(() => null))?.isFile())
       throw new PreviewError(`issue ${id} not found: no ${file} (try "hashbrief archive list")`);
@@ -71,7 +72,9 @@ export async function runPreview(
     throw error;
   }
   deps.io.stdout(`${server.url}/issues/${encodeURIComponent(issueId)}/newsletter.html\n`);
-  deps.io.stderr(`hashbrief preview: serving ${deps.archiveDir} (archive index: ${server.url}/index.html); Ctrl-C to stop\n`);
+  deps.io.stderr(
+    `hashbrief preview: serving ${deps.archiveDir} (archive index: ${server.url}/index.html); Ctrl-C to stop\n`,
+  );
   try {
     await deps.untilShutdown(server);
   } finally {

@@ -4,7 +4,7 @@
  */
 import { scaleLinear } from 'd3-scale';
 import { CHART_SIZE } from './catalog';
-import { card, clip, COLORS, text, unavailableCard } from './svg';
+import { COLORS, card, clip, text, unavailableCard } from './svg';
 
 export interface Bar {
   label: string;
@@ -43,7 +43,11 @@ export function barChart(spec: BarSpec): string {
     const rx = x(spec.reference.value);
     parts.push(
       `<line x1="${rx.toFixed(1)}" y1="${TOP - 4}" x2="${rx.toFixed(1)}" y2="${bottom + 2}" stroke="${COLORS.text}" stroke-width="1.5" stroke-dasharray="5 3"/>`,
-      text(Math.min(rx, right - 40), bottom + 22, spec.reference.label, { anchor: 'middle', size: 14, fill: COLORS.text }),
+      text(Math.min(rx, right - 40), bottom + 22, spec.reference.label, {
+        anchor: 'middle',
+        size: 14,
+        fill: COLORS.text,
+      }),
     );
   }
   const drawn = spec.bars.map((bar, i) => {

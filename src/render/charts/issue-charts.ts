@@ -20,7 +20,12 @@ function priceHashprice(series: ChartRow[]): string {
     title: 'BTC price vs hashprice',
     subtitle: 'daily, 12 months',
     dates: rows.map((r) => r.date),
-    left: { label: 'BTC price, USD', color: COLORS.primary, values: rows.map((r) => r.priceUsd), format: (v) => `$${compact(v)}` },
+    left: {
+      label: 'BTC price, USD',
+      color: COLORS.primary,
+      values: rows.map((r) => r.priceUsd),
+      format: (v) => `$${compact(v)}`,
+    },
     right: {
       label: 'Hashprice, $/PH/day',
       color: COLORS.accent,
@@ -36,7 +41,12 @@ function hashrateDifficulty(series: ChartRow[]): string {
     title: 'Hashrate and difficulty',
     subtitle: 'daily, 12 months',
     dates: rows.map((r) => r.date),
-    left: { label: 'Hashrate, EH/s (7d)', color: COLORS.primary, values: rows.map((r) => r.hashrateEhs7d), format: compact },
+    left: {
+      label: 'Hashrate, EH/s (7d)',
+      color: COLORS.primary,
+      values: rows.map((r) => r.hashrateEhs7d),
+      format: compact,
+    },
     right: {
       label: 'Difficulty, T',
       color: COLORS.violet,
@@ -53,11 +63,26 @@ function pools(snapshot: Snapshot): string {
   const top = p.top.slice(0, 7);
   const known = top.reduce((s, x) => s + x.sharePct, 0);
   const others = Math.max(0, 100 - known - (p.unknownSharePct ?? 0));
-  const bars: Bar[] = top.map((x) => ({ label: x.name, value: x.sharePct, color: COLORS.primary, valueLabel: `${x.sharePct.toFixed(1)}%` }));
+  const bars: Bar[] = top.map((x) => ({
+    label: x.name,
+    value: x.sharePct,
+    color: COLORS.primary,
+    valueLabel: `${x.sharePct.toFixed(1)}%`,
+  }));
   if (top.length > 0) {
-    bars.push({ label: 'Other pools', value: others, color: COLORS.other, valueLabel: `${others.toFixed(1)}%` });
+    bars.push({
+      label: 'Other pools',
+      value: others,
+      color: COLORS.other,
+      valueLabel: `${others.toFixed(1)}%`,
+    });
     if (p.unknownSharePct !== null)
-      bars.push({ label: 'Unidentified', value: p.unknownSharePct, color: COLORS.unknown, valueLabel: `${p.unknownSharePct.toFixed(1)}%` });
+      bars.push({
+        label: 'Unidentified',
+        value: p.unknownSharePct,
+        color: COLORS.unknown,
+        valueLabel: `${p.unknownSharePct.toFixed(1)}%`,
+      });
   }
   const blocks = p.blockCount === null ? '' : `${p.blockCount} blocks, `;
   return barChart({ title: 'Pool shares of last week’s blocks', subtitle: `${blocks}% of all`, bars });

@@ -13,7 +13,9 @@ let fontFiles: string[] | undefined;
 
 /** Paths of the DejaVu TTFs from the `dejavu-fonts-ttf` package, resolved once. */
 export function chartFontFiles(): string[] {
-  fontFiles ??= ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) => require.resolve(`dejavu-fonts-ttf/ttf/${f}`));
+  fontFiles ??= ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) =>
+    require.resolve(`dejavu-fonts-ttf/ttf/${f}`),
+  );
   return fontFiles;
 }
 

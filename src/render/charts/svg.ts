@@ -24,7 +24,12 @@ export const COLORS = {
 export const FONT = 'DejaVu Sans';
 
 /** Plot area inside the card: leaves room for title, legend and both axes. */
-export const PLOT = { left: 66, right: CHART_SIZE.width - 66, top: 76, bottom: CHART_SIZE.height - 36 } as const;
+export const PLOT = {
+  left: 66,
+  right: CHART_SIZE.width - 66,
+  top: 76,
+  bottom: CHART_SIZE.height - 36,
+} as const;
 
 export interface TextOptions {
   size?: number;

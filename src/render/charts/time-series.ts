@@ -49,7 +49,8 @@ function path(points: Point[], x: (d: Date) => number, y: (v: number) => number,
 /** SVG text for a dual-axis line chart; an "unavailable" card when neither series has two points. */
 export function dualAxisChart(spec: DualAxisSpec): string {
   const usable = (s: SeriesSpec) => s.values.filter((v) => v !== null).length >= 2;
-  if (spec.dates.length < 2 || (!usable(spec.left) && !usable(spec.right))) return unavailableCard(spec.title);
+  if (spec.dates.length < 2 || (!usable(spec.left) && !usable(spec.right)))
+    return unavailableCard(spec.title);
   const dates = spec.dates.map((d) => new Date(`${d}T00:00:00Z`));
   const first = dates[0] as Date;
   const last = dates[dates.length - 1] as Date;

@@ -79,7 +79,9 @@ export function renderIssueWebPage(model: IssueModel): string {
     ...model.sections.map(section),
     `<section class="hb-card hb-links"><h2>Archive and downloads</h2><ul>${downloads
       .map((d) => `<li><a href="${escapeHtml(d.href)}">${escapeHtml(d.label)}</a></li>`)
-      .join('')}</ul>${permalink ? `<p class="hb-muted">Permanent link: <a href="${escapeHtml(permalink)}">${escapeHtml(permalink)}</a></p>` : ''}</section>`,
+      .join(
+        '',
+      )}</ul>${permalink ? `<p class="hb-muted">Permanent link: <a href="${escapeHtml(permalink)}">${escapeHtml(permalink)}</a></p>` : ''}</section>`,
   ].join('\n');
   const subscribe = model.links.subscribeUrl
     ? `Get hashbrief by email every week: <a href="${escapeHtml(model.links.subscribeUrl)}">subscribe</a>.`

@@ -65,7 +65,10 @@ export interface PageOptions {
 
 /** A complete HTML document for the public site. */
 export function renderPage(o: PageOptions): string {
-  const credits = [COINMETRICS_ATTRIBUTION, ...(o.attribution ?? []).filter((a) => a !== COINMETRICS_ATTRIBUTION)];
+  const credits = [
+    COINMETRICS_ATTRIBUTION,
+    ...(o.attribution ?? []).filter((a) => a !== COINMETRICS_ATTRIBUTION),
+  ];
   return [
     '<!doctype html>',
     '<html lang="en">',

@@ -20,9 +20,17 @@ function entry(issueId: string, sample: boolean, files: string[]): IssueIndexEnt
     asOf: issueId.slice(0, 10),
     generatedAt: `${issueId.slice(0, 10)}T06:00:00.000Z`,
     sample,
-    headline: { hashpriceUsdPerPhDay: 27.268, hashpriceChange7dPct: -6.1, priceUsd: 61842.17, hashrateEhs7d: 1043.6 },
+    headline: {
+      hashpriceUsdPerPhDay: 27.268,
+      hashpriceChange7dPct: -6.1,
+      priceUsd: 61842.17,
+      hashrateEhs7d: 1043.6,
+    },
     files: Object.fromEntries(
-      files.map((f) => [f, { key: `issues/${issueId}/${f}`, bytes: 12_345, sha256: HASH, contentType: 'text/plain' }]),
+      files.map((f) => [
+        f,
+        { key: `issues/${issueId}/${f}`, bytes: 12_345, sha256: HASH, contentType: 'text/plain' },
+      ]),
     ),
   };
 }
@@ -51,7 +59,8 @@ export async function writeSite(emailBaseUrl: string, root?: string): Promise<Si
   await writeFile(path.join(issueDir, 'newsletter.txt'), rendered.webText);
   await writeFile(path.join(issueDir, 'snapshot.json'), JSON.stringify(snapshot, null, 2));
   await writeFile(path.join(issueDir, 'metrics.csv'), 'date,priceUsd\n2026-11-23,61842.17\n');
-  for (const image of rendered.images) await writeFile(path.join(issueDir, 'charts', image.filename), image.png);
+  for (const image of rendered.images)
+    await writeFile(path.join(issueDir, 'charts', image.filename), image.png);
   const email = personalize(
     rendered.emailHtml,
     { unsubscribeUrl: 'https://brief.example.org/u?t=abc&s=1', greeting: 'Hi Satoshi,' },

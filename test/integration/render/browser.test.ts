@@ -32,8 +32,14 @@ async function inspect(page: Page): Promise<LayoutReport> {
     const clipped = [...document.querySelectorAll<HTMLElement>('body *')]
       .filter((el) => {
         const style = getComputedStyle(el);
-        const hides = ['hidden', 'clip'].includes(style.overflowX) || ['hidden', 'clip'].includes(style.overflow);
-        return hides && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 && (el.textContent ?? '').trim() !== '';
+        const hides =
+          ['hidden', 'clip'].includes(style.overflowX) || ['hidden', 'clip'].includes(style.overflow);
+        return (
+          hides &&
+          el.clientWidth > 0 &&
+          el.scrollWidth > el.clientWidth + 1 &&
+          (el.textContent ?? '').trim() !== ''
+        );
       })
       .map((el) => `${el.tagName}.${el.className}: ${(el.textContent ?? '').trim().slice(0, 40)}`);
     return {
@@ -87,24 +93,29 @@ describe('rendered pages in Chromium', () => {
 
   for (const target of pages) {
     for (const width of [375, 800]) {
-      it.runIf(hasChromium)(`lays out the ${target.name} page at ${width} px without overflow or broken images`, async () => {
-        // Prepare
-        const context = await (browser as Browser).newContext({ viewport: { width, height: 900 } });
-        const page = await context.newPage();
+      it.runIf(hasChromium)(
+        `lays out the ${target.name} page at ${width} px without overflow or broken images`,
+        async () => {
+          // Prepare
+          const context = await (browser as Browser).newContext({ viewport: { width, height: 900 } });
+          const page = await context.newPage();
 
-        // Act
-        await page.goto(`${server?.url}/${target.file()}`, { waitUntil: 'load' });
-        await page.evaluate(() => Promise.all([...document.images].map((img) => img.decode().catch(() => undefined))));
-        const report = await inspect(page);
-        await page.screenshot({ path: path.join(SHOTS, `${target.name}-${width}.png`), fullPage: true });
-        await context.close();
+          // Act
+          await page.goto(`${server?.url}/${target.file()}`, { waitUntil: 'load' });
+          await page.evaluate(() =>
+            Promise.all([...document.images].map((img) => img.decode().catch(() => undefined))),
+          );
+          const report = await inspect(page);
+          await page.screenshot({ path: path.join(SHOTS, `${target.name}-${width}.png`), fullPage: true });
+          await context.close();
 
-        // Assess
-        expect(report.scrollWidth).toBeLessThanOrEqual(report.innerWidth);
-        expect(report.imageCount).toBe(target.images);
-        expect(report.brokenImages).toEqual([]);
-        expect(report.clipped).toEqual([]);
-      });
+          // Assess
+          expect(report.scrollWidth).toBeLessThanOrEqual(report.innerWidth);
+          expect(report.imageCount).toBe(target.images);
+          expect(report.brokenImages).toEqual([]);
+          expect(report.clipped).toEqual([]);
+        },
+      );
     }
   }
 });

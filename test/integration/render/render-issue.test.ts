@@ -4,10 +4,15 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildEmailMjml } from '../../../src/render/email';
-import { buildIssueModel } from '../../../src/render/model';
 import { compileMjml, MjmlRenderError } from '../../../src/render/mjml-compile';
+import { buildIssueModel } from '../../../src/render/model';
 import { personalize } from '../../../src/render/personalize';
-import { type RenderIssueInput, RenderInputError, renderIssue, toStoredEmail } from '../../../src/render/render-issue';
+import {
+  RenderInputError,
+  type RenderIssueInput,
+  renderIssue,
+  toStoredEmail,
+} from '../../../src/render/render-issue';
 import { fill } from '../../../src/render/template';
 import { PERSONAL_TOKENS, type RenderedIssue } from '../../../src/render/types';
 import { snapshotSchema } from '../../../src/snapshot/schema';
@@ -127,7 +132,11 @@ describe('renderIssue on the fixture issue', () => {
 
   it('personalises the rendered email without MJML', () => {
     // Act
-    const html = personalize(cid.emailHtml, { unsubscribeUrl: 'https://x.test/u?t=1&s=2', greeting: 'Hi Ann,' }, 'html');
+    const html = personalize(
+      cid.emailHtml,
+      { unsubscribeUrl: 'https://x.test/u?t=1&s=2', greeting: 'Hi Ann,' },
+      'html',
+    );
 
     // Assess
     expect(html).toContain('href="https://x.test/u?t=1&amp;s=2"');
@@ -167,7 +176,14 @@ describe('renderIssue on the fixture issue', () => {
     // Prepare
     const snapshot = fixtureSnapshot();
     // Keys the schema does not allow to be null (configured assumptions).
-    const required = ['powerPriceUsdPerKwh', 'aiHostingUsdPerMwh', 'jPerTh', 'priceDropPct', 'hashrateDropPct', 'tiersTotal'];
+    const required = [
+      'powerPriceUsdPerKwh',
+      'aiHostingUsdPerMwh',
+      'jPerTh',
+      'priceDropPct',
+      'hashrateDropPct',
+      'tiersTotal',
+    ];
     const nullify = (o: Record<string, unknown>) => {
       for (const [k, v] of Object.entries(o)) {
         if (typeof v === 'number' && !required.includes(k)) o[k] = null;
@@ -187,7 +203,11 @@ describe('renderIssue on the fixture issue', () => {
   });
 
   it('matches the stored MJML structure of the fixture issue', async () => {
-    const model = buildIssueModel({ snapshot: fixtureSnapshot(), links: fixtureLinks, footer: fixtureFooter });
+    const model = buildIssueModel({
+      snapshot: fixtureSnapshot(),
+      links: fixtureLinks,
+      footer: fixtureFooter,
+    });
     const mjml = buildEmailMjml(model, (c) => `cid:${c}`);
     await expect(mjmlOutline(mjml)).toMatchFileSnapshot('./__snapshots__/email.mjml-outline.txt');
   });
@@ -195,7 +215,8 @@ describe('renderIssue on the fixture issue', () => {
 
 describe('strict MJML validation', () => {
   it('fails on an invalid template instead of rendering it', async () => {
-    const invalid = '<mjml><mj-body><mj-section><mj-text>text outside a column</mj-text></mj-section></mj-body></mjml>';
+    const invalid =
+      '<mjml><mj-body><mj-section><mj-text>text outside a column</mj-text></mj-section></mj-body></mjml>';
     await expect(compileMjml(invalid)).rejects.toThrow(MjmlRenderError);
   });
 

@@ -63,7 +63,9 @@ describe('buildIssueModel', () => {
 
     // Assess
     const notes = m.sections.find((s) => s.id === 'sources')?.blocks.find((b) => b.kind === 'notes');
-    expect(notes?.kind === 'notes' && notes.notes.join('\n')).toContain('mempool difficulty-adjustment failed: HTTP 503');
+    expect(notes?.kind === 'notes' && notes.notes.join('\n')).toContain(
+      'mempool difficulty-adjustment failed: HTTP 503',
+    );
   });
 
   it('drops links that are not http(s)', () => {
@@ -82,6 +84,9 @@ describe('buildIssueModel', () => {
 
   it('orders alerts by severity, critical first', () => {
     const alerts = model().sections[0]?.blocks.find((b) => b.kind === 'alerts');
-    expect(alerts?.kind === 'alerts' && alerts.alerts.map((a) => a.severity)).toEqual(['critical', 'warning']);
+    expect(alerts?.kind === 'alerts' && alerts.alerts.map((a) => a.severity)).toEqual([
+      'critical',
+      'warning',
+    ]);
   });
 });

@@ -5,7 +5,8 @@ import { PERSONAL_TOKENS } from '../../../src/render/types';
 import { wrap } from '../../../src/render/wrap';
 import { fixtureFooter, fixtureLinks, fixtureSnapshot } from '../../fixtures/render/fixture';
 
-const model = () => buildIssueModel({ snapshot: fixtureSnapshot(), links: fixtureLinks, footer: fixtureFooter });
+const model = () =>
+  buildIssueModel({ snapshot: fixtureSnapshot(), links: fixtureLinks, footer: fixtureFooter });
 
 describe('plain-text part', () => {
   it('keeps every line within 72 columns except unbreakable URLs', () => {
@@ -13,7 +14,9 @@ describe('plain-text part', () => {
     const text = renderText(model(), 'email');
 
     // Assess
-    const long = text.split('\n').filter((l) => [...l].length > TEXT_COLUMNS && !/^\s*\S*https?:\/\/\S+$/.test(l));
+    const long = text
+      .split('\n')
+      .filter((l) => [...l].length > TEXT_COLUMNS && !/^\s*\S*https?:\/\/\S+$/.test(l));
     expect(long).toEqual([]);
   });
 
