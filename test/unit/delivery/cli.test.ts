@@ -21,7 +21,15 @@ async function run(...argv: string[]) {
   const code = await main(argv, {
     env: { HASHBRIEF_FROM_ADDRESS: 'hashbrief <briefing@example.com>' },
     cwd,
-    io: { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTty: false },
+    io: {
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: (t) => {
+        stderr += t;
+      },
+      isTty: false,
+    },
   });
   return { code, stdout, stderr };
 }
