@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Snapshot, snapshotSchema } from '../snapshot/schema';
+import type { RecordedResponse } from '../sources/recording';
 
 export class ReplaySnapshotError extends Error {
   override name = 'ReplaySnapshotError';
@@ -55,4 +56,43 @@ export function previousFromArchived(original: Snapshot): Snapshot | null {
       },
     },
   };
+}
+
+/**
+ * The as-of day the recorded report asked for, if it asked for one (Coin Metrics `end_time`). Replay must
+ * repeat the original requests exactly, so a report made without `--as-of` is replayed without one.
+ */
+export function requestedAsOf(recordings: readonly RecordedResponse[]): string | undefined {
+  for (const recording of recordings) {
+    if (recording.source !== 'coinmetrics') continue;
+    const endTime = new URL(recording.url).searchParams.get('end_time');
+    if (endTime) return endTime.slice(0, 10);
+  }
+  return undefined;
+}
+
+/** The base URL of a recorded request: everything before the first of `markers` in its path. */
+function baseBefore(url: string, markers: readonly string[]): string | undefined {
+  for (const marker of markers) {
+    const at = url.indexOf(marker);
+    if (at > 0) return url.slice(0, at);
+  }
+  return undefined;
+}
+
+/**
+ * The upstream base URLs the recorded report used. Provenance in the snapshot names the URLs really
+ * fetched, so a replay reports those, not whatever the replaying machine has configured.
+ */
+export function recordedBaseUrls(recordings: readonly RecordedResponse[]): {
+  coinMetricsUrl?: string;
+  mempoolUrl?: string;
+} {
+  const out: { coinMetricsUrl?: string; mempoolUrl?: string } = {};
+  for (const recording of recordings) {
+    if (recording.source === 'coinmetrics')
+      out.coinMetricsUrl ??= baseBefore(recording.url, ['/timeseries/']);
+    else out.mempoolUrl ??= baseBefore(recording.url, ['/v1/', '/blocks/']);
+  }
+  return out;
 }

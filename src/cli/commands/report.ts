@@ -1,7 +1,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { type ProducedIssue, produceIssue } from '../../pipeline/produce-issue';
-import { previousFromArchived, readSnapshotFile } from '../../pipeline/replay-snapshot';
+import {
+  previousFromArchived,
+  readSnapshotFile,
+  recordedBaseUrls,
+  requestedAsOf,
+} from '../../pipeline/replay-snapshot';
 import { isIsoDay } from '../../sources/dates';
 import { loadReplay, writeRecordingFolder } from '../../sources/recording-fs';
 import type { CliContext } from '../context';
@@ -49,7 +54,8 @@ async function report(ctx: CliContext, flags: ReportFlags): Promise<ProducedIssu
       baseOptions(ctx, {
         kind: 'weekly',
         sample: original?.sample ?? false,
-        asOf: flags.asOf ?? original?.asOf,
+        asOf: flags.asOf ?? requestedAsOf(replay.recordings),
+        ...recordedBaseUrls(replay.recordings),
         onRecordings,
         ...(original ? { issueId: original.issueId, previous: previousFromArchived(original) } : {}),
       }),
