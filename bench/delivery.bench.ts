@@ -75,7 +75,8 @@ async function deliveryRun(): Promise<{ rows: BenchRow[]; notes: string[] }> {
     let firstSendAt = 0;
     const worker = async (deps: SenderDeps) => {
       for (let idle = 0; idle < 3; ) {
-        const event = await sqs.receive();
+        // Small event batches (Lambda batchSize 2) keep all senders busy until the end of the run.
+        const event = await sqs.receive(2);
         if (event.Records.length === 0) {
           idle++;
           await new Promise((r) => setTimeout(r, 200));

@@ -4,21 +4,21 @@
  * (SNS would retry it forever otherwise); a store failure throws so SNS retries the delivery.
  * Env: HASHBRIEF_ARCHIVE_BUCKET.
  */
+import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { handleSesNotification, sesNotificationSchema } from '../src/delivery/feedback';
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import { systemClock } from '../src/ports';
-import { awsClients } from './commons/aws';
 import { functionEnv, requireSetting } from './commons/config';
+import { lazy } from './commons/lazy';
 import { createLogger, loggerReporter } from './commons/logger';
 import { bucketStore } from './commons/stores';
 
 const logger = createLogger('hashbrief-feedback');
 const reporter = loggerReporter(logger);
 const env = functionEnv();
-const subscribers = createSubscriberStore(
-  bucketStore(awsClients().s3, requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')),
-);
+const s3 = lazy(() => new S3Client({}));
+const subscribers = createSubscriberStore(bucketStore(s3(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')));
 
 const snsEventSchema = z.object({
   Records: z.array(z.object({ Sns: z.object({ MessageId: z.string().optional(), Message: z.string() }) })),

@@ -4,6 +4,9 @@
  * (or _SECRET), HASHBRIEF_MAX_SEND_RATE (else SES GetSendQuota), HASHBRIEF_SENDER_CONCURRENCY (= reserved
  * concurrency), HASHBRIEF_SES_CONFIGURATION_SET.
  */
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESClient } from '@aws-sdk/client-ses';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deliverBatch, type SenderDeps } from '../src/delivery/deliver';
 import { createEmailLoader } from '../src/delivery/email';
@@ -13,8 +16,8 @@ import { createSesMailer, readSesMaxSendRate } from '../src/delivery/ses-mailer'
 import { processSendEvent } from '../src/delivery/sqs-batch';
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import { realSleep, systemClock } from '../src/ports';
-import { awsClients } from './commons/aws';
 import { functionEnv, requireSetting, senderConcurrency } from './commons/config';
+import { lazy, SES_CLIENT_OPTIONS } from './commons/lazy';
 import { createLogger, loggerReporter } from './commons/logger';
 import { createSecretSource } from './commons/secret';
 import { bucketStore } from './commons/stores';
@@ -22,24 +25,26 @@ import { bucketStore } from './commons/stores';
 const logger = createLogger('hashbrief-sender');
 const reporter = loggerReporter(logger);
 const env = functionEnv();
-const clients = awsClients();
+const s3 = lazy(() => new S3Client({}));
+const ses = lazy(() => new SESClient(SES_CLIENT_OPTIONS));
+const ssm = lazy(() => new SSMClient({}));
 const bucket = requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET');
 const linksBaseUrl = requireSetting(env, 'HASHBRIEF_LINKS_BASE_URL');
-const secret = createSecretSource({ env, ssm: () => clients.ssm, clock: systemClock });
-const store = bucketStore(clients.s3, bucket);
+const secret = createSecretSource({ env, ssm: ssm, clock: systemClock });
+const store = bucketStore(s3(), bucket);
 const concurrency = senderConcurrency();
 
 let deps: Promise<SenderDeps> | undefined;
 
 async function init(): Promise<SenderDeps> {
-  const accountRate = env.HASHBRIEF_MAX_SEND_RATE ?? (await readSesMaxSendRate(clients.ses));
+  const accountRate = env.HASHBRIEF_MAX_SEND_RATE ?? (await readSesMaxSendRate(ses()));
   const rate = perSenderRate(accountRate, concurrency);
   logger.info('sender ready', { accountRate, concurrency, perSenderRate: rate });
   return {
     emails: createEmailLoader(store),
     subscribers: createSubscriberStore(store),
     ledger: createLedger(store),
-    mailer: createSesMailer({ client: clients.ses, configurationSet: env.HASHBRIEF_SES_CONFIGURATION_SET }),
+    mailer: createSesMailer({ client: ses(), configurationSet: env.HASHBRIEF_SES_CONFIGURATION_SET }),
     limiter: createTokenBucket({ ratePerSecond: rate, clock: systemClock, sleep: realSleep }),
     clock: systemClock,
     sleep: realSleep,

@@ -3,13 +3,15 @@
  * always answers 202 with the same words; GET `/confirm?token=...` activates the subscription.
  * Env: HASHBRIEF_ARCHIVE_BUCKET, HASHBRIEF_FROM_ADDRESS, HASHBRIEF_LINKS_BASE_URL, HASHBRIEF_TOKEN_SECRET_PARAM.
  */
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESClient } from '@aws-sdk/client-ses';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { InvalidAddressError } from '../src/delivery/errors';
 import { createSesMailer } from '../src/delivery/ses-mailer';
 import { confirmSubscription, requestSubscription } from '../src/delivery/subscribe';
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import { confirmResultPage } from '../src/delivery/unsubscribe';
 import { systemClock } from '../src/ports';
-import { awsClients } from './commons/aws';
 import { functionEnv, requireSetting } from './commons/config';
 import {
   bodyFields,
@@ -18,6 +20,7 @@ import {
   htmlResponse,
   jsonResponse,
 } from './commons/http';
+import { lazy, SES_CLIENT_OPTIONS } from './commons/lazy';
 import { createLogger, loggerReporter } from './commons/logger';
 import { createSecretSource } from './commons/secret';
 import { bucketStore } from './commons/stores';
@@ -25,14 +28,14 @@ import { bucketStore } from './commons/stores';
 const logger = createLogger('hashbrief-subscribe');
 const reporter = loggerReporter(logger);
 const env = functionEnv();
-const clients = awsClients();
+const s3 = lazy(() => new S3Client({}));
+const ses = lazy(() => new SESClient(SES_CLIENT_OPTIONS));
+const ssm = lazy(() => new SSMClient({}));
 const linksBaseUrl = requireSetting(env, 'HASHBRIEF_LINKS_BASE_URL');
-const subscribers = createSubscriberStore(
-  bucketStore(clients.s3, requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')),
-);
-const secret = createSecretSource({ env, ssm: () => clients.ssm, clock: systemClock });
+const subscribers = createSubscriberStore(bucketStore(s3(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')));
+const secret = createSecretSource({ env, ssm: ssm, clock: systemClock });
 const mailer = createSesMailer({
-  client: clients.ses,
+  client: ses(),
   configurationSet: env.HASHBRIEF_SES_CONFIGURATION_SET,
 });
 

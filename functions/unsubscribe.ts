@@ -3,6 +3,8 @@
  * POSTs; POST (the button, or a mailbox provider's RFC 8058 `List-Unsubscribe=One-Click`) unsubscribes.
  * Idempotent. Env: HASHBRIEF_ARCHIVE_BUCKET, HASHBRIEF_TOKEN_SECRET_PARAM.
  */
+import { S3Client } from '@aws-sdk/client-s3';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import {
   invalidLinkPage,
@@ -12,9 +14,9 @@ import {
   unsubscribedPage,
 } from '../src/delivery/unsubscribe';
 import { systemClock } from '../src/ports';
-import { awsClients } from './commons/aws';
 import { functionEnv, requireSetting } from './commons/config';
 import { functionUrlEventSchema, type HttpResponse, htmlResponse, jsonResponse } from './commons/http';
+import { lazy } from './commons/lazy';
 import { createLogger, loggerReporter } from './commons/logger';
 import { createSecretSource } from './commons/secret';
 import { bucketStore } from './commons/stores';
@@ -22,11 +24,10 @@ import { bucketStore } from './commons/stores';
 const logger = createLogger('hashbrief-unsubscribe');
 const reporter = loggerReporter(logger);
 const env = functionEnv();
-const clients = awsClients();
-const subscribers = createSubscriberStore(
-  bucketStore(clients.s3, requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')),
-);
-const secret = createSecretSource({ env, ssm: () => clients.ssm, clock: systemClock });
+const s3 = lazy(() => new S3Client({}));
+const ssm = lazy(() => new SSMClient({}));
+const subscribers = createSubscriberStore(bucketStore(s3(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')));
+const secret = createSecretSource({ env, ssm: ssm, clock: systemClock });
 
 /** The Lambda entry point. */
 export async function handler(event: unknown): Promise<HttpResponse> {

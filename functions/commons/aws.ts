@@ -1,13 +1,14 @@
 /**
- * AWS clients, built once per container (never in src/: the core gets them passed in). SES retries are
- * left to the sender's own backoff (maxAttempts 1) so throttling is paced by the rate limiter.
+ * All four AWS clients behind lazy getters, for handlers that use several (the report function).
+ * Handlers that care about bundle size import only their own clients and use `lazy` from ./lazy.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { lazy, SES_CLIENT_OPTIONS } from './lazy';
 
-/** The clients the functions use, each constructed on first use. */
+/** The clients the functions use. */
 export interface AwsClients {
   readonly s3: S3Client;
   readonly ses: SESClient;
@@ -15,28 +16,24 @@ export interface AwsClients {
   readonly ssm: SSMClient;
 }
 
-/** Lazily constructed clients (a handler that never sends does not build an SES client). */
+/** Lazily constructed clients (a path that never sends does not build an SES client). */
 export function awsClients(): AwsClients {
-  let s3: S3Client | undefined;
-  let ses: SESClient | undefined;
-  let sqs: SQSClient | undefined;
-  let ssm: SSMClient | undefined;
+  const s3 = lazy(() => new S3Client({}));
+  const ses = lazy(() => new SESClient(SES_CLIENT_OPTIONS));
+  const sqs = lazy(() => new SQSClient({}));
+  const ssm = lazy(() => new SSMClient({}));
   return {
     get s3() {
-      s3 ??= new S3Client({});
-      return s3;
+      return s3();
     },
     get ses() {
-      ses ??= new SESClient({ maxAttempts: 1 });
-      return ses;
+      return ses();
     },
     get sqs() {
-      sqs ??= new SQSClient({});
-      return sqs;
+      return sqs();
     },
     get ssm() {
-      ssm ??= new SSMClient({});
-      return ssm;
+      return ssm();
     },
   };
 }

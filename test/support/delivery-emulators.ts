@@ -29,10 +29,10 @@ export async function startSqs(queueName = 'hashbrief-send') {
   return {
     client,
     queueUrl,
-    /** Receives up to 10 messages as a Lambda SQS event (empty Records when the queue is drained). */
-    async receive(): Promise<SQSEvent & { receipts: Map<string, string> }> {
+    /** Receives up to `max` (10) messages as a Lambda SQS event (empty Records when the queue is drained). */
+    async receive(max = 10): Promise<SQSEvent & { receipts: Map<string, string> }> {
       const out = await client.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: max, WaitTimeSeconds: 0 }),
       );
       const receipts = new Map<string, string>();
       const Records = (out.Messages ?? []).map((m) => {

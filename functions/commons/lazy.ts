@@ -1,0 +1,20 @@
+/**
+ * AWS client construction, once per container (never in src/: the core gets clients passed in). Each
+ * handler imports only the SDK clients it uses (bundle size), wrapped in `lazy` so a code path that never
+ * sends never builds an SES client.
+ */
+
+/** Returns a getter that builds the value on first call and reuses it afterwards. */
+export function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+}
+
+/**
+ * SES client options: no SDK retries, so throttling is paced by the sender's token bucket and backoff
+ * (src/delivery/rate-limiter.ts) instead of being retried blindly inside the SDK.
+ */
+export const SES_CLIENT_OPTIONS = { maxAttempts: 1 } as const;
