@@ -10,15 +10,16 @@ import { parseAssumptions } from '../metrics/assumptions';
 import type { ProduceIssueDeps, ProduceIssueOptions } from '../pipeline/produce-issue';
 import { realSleep } from '../ports';
 import { addDays, utcDay } from '../sources/dates';
+import { archiveStoreFor } from './commands/archive';
 import type { CliContext } from './context';
-import { localPaths } from './context';
 
 /** Base URLs the in-process sample emulator answers on (never leave the process). */
 const SAMPLE_BASE = 'http://sample.hashbrief.invalid';
 
+/** `--out DIR` when given; else the archive bucket when HASHBRIEF_ARCHIVE_BUCKET is set; else ./out/archive. */
 export function archiveFor(ctx: CliContext, outDir?: string): ArchiveStore {
-  const root = outDir ?? localPaths(ctx.localDir).archive;
-  return createFsArchiveStore(root, { publicBaseUrl: ctx.env.HASHBRIEF_PUBLIC_BASE_URL });
+  if (!outDir) return archiveStoreFor(ctx);
+  return createFsArchiveStore(outDir, { publicBaseUrl: ctx.env.HASHBRIEF_PUBLIC_BASE_URL });
 }
 
 export function liveDeps(ctx: CliContext, archive: ArchiveStore): ProduceIssueDeps {
