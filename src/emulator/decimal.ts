@@ -6,6 +6,11 @@ export function plainDecimal(value: number, maxDecimals: number): string {
     throw new RangeError(`cannot write ${value} as a plain decimal`);
   }
   const fixed = value.toFixed(maxDecimals);
-  const trimmed = fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
+  if (maxDecimals === 0) return fixed === '-0' ? '0' : fixed;
+  // Trim trailing zeros (and a bare point) by index: this runs ~40k times per sample dataset.
+  let end = fixed.length;
+  while (fixed.charCodeAt(end - 1) === 48) end--;
+  if (fixed.charCodeAt(end - 1) === 46) end--;
+  const trimmed = fixed.slice(0, end);
   return trimmed === '-0' ? '0' : trimmed;
 }

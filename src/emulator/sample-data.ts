@@ -79,12 +79,13 @@ const smoothstep = (x: number): number => {
 };
 
 /** Subsidy before and after each day's blocks (they differ only on a halving day). */
+const HALVING_DAYS = HALVINGS.map((halving) => ({ dn: dayNumber(halving.day), subsidy: halving.subsidy }));
+
 function subsidyOn(dn: number): { before: number; after: number; halvingToday: boolean } {
   let subsidy = INITIAL_SUBSIDY;
-  for (const halving of HALVINGS) {
-    const halvingDn = dayNumber(halving.day);
-    if (halvingDn === dn) return { before: subsidy, after: halving.subsidy, halvingToday: true };
-    if (halvingDn < dn) subsidy = halving.subsidy;
+  for (const halving of HALVING_DAYS) {
+    if (halving.dn === dn) return { before: subsidy, after: halving.subsidy, halvingToday: true };
+    if (halving.dn < dn) subsidy = halving.subsidy;
   }
   return { before: subsidy, after: subsidy, halvingToday: false };
 }
