@@ -133,6 +133,8 @@ const configSchema = z
      * Unset: the CloudFront domain for the report and sender; see docs/infra.md for subscribe/unsubscribe.
      */
     linksBaseUrl: httpsUrl.optional(),
+    /** Requests per second the links API accepts (subscribe, confirm, unsubscribe together). */
+    linksRateLimit: z.coerce.number().int().min(1).max(10000).default(20),
     /** Economic assumptions (ASIC tiers, power price, ...) passed to the report as HASHBRIEF_ASSUMPTIONS_JSON. */
     assumptions: z
       .preprocess(fromJsonString, z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }))

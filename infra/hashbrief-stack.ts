@@ -13,6 +13,7 @@ import { ArchiveBucket } from './constructs/archive-bucket.ts';
 import { Cdn } from './constructs/cdn.ts';
 import { Delivery } from './constructs/delivery.ts';
 import { FunctionWithLogGroup } from './constructs/function-with-log-group.ts';
+import { LinksApi } from './constructs/links-api.ts';
 import { WeeklySchedule } from './constructs/schedule.ts';
 
 export const FUNCTION_NAMES = ['report', 'sender', 'subscribe', 'unsubscribe', 'feedback'] as const;
@@ -53,6 +54,8 @@ export class HashbriefStack extends Stack {
   readonly functions: Record<FunctionName, FunctionWithLogGroup>;
   readonly schedule: WeeklySchedule;
   readonly alarms: Alarms;
+  readonly linksApi: LinksApi;
+  readonly functionUrls: Record<'subscribe' | 'unsubscribe', lambda.FunctionUrl>;
 
   constructor(scope: Construct, id: string, props: HashbriefStackProps) {
     super(scope, id, props);
@@ -121,16 +124,22 @@ export class HashbriefStack extends Stack {
     });
     this.functions = { report, sender, subscribe, unsubscribe, feedback };
 
-    // Auth NONE on purpose: the endpoints are opened from mail clients and browsers without AWS
-    // credentials; every state change is authorised by an HMAC token the handler verifies.
-    const subscribeUrl = subscribe.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
-    const unsubscribeUrl = unsubscribe.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
-
-    this.cdn = new Cdn(this, 'Cdn', { archive: this.archive, subscribeUrl, unsubscribeUrl });
-    // Links go through the CDN (one base URL for /subscribe, /confirm, /unsubscribe) unless a custom
-    // domain is configured. Subscribe/unsubscribe cannot be given the CDN domain: the distribution already
-    // depends on their URLs (a cycle), so they get only the configured base and otherwise read the public
-    // host from x-forwarded-host (set by the CDN's viewer function).
+    // Direct endpoints as well (e.g. for a sign-up form on another site). Auth NONE on purpose: they are
+    // opened from mail clients and browsers without AWS credentials, and every state change is authorised
+    // by an HMAC token the handler verifies.
+    this.functionUrls = {
+      subscribe: subscribe.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE }),
+      unsubscribe: unsubscribe.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE }),
+    };
+    this.linksApi = new LinksApi(this, 'Links', {
+      subscribe,
+      unsubscribe,
+      logRetentionDays: config.logRetentionDays,
+      rateLimit: config.linksRateLimit,
+    });
+    this.cdn = new Cdn(this, 'Cdn', { archive: this.archive, linksOriginDomain: this.linksApi.domainName });
+    // One https base for archive downloads, hosted images and every link in a mail, unless a custom domain
+    // is configured in front of the CDN.
     const linksBaseUrl = config.linksBaseUrl ?? this.cdn.baseUrl;
     const publicBaseUrl = this.cdn.baseUrl;
     const tuning = {
@@ -172,6 +181,8 @@ export class HashbriefStack extends Stack {
         HASHBRIEF_PUBLIC_BASE_URL: publicBaseUrl,
         HASHBRIEF_LINKS_BASE_URL: linksBaseUrl,
         HASHBRIEF_MAX_SEND_RATE: config.maxSendRate?.toString(),
+        // The sender splits the account's SES rate between its concurrent copies.
+        HASHBRIEF_SENDER_CONCURRENCY: String(Math.max(2, config.senderReservedConcurrency)),
       });
     sender.addEventSource(
       new sources.SqsEventSource(this.delivery.sendQueue, {
@@ -186,12 +197,16 @@ export class HashbriefStack extends Stack {
       .bindArchive(this.archive, { read: ['subscribers/*'], write: ['subscribers/*'] })
       .bindMailer(this.delivery)
       .bindTokenSecret(config.tokenSecretParameterName)
-      .withEnvironment({ ...tuning, HASHBRIEF_LINKS_BASE_URL: config.linksBaseUrl });
+      .withEnvironment({
+        ...tuning,
+        HASHBRIEF_LINKS_BASE_URL: linksBaseUrl,
+        HASHBRIEF_PUBLIC_BASE_URL: publicBaseUrl,
+      });
 
     unsubscribe
       .bindArchive(this.archive, { read: ['subscribers/*'], write: ['subscribers/*'] })
       .bindTokenSecret(config.tokenSecretParameterName)
-      .withEnvironment({ HASHBRIEF_LINKS_BASE_URL: config.linksBaseUrl });
+      .withEnvironment({ HASHBRIEF_LINKS_BASE_URL: linksBaseUrl, HASHBRIEF_PUBLIC_BASE_URL: publicBaseUrl });
 
     feedback.bindArchive(this.archive, { read: ['subscribers/*'], write: ['subscribers/*'] });
     feedback.addEventSource(new sources.SnsEventSource(this.delivery.feedbackTopic));
@@ -230,6 +245,8 @@ export class HashbriefStack extends Stack {
     for (const [name, fn] of Object.entries(this.functions)) {
       new CfnOutput(this, `${capitalize(name)}FunctionName`, { value: fn.functionName });
     }
+    new CfnOutput(this, 'SubscribeFunctionUrl', { value: this.functionUrls.subscribe.url });
+    new CfnOutput(this, 'UnsubscribeFunctionUrl', { value: this.functionUrls.unsubscribe.url });
     new CfnOutput(this, 'SendQueueUrl', { value: this.delivery.sendQueue.queueUrl });
     new CfnOutput(this, 'OpsTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'SesConfigurationSet', { value: this.delivery.configurationSetName });

@@ -1,7 +1,7 @@
 /**
  * The public face: one CloudFront distribution (HTTPS only) that serves the published part of the archive
- * from S3 through Origin Access Control, and routes the subscribe/confirm/unsubscribe paths to the two
- * Function URLs, so every link in a mail shares one https base URL.
+ * from S3 through Origin Access Control, and routes the subscribe/confirm/unsubscribe paths to the links
+ * API, so every link in a mail shares one https base URL.
  *
  * The bucket policy is written here by hand instead of by the origin helper: the helper grants CloudFront
  * `bucket/*`, which would include `subscribers/*` and `ledger/*`. Ours allows only the public key patterns
@@ -11,32 +11,17 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { type ArchiveBucket, PRIVATE_KEY_PATTERNS, PUBLIC_KEY_PATTERNS } from './archive-bucket.ts';
 
-/** Paths routed to the subscribe function (form POST and the confirmation link). */
-export const SUBSCRIBE_PATHS = ['/subscribe', '/subscribe/*', '/confirm', '/confirm/*'] as const;
-/** Paths routed to the unsubscribe function (the page and the RFC 8058 one-click POST). */
-export const UNSUBSCRIBE_PATHS = ['/unsubscribe', '/unsubscribe/*'] as const;
-
-/**
- * Function URLs see their own host in `Host`; this viewer-request function keeps the public one in
- * `x-forwarded-host` so a handler can build absolute links to itself behind the CDN.
- */
-const FORWARDED_HOST_FUNCTION = `function handler(event) {
-  var request = event.request;
-  if (request.headers.host) {
-    request.headers['x-forwarded-host'] = { value: request.headers.host.value };
-  }
-  return request;
-}`;
+/** Paths routed to the links API: subscribe form POST, confirmation link, unsubscribe page and one-click POST. */
+export const LINK_PATHS = ['/subscribe', '/confirm', '/unsubscribe'] as const;
 
 export interface CdnProps {
   readonly archive: ArchiveBucket;
-  readonly subscribeUrl: lambda.IFunctionUrl;
-  readonly unsubscribeUrl: lambda.IFunctionUrl;
+  /** Host of the HTTP API serving {@link LINK_PATHS} (see links-api.ts). */
+  readonly linksOriginDomain: string;
 }
 
 export class Cdn extends Construct {
@@ -80,30 +65,20 @@ export class Cdn extends Construct {
       },
     });
 
-    const forwardedHost = new cloudfront.Function(this, 'ForwardedHost', {
-      code: cloudfront.FunctionCode.fromInline(FORWARDED_HOST_FUNCTION),
-      runtime: cloudfront.FunctionRuntime.JS_2_0,
-      comment: 'Keep the public host for Function URL origins',
-    });
-
-    const endpointBehavior = (origin: cloudfront.IOrigin): cloudfront.BehaviorOptions => ({
-      origin,
+    const linksBehavior: cloudfront.BehaviorOptions = {
+      origin: new origins.HttpOrigin(props.linksOriginDomain, {
+        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      }),
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       // Every request carries a one-off token or form body; caching would replay someone else's answer.
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      // API Gateway routes on its own Host header, so everything else of the viewer's request is forwarded.
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: securityHeaders,
-      functionAssociations: [
-        { function: forwardedHost, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
-      ],
-    });
-    // One origin object per function: CloudFront origins are shared by identity across behaviors.
-    const subscribeOrigin = new origins.FunctionUrlOrigin(props.subscribeUrl);
-    const unsubscribeOrigin = new origins.FunctionUrlOrigin(props.unsubscribeUrl);
-    const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
-    for (const path of SUBSCRIBE_PATHS) additionalBehaviors[path] = endpointBehavior(subscribeOrigin);
-    for (const path of UNSUBSCRIBE_PATHS) additionalBehaviors[path] = endpointBehavior(unsubscribeOrigin);
+    };
+    const additionalBehaviors = Object.fromEntries(LINK_PATHS.map((path) => [path, linksBehavior]));
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'hashbrief archive and subscription links',

@@ -188,16 +188,9 @@ describe('CDN', () => {
     });
   });
 
-  it('routes the subscription paths to the Function URLs, uncached and HTTPS only', () => {
+  it('routes the subscription paths to the links API, uncached and HTTPS only', () => {
     const behaviors = config().CacheBehaviors;
-    expect(behaviors.map((b) => b.PathPattern)).toEqual([
-      '/subscribe',
-      '/subscribe/*',
-      '/confirm',
-      '/confirm/*',
-      '/unsubscribe',
-      '/unsubscribe/*',
-    ]);
+    expect(behaviors.map((b) => b.PathPattern)).toEqual(['/subscribe', '/confirm', '/unsubscribe']);
     for (const b of behaviors) {
       expect(b).toMatchObject({
         ViewerProtocolPolicy: 'redirect-to-https',
@@ -205,8 +198,31 @@ describe('CDN', () => {
         AllowedMethods: expect.arrayContaining(['POST']),
       });
     }
-    // Two function origins plus the bucket, shared across the six behaviors.
-    expect(config().Origins).toHaveLength(3);
+    // The bucket plus one API origin shared by the three behaviors.
+    expect(config().Origins).toHaveLength(2);
+    const api = config().Origins.find((o) => 'CustomOriginConfig' in o);
+    expect(api).toMatchObject({
+      CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] },
+    });
+    expect(JSON.stringify(api?.DomainName)).toContain('.execute-api.');
+  });
+
+  it('serves POST /subscribe, GET /confirm and GET/POST /unsubscribe from the throttled links API', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => r.Properties.RouteKey,
+    );
+    expect(routes.sort()).toEqual([
+      'GET /confirm',
+      'GET /unsubscribe',
+      'POST /subscribe',
+      'POST /unsubscribe',
+    ]);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      AccessLogSettings: { DestinationArn: Match.anyValue() },
+    });
   });
 
   it('adds HSTS, nosniff, frame denial, a referrer policy and a CSP to every response', () => {

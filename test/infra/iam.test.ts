@@ -158,7 +158,8 @@ describe('least-privilege execution roles', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) =>
       id.startsWith('WeeklyInvokeRole'),
     );
-    const [statement] = policies[0]?.[1].Properties.PolicyDocument.Statement as Statement[];
+    expect(policies).toHaveLength(1);
+    const [statement] = (policies[0]?.[1].Properties.PolicyDocument.Statement ?? []) as Statement[];
     expect(statement?.Action).toBe('lambda:InvokeFunction');
     expect(JSON.stringify(statement?.Resource)).toMatch(/^\[\{"Fn::GetAtt":\["Report[0-9A-F]{8}","Arn"\]\}/);
   });

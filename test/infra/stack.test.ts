@@ -26,7 +26,7 @@ describe('functions', () => {
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.stringMatching(/Logs/) } },
       });
     }
-    template.resourceCountIs('AWS::Logs::LogGroup', 5);
+    template.resourceCountIs('AWS::Logs::LogGroup', 6); // five functions + the links API access log
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   });
 
@@ -82,24 +82,28 @@ describe('functions', () => {
         'NODE_OPTIONS',
       ].sort(),
     );
-    expect(vars('Sender')).toEqual(
-      [
-        'HASHBRIEF_ARCHIVE_BUCKET',
-        'HASHBRIEF_FROM_ADDRESS',
-        'HASHBRIEF_LINKS_BASE_URL',
-        'HASHBRIEF_POSTAL_ADDRESS',
-        'HASHBRIEF_PUBLIC_BASE_URL',
-        'HASHBRIEF_SES_CONFIGURATION_SET',
-        'HASHBRIEF_TOKEN_SECRET_PARAM',
-        'NODE_OPTIONS',
-      ].sort(),
-    );
-    expect(vars('Unsubscribe')).toEqual([
-      'HASHBRIEF_ARCHIVE_BUCKET',
-      'HASHBRIEF_TOKEN_SECRET_PARAM',
-      'NODE_OPTIONS',
-    ]);
+    const common = ['HASHBRIEF_ARCHIVE_BUCKET', 'HASHBRIEF_TOKEN_SECRET_PARAM', 'NODE_OPTIONS'];
+    const links = ['HASHBRIEF_LINKS_BASE_URL', 'HASHBRIEF_PUBLIC_BASE_URL'];
+    const mail = ['HASHBRIEF_FROM_ADDRESS', 'HASHBRIEF_POSTAL_ADDRESS', 'HASHBRIEF_SES_CONFIGURATION_SET'];
+    expect(vars('Sender')).toEqual([...common, ...links, ...mail, 'HASHBRIEF_SENDER_CONCURRENCY'].sort());
+    expect(vars('Subscribe')).toEqual([...common, ...links, ...mail].sort());
+    expect(vars('Unsubscribe')).toEqual([...common, ...links].sort());
     expect(vars('Feedback')).toEqual(['HASHBRIEF_ARCHIVE_BUCKET', 'NODE_OPTIONS']);
+  });
+
+  it('points every link of every function at the CDN', () => {
+    const cdn = {
+      'Fn::Join': [
+        '',
+        ['https://', { 'Fn::GetAtt': [expect.stringMatching(/^CdnDistribution/), 'DomainName'] }],
+      ],
+    };
+    for (const name of ['Report', 'Sender', 'Subscribe', 'Unsubscribe']) {
+      const env = resource(template, 'AWS::Lambda::Function', name).Properties.Environment as {
+        Variables: Record<string, unknown>;
+      };
+      expect(env.Variables.HASHBRIEF_LINKS_BASE_URL).toEqual(cdn);
+    }
   });
 
   it('passes optional settings through only when configured', () => {

@@ -37,7 +37,8 @@ export function synth(options: SynthOptions = {}): Synthesized {
   const outdir = mkdtempSync(path.join(os.tmpdir(), 'hashbrief-cdk-'));
   const app = new App({
     outdir,
-    context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] },
+    // Asset metadata tells the bundling test which cdk.out folder belongs to which function.
+    context: options.bundle ? { 'aws:cdk:enable-asset-metadata': true } : { 'aws:cdk:bundling-stacks': [] },
   });
   const config = parseConfig(options.config ?? {});
   const stubs = Object.fromEntries(FUNCTION_NAMES.map((n) => [n, stubEntry]));
