@@ -4,6 +4,7 @@
  */
 import { FaultSpecError } from './errors';
 
+/** Every kind of misbehaviour the emulator can inject. */
 export const FAULT_KINDS = [
   'latency',
   'timeout',
@@ -15,8 +16,10 @@ export const FAULT_KINDS = [
   'absurd',
   'reset',
 ] as const;
+/** One of FAULT_KINDS. */
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/** The two emulated upstreams. */
 export type Upstream = 'coinmetrics' | 'mempool';
 
 /** One injected misbehaviour. */

@@ -152,6 +152,39 @@ function rewardStats(state: MempoolState, blockCountText: string): EmulatorRespo
   });
 }
 
+/** Typical virtual size of a transaction, to turn a day's fees per transaction into sat/vB. */
+const VBYTES_PER_TX = 250;
+
+/** Recommended fees (sat/vB, whole numbers, ordered fastest ≥ … ≥ minimum) from the last day's fee level. */
+function recommendedFees(state: MempoolState): EmulatorResponse {
+  const last = state.days.at(-1);
+  const perVbyte = last && last.txCount > 0 ? last.feeSats / last.txCount / VBYTES_PER_TX : 1;
+  const minimumFee = 1;
+  const economyFee = Math.max(minimumFee, Math.round(perVbyte * 0.5));
+  const hourFee = Math.max(economyFee, Math.round(perVbyte));
+  const halfHourFee = Math.max(hourFee, Math.round(perVbyte * 1.2));
+  const fastestFee = Math.max(halfHourFee, Math.round(perVbyte * 1.5));
+  return jsonResponse(200, { fastestFee, halfHourFee, hourFee, economyFee, minimumFee });
+}
+
+/**
+ * Average block fees over the interval. mempool groups by 5 min to 12 h buckets depending on the interval;
+ * the emulator has daily data, so it answers one entry per day (documented in docs/emulator.md).
+ */
+function blockFees(state: MempoolState, interval: string): EmulatorResponse {
+  const days = INTERVAL_DAYS[interval] ?? state.days.length;
+  const entries = state.days
+    .slice(-days)
+    .filter((day) => day.blocks > 0)
+    .map((day) => ({
+      avgHeight: Math.round(day.firstHeight + (day.blocks - 1) / 2),
+      timestamp: day.startTime + 43_200,
+      avgFees: Math.round(day.feeSats / day.blocks),
+      USD: day.priceUsd === null ? 0 : Math.round(day.priceUsd),
+    }));
+  return jsonResponse(200, entries);
+}
+
 function prices(state: MempoolState): EmulatorResponse {
   const usd = [...state.days].reverse().find((day) => day.priceUsd !== null)?.priceUsd ?? 0;
   const body: Record<string, number> = { time: state.tipTime, USD: Math.round(usd) };
@@ -159,21 +192,23 @@ function prices(state: MempoolState): EmulatorResponse {
   return jsonResponse(200, body);
 }
 
+/** Route table: path pattern under `/api` → handler (captures are the path parameters). */
+const ROUTES: readonly [RegExp, (state: MempoolState, param: string) => EmulatorResponse][] = [
+  [/^\/blocks\/tip\/height$/, (state) => textResponse(200, String(state.tipHeight))],
+  [/^\/v1\/difficulty-adjustment$/, difficultyAdjustment],
+  [/^\/v1\/prices$/, prices],
+  [/^\/v1\/fees\/recommended$/, recommendedFees],
+  [/^\/v1\/mining\/pools\/([^/]+)$/, pools],
+  [/^\/v1\/mining\/hashrate\/([^/]+)$/, hashrate],
+  [/^\/v1\/mining\/reward-stats\/([^/]+)$/, rewardStats],
+  [/^\/v1\/mining\/blocks\/fees\/([^/]+)$/, blockFees],
+];
+
 /** Answers one mempool request for `route` (the path under `/api`). */
 export function mempoolResponse(state: MempoolState, route: string): EmulatorResponse {
-  const parts = route.split('/').filter((p) => p !== '');
-  const [a, b, c, d, ...rest] = parts;
-  if (rest.length > 0) return mempoolNotFound(route);
-  if (a === 'blocks' && b === 'tip' && c === 'height' && d === undefined) {
-    return textResponse(200, String(state.tipHeight));
-  }
-  if (a !== 'v1') return mempoolNotFound(route);
-  if (b === 'difficulty-adjustment' && c === undefined) return difficultyAdjustment(state);
-  if (b === 'prices' && c === undefined) return prices(state);
-  if (b === 'mining' && d !== undefined) {
-    if (c === 'pools') return pools(state, d);
-    if (c === 'hashrate') return hashrate(state, d);
-    if (c === 'reward-stats') return rewardStats(state, d);
+  for (const [pattern, handle] of ROUTES) {
+    const match = pattern.exec(route);
+    if (match) return handle(state, decodeURIComponent(match[1] ?? ''));
   }
   return mempoolNotFound(route);
 }

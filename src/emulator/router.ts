@@ -9,8 +9,9 @@ import { type Fault, FaultBook, type Upstream } from './faults';
 import { type EmulatorResponse, jsonResponse } from './http-types';
 import { mempoolNotFound, mempoolResponse } from './mempool-api';
 
-/** Where each upstream is mounted on the emulator. */
+/** Where Coin Metrics is mounted on the emulator. */
 export const COINMETRICS_MOUNT = '/coinmetrics/v4';
+/** Where mempool.space is mounted on the emulator. */
 export const MEMPOOL_MOUNT = '/mempool/api';
 
 /** The real hosts, so the in-process fetch can stand in without changing base URLs. */

@@ -128,6 +128,7 @@ function untilSignal(): Promise<void> {
   });
 }
 
+/** Registers `hashbrief emulate`. */
 export const registerEmulate: CommandRegistrar = (program, context) => {
   program
     .command('emulate')

@@ -97,3 +97,42 @@ describe('mempool state derived from the Coin Metrics rows', () => {
     expect(state?.days[1]?.firstHeight).toBe(1);
   });
 });
+
+describe('mempool fee routes', () => {
+  it('recommends ordered whole-number fees', async () => {
+    const fees = z
+      .strictObject({
+        fastestFee: z.number().int(),
+        halfHourFee: z.number().int(),
+        hourFee: z.number().int(),
+        economyFee: z.number().int(),
+        minimumFee: z.number().int(),
+      })
+      .parse(await getJson('/v1/fees/recommended'));
+    expect(fees.fastestFee).toBeGreaterThanOrEqual(fees.halfHourFee);
+    expect(fees.halfHourFee).toBeGreaterThanOrEqual(fees.hourFee);
+    expect(fees.hourFee).toBeGreaterThanOrEqual(fees.economyFee);
+    expect(fees.economyFee).toBeGreaterThanOrEqual(fees.minimumFee);
+    expect(fees.minimumFee).toBe(1);
+  });
+
+  it('lists a week of daily block fees with the day’s price', async () => {
+    const entries = z
+      .array(
+        z.strictObject({
+          avgHeight: z.number(),
+          timestamp: z.number(),
+          avgFees: z.number(),
+          USD: z.number(),
+        }),
+      )
+      .parse(await getJson('/v1/mining/blocks/fees/1w'));
+    expect(entries).toHaveLength(7);
+    expect(entries.at(-1)?.USD).toBe(Math.round(Number(rows.at(-1)?.values.PriceUSD)));
+  });
+
+  it('answers 404 for routes it does not serve', async () => {
+    const response = await emulatorFetch(`${BASE}/mempool/api/v1/mining/pools/1w/extra`);
+    expect(response.status).toBe(404);
+  });
+});
