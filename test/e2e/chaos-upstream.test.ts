@@ -1,0 +1,151 @@
+/**
+ * Chaos matrix, upstream half: each upstream down, slow, rate-limiting, returning garbage or a drifted
+ * schema (faults of the in-process upstream emulator), through the report job and the sender core.
+ * What a reader sees: either no issue at all (Coin Metrics is the issue's backbone) or an issue whose
+ * missing parts are null with warnings; never a half-archived issue, never a lost or doubled email.
+ * The other half (storage, kills, sender, SES, duplicates, concurrency) is in chaos.test.ts.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { sampleDataset } from '../../src/emulator/dataset';
+import type { Fault } from '../../src/emulator/faults';
+import { ReportUnavailableError } from '../../src/pipeline/produce-issue';
+import { runReportJob } from '../../src/pipeline/report-job';
+import { snapshotSchema } from '../../src/snapshot/schema';
+import { addDays, utcDay } from '../../src/sources/dates';
+import {
+  type ChaosRow,
+  chaosTable,
+  createWorld,
+  exactlyOncePerActive,
+  reportSettings,
+} from '../support/e2e-world';
+
+const DATA_END = addDays(utcDay(new Date()), -2);
+const dataset = sampleDataset({ endDate: DATA_END });
+const rows: ChaosRow[] = [];
+
+afterAll(() => {
+  console.log(chaosTable('Chaos matrix: upstreams', rows));
+});
+
+const cm = (kind: Fault['kind'], extra: Partial<Fault> = {}): Fault => ({
+  upstream: 'coinmetrics',
+  route: '*',
+  kind,
+  ...extra,
+});
+const mp = (kind: Fault['kind'], extra: Partial<Fault> = {}): Fault => ({
+  upstream: 'mempool',
+  route: '*',
+  kind,
+  ...extra,
+});
+
+interface Case {
+  name: string;
+  faults: Fault[];
+  /** `none`: no issue; `partial`: issue with failed mempool sources; `full`: issue with every source ok. */
+  outcome: 'none' | 'partial' | 'full';
+}
+
+const CASES: Case[] = [
+  {
+    name: 'Coin Metrics down (503 on every request)',
+    faults: [cm('status', { status: 503 })],
+    outcome: 'none',
+  },
+  {
+    name: 'Coin Metrics slow (beyond the per-request timeout)',
+    faults: [cm('latency', { ms: 3000 })],
+    outcome: 'none',
+  },
+  {
+    name: 'Coin Metrics rate-limiting once (429, Retry-After 1 s)',
+    faults: [cm('rate-limit', { retryAfterSeconds: 1, times: 1 })],
+    outcome: 'full',
+  },
+  { name: 'Coin Metrics returns garbage (malformed JSON)', faults: [cm('malformed-json')], outcome: 'none' },
+  { name: 'Coin Metrics drifted schema (renamed fields)', faults: [cm('drift')], outcome: 'none' },
+  { name: 'Coin Metrics connection reset', faults: [cm('reset')], outcome: 'none' },
+  {
+    name: 'mempool down (503 on every request)',
+    faults: [mp('status', { status: 503 })],
+    outcome: 'partial',
+  },
+  {
+    name: 'mempool slow (beyond the per-request timeout)',
+    faults: [mp('latency', { ms: 3000 })],
+    outcome: 'partial',
+  },
+  {
+    name: 'mempool rate-limiting once per route (429, Retry-After 1 s)',
+    faults: [mp('rate-limit', { retryAfterSeconds: 1, times: 6 })],
+    outcome: 'full',
+  },
+  { name: 'mempool returns garbage (malformed JSON)', faults: [mp('malformed-json')], outcome: 'partial' },
+  { name: 'mempool drifted schema (renamed fields)', faults: [mp('drift')], outcome: 'partial' },
+  {
+    name: 'both upstreams down',
+    faults: [cm('status', { status: 503 }), mp('status', { status: 503 })],
+    outcome: 'none',
+  },
+];
+
+const EXPECTED: Record<Case['outcome'], string> = {
+  none: 'no issue, clear "Coin Metrics unavailable" error; nothing archived, queued or mailed',
+  partial: 'issue archived; mempool parts null with warnings; every reader mailed once',
+  full: 'issue archived with every source ok after the retry; every reader mailed once',
+};
+
+describe('chaos matrix: upstream faults', () => {
+  for (const c of CASES) {
+    it(`${c.name}: ${EXPECTED[c.outcome]}`, async () => {
+      // Arrange
+      const world = await createWorld({ dataset, faults: c.faults });
+
+      // Act
+      const result = await runReportJob({}, world.deps, reportSettings()).catch((error: unknown) => error);
+      const queued = world.drain();
+      await world.deliver(queued);
+
+      // Assess (the row is recorded first, so the table shows failures too)
+      const archived = await world.archive.list('');
+      const delivery = exactlyOncePerActive(world);
+      if (result instanceof Error) {
+        const clear =
+          result instanceof ReportUnavailableError && /Coin Metrics unavailable/.test(result.message);
+        rows.push({
+          name: c.name,
+          expected: EXPECTED[c.outcome],
+          observed: `rejected: ${result.message.slice(0, 90)}; ${archived.length} objects, ${queued.length} queued, ${world.mailer.sent.length} mails`,
+          ok: c.outcome === 'none' && clear && archived.length === 0 && queued.length === 0,
+        });
+        expect(c.outcome).toBe('none');
+        expect(result).toBeInstanceOf(ReportUnavailableError);
+        expect(result.message).toMatch(/Coin Metrics unavailable/);
+        expect(archived).toEqual([]);
+        expect(queued).toEqual([]);
+        expect(world.mailer.sent).toEqual([]);
+        return;
+      }
+      const stored = await world.archive.get(`issues/${DATA_END}/snapshot.json`);
+      const snapshot = snapshotSchema.parse(JSON.parse(stored?.body.toString() ?? 'null'));
+      const failed = snapshot.sources.filter((s) => s.status === 'failed').map((s) => s.name);
+      const shape = failed.length === 0 ? 'full' : 'partial';
+      rows.push({
+        name: c.name,
+        expected: EXPECTED[c.outcome],
+        observed: `issue ${result.status}; failed sources: ${failed.length ? failed.join(', ') : 'none'}; ${snapshot.warnings.length} warnings; ${delivery.detail}`,
+        ok: c.outcome === shape && delivery.ok,
+      });
+      expect(shape).toBe(c.outcome);
+      expect(result).toMatchObject({ issueId: DATA_END, status: 'created' });
+      if (c.outcome === 'partial') {
+        expect(failed.every((name) => /mempool/i.test(name))).toBe(true);
+        expect(snapshot.metrics.pools.hhi).toBeNull();
+        expect(snapshot.warnings.length).toBeGreaterThan(0);
+      }
+      expect(delivery).toMatchObject({ ok: true });
+    });
+  }
+});
