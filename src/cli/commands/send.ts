@@ -13,6 +13,7 @@ import { deliverIssueLocally, localMessageSettings } from '../../delivery/local'
 import { createOutboxMailer, outboxRelativePath } from '../../delivery/outbox-mailer';
 import { localPaths, UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
+import { archiveStoreFor } from './archive';
 
 export const registerSend: CommandRegistrar = (program, context) => {
   program
@@ -23,7 +24,7 @@ export const registerSend: CommandRegistrar = (program, context) => {
     .action(async (issueId: string, options: { to?: string }) => {
       const ctx = context();
       const paths = localPaths(ctx.localDir);
-      const archive = createFsArchiveStore(paths.archive);
+      const archive = archiveStoreFor(ctx);
       const settings = await localMessageSettings({
         localDir: ctx.localDir,
         from: ctx.env.HASHBRIEF_FROM_ADDRESS,
