@@ -1,7 +1,6 @@
 /**
  * Turns one report's products into the archive's issue files (DESIGN.md "Archive layout").
  */
-import type { IssueIndexEntry } from '../archive/index-entry';
 import { metricsCsv } from '../archive/metrics-csv';
 import { toStoredEmail } from '../render/render-issue';
 import type { RenderedIssue } from '../render/types';
@@ -44,21 +43,4 @@ export function issueFiles(input: {
       contentType: 'application/json',
     },
   ];
-}
-
-/** The manifest line for an issue (files are added by the archive). */
-export function indexEntryFor(snapshot: Snapshot): Omit<IssueIndexEntry, 'files'> {
-  const { metrics } = snapshot;
-  return {
-    issueId: snapshot.issueId,
-    asOf: snapshot.asOf,
-    generatedAt: snapshot.generatedAt,
-    sample: snapshot.sample,
-    headline: {
-      hashpriceUsdPerPhDay: metrics.hashprice.usdPerPhDay,
-      hashpriceChange7dPct: metrics.hashprice.change7dPct,
-      priceUsd: metrics.price.usd,
-      hashrateEhs7d: metrics.hashrate.ehs7d,
-    },
-  };
 }

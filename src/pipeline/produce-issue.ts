@@ -3,6 +3,7 @@
  * CLI (`run`, `report`) and the report Lambda; every side effect arrives through `deps`.
  */
 import { archiveIssue, previousIssueBefore } from '../archive/publish';
+import { entryFromSnapshot } from '../archive/snapshot-entry';
 import type { ArchiveStore } from '../archive/store';
 import type { Assumptions } from '../metrics/assumptions';
 import { buildSnapshot } from '../metrics/snapshot';
@@ -14,7 +15,7 @@ import type { HttpSettings, ResponseTime } from '../sources/http';
 import { fetchReportInputs } from '../sources/inputs';
 import type { RecordedResponse } from '../sources/recording';
 import type { ReportInputs } from '../sources/types';
-import { indexEntryFor, issueFiles } from './issue-files';
+import { issueFiles } from './issue-files';
 import { type IssueKind, issueIdFor } from './issue-id';
 import { issueLinks } from './links';
 
@@ -161,7 +162,7 @@ export async function produceIssue(
   const files = issueFiles({ snapshot, series, rendered, recordings });
   const archived = await archiveIssue(
     deps.archive,
-    { issueId, files, entry: indexEntryFor(snapshot) },
+    { issueId, files, entry: entryFromSnapshot(snapshot) },
     { renderIndexPage: (entries) => renderArchiveIndexPage(entries), clock: deps.clock },
   );
   return {
