@@ -7,7 +7,7 @@
  * `bucket/*`, which would include `subscribers/*` and `ledger/*`. Ours allows only the public key patterns
  * and explicitly denies the private ones, so no later statement can open them by accident.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -40,6 +40,10 @@ export class Cdn extends Construct {
       bucketRegionalDomainName: archive.bucket.bucketRegionalDomainName,
     });
     const archiveOrigin = origins.S3BucketOrigin.withOriginAccessControl(archiveRef);
+    Annotations.of(this).acknowledgeWarning(
+      '@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac',
+      'Intended: the bucket policy is written below, scoped to the public prefixes.',
+    );
 
     const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'hashbrief: HSTS, nosniff, no framing, strict referrer, locked-down CSP',
