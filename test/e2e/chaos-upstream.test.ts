@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sampleDataset } from '../../src/emulator/dataset';
 import type { Fault } from '../../src/emulator/faults';
 import { ReportUnavailableError } from '../../src/pipeline/produce-issue';
-import { runReportJob } from '../../src/pipeline/report-job';
+import { type ReportJobResult, runReportJob } from '../../src/pipeline/report-job';
 import { snapshotSchema } from '../../src/snapshot/schema';
 import { addDays, utcDay } from '../../src/sources/dates';
 import {
@@ -104,7 +104,9 @@ describe('chaos matrix: upstream faults', () => {
       const world = await createWorld({ dataset, faults: c.faults });
 
       // Act
-      const result = await runReportJob({}, world.deps, reportSettings()).catch((error: unknown) => error);
+      const result: ReportJobResult | Error = await runReportJob({}, world.deps, reportSettings()).catch(
+        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      );
       const queued = world.drain();
       await world.deliver(queued);
 
