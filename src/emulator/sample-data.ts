@@ -54,11 +54,12 @@ const GENESIS_DAY = '2009-01-03';
 const CYCLE_PEAK_DAY = '2017-12-20';
 const CYCLE_DAYS = 1461;
 
-const TAIL_DAYS = 60;
+/** The recent high falls this many days before the end (the tail is the rest). */
+const HIGH_WINDOW_DAYS: readonly [number, number] = [46, 90];
 const PRICE_DROP = 0.38;
 const HASHRATE_TAIL_DAYS = 45;
 const HASHRATE_DROP = 0.12;
-const RAMP_DAYS = 140;
+const RAMP_DAYS = 365;
 /** The end's 7-day hashprice lands this far below the lowest of the prior three years. */
 const HASHPRICE_MARGIN = 0.92;
 
@@ -136,14 +137,14 @@ function basePrices(n: number, normal: () => number): Float64Array {
   return prices;
 }
 
-/** The bear tail's shape relative to the recent high: 1 at the high, 1 − PRICE_DROP at the end. */
-function tailShape(normal: () => number): Float64Array {
-  const walk = new Float64Array(TAIL_DAYS + 1);
-  for (let j = 1; j <= TAIL_DAYS; j++) walk[j] = (walk[j - 1] ?? 0) + 0.018 * normal();
-  const endWalk = walk[TAIL_DAYS] ?? 0;
-  const shape = new Float64Array(TAIL_DAYS + 1);
-  for (let j = 0; j <= TAIL_DAYS; j++) {
-    const u = j / TAIL_DAYS;
+/** The bear tail's shape relative to the recent high: 1 at the high, 1 − PRICE_DROP after `days` days. */
+function tailShape(days: number, normal: () => number): Float64Array {
+  const walk = new Float64Array(days + 1);
+  for (let j = 1; j <= days; j++) walk[j] = (walk[j - 1] ?? 0) + 0.018 * normal();
+  const endWalk = walk[days] ?? 0;
+  const shape = new Float64Array(days + 1);
+  for (let j = 0; j <= days; j++) {
+    const u = j / days;
     // A Brownian bridge: noisy in between, pinned to 0 at both ends so the drop is exactly PRICE_DROP.
     const bridge = (walk[j] ?? 0) - u * endWalk;
     const value = (1 - PRICE_DROP) ** (u ** 0.8) * Math.exp(bridge * Math.sin(Math.PI * u));
@@ -158,6 +159,72 @@ const window7 = (x: Float64Array, end: number, weight?: Float64Array): number =>
   for (let i = end - 6; i <= end; i++) sum += (x[i] ?? 0) * (weight ? (weight[i] ?? 0) : 1);
   return sum;
 };
+
+/** 7-day hashprice (USD per PH/s per day) ending at day `i`. */
+const hashprice = (i: number, revenue: Float64Array, prices: Float64Array, hashPh: Float64Array): number =>
+  window7(revenue, i, prices) / window7(hashPh, i);
+
+/**
+ * Turns the base price path into one that ends in the bear market. The recent high is the base path's
+ * highest day 46–90 days before the end; from there the price falls PRICE_DROP to the end. The level of the
+ * last ~15 months is scaled (eased in over RAMP_DAYS) so that the end's 7-day hashprice lands
+ * HASHPRICE_MARGIN below the lowest of the three years before them, and their swings around the high are
+ * damped; what block and fee noise leaves over is closed by nudging the last week down.
+ */
+function bearMarketPrices(
+  base: Float64Array,
+  issued: Float64Array,
+  fees: Float64Array,
+  hashrate: Float64Array,
+  normal: () => number,
+): Float64Array {
+  const n = base.length;
+  const revenue = new Float64Array(n);
+  const hashPh = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    revenue[i] = (issued[i] ?? 0) + (fees[i] ?? 0);
+    hashPh[i] = (hashrate[i] ?? 0) / 1000;
+  }
+  const rampEnd = n - 1 - HIGH_WINDOW_DAYS[1];
+  const rampStart = Math.max(0, rampEnd - RAMP_DAYS);
+  let high = n - 1 - HIGH_WINDOW_DAYS[1];
+  for (let i = high; i <= n - 1 - HIGH_WINDOW_DAYS[0]; i++) if ((base[i] ?? 0) > (base[high] ?? 0)) high = i;
+  const shape = tailShape(n - 1 - high, normal);
+
+  const eased = (i: number): number =>
+    i < rampStart ? 0 : i >= rampEnd ? 1 : smoothstep((i - rampStart) / (rampEnd - rampStart));
+  let endPerScale = 0;
+  for (let i = n - 7; i < n; i++)
+    endPerScale += (revenue[i] ?? 0) * (base[high] ?? 0) * (shape[i - high] ?? 0);
+  endPerScale /= window7(hashPh, n - 1);
+  let priorLow = Number.POSITIVE_INFINITY;
+  for (let i = Math.max(6, rampStart - 3 * 365); i < rampStart; i++) {
+    priorLow = Math.min(priorLow, hashprice(i, revenue, base, hashPh));
+  }
+  const scale = Number.isFinite(priorLow) ? (HASHPRICE_MARGIN * priorLow) / endPerScale : 1;
+
+  const prices = new Float64Array(base);
+  for (let i = rampStart; i < n; i++) prices[i] = (base[i] ?? 0) * (1 + (scale - 1) * eased(i));
+  const highPrice = prices[high] ?? 0;
+  // A deep trough in the months before the high would have a lower hashprice than the end, so swings
+  // relative to the high are damped (halved in log terms by the last 90 days), eased in over the ramp.
+  for (let i = rampStart; i < high; i++) {
+    const exponent = 1 - 0.5 * eased(i);
+    prices[i] = highPrice * ((prices[i] ?? 0) / highPrice) ** exponent;
+  }
+  for (let j = 0; j < shape.length; j++) prices[high + j] = highPrice * (shape[j] ?? 1);
+
+  for (let attempt = 0; attempt < 8; attempt++) {
+    let low = Number.POSITIVE_INFINITY;
+    for (let i = Math.max(6, rampStart - 3 * 365); i < n - 1; i++) {
+      low = Math.min(low, hashprice(i, revenue, prices, hashPh));
+    }
+    const end = hashprice(n - 1, revenue, prices, hashPh);
+    if (end < low * 0.998) break;
+    for (let i = n - 7; i < n; i++) prices[i] = (prices[i] ?? 0) * ((0.996 * low) / end);
+  }
+  return prices;
+}
 
 /**
  * Generates the sample rows (ascending) from SAMPLE_START_DAY to `endDate`. Deterministic for a given
@@ -230,44 +297,7 @@ export function generateSampleRows(options: { endDate: string; seed?: number }):
     fees[i] = Math.round(((issued[i] ?? 0) * share * 1e8) / (1 - share)) / 1e8;
   }
 
-  // Price: base path, then a run-up into the recent high and the bear tail. The high is solved for so the
-  // end's 7-day hashprice sits HASHPRICE_MARGIN below the lowest of the three years before the run-up.
-  const prices = basePrices(n, normal);
-  const shape = tailShape(normal);
-  const high = n - 1 - TAIL_DAYS;
-  const rampStart = Math.max(0, high - RAMP_DAYS);
-  const revenue = new Float64Array(n);
-  const hashPh = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    revenue[i] = (issued[i] ?? 0) + (fees[i] ?? 0);
-    hashPh[i] = (hashrate[i] ?? 0) / 1000;
-  }
-  let priorLow = Number.POSITIVE_INFINITY;
-  for (let i = Math.max(6, rampStart - 3 * 365); i < rampStart; i++) {
-    priorLow = Math.min(priorLow, window7(revenue, i, prices) / window7(hashPh, i));
-  }
-  let endPerHigh = 0;
-  for (let i = n - 7; i < n; i++) endPerHigh += (revenue[i] ?? 0) * (shape[i - high] ?? 0);
-  endPerHigh /= window7(hashPh, n - 1);
-  const baseHigh = prices[high] ?? 1;
-  const highPrice = Number.isFinite(priorLow) ? (HASHPRICE_MARGIN * priorLow) / endPerHigh : baseHigh;
-  const ramp = highPrice / baseHigh;
-  for (let i = rampStart; i < high; i++) {
-    const f = 1 + (ramp - 1) * smoothstep((i - rampStart) / (high - rampStart));
-    prices[i] = Math.min((prices[i] ?? 0) * f, 0.99 * highPrice);
-  }
-  for (let j = 0; j <= TAIL_DAYS; j++) prices[high + j] = highPrice * (shape[j] ?? 1);
-  // Block and fee noise can leave a day of the tail a little lower than the end; nudge the last week down
-  // until the end is the low of the whole stretch (a deeper drop by a point or two, at most).
-  for (let attempt = 0; attempt < 6; attempt++) {
-    let low = Number.POSITIVE_INFINITY;
-    for (let i = Math.max(6, rampStart - 3 * 365); i < n - 1; i++) {
-      low = Math.min(low, window7(revenue, i, prices) / window7(hashPh, i));
-    }
-    const end = window7(revenue, n - 1, prices) / window7(hashPh, n - 1);
-    if (end < low * 0.998) break;
-    for (let i = n - 7; i < n; i++) prices[i] = (prices[i] ?? 0) * ((0.996 * low) / end);
-  }
+  const prices = bearMarketPrices(basePrices(n, normal), issued, fees, hashrate, normal);
 
   // Supply, counts and the formatted rows.
   const rows: SampleRow[] = new Array(n);
