@@ -27,11 +27,12 @@ export function defaultEntries(projectRoot: string): Record<FunctionName, string
 }
 
 /**
- * What the report bundle cannot inline: resvg's native addon (a .node binary esbuild cannot bundle) and
- * the DejaVu fonts it reads at runtime. Copied from the local node_modules after bundling, so synth needs
+ * What the report bundle cannot inline: the MJML partials the renderer reads from `templates/` beside the
+ * bundle, resvg's native addon (a .node binary esbuild cannot bundle) and the DejaVu fonts it reads at runtime. Copied from the local node_modules after bundling, so synth needs
  * no network and no Docker; the x64 glibc build matches the x86_64 Lambda architecture.
  */
 export const REPORT_NATIVE_FILES = [
+  { from: 'templates', to: 'templates' },
   { from: 'node_modules/@resvg/resvg-js', to: 'node_modules/@resvg/resvg-js' },
   { from: 'node_modules/@resvg/resvg-js-linux-x64-gnu', to: 'node_modules/@resvg/resvg-js-linux-x64-gnu' },
   { from: 'node_modules/dejavu-fonts-ttf/package.json', to: 'node_modules/dejavu-fonts-ttf/package.json' },

@@ -27,7 +27,7 @@ export interface Mailer {
  * ESM bundles still meet CommonJS dependencies (mjml, nodemailer) that call `require`; esbuild keeps those
  * calls, and in an .mjs file `require` only exists if we define it.
  */
-const ESM_REQUIRE_BANNER =
+export const ESM_REQUIRE_BANNER =
   "import { createRequire as __hashbriefCreateRequire } from 'node:module'; const require = __hashbriefCreateRequire(import.meta.url);";
 
 /** Files copied next to the bundle for a function that cannot have them inlined by esbuild. */

@@ -3,11 +3,19 @@
  * `{{{name}}}` inserts a fragment this code built (already escaped). A placeholder without a value is an
  * error, so a typo in a template fails the tests instead of shipping a blank.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { escapeHtml } from './escape';
 
-/** Where templates/ lives; override when a bundler moves the files (see docs/newsletter.md). */
-const DEFAULT_DIR = new URL('../../templates/', import.meta.url);
+/**
+ * Where templates/ lives: beside the module when bundled (the Lambda asset copies templates/ next to
+ * index.mjs), else at the repository root, two levels above this source file.
+ */
+function defaultTemplateDir(): URL {
+  const bundled = new URL('./templates/', import.meta.url);
+  return existsSync(fileURLToPath(bundled)) ? bundled : new URL('../../templates/', import.meta.url);
+}
+const DEFAULT_DIR = defaultTemplateDir();
 
 const cache = new Map<string, string>();
 
