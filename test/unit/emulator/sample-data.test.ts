@@ -132,6 +132,21 @@ describe('sampleDataset', () => {
       expect(hashprice(i, price, rev, hash)).toBeGreaterThan(end);
   });
 
+  it('moves like a market: no flat stretches, no day-to-day jump over 30%', () => {
+    const price = col('PriceUSD');
+    let flat = 0;
+    let longestFlat = 0;
+    let biggestMove = 0;
+    for (let i = 1; i < price.length; i++) {
+      flat = price[i] === price[i - 1] ? flat + 1 : 0;
+      longestFlat = Math.max(longestFlat, flat);
+      biggestMove = Math.max(biggestMove, Math.abs(Math.log((price[i] ?? 1) / (price[i - 1] ?? 1))));
+    }
+    expect(longestFlat).toBe(0);
+    expect(biggestMove).toBeLessThan(Math.log(1.3));
+    expect(price.at(-1)).toBeGreaterThan(10_000);
+  });
+
   it('rejects an end day it cannot build', () => {
     expect(() => sampleDataset({ endDate: '2016-05-01' })).toThrow(SampleDataError);
     expect(() => sampleDataset({ endDate: '2026-02-30' })).toThrow(SampleDataError);
