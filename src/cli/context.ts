@@ -6,7 +6,8 @@ import type { Env } from '../config/env';
 import type { Clock, Fetch, Reporter } from '../ports';
 
 export interface CliIo {
-  stdout: (text: string) => void;
+  /** Text, or raw bytes (e.g. `archive get … -o -` of a PNG or .json.gz). */
+  stdout: (chunk: string | Buffer) => void;
   stderr: (text: string) => void;
   /** True when stderr is an interactive terminal and progress may be drawn. */
   isTty: boolean;

@@ -36,7 +36,7 @@ export function liveDeps(ctx: CliContext, archive: ArchiveStore): ProduceIssueDe
 /** Ports that serve the bundled synthetic dataset, ending yesterday (UTC), from memory. */
 export function sampleDeps(ctx: CliContext, archive: ArchiveStore): ProduceIssueDeps {
   const endDate = addDays(utcDay(ctx.clock()), -1);
-  const fetch = createEmulatorFetch({ dataset: sampleDataset({ endDate }) });
+  const fetch = createEmulatorFetch({ dataset: sampleDataset({ endDate }), baseUrl: SAMPLE_BASE });
   return { ...liveDeps(ctx, archive), fetch };
 }
 

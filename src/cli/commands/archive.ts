@@ -99,7 +99,8 @@ export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandReg
         usage(async (id: string, file: string, options: { output?: string }) => {
           const object = await readIssueFile(store(), id, file);
           if (options.output === '-') {
-            out(object.body.toString('utf8'));
+            // Bytes as stored: a PNG or a gzip body must not pass through a text decoder.
+            context().io.stdout(object.body);
             return;
           }
           const target = path.resolve(context().cwd, options.output ?? path.basename(file));

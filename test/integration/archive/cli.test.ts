@@ -42,8 +42,8 @@ function capture() {
   const err: string[] = [];
   return {
     io: {
-      stdout: (t: string) => {
-        out.push(t);
+      stdout: (t: string | Buffer) => {
+        out.push(t.toString());
       },
       stderr: (t: string) => {
         err.push(t);
@@ -96,6 +96,28 @@ describe('hashbrief archive (local filesystem)', () => {
     const named = await run(dir, ['archive', 'get', '2026-01-05', 'metrics.csv', '-o', 'dl/m.csv']);
     expect(named.stdout).toMatch(/wrote .*dl\/m\.csv \(\d+ bytes\)/);
     expect(await readFile(path.join(dir, 'dl', 'm.csv'), 'utf8')).toContain('date,price_usd');
+  });
+
+  it('writes a binary file to stdout with -o - as raw bytes, not decoded text', async () => {
+    const { dir, store } = await workspace(['2026-01-05']);
+    const stored = await store.get('issues/2026-01-05/charts/chart-1.png');
+    const chunks: Buffer[] = [];
+    const io = {
+      stdout: (t: string | Buffer) => {
+        chunks.push(Buffer.isBuffer(t) ? t : Buffer.from(t));
+      },
+      stderr: () => {},
+      isTty: false,
+    };
+
+    const code = await main(['archive', 'get', '2026-01-05', 'charts/chart-1.png', '-o', '-'], {
+      env: { HASHBRIEF_LOCAL_DIR: dir },
+      cwd: dir,
+      io,
+    });
+
+    expect(code).toBe(0);
+    expect(Buffer.concat(chunks).equals(stored?.body ?? Buffer.alloc(1))).toBe(true);
   });
 
   it('prints a file:// URL locally and the CDN URL when a public base URL is set', async () => {

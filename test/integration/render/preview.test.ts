@@ -27,7 +27,7 @@ describe('hashbrief preview', () => {
     await runPreview(
       { id: undefined, port: 0 },
       {
-        io: { stdout: (t) => out.push(t), stderr: () => {}, isTty: false },
+        io: { stdout: (t) => out.push(t.toString()), stderr: () => {}, isTty: false },
         archiveDir,
         untilShutdown: async () => {
           body = await (await fetch(out.join('').trim())).text();

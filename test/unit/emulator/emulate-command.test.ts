@@ -9,7 +9,7 @@ const clock = () => new Date('2026-03-02T10:00:00Z');
 function captureIo(): CliIo & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false };
+  return { out, err, stdout: (t) => out.push(t.toString()), stderr: (t) => err.push(t), isTty: false };
 }
 
 describe('parseEmulateFlags', () => {
