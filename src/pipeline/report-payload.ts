@@ -12,7 +12,11 @@ export const reportPayloadSchema = z
     asOf: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day written YYYY-MM-DD')
-      .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'is not a calendar day')
+      // Date.parse rolls 2026-02-30 over to March 2; a real day survives the round trip unchanged.
+      .refine((d) => {
+        const t = Date.parse(`${d}T00:00:00Z`);
+        return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
+      }, 'is not a calendar day')
       .optional(),
     dryRun: z.boolean().optional(),
     sendTo: z
