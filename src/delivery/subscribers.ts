@@ -52,6 +52,13 @@ export interface SubscriberStore {
 
 const PREFIX = 'subscribers/';
 
+/**
+ * Largest subscriber import accepted (`hashbrief subscribers import`): 5 MiB and 50,000 rows. A file over
+ * either limit is refused before anything is written, so an import is never half done; split bigger lists.
+ */
+export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+export const MAX_IMPORT_ROWS = 50_000;
+
 /** The key of a subscriber object. */
 export function subscriberKey(hash: string): string {
   return `${PREFIX}${hash}.json`;

@@ -3,13 +3,15 @@
  * the operator's view of the local subscriber list (`<localDir>/subscribers/<hash>.json`). Only `export`
  * prints addresses; `list` shows hashes and status.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createFsArchiveStore } from '../../archive/fs-store';
 import { hashNormalizedAddress, normalizeAddress } from '../../delivery/address';
 import { InvalidAddressError } from '../../delivery/errors';
 import {
   createSubscriberStore,
+  MAX_IMPORT_BYTES,
+  MAX_IMPORT_ROWS,
   mapConcurrent,
   newSubscriber,
   type Subscriber,
@@ -138,11 +140,23 @@ export const registerSubscribers: CommandRegistrar = (program, context) => {
     .description('add many addresses as active; bad rows are reported with their line number')
     .action(async (file: string) => {
       const ctx = context();
-      const text = await readFile(path.resolve(ctx.cwd, file), 'utf8');
+      const full = path.resolve(ctx.cwd, file);
+      const { size } = await stat(full);
+      if (size > MAX_IMPORT_BYTES) {
+        throw new UsageError(
+          `${file} is ${size} bytes; an import takes at most ${MAX_IMPORT_BYTES} bytes (5 MiB). Nothing was imported: split the file.`,
+        );
+      }
+      const rows = importRows(await readFile(full, 'utf8'));
+      if (rows.length > MAX_IMPORT_ROWS) {
+        throw new UsageError(
+          `${file} has ${rows.length} rows; an import takes at most ${MAX_IMPORT_ROWS}. Nothing was imported: split the file.`,
+        );
+      }
       const subscribers = store(ctx);
       const counts = { added: 0, activated: 0, unchanged: 0, suppressed: 0 };
       const bad: string[] = [];
-      for (const row of importRows(text)) {
+      for (const row of rows) {
         let normalized: string;
         try {
           normalized = normalizeAddress(row.value);
