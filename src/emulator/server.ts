@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Fetch } from '../ports';
+import { type Fetch, realSleep } from '../ports';
 import type { Dataset } from './dataset';
 import type { Plan } from './fault-effects';
 import type { Fault } from './faults';
@@ -141,24 +141,6 @@ function waitForAbort(signal: AbortSignal | undefined): Promise<never> {
   });
 }
 
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** A body that yields the first half and then fails the way a cut connection does. */
 function truncatedBody(body: string): ReadableStream<Uint8Array> {
   const bytes = Buffer.from(body, 'utf8');
@@ -202,7 +184,7 @@ export function createEmulatorFetch(options: {
       case 'hang':
         return waitForAbort(signal);
       case 'respond': {
-        if (plan.delayMs > 0) await delay(plan.delayMs, signal);
+        if (plan.delayMs > 0) await realSleep(plan.delayMs, signal);
         const body = plan.truncate ? truncatedBody(plan.body) : plan.body;
         const headers = { ...plan.headers, 'content-length': String(Buffer.byteLength(plan.body)) };
         return new Response(body, { status: plan.status, headers });

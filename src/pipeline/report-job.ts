@@ -15,18 +15,12 @@ import { planDelivery } from '../delivery/plan';
 import type { SendQueue } from '../delivery/queue';
 import type { SubscriberStore } from '../delivery/subscribers';
 import type { Assumptions } from '../metrics/assumptions';
-import type { Clock, Fetch, Random, Reporter, Sleep } from '../ports';
 import type { HttpSettings } from '../sources/http';
-import { produceIssue } from './produce-issue';
+import { type ProduceIssueDeps, produceIssue } from './produce-issue';
 import type { ReportPayload } from './report-payload';
 
-export interface ReportJobDeps {
-  fetch: Fetch;
-  clock: Clock;
-  sleep: Sleep;
-  random: Random;
-  reporter: Reporter;
-  archive: ArchiveStore;
+/** The pipeline's ports plus what delivery needs. */
+export interface ReportJobDeps extends Omit<ProduceIssueDeps, 'responseTime'> {
   subscribers: SubscriberStore;
   queue: SendQueue;
   mailer: Mailer;

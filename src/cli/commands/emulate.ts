@@ -13,6 +13,7 @@ import type { Clock } from '../../ports';
 import { addDays, utcDay } from '../../sources/dates';
 import { type CliIo, UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
+import { untilSignal } from '../shutdown';
 
 const flagsSchema = z.object({
   port: z
@@ -113,19 +114,6 @@ export async function runEmulate(
     await emulator.close();
     deps.io.stderr('hashbrief emulator stopped\n');
   }
-}
-
-/** Resolves on the first SIGINT or SIGTERM. */
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
 }
 
 /** Registers `hashbrief emulate`. */

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { type StaticServer, startStaticServer } from '../../render/static-server';
 import { type CliIo, localPaths, UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
+import { untilSignal } from '../shutdown';
 
 /** The issue asked for is not in the archive (exit 1: the archive, not the usage, is the problem). */
 export class PreviewError extends Error {
@@ -80,18 +81,6 @@ export async function runPreview(
   } finally {
     await server.close();
   }
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
 }
 
 export const registerPreview: CommandRegistrar = (program, context) => {

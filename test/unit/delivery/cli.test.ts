@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFsArchiveStore } from '../../../src/archive/fs-store';
-import { main } from '../../../src/cli/main';
 import { addressHash } from '../../../src/delivery/address';
+import { runCli } from '../../support/cli-run';
 import { archiveIssue, storedEmail } from '../../support/delivery-fixtures';
 
 let cwd: string;
@@ -15,23 +15,8 @@ afterEach(async () => {
   await rm(cwd, { recursive: true, force: true });
 });
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    env: { HASHBRIEF_FROM_ADDRESS: 'hashbrief <briefing@example.com>' },
-    cwd,
-    io: {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-      isTty: false,
-    },
-  });
-  return { code, stdout, stderr };
+function run(...argv: string[]) {
+  return runCli(argv, { cwd, env: { HASHBRIEF_FROM_ADDRESS: 'hashbrief <briefing@example.com>' } });
 }
 
 describe('hashbrief subscribers', () => {
