@@ -1,0 +1,241 @@
+/**
+ * Lambda functions benchmark: every handler in functions/ bundled the way it ships (esbuild, ESM, minified,
+ * AWS SDK bundled, native @resvg/resvg-js external), its size, its cold-start import time in a fresh
+ * `node` vs an empty handler bundle, and the peak RSS of the report job over the full-history sample
+ * (vs a do-nothing child) and of the sender delivering one batch of 50. Run: `npm run bench -- functions`.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { build } from 'esbuild';
+import type { BenchRow, BenchSection } from './harness';
+
+const EXTERNAL = ['@resvg/resvg-js'];
+const ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  HASHBRIEF_ARCHIVE_BUCKET: 'bench-bucket',
+  HASHBRIEF_SEND_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench',
+  HASHBRIEF_LINKS_BASE_URL: 'https://links.example.com',
+  HASHBRIEF_TOKEN_SECRET: 'bench-secret-0123456789',
+  HASHBRIEF_MAX_SEND_RATE: '14',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+};
+
+async function bundle(entry: string, outfile: string): Promise<number> {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: EXTERNAL,
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+    logLevel: 'silent',
+  });
+  return (await stat(outfile)).size;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/** Import time of `file` in a fresh node, median of `runs`, interleaved by the caller with the baseline. */
+function importMs(file: string): number {
+  const out = execFileSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`,
+    ],
+    { env: { ...process.env, ...ENV }, encoding: 'utf8' },
+  );
+  return Number(out);
+}
+
+/** Runs a TypeScript script in a child (tsx) and returns the JSON it prints last. */
+function runChild(script: string): { maxRssMb: number; [k: string]: unknown } {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, ...ENV },
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const last = out.trim().split('\n').at(-1) ?? '{}';
+  return JSON.parse(last);
+}
+
+const src = (p: string) => JSON.stringify(path.resolve(p));
+
+function reportScript(issueDir: string): string {
+  return `
+import { createMemoryArchiveStore } from ${src('src/archive/memory-store.ts')};
+import { createFsArchiveStore } from ${src('src/archive/fs-store.ts')};
+import { createEmailLoader } from ${src('src/delivery/email.ts')};
+import { createMemorySendQueue } from ${src('src/delivery/queue.ts')};
+import { createSubscriberStore } from ${src('src/delivery/subscribers.ts')};
+import { sampleDataset } from ${src('src/emulator/dataset.ts')};
+import { createEmulatorFetch } from ${src('src/emulator/server.ts')};
+import { parseAssumptions } from ${src('src/metrics/assumptions.ts')};
+import { runReportJob } from ${src('src/pipeline/report-job.ts')};
+import { realSleep, silentReporter, systemClock } from ${src('src/ports.ts')};
+const end = new Date(Date.now() - 2 * 86400000).toISOString().slice(0, 10);
+const base = 'http://upstream.bench';
+const archive = createMemoryArchiveStore();
+const t = performance.now();
+const result = await runReportJob({}, {
+  fetch: createEmulatorFetch({ dataset: sampleDataset({ endDate: end }), baseUrl: base }),
+  clock: systemClock, sleep: realSleep, random: Math.random, reporter: silentReporter, archive,
+  subscribers: createSubscriberStore(createMemoryArchiveStore()), queue: createMemorySendQueue(),
+  mailer: { send: async () => ({ messageId: 'x' }) }, emails: createEmailLoader,
+  messageSettings: async () => ({ from: 'b <b@example.com>', linksBaseUrl: 'https://l.example.com', tokenSecret: 'x'.repeat(20) }),
+}, { coinMetricsUrl: base + '/coinmetrics/v4', mempoolUrl: base + '/mempool/api', assumptions: parseAssumptions(undefined),
+  postalAddress: 'bench', recipientsPerMessage: 50 });
+const ms = performance.now() - t;
+const fsStore = createFsArchiveStore(${JSON.stringify(issueDir)});
+for (const key of await archive.list('issues/' + result.issueId + '/')) {
+  if (!key.endsWith('email.json') && !key.includes('/charts/')) continue;
+  const o = await archive.get(key);
+  if (o) await fsStore.putIfAbsent(key, o.body, { contentType: o.contentType ?? 'application/octet-stream' });
+}
+console.log(JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024, ms, issueId: result.issueId }));
+`;
+}
+
+function senderScript(issueDir: string, issueId: string): string {
+  return `
+import { createFsArchiveStore } from ${src('src/archive/fs-store.ts')};
+import { createMemoryArchiveStore } from ${src('src/archive/memory-store.ts')};
+import { deliverBatch } from ${src('src/delivery/deliver.ts')};
+import { createEmailLoader } from ${src('src/delivery/email.ts')};
+import { createLedger } from ${src('src/delivery/ledger.ts')};
+import { unlimited } from ${src('src/delivery/rate-limiter.ts')};
+import { createSubscriberStore } from ${src('src/delivery/subscribers.ts')};
+import { seedSubscribers } from ${src('test/support/delivery-fixtures.ts')};
+import { systemClock } from ${src('src/ports.ts')};
+const state = createMemoryArchiveStore();
+const subscribers = createSubscriberStore(state);
+const people = await seedSubscribers(subscribers, 50);
+let bytes = 0;
+const t = performance.now();
+const outcome = await deliverBatch({ v: 1, issueId: ${JSON.stringify(issueId)}, recipients: people.map((p) => ({ id: p.hash })) }, {
+  emails: createEmailLoader(createFsArchiveStore(${JSON.stringify(issueDir)})), subscribers, ledger: createLedger(state),
+  mailer: { send: async (m) => { bytes += m.raw.length; return { messageId: 'x' }; } },
+  limiter: unlimited, clock: systemClock, sleep: async () => {}, random: Math.random,
+}, { from: 'hashbrief <b@example.com>', linksBaseUrl: 'https://l.example.com', tokenSecret: 'x'.repeat(20) });
+console.log(JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024, ms: performance.now() - t, sent: outcome.sent.length, bytes }));
+`;
+}
+
+export async function run(): Promise<BenchSection> {
+  await mkdir(path.resolve('out/bench'), { recursive: true });
+  // Under the project so the external native module still resolves from node_modules.
+  const dir = await mkdtemp(path.resolve('out/bench/functions-'));
+  try {
+    const rows: BenchRow[] = [];
+    const handlers = (await readdir(path.resolve('functions'))).filter((f) => f.endsWith('.ts')).sort();
+    const empty = path.join(dir, 'empty.ts');
+    await writeFile(empty, 'export const handler = async () => ({});\n');
+    const emptyFile = path.join(dir, 'empty.mjs');
+    const emptyBytes = await bundle(empty, emptyFile);
+    const bundles: { name: string; file: string; bytes: number }[] = [];
+    for (const h of handlers) {
+      const file = path.join(dir, h.replace(/\.ts$/, '.mjs'));
+      bundles.push({
+        name: h.replace(/\.ts$/, ''),
+        file,
+        bytes: await bundle(path.resolve('functions', h), file),
+      });
+    }
+    for (const b of bundles) {
+      rows.push({
+        name: `${b.name} bundle size (minified ESM, AWS SDK inside, resvg external)`,
+        value: b.bytes / 1024,
+        unit: 'KiB',
+        baseline: { name: 'empty handler', value: emptyBytes / 1024 },
+      });
+    }
+    // Interleave handler and baseline imports so machine noise hits both alike.
+    for (const b of bundles) {
+      const own: number[] = [];
+      const base: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        base.push(importMs(emptyFile));
+        own.push(importMs(b.file));
+      }
+      const ms = median(own);
+      const baseMs = median(base);
+      const target = b.name === 'report' ? 1000 : 300;
+      rows.push({
+        name: `${b.name} cold-start import (fresh node, median of 5)`,
+        value: ms,
+        unit: 'ms',
+        baseline: { name: 'empty handler', value: baseMs },
+        ratio: ms / baseMs,
+        ratioLabel: 'of empty',
+        target: `< ${target} ms`,
+        pass: ms < target,
+      });
+    }
+
+    const issueDir = path.join(dir, 'issue');
+    const reportFile = path.join(dir, 'report-rss.mts');
+    const idleFile = path.join(dir, 'idle-rss.mts');
+    await writeFile(reportFile, reportScript(issueDir));
+    await writeFile(
+      idleFile,
+      'console.log(JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024 }));\n',
+    );
+    const idle = runChild(idleFile);
+    const report = runChild(reportFile);
+    const issueId = String(report.issueId);
+    const senderFile = path.join(dir, 'sender-rss.mts');
+    await writeFile(senderFile, senderScript(issueDir, issueId));
+    const sender = runChild(senderFile);
+    rows.push(
+      {
+        name: 'report job peak RSS (full-history sample, render + archive to memory)',
+        value: report.maxRssMb,
+        unit: 'MB',
+        baseline: { name: 'idle tsx child', value: idle.maxRssMb },
+        ratio: report.maxRssMb / idle.maxRssMb,
+        ratioLabel: 'of idle',
+        target: '≤ 256 MB',
+        pass: report.maxRssMb <= 256,
+      },
+      {
+        name: 'sender peak RSS (one batch of 50, real issue email with inline charts)',
+        value: sender.maxRssMb,
+        unit: 'MB',
+        baseline: { name: 'idle tsx child', value: idle.maxRssMb },
+        ratio: sender.maxRssMb / idle.maxRssMb,
+        ratioLabel: 'of idle',
+        target: '≤ 128 MB',
+        pass: sender.maxRssMb <= 128,
+      },
+      { name: 'report job wall time in that child', value: Number(report.ms), unit: 'ms' },
+      {
+        name: 'sender batch of 50 wall time in that child (MIME per recipient, no SES)',
+        value: Number(sender.ms),
+        unit: 'ms',
+      },
+    );
+    return {
+      title: 'Lambda functions: bundles, cold start, memory',
+      rows,
+      notes: [
+        `Bundles: esbuild, platform node, ESM, minified, everything bundled except ${EXTERNAL.join(', ')} (native).`,
+        'Cold start = time to import the bundle in a fresh `node` (module evaluation, no invocation), median of 5, interleaved with the empty-handler baseline.',
+        'Peak RSS is the child process maxRSS (tsx loader included, so an idle tsx child is the baseline); Lambda memory must cover it plus the runtime.',
+      ],
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
