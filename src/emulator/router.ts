@@ -7,6 +7,7 @@ import { type Dataset, queryKey } from './dataset';
 import { type Plan, planFor } from './fault-effects';
 import { type Fault, FaultBook, type Upstream } from './faults';
 import { type EmulatorResponse, jsonResponse } from './http-types';
+import { SYNTHETIC_DATA_HEADER, SYNTHETIC_DATA_VALUE } from '../sources/recording';
 import { mempoolNotFound, mempoolResponse } from './mempool-api';
 
 /** Where Coin Metrics is mounted on the emulator. */
@@ -80,6 +81,12 @@ export function answer(dataset: Dataset, located: Located, url: URL): EmulatorRe
   return mempoolResponse(dataset.mempool, located.route);
 }
 
+/** Synthetic answers say so in a header, so whatever consumes them can label its output sample. */
+function marked(dataset: Dataset, response: EmulatorResponse): EmulatorResponse {
+  if (!dataset.sample) return response;
+  return { ...response, headers: { ...response.headers, [SYNTHETIC_DATA_HEADER]: SYNTHETIC_DATA_VALUE } };
+}
+
 /** The dataset, the faults and the logic between a URL and a Plan. */
 export interface EmulatorCore {
   faults: FaultBook;
@@ -100,7 +107,7 @@ export function createEmulatorCore(dataset: Dataset, faults: readonly Fault[] = 
       if (method !== 'GET' && method !== 'HEAD') {
         return planFor(located.upstream, jsonResponse(405, { error: 'Method Not Allowed' }), fault);
       }
-      return planFor(located.upstream, answer(dataset, located, url), fault);
+      return planFor(located.upstream, marked(dataset, answer(dataset, located, url)), fault);
     },
   };
 }

@@ -136,12 +136,12 @@ export async function produceIssue(
 
   const asOf = inputs.asOf;
   const issueId =
-    options.issueId ?? issueIdFor(asOf, { kind: options.kind, sample: options.sample, now: deps.clock() });
+    options.issueId ?? issueIdFor(asOf, { kind: options.kind, sample: inputs.sample, now: deps.clock() });
   deps.reporter.info(`computing issue ${issueId} (as of ${asOf})`);
   const previous =
     options.previous !== undefined
       ? options.previous
-      : await previousWeekIssue(deps.archive, asOf, options.sample);
+      : await previousWeekIssue(deps.archive, asOf, inputs.sample);
   const { snapshot, series } = buildSnapshot(inputs, options.assumptions, {
     issueId,
     generatedAt: generatedAtOf(recordings, deps.clock),

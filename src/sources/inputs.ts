@@ -33,7 +33,7 @@ import {
   parseRewardStats,
   parseTipHeight,
 } from './mempool-parse';
-import type { RecordedResponse } from './recording';
+import { fromSyntheticData, type RecordedResponse } from './recording';
 import { cutSeries, lastCompleteDay } from './series';
 import type { CurrentPrice, DailySeries, ReportInputs, SourceOutcome } from './types';
 
@@ -243,7 +243,7 @@ export async function fetchReportInputs(
   return {
     inputs: {
       asOf,
-      sample: options.sample ?? false,
+      sample: (options.sample ?? false) || fromSyntheticData(recordings),
       coinMetrics,
       pools,
       difficultyAdjustment,

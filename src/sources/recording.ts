@@ -8,6 +8,18 @@ import { z } from 'zod';
 /** Which upstream a response came from. */
 export type RecordedSource = 'coinmetrics' | 'mempool';
 
+/**
+ * Set by the local emulator on every response built from synthetic data. A report whose inputs carry it
+ * is labelled sample, however it was started, so synthetic numbers are never passed off as live.
+ */
+export const SYNTHETIC_DATA_HEADER = 'x-hashbrief-dataset';
+export const SYNTHETIC_DATA_VALUE = 'synthetic';
+
+/** True when any recorded response came from a synthetic dataset. */
+export function fromSyntheticData(recordings: readonly RecordedResponse[]): boolean {
+  return recordings.some((r) => r.headers[SYNTHETIC_DATA_HEADER] === SYNTHETIC_DATA_VALUE);
+}
+
 /** One upstream response, body exactly as received. */
 export interface RecordedResponse {
   source: RecordedSource;
@@ -17,8 +29,8 @@ export interface RecordedResponse {
   /** ISO 8601 instant the body was fully read. */
   fetchedAt: string;
   status: number;
-  /** Only the headers the parsers look at. */
-  headers: { 'content-type'?: string; 'retry-after'?: string };
+  /** Only the headers the parsers look at, and the emulator's synthetic-data marker. */
+  headers: { 'content-type'?: string; 'retry-after'?: string; [SYNTHETIC_DATA_HEADER]?: string };
   body: string;
 }
 
@@ -39,7 +51,11 @@ export const recordedResponseSchema = z.object({
   url: z.string().url(),
   fetchedAt: z.string().datetime({ offset: true }),
   status: z.number().int().min(100).max(599),
-  headers: z.object({ 'content-type': z.string().optional(), 'retry-after': z.string().optional() }),
+  headers: z.object({
+    'content-type': z.string().optional(),
+    'retry-after': z.string().optional(),
+    [SYNTHETIC_DATA_HEADER]: z.string().optional(),
+  }),
   body: z.string(),
 });
 
@@ -55,6 +71,8 @@ export function keptHeaders(headers: Headers): RecordedResponse['headers'] {
   const retryAfter = headers.get('retry-after');
   if (contentType !== null) kept['content-type'] = contentType;
   if (retryAfter !== null) kept['retry-after'] = retryAfter;
+  const synthetic = headers.get(SYNTHETIC_DATA_HEADER);
+  if (synthetic !== null) kept[SYNTHETIC_DATA_HEADER] = synthetic;
   return kept;
 }
 
@@ -71,11 +89,12 @@ export function deterministicGzip(data: string | Buffer): Buffer {
 
 /** Serialises one envelope with a fixed key order, then gzips it deterministically. */
 export function encodeRecording(recording: RecordedResponse): Buffer {
+  // A fixed key order keeps the bytes identical however the headers object was built.
   const headers: RecordedResponse['headers'] = {};
-  if (recording.headers['content-type'] !== undefined)
-    headers['content-type'] = recording.headers['content-type'];
-  if (recording.headers['retry-after'] !== undefined)
-    headers['retry-after'] = recording.headers['retry-after'];
+  for (const name of ['content-type', 'retry-after', SYNTHETIC_DATA_HEADER] as const) {
+    const value = recording.headers[name];
+    if (value !== undefined) headers[name] = value;
+  }
   const envelope = {
     source: recording.source,
     name: recording.name,

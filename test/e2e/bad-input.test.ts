@@ -15,11 +15,12 @@ import { createMemoryArchiveStore } from '../../src/archive/memory-store';
 import { InvalidAddressError } from '../../src/delivery/errors';
 import { requestSubscription } from '../../src/delivery/subscribe';
 import { createSubscriberStore, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from '../../src/delivery/subscribers';
-import { type Dataset, sampleDataset } from '../../src/emulator/dataset';
+import type { Dataset } from '../../src/emulator/dataset';
 import { runReportJob } from '../../src/pipeline/report-job';
 import { PayloadError } from '../../src/pipeline/report-payload';
 import { addDays, utcDay } from '../../src/sources/dates';
 import { runCli } from '../support/cli-run';
+import { liveLikeDataset } from '../support/datasets';
 import { recordingMailer, TEST_SETTINGS } from '../support/delivery-fixtures';
 import { headerBlock, setEnv } from '../support/e2e-aws';
 import { createWorld, reportSettings } from '../support/e2e-world';
@@ -234,7 +235,7 @@ describe('hostile strings in upstream pool names', () => {
   ];
 
   function hostileDataset(): Dataset {
-    const base = sampleDataset({ endDate: DATA_END });
+    const base = liveLikeDataset({ endDate: DATA_END });
     if (!base.mempool) throw new Error('sample has no mempool state');
     const pools = base.mempool.pools.map((p, i) => ({ ...p, ...(HOSTILE[i] ?? {}) }));
     return { ...base, mempool: { ...base.mempool, pools } };

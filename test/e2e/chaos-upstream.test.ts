@@ -6,12 +6,12 @@
  * The other half (storage, kills, sender, SES, duplicates, concurrency) is in chaos.test.ts.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { sampleDataset } from '../../src/emulator/dataset';
 import type { Fault } from '../../src/emulator/faults';
 import { ReportUnavailableError } from '../../src/pipeline/produce-issue';
 import { type ReportJobResult, runReportJob } from '../../src/pipeline/report-job';
 import { snapshotSchema } from '../../src/snapshot/schema';
 import { addDays, utcDay } from '../../src/sources/dates';
+import { liveLikeDataset } from '../support/datasets';
 import {
   type ChaosRow,
   chaosTable,
@@ -21,7 +21,7 @@ import {
 } from '../support/e2e-world';
 
 const DATA_END = addDays(utcDay(new Date()), -2);
-const dataset = sampleDataset({ endDate: DATA_END });
+const dataset = liveLikeDataset({ endDate: DATA_END });
 const rows: ChaosRow[] = [];
 
 afterAll(() => {

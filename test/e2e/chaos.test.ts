@@ -19,10 +19,10 @@ import type { ArchiveStore } from '../../src/archive/store';
 import type { Mailer } from '../../src/delivery/mailer';
 import type { SendQueue } from '../../src/delivery/queue';
 import { createSesMailer } from '../../src/delivery/ses-mailer';
-import { sampleDataset } from '../../src/emulator/dataset';
 import { type ReportJobDeps, runReportJob } from '../../src/pipeline/report-job';
 import { silentReporter } from '../../src/ports';
 import { addDays, utcDay } from '../../src/sources/dates';
+import { liveLikeDataset } from '../support/datasets';
 import { fakeClock } from '../support/delivery-fixtures';
 import {
   type ChaosRow,
@@ -34,7 +34,7 @@ import {
 } from '../support/e2e-world';
 
 const DATA_END = addDays(utcDay(new Date()), -2);
-const dataset = sampleDataset({ endDate: DATA_END });
+const dataset = liveLikeDataset({ endDate: DATA_END });
 const rows: ChaosRow[] = [];
 const tempDirs: string[] = [];
 

@@ -18,11 +18,11 @@ import {
   type SubscriberStore,
 } from '../../src/delivery/subscribers';
 import { verifyToken } from '../../src/delivery/tokens';
-import { sampleDataset } from '../../src/emulator/dataset';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server';
 import type { ReportJobResult } from '../../src/pipeline/report-job';
 import { snapshotSchema } from '../../src/snapshot/schema';
 import { addDays, utcDay } from '../../src/sources/dates';
+import { liveLikeDataset } from '../support/datasets';
 import {
   type AwsEmulators,
   functionUrlEvent,
@@ -113,8 +113,8 @@ async function readJson(key: string): Promise<Buffer> {
 beforeAll(async () => {
   [aws, week1, week2] = await Promise.all([
     startAwsEmulators(),
-    startEmulator({ dataset: sampleDataset({ endDate: WEEK1 }) }),
-    startEmulator({ dataset: sampleDataset({ endDate: WEEK2 }) }),
+    startEmulator({ dataset: liveLikeDataset({ endDate: WEEK1 }) }),
+    startEmulator({ dataset: liveLikeDataset({ endDate: WEEK2 }) }),
   ]);
   archive = createS3ArchiveStore({ client: aws.s3, bucket: aws.bucket });
   subscribers = createSubscriberStore(archive);

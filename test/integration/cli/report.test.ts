@@ -2,10 +2,10 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleDataset } from '../../../src/emulator/dataset';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/server';
 import { snapshotSchema } from '../../../src/snapshot/schema';
 import { runCli } from '../../support/cli-run';
+import { liveLikeDataset } from '../../support/datasets';
 
 // The dataset ends well before "today", so the default as-of day is its last day.
 const DATA_END = '2026-11-20';
@@ -14,7 +14,7 @@ let cwd: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ dataset: sampleDataset({ endDate: DATA_END }) });
+  emulator = await startEmulator({ dataset: liveLikeDataset({ endDate: DATA_END }) });
   cwd = await mkdtemp(path.join(tmpdir(), 'hb-report-'));
   env = {
     HASHBRIEF_COINMETRICS_URL: emulator.coinMetricsUrl,

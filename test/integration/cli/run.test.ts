@@ -2,10 +2,10 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sampleDataset } from '../../../src/emulator/dataset';
 import { startEmulator } from '../../../src/emulator/server';
 import { snapshotSchema } from '../../../src/snapshot/schema';
 import { runCli } from '../../support/cli-run';
+import { liveLikeDataset } from '../../support/datasets';
 
 // Port 1 on loopback refuses connections at once: "no upstream reachable" without waiting on timeouts.
 const unreachable = {
@@ -82,7 +82,7 @@ describe('hashbrief run', () => {
 
   it('does not fall back when an upstream answers, and fails naming the missing source', async () => {
     const emulator = await startEmulator({
-      dataset: sampleDataset({ endDate: '2026-11-20' }),
+      dataset: liveLikeDataset({ endDate: '2026-11-20' }),
       faults: [{ upstream: 'coinmetrics', route: '*', kind: 'status', status: 503 }],
     });
     try {

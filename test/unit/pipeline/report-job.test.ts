@@ -4,12 +4,12 @@ import { createEmailLoader } from '../../../src/delivery/email';
 import type { Mailer, OutgoingMail } from '../../../src/delivery/mailer';
 import { createMemorySendQueue } from '../../../src/delivery/queue';
 import { createSubscriberStore, newSubscriber } from '../../../src/delivery/subscribers';
-import { sampleDataset } from '../../../src/emulator/dataset';
 import { createEmulatorFetch } from '../../../src/emulator/server';
 import { defaultAssumptions } from '../../../src/metrics/assumptions';
 import { runReportJob } from '../../../src/pipeline/report-job';
 import { parseReportPayload } from '../../../src/pipeline/report-payload';
 import { realSleep, silentReporter } from '../../../src/ports';
+import { liveLikeDataset } from '../../support/datasets';
 
 const NOW = new Date('2026-11-24T07:00:00Z');
 const BASE = 'http://upstream.test';
@@ -29,7 +29,7 @@ async function setup() {
     },
   };
   const deps = {
-    fetch: createEmulatorFetch({ dataset: sampleDataset({ endDate: '2026-11-23' }) }),
+    fetch: createEmulatorFetch({ dataset: liveLikeDataset({ endDate: '2026-11-23' }) }),
     clock: () => NOW,
     sleep: realSleep,
     random: () => 0.5,
