@@ -2,12 +2,13 @@
  * Request → plan, shared by the socket server and the in-process fetch: find which upstream a URL is for,
  * answer it from the dataset (or a recording), then let the faults have their say.
  */
+
+import { SYNTHETIC_DATA_HEADER, SYNTHETIC_DATA_VALUE } from '../sources/recording';
 import { assetMetricsResponse, coinMetricsError } from './coinmetrics-api';
 import { type Dataset, queryKey } from './dataset';
 import { type Plan, planFor } from './fault-effects';
 import { type Fault, FaultBook, type Upstream } from './faults';
 import { type EmulatorResponse, jsonResponse } from './http-types';
-import { SYNTHETIC_DATA_HEADER, SYNTHETIC_DATA_VALUE } from '../sources/recording';
 import { mempoolNotFound, mempoolResponse } from './mempool-api';
 
 /** Where Coin Metrics is mounted on the emulator. */
