@@ -2,10 +2,10 @@
  * Lambda functions benchmark: every handler in functions/ bundled the way it ships (esbuild, ESM, minified,
  * AWS SDK bundled, native @resvg/resvg-js external), its size, its cold-start import time in a fresh
  * `node` vs an empty handler bundle, and the peak RSS of the report job over the full-history sample
- * (vs a do-nothing child) and of the sender delivering one batch of 50. Run: `npm run bench -- functions`.
+ * (vs an idle node child; probes are bundled and run without a TypeScript loader) and of the sender delivering one batch of 50. Run: `npm run bench -- functions`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
 import type { BenchRow, BenchSection } from './harness';
@@ -60,9 +60,14 @@ function importMs(file: string): number {
   return Number(out);
 }
 
-/** Runs a TypeScript script in a child (tsx) and returns the JSON it prints last. */
-function runChild(script: string): { maxRssMb: number; [k: string]: unknown } {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', script], {
+/**
+ * Bundles a TypeScript probe the way the functions ship (esbuild, ESM) and runs it in a plain `node`
+ * child, so its peak RSS is what a Lambda would see: no TypeScript loader in the measurement.
+ */
+async function runChild(script: string): Promise<{ maxRssMb: number; [k: string]: unknown }> {
+  const bundled = script.replace(/\.mts$/, '.mjs');
+  await bundle(script, bundled);
+  const out = execFileSync(process.execPath, [bundled], {
     env: { ...process.env, ...ENV },
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
@@ -192,18 +197,20 @@ export async function run(): Promise<BenchSection> {
       idleFile,
       'console.log(JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024 }));\n',
     );
-    const idle = runChild(idleFile);
-    const report = runChild(reportFile);
+    // The renderer reads templates/ beside its bundle, as in the Lambda asset.
+    await cp(path.resolve('templates'), path.join(dir, 'templates'), { recursive: true });
+    const idle = await runChild(idleFile);
+    const report = await runChild(reportFile);
     const issueId = String(report.issueId);
     const senderFile = path.join(dir, 'sender-rss.mts');
     await writeFile(senderFile, senderScript(issueDir, issueId));
-    const sender = runChild(senderFile);
+    const sender = await runChild(senderFile);
     rows.push(
       {
         name: 'report job peak RSS (full-history sample, render + archive to memory)',
         value: report.maxRssMb,
         unit: 'MB',
-        baseline: { name: 'idle tsx child', value: idle.maxRssMb },
+        baseline: { name: 'idle node child', value: idle.maxRssMb },
         ratio: report.maxRssMb / idle.maxRssMb,
         ratioLabel: 'of idle',
         target: '≤ 256 MB',
@@ -213,7 +220,7 @@ export async function run(): Promise<BenchSection> {
         name: 'sender peak RSS (one batch of 50, real issue email with inline charts)',
         value: sender.maxRssMb,
         unit: 'MB',
-        baseline: { name: 'idle tsx child', value: idle.maxRssMb },
+        baseline: { name: 'idle node child', value: idle.maxRssMb },
         ratio: sender.maxRssMb / idle.maxRssMb,
         ratioLabel: 'of idle',
         target: '≤ 128 MB',
@@ -232,7 +239,7 @@ export async function run(): Promise<BenchSection> {
       notes: [
         `Bundles: esbuild, platform node, ESM, minified, everything bundled except ${EXTERNAL.join(', ')} (native).`,
         'Cold start = time to import the bundle in a fresh `node` (module evaluation, no invocation), median of 5, interleaved with the empty-handler baseline.',
-        'Peak RSS is the child process maxRSS (tsx loader included, so an idle tsx child is the baseline); Lambda memory must cover it plus the runtime.',
+        'Peak RSS is the maxRSS of a plain `node` child running an esbuild bundle of the probe (as the functions ship, no TypeScript loader); an idle node child is the baseline. Lambda memory must cover it plus the runtime.',
       ],
     };
   } finally {
