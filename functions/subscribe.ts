@@ -10,8 +10,9 @@ import { InvalidAddressError } from '../src/delivery/errors';
 import { createSesMailer } from '../src/delivery/ses-mailer';
 import { confirmSubscription, requestSubscription } from '../src/delivery/subscribe';
 import { createSubscriberStore } from '../src/delivery/subscribers';
+import { atLeast, SUBSCRIBE_RESPONSE_FLOOR_MS } from '../src/delivery/uniform-timing';
 import { confirmResultPage } from '../src/delivery/unsubscribe';
-import { systemClock } from '../src/ports';
+import { realSleep, systemClock } from '../src/ports';
 import { functionEnv, requireSetting } from './commons/config';
 import {
   bodyFields,
@@ -66,10 +67,16 @@ export async function handler(event: unknown): Promise<HttpResponse> {
   const fields = bodyFields(request);
   const address = fields.email ?? fields.address ?? '';
   try {
-    await requestSubscription(
-      address,
-      { subscribers, mailer, clock: systemClock, reporter },
-      { from: env.HASHBRIEF_FROM_ADDRESS, linksBaseUrl, tokenSecret },
+    // Same answer and the same time, whether the address is new, already active or suppressed.
+    await atLeast(
+      SUBSCRIBE_RESPONSE_FLOOR_MS,
+      () =>
+        requestSubscription(
+          address,
+          { subscribers, mailer, clock: systemClock, reporter },
+          { from: env.HASHBRIEF_FROM_ADDRESS, linksBaseUrl, tokenSecret },
+        ),
+      { clock: systemClock, sleep: realSleep },
     );
   } catch (error) {
     if (error instanceof InvalidAddressError) return jsonResponse(400, { error: error.message });
