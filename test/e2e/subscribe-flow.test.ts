@@ -1,0 +1,117 @@
+/**
+ * Double opt-in through the REAL subscribe handler (functions/subscribe.ts) on emulators: S3 (fauxqs
+ * behind the conditional-write proxy) and SES (aws-ses-v2-local behind a recorder of the raw MIME).
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createS3ArchiveStore } from '../../src/archive/s3-store';
+import { addressHash } from '../../src/delivery/address';
+import { createSubscriberStore, type SubscriberStore } from '../../src/delivery/subscribers';
+import { type AwsEmulators, functionUrlEvent, setEnv, startAwsEmulators } from '../support/e2e-aws';
+
+const LINKS = 'https://links.example.com';
+type Endpoint = { handler: (event: unknown) => Promise<{ statusCode: number; body: string }> };
+
+let aws: AwsEmulators;
+let restoreEnv: () => void = () => {};
+let subscribe: Endpoint;
+let subscribers: SubscriberStore;
+
+beforeAll(async () => {
+  aws = await startAwsEmulators({ bucket: 'hashbrief-subscribe' });
+  restoreEnv = setEnv({
+    ...aws.env,
+    HASHBRIEF_LINKS_BASE_URL: LINKS,
+    HASHBRIEF_TOKEN_SECRET: 'e2e-token-secret-0123456789abcdef',
+    HASHBRIEF_FROM_ADDRESS: 'hashbrief <briefing@example.com>',
+  });
+  vi.resetModules();
+  subscribe = (await import('../../functions/subscribe')) as Endpoint;
+  subscribers = createSubscriberStore(createS3ArchiveStore({ client: aws.s3, bucket: aws.bucket }));
+}, 60_000);
+
+afterAll(async () => {
+  restoreEnv();
+  await aws?.stop();
+});
+
+const post = (email: string) =>
+  subscribe.handler(
+    functionUrlEvent({
+      method: 'POST',
+      path: '/subscribe',
+      body: new URLSearchParams({ email }).toString(),
+      contentType: 'application/x-www-form-urlencoded',
+    }),
+  );
+
+/** The confirm token in a captured message (quoted-printable soft breaks and escapes undone). */
+function confirmToken(raw: string): string {
+  const text = raw.replace(/=\r?\n/g, '').replace(/=3D/gi, '=');
+  const match = text.match(/\/confirm\?token=([A-Za-z0-9._-]+)/);
+  if (!match?.[1]) throw new Error('no confirm link in the message');
+  return match[1];
+}
+
+describe('subscribe endpoint (double opt-in)', () => {
+  const reader = 'new.reader@example.com';
+
+  it('answers 202 and mails a confirmation link to a new address, leaving it pending', async () => {
+    const response = await post(reader);
+
+    expect(response.statusCode).toBe(202);
+    const mails = aws.captured();
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.destinations).toEqual([reader]);
+    expect(confirmToken(mails[0]?.raw ?? '')).not.toBe('');
+    expect((await subscribers.get(addressHash(reader)))?.subscriber.status).toBe('pending');
+  });
+
+  it('gives the same answer to a repeat request and does not mail again (rate limit)', async () => {
+    const first = aws.captured().length;
+
+    const response = await post(reader);
+
+    expect(response.statusCode).toBe(202);
+    expect(response.body).toBe((await post('someone.else@example.com')).body);
+    expect(aws.captured().length).toBe(first + 1); // only someone.else got a mail
+  });
+
+  it('activates the subscription from the emailed link, once', async () => {
+    const token = confirmToken(aws.captured()[0]?.raw ?? '');
+
+    const confirmed = await subscribe.handler(
+      functionUrlEvent({ method: 'GET', path: '/confirm', query: { token } }),
+    );
+    const again = await subscribe.handler(
+      functionUrlEvent({ method: 'GET', path: '/confirm', query: { token } }),
+    );
+
+    expect(confirmed.statusCode).toBe(200);
+    expect(again.statusCode).toBe(200);
+    expect((await subscribers.get(addressHash(reader)))?.subscriber.status).toBe('active');
+  });
+
+  it('does not reveal that an address is already active: same answer, no mail', async () => {
+    const before = aws.captured().length;
+    const fresh = await post('third.reader@example.com');
+
+    const active = await post(reader);
+
+    expect(active.statusCode).toBe(fresh.statusCode);
+    expect(active.body).toBe(fresh.body);
+    expect(aws.captured().length).toBe(before + 1);
+  });
+
+  it('rejects a tampered confirm token and a malformed address', async () => {
+    const token = confirmToken(aws.captured()[0]?.raw ?? '');
+    const tampered = `${token.slice(0, -2)}xx`;
+
+    const bad = await subscribe.handler(
+      functionUrlEvent({ method: 'GET', path: '/confirm', query: { token: tampered } }),
+    );
+    const malformed = await post('not-an-address');
+
+    expect(bad.statusCode).toBe(400);
+    expect(malformed.statusCode).toBe(400);
+  });
+});
