@@ -7,10 +7,14 @@
 import { execFileSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { build } from 'esbuild';
-import type { BenchRow, BenchSection } from './harness';
+import {
+  type BenchRow,
+  type BenchSection,
+  BUNDLE_EXTERNALS,
+  bundleForNode,
+  runBundledProbe,
+} from './harness';
 
-const EXTERNAL = ['@resvg/resvg-js'];
 const ENV = {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
@@ -24,20 +28,7 @@ const ENV = {
 };
 
 async function bundle(entry: string, outfile: string): Promise<number> {
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: EXTERNAL,
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-    logLevel: 'silent',
-  });
+  await bundleForNode(entry, outfile);
   return (await stat(outfile)).size;
 }
 
@@ -60,21 +51,7 @@ function importMs(file: string): number {
   return Number(out);
 }
 
-/**
- * Bundles a TypeScript probe the way the functions ship (esbuild, ESM) and runs it in a plain `node`
- * child, so its peak RSS is what a Lambda would see: no TypeScript loader in the measurement.
- */
-async function runChild(script: string): Promise<{ maxRssMb: number; [k: string]: unknown }> {
-  const bundled = script.replace(/\.mts$/, '.mjs');
-  await bundle(script, bundled);
-  const out = execFileSync(process.execPath, [bundled], {
-    env: { ...process.env, ...ENV },
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  const last = out.trim().split('\n').at(-1) ?? '{}';
-  return JSON.parse(last);
-}
+const runChild = (script: string) => runBundledProbe(script, ENV);
 
 const src = (p: string) => JSON.stringify(path.resolve(p));
 
@@ -237,7 +214,7 @@ export async function run(): Promise<BenchSection> {
       title: 'Lambda functions: bundles, cold start, memory',
       rows,
       notes: [
-        `Bundles: esbuild, platform node, ESM, minified, everything bundled except ${EXTERNAL.join(', ')} (native).`,
+        `Bundles: esbuild, platform node, ESM, minified, everything bundled except ${BUNDLE_EXTERNALS.join(', ')} (native).`,
         'Cold start = time to import the bundle in a fresh `node` (module evaluation, no invocation), median of 5, interleaved with the empty-handler baseline.',
         'Peak RSS is the maxRSS of a plain `node` child running an esbuild bundle of the probe (as the functions ship, no TypeScript loader); an idle node child is the baseline. Lambda memory must cover it plus the runtime.',
       ],

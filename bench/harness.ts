@@ -3,7 +3,10 @@
  * runs them in one process, side by side, and writes out/bench/report.md and report.json. Figures that
  * matter are ratios against a baseline measured in the same run, because this machine is shared and noisy.
  */
+import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
 
 export interface BenchRow {
   /** What was measured, e.g. "metrics per weekly report". */
@@ -46,4 +49,49 @@ export async function timeIt(
 /** Peak resident set size of this process so far, MB (Linux ru_maxrss is in KB). */
 export function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;
+}
+
+/** Native modules that stay outside bundles (as in the Lambda assets). */
+export const BUNDLE_EXTERNALS = ['@resvg/resvg-js'];
+
+/** Bundles `entry` the way the functions ship (esbuild, ESM, minified); returns the bundle's size in bytes. */
+export async function bundleForNode(entry: string, outfile: string): Promise<number> {
+  const result = await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: BUNDLE_EXTERNALS,
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+    logLevel: 'silent',
+  });
+  return Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+}
+
+/**
+ * Bundles a TypeScript probe and runs it in a plain `node` child, so what it measures (peak RSS above all)
+ * is what a deployed function would see: no TypeScript loader, nothing left over from other benches.
+ * The probe prints one JSON object as its last line; that object is returned.
+ */
+export async function runBundledProbe(
+  script: string,
+  env: Record<string, string> = {},
+): Promise<{ maxRssMb: number; [k: string]: unknown }> {
+  const bundled = script.replace(/\.m?ts$/, '.mjs');
+  await bundleForNode(script, bundled);
+  // Asynchronous on purpose: a probe may talk to a server running in this process (the emulator).
+  const { stdout: out } = await promisify(execFile)(process.execPath, [bundled], {
+    // NODE_OPTIONS from the bench's own runner (tsx) must not load a loader into the probe.
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const last = out.trim().split('\n').at(-1) ?? '{}';
+  return JSON.parse(last);
 }
