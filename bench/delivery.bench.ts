@@ -4,11 +4,10 @@
  * plus the sender's cold-start import cost and bundle size. Run: `npm run bench -- delivery`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { build } from 'esbuild';
 import { createMemoryArchiveStore } from '../src/archive/memory-store';
 import { deliverBatch, type SenderDeps } from '../src/delivery/deliver';
 import { createEmailLoader } from '../src/delivery/email';
@@ -23,7 +22,7 @@ import { createSubscriberStore } from '../src/delivery/subscribers';
 import { realSleep, systemClock } from '../src/ports';
 import { startSes, startSqs } from '../test/support/delivery-emulators';
 import { archiveIssue, seedSubscribers, storedEmail, TEST_SETTINGS } from '../test/support/delivery-fixtures';
-import type { BenchRow, BenchSection } from './harness';
+import { type BenchRow, type BenchSection, bundleForNode } from './harness';
 
 const SUBSCRIBERS = Number(process.env.HB_BENCH_SUBSCRIBERS ?? 10_000);
 const RATE = Number(process.env.HB_BENCH_RATE ?? 120);
@@ -163,22 +162,7 @@ async function coldStart(): Promise<BenchRow[]> {
     await writeFile(empty, 'export const handler = async () => ({ batchItemFailures: [] });\n');
     const bundle = async (entry: string, name: string) => {
       const outfile = path.join(dir, `${name}.mjs`);
-      const result = await build({
-        entryPoints: [entry],
-        outfile,
-        bundle: true,
-        minify: true,
-        metafile: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node20',
-        external: ['@resvg/resvg-js'],
-        banner: {
-          js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        },
-        logLevel: 'silent',
-      });
-      return { outfile, bytes: (await stat(outfile)).size, inputs: Object.keys(result.metafile.inputs) };
+      return { outfile, ...(await bundleForNode(entry, outfile)) };
     };
     const sender = await bundle(path.resolve('functions/sender.ts'), 'sender');
     const baseline = await bundle(empty, 'empty');

@@ -5,7 +5,7 @@
  * (vs an idle node child; probes are bundled and run without a TypeScript loader) and of the sender delivering one batch of 50. Run: `npm run bench -- functions`.
  */
 import { execFileSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type BenchRow,
@@ -28,8 +28,7 @@ const ENV = {
 };
 
 async function bundle(entry: string, outfile: string): Promise<number> {
-  await bundleForNode(entry, outfile);
-  return (await stat(outfile)).size;
+  return (await bundleForNode(entry, outfile)).bytes;
 }
 
 function median(values: number[]): number {

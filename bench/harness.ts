@@ -54,8 +54,11 @@ export function peakRssMb(): number {
 /** Native modules that stay outside bundles (as in the Lambda assets). */
 export const BUNDLE_EXTERNALS = ['@resvg/resvg-js'];
 
-/** Bundles `entry` the way the functions ship (esbuild, ESM, minified); returns the bundle's size in bytes. */
-export async function bundleForNode(entry: string, outfile: string): Promise<number> {
+/** Bundles `entry` the way the functions ship (esbuild, ESM, minified): the bundle's bytes and input modules. */
+export async function bundleForNode(
+  entry: string,
+  outfile: string,
+): Promise<{ bytes: number; inputs: string[] }> {
   const result = await build({
     entryPoints: [entry],
     outfile,
@@ -71,7 +74,10 @@ export async function bundleForNode(entry: string, outfile: string): Promise<num
     },
     logLevel: 'silent',
   });
-  return Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+  const bytes = Object.values(result.metafile.outputs)
+    .filter((o) => o.entryPoint !== undefined)
+    .reduce((sum, o) => sum + o.bytes, 0);
+  return { bytes, inputs: Object.keys(result.metafile.inputs) };
 }
 
 /**

@@ -2,6 +2,7 @@
  * What every CLI command receives: parsed environment, local folders, and the side-effect ports.
  */
 import path from 'node:path';
+import { z } from 'zod';
 import type { Env } from '../config/env';
 import type { Clock, Fetch, Reporter } from '../ports';
 
@@ -38,3 +39,10 @@ export function localPaths(localDir: string) {
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** `--port N` for the local servers: 0–65535, 0 (or absent) meaning any free port. */
+export const portFlag = z
+  .string()
+  .regex(/^\d+$/, 'must be a whole number')
+  .transform(Number)
+  .pipe(z.number().int().min(0).max(65_535));

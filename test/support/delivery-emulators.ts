@@ -14,6 +14,7 @@ import {
 import type { SQSEvent } from 'aws-lambda';
 import { buildApp } from 'fauxqs';
 import { z } from 'zod';
+import { sqsRecord } from './sqs-event';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
@@ -37,22 +38,7 @@ export async function startSqs(queueName = 'hashbrief-send') {
       const receipts = new Map<string, string>();
       const Records = (out.Messages ?? []).map((m) => {
         receipts.set(m.MessageId ?? '', m.ReceiptHandle ?? '');
-        return {
-          messageId: m.MessageId ?? '',
-          receiptHandle: m.ReceiptHandle ?? '',
-          body: m.Body ?? '',
-          attributes: {
-            ApproximateReceiveCount: '1',
-            SentTimestamp: '0',
-            SenderId: 'fauxqs',
-            ApproximateFirstReceiveTimestamp: '0',
-          },
-          messageAttributes: {},
-          md5OfBody: m.MD5OfBody ?? '',
-          eventSource: 'aws:sqs',
-          eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:hashbrief-send',
-          awsRegion: 'us-east-1',
-        };
+        return sqsRecord(m);
       });
       return { Records, receipts };
     },

@@ -22,6 +22,7 @@ import {
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { buildApp, interceptLocalhostDns } from 'fauxqs';
 import { z } from 'zod';
+import { sqsRecord } from './sqs-event';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const REGION = 'us-east-1';
@@ -264,22 +265,7 @@ export async function startAwsEmulators(options: { bucket?: string; queueName?: 
       const out = await sqs.send(
         new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
       );
-      const Records: SQSRecord[] = (out.Messages ?? []).map((m) => ({
-        messageId: m.MessageId ?? '',
-        receiptHandle: m.ReceiptHandle ?? '',
-        body: m.Body ?? '',
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: '0',
-          SenderId: 'fauxqs',
-          ApproximateFirstReceiveTimestamp: '0',
-        },
-        messageAttributes: {},
-        md5OfBody: m.MD5OfBody ?? '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:hashbrief-send',
-        awsRegion: REGION,
-      }));
+      const Records: SQSRecord[] = (out.Messages ?? []).map((m) => sqsRecord(m, REGION));
       return { Records };
     },
     /** Deletes records (what Lambda does with the ones not listed in batchItemFailures). */

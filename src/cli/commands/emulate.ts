@@ -11,17 +11,12 @@ import { type Fault, parseFaultSpec } from '../../emulator/faults';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import type { Clock } from '../../ports';
 import { addDays, utcDay } from '../../sources/dates';
-import { type CliIo, UsageError } from '../context';
+import { type CliIo, portFlag, UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
 import { untilSignal } from '../shutdown';
 
 const flagsSchema = z.object({
-  port: z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(0).max(65_535))
-    .optional(),
+  port: portFlag.optional(),
   data: z.string().min(1, 'must name a file or folder').optional(),
   faults: z.string().optional(),
 });

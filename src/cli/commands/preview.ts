@@ -7,7 +7,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { type StaticServer, startStaticServer } from '../../render/static-server';
-import { type CliIo, localPaths, UsageError } from '../context';
+import { type CliIo, localPaths, portFlag, UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
 import { untilSignal } from '../shutdown';
 
@@ -17,12 +17,7 @@ export class PreviewError extends Error {
 }
 
 const flagsSchema = z.object({
-  port: z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(0).max(65_535))
-    .optional(),
+  port: portFlag.optional(),
 });
 
 const idSchema = z.string().regex(/^[A-Za-z0-9._-]+$/, 'must look like 2026-11-23');
