@@ -4,6 +4,7 @@
  * Everything below infra/app.ts receives the parsed {@link HashbriefConfig} as props.
  */
 import { z } from 'zod';
+import { LEDGER_LEASE_MS } from '../src/delivery/ledger';
 
 /** Every context key this app reads starts with this prefix, e.g. `hashbrief:fromAddress`. */
 export const CONTEXT_PREFIX = 'hashbrief:';
@@ -111,7 +112,19 @@ const configSchema = z
     reportMemoryMb: z.coerce.number().int().min(512).max(10240).default(1024),
     reportTimeoutSeconds: z.coerce.number().int().min(30).max(900).default(300),
     senderMemoryMb: z.coerce.number().int().min(128).max(10240).default(256),
-    senderTimeoutSeconds: z.coerce.number().int().min(10).max(150).default(60),
+    /**
+     * At most the ledger's claim lease: a sender still running past the lease could see its claim taken
+     * over and the recipient mailed twice. The Lambda timeout guarantees no invocation outlives it.
+     */
+    senderTimeoutSeconds: z.coerce
+      .number()
+      .int()
+      .min(10)
+      .max(
+        LEDGER_LEASE_MS / 1000,
+        `must be at most ${LEDGER_LEASE_MS / 1000} s, the send ledger's claim lease (a longer-running sender could have its claim taken over and mail a recipient twice)`,
+      )
+      .default(60),
     /**
      * Caps parallel senders so the SES rate is shared by few pollers. New accounts (concurrency quota 10)
      * cannot reserve any: set 0 there to skip the reservation and rely on the event source's maxConcurrency.

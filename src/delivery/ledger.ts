@@ -58,9 +58,15 @@ export function ledgerKey(issueId: string, subscriberHash: string): string {
 
 const JSON_TYPE = { contentType: 'application/json' };
 
-/** A Ledger on any ArchiveStore; `leaseMs` is how long a `sending` claim is honoured (default 60 s). */
+/**
+ * How long a `sending` claim is honoured before another sender may take it over. A live sender must never
+ * hold a claim longer than this, so the sender Lambda's timeout may not exceed it (enforced at synth time).
+ */
+export const LEDGER_LEASE_MS = 60_000;
+
+/** A Ledger on any ArchiveStore; `leaseMs` is how long a `sending` claim is honoured. */
 export function createLedger(store: ArchiveStore, options: { leaseMs?: number } = {}): Ledger {
-  const leaseMs = options.leaseMs ?? 60_000;
+  const leaseMs = options.leaseMs ?? LEDGER_LEASE_MS;
   const read = async (key: string) => {
     const object = await store.get(key);
     if (!object) return null;

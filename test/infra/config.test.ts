@@ -74,6 +74,13 @@ describe('infra config', () => {
     expect(parseConfig({ rawTransitionDays: 7, rawStorageClass: 'GLACIER_IR' }).rawTransitionDays).toBe(7);
   });
 
+  it('rejects a sender timeout longer than the send ledger lease (a slow sender could mail twice)', () => {
+    expect(() => parseConfig({ senderTimeoutSeconds: 90 })).toThrow(
+      /hashbrief:senderTimeoutSeconds: must be at most 60 s, the send ledger's claim lease/,
+    );
+    expect(parseConfig({ senderTimeoutSeconds: 60 }).senderTimeoutSeconds).toBe(60);
+  });
+
   it('rejects assumptions too large for the Lambda environment', () => {
     const assumptions = { note: 'x'.repeat(3000) };
     expect(() => parseConfig({ assumptions })).toThrow(/hashbrief:assumptions: must serialise to at most/);
