@@ -71,7 +71,7 @@ export async function deliverBatch(
     try {
       raw = await buildIssueMessage({ loaded, settings, to, subscriberHash: id, now: deps.clock() });
     } catch (error) {
-      await deps.ledger.release(message.issueId, id);
+      await deps.ledger.release(message.issueId, id, claim, deps.clock());
       throw error;
     }
     let messageId: string;
@@ -90,7 +90,7 @@ export async function deliverBatch(
       ));
     } catch (error) {
       if (!(error instanceof SendError)) throw error;
-      await deps.ledger.release(message.issueId, id);
+      await deps.ledger.release(message.issueId, id, claim, deps.clock());
       deps.reporter?.warn('send refused', { issueId: message.issueId, recipient: id, error: error.message });
       outcome.failed.push({ id, reason: error.message });
       return;

@@ -9,7 +9,8 @@
  *      died; take the claim over with If-Match on the version read.
  *   2. send through SES.
  *   3. mark sent: replace the claim with `{ state: 'sent', messageId }`, If-Match on the claim's version.
- *   On a refused send the claim is deleted so the retry can send.
+ *   On a refused send the claim is marked `released`, If-Match on the claim's version: a claim another
+ *   sender has taken over meanwhile is left alone. A released entry can be claimed again at once.
  * The one window that can still duplicate: SES accepted the message and the process died before step 3
  * completed; after the lease, a redelivery sends again (with the same Message-ID header).
  */
@@ -19,6 +20,7 @@ import { CorruptRecordError } from './errors';
 
 const ledgerEntrySchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('sending'), claimedAt: z.iso.datetime() }),
+  z.object({ state: z.literal('released'), claimedAt: z.iso.datetime(), releasedAt: z.iso.datetime() }),
   z.object({
     state: z.literal('sent'),
     claimedAt: z.iso.datetime(),
@@ -45,8 +47,13 @@ export interface Ledger {
     claim: { etag: string; claimedAt: string },
     sent: { messageId: string; at: Date },
   ): Promise<boolean>;
-  /** Gives a claim back after a refused send, so a retry may send. */
-  release(issueId: string, subscriberHash: string): Promise<void>;
+  /** Gives our claim back after a refused send, so a retry may send; never touches someone else's claim. */
+  release(
+    issueId: string,
+    subscriberHash: string,
+    claim: { etag: string; claimedAt: string },
+    now: Date,
+  ): Promise<void>;
   /** The recorded entry, if any. */
   read(issueId: string, subscriberHash: string): Promise<LedgerEntry | null>;
 }
@@ -95,7 +102,9 @@ export function createLedger(store: ArchiveStore, options: { leaseMs?: number } 
         return again === 'conflict' ? { kind: 'in-flight' } : { kind: 'claimed', etag: again, claimedAt };
       }
       if (current.entry.state === 'sent') return { kind: 'sent' };
-      if (now.getTime() - Date.parse(current.entry.claimedAt) < leaseMs) return { kind: 'in-flight' };
+      const released = current.entry.state === 'released';
+      if (!released && now.getTime() - Date.parse(current.entry.claimedAt) < leaseMs)
+        return { kind: 'in-flight' };
       const taken = await store.putIfMatch(key, body, current.etag, JSON_TYPE);
       return taken === 'conflict' ? { kind: 'in-flight' } : { kind: 'claimed', etag: taken, claimedAt };
     },
@@ -114,8 +123,19 @@ export function createLedger(store: ArchiveStore, options: { leaseMs?: number } 
       );
       return result !== 'conflict';
     },
-    async release(issueId, subscriberHash) {
-      await store.delete(ledgerKey(issueId, subscriberHash));
+    async release(issueId, subscriberHash, claim, now) {
+      const entry: LedgerEntry = {
+        state: 'released',
+        claimedAt: claim.claimedAt,
+        releasedAt: now.toISOString(),
+      };
+      // A conflict means another sender took the claim over (our lease ran out): it is theirs now.
+      await store.putIfMatch(
+        ledgerKey(issueId, subscriberHash),
+        JSON.stringify(entry),
+        claim.etag,
+        JSON_TYPE,
+      );
     },
     async read(issueId, subscriberHash) {
       return (await read(ledgerKey(issueId, subscriberHash)))?.entry ?? null;

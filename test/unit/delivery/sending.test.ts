@@ -218,7 +218,27 @@ describe('deliverBatch', () => {
 
     expect(outcome.failed.map((f) => f.id)).toEqual([failing]);
     expect(outcome.sent).toEqual([people[1]?.hash]);
-    expect(await world.state.get(ledgerKey(world.issueId, failing ?? ''))).toBeNull();
+    const entry = await world.state.get(ledgerKey(world.issueId, failing ?? ''));
+    expect(JSON.parse(entry?.body.toString('utf8') ?? '{}')).toMatchObject({ state: 'released' });
+
+    // The retried message sends to the released recipient at once, and only to it.
+    const retried: string[] = [];
+    const working: Mailer = {
+      async send(mail) {
+        retried.push(mail.recipientHash);
+        return { messageId: 'ok' };
+      },
+    };
+    const retry = await deliverBatch(
+      batchOf(
+        world.issueId,
+        people.map((p) => p.hash),
+      ),
+      depsFor(world, working),
+      TEST_SETTINGS,
+    );
+    expect(retried).toEqual([failing]);
+    expect(retry.skipped.map((s) => s.id)).toEqual([people[1]?.hash]);
   });
 });
 
