@@ -4,6 +4,7 @@
  * - `{ asOf }`: that day's issue → archive (a backfill never mails the list).
  * - `{ sendTo }`: the issue → archive → a test send to those addresses only.
  * - `{ dryRun: true }`: everything in memory; nothing archived, nothing sent.
+ * An issue built from synthetic sample data is never mailed to the list (test sends still work).
  * Re-running is safe: the archive never overwrites and the send ledger skips recipients already sent.
  */
 import { createMemoryArchiveStore } from '../archive/memory-store';
@@ -98,6 +99,9 @@ export async function runReportJob(
       });
     }
     delivery = { ...delivery, testSends: payload.sendTo.length };
+  } else if (issue.snapshot.sample) {
+    // Synthetic numbers are for trying hashbrief out; they never go to the list.
+    base.warnings = [...base.warnings, 'sample data: this issue was archived but not mailed to subscribers'];
   } else if (!payload.asOf) {
     const plan = await planDelivery({
       issueId: issue.issueId,

@@ -4,6 +4,7 @@ import { createEmailLoader } from '../../../src/delivery/email';
 import type { Mailer, OutgoingMail } from '../../../src/delivery/mailer';
 import { createMemorySendQueue } from '../../../src/delivery/queue';
 import { createSubscriberStore, newSubscriber } from '../../../src/delivery/subscribers';
+import { sampleDataset } from '../../../src/emulator/dataset';
 import { createEmulatorFetch } from '../../../src/emulator/server';
 import { defaultAssumptions } from '../../../src/metrics/assumptions';
 import { runReportJob } from '../../../src/pipeline/report-job';
@@ -104,6 +105,21 @@ describe('runReportJob', () => {
     expect(await archive.list('')).toEqual(before);
     expect(queue.drain()).toHaveLength(0);
     expect(sent).toHaveLength(0);
+  });
+
+  it('never mails an issue built from synthetic sample data to the list', async () => {
+    const { queue, deps, settings } = await setup();
+    const synthetic = {
+      ...deps,
+      fetch: createEmulatorFetch({ dataset: sampleDataset({ endDate: '2026-11-23' }) }),
+    };
+
+    const result = await runReportJob(parseReportPayload({}), synthetic, settings);
+
+    expect(result.issueId).toBe('2026-11-23-sample');
+    expect(result.delivery.queued).toBe(0);
+    expect(queue.drain()).toHaveLength(0);
+    expect(result.warnings).toContain('sample data: this issue was archived but not mailed to subscribers');
   });
 
   it('a repeated schedule event re-plans without rewriting the issue', async () => {
