@@ -2,7 +2,9 @@
  * One issue end to end, without sending: sources → metrics → snapshot → render → archive. Shared by the
  * CLI (`run`, `report`) and the report Lambda; every side effect arrives through `deps`.
  */
-import { archiveIssue, previousIssueBefore } from '../archive/publish';
+import { issueKey } from '../archive/keys';
+import { archiveIssue } from '../archive/publish';
+import { previousIssueBefore } from '../archive/read';
 import { entryFromSnapshot } from '../archive/snapshot-entry';
 import type { ArchiveStore } from '../archive/store';
 import type { Assumptions } from '../metrics/assumptions';
@@ -92,16 +94,16 @@ function generatedAtOf(recordings: readonly RecordedResponse[], clock: Clock): s
 }
 
 /**
- * The issue a week-over-week comparison may use: the latest archived one before `asOf`, of the same kind
- * (sample vs live), made 5 to 9 days earlier. Anything else would not be "last week".
+ * The issue a week-over-week comparison may use: the latest archived one of the same kind (sample vs live)
+ * before `asOf`, made 5 to 9 days earlier. Anything else would not be "last week".
  */
 async function previousWeekIssue(
   archive: ArchiveStore,
   asOf: string,
   sample: boolean,
 ): Promise<Snapshot | null> {
-  const previous = await previousIssueBefore(archive, asOf);
-  if (!previous || previous.sample !== sample) return null;
+  const previous = await previousIssueBefore(archive, asOf, { sample });
+  if (!previous) return null;
   const gapDays = (Date.parse(asOf) - Date.parse(previous.asOf)) / 86_400_000;
   return gapDays >= 5 && gapDays <= 9 ? previous : null;
 }
@@ -112,15 +114,7 @@ export async function produceIssue(
   options: ProduceIssueOptions,
 ): Promise<ProducedIssue> {
   const { inputs, recordings } = await fetchReportInputs(
-    {
-      fetch: deps.fetch,
-      clock: deps.clock,
-      sleep: deps.sleep,
-      random: deps.random,
-      reporter: deps.reporter,
-      responseTime: deps.responseTime,
-      settings: options.httpSettings,
-    },
+    { ...deps, settings: options.httpSettings },
     {
       coinMetricsUrl: options.coinMetricsUrl,
       mempoolUrl: options.mempoolUrl,
@@ -171,7 +165,7 @@ export async function produceIssue(
     status: archived.status,
     snapshot,
     subject: rendered.subject,
-    keys: Object.fromEntries(files.map((f) => [f.name, `issues/${issueId}/${f.name}`])),
+    keys: Object.fromEntries(files.map((f) => [f.name, issueKey(issueId, f.name)])),
     warnings: snapshot.warnings,
   };
 }

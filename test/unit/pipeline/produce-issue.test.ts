@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
+import type { ArchiveStore } from '../../../src/archive/store';
+import { sampleDataset } from '../../../src/emulator/dataset';
+import { createEmulatorFetch } from '../../../src/emulator/server';
+import { defaultAssumptions } from '../../../src/metrics/assumptions';
+import { produceIssue } from '../../../src/pipeline/produce-issue';
+import { realSleep, silentReporter } from '../../../src/ports';
+import { liveLikeDataset } from '../../support/datasets';
+
+const BASE = 'http://upstream.test';
+
+function weekly(archive: ArchiveStore, endDate: string, options: { synthetic?: boolean } = {}) {
+  const dataset = options.synthetic ? sampleDataset({ endDate }) : liveLikeDataset({ endDate });
+  return produceIssue(
+    {
+      fetch: createEmulatorFetch({ dataset }),
+      clock: () => new Date('2026-11-25T07:00:00Z'),
+      sleep: realSleep,
+      random: () => 0.5,
+      reporter: silentReporter,
+      archive,
+    },
+    {
+      coinMetricsUrl: `${BASE}/coinmetrics/v4`,
+      mempoolUrl: `${BASE}/mempool/api`,
+      kind: 'weekly',
+      sample: false,
+      assumptions: defaultAssumptions(),
+      postalAddress: 'hashbrief, 1 Test Street',
+    },
+  );
+}
+
+describe('produceIssue week-over-week', () => {
+  it("compares pool concentration with last week's live issue, skipping sample issues in between", async () => {
+    const archive = createMemoryArchiveStore();
+    const lastWeek = await weekly(archive, '2026-11-16');
+    await weekly(archive, '2026-11-20', { synthetic: true });
+
+    const thisWeek = await weekly(archive, '2026-11-23');
+
+    expect(thisWeek.snapshot.metrics.pools.previousWeek).toEqual({
+      issueId: lastWeek.issueId,
+      hhi: lastWeek.snapshot.metrics.pools.hhi,
+      nakamotoCoefficient: lastWeek.snapshot.metrics.pools.nakamotoCoefficient,
+      topPoolSharePct: lastWeek.snapshot.metrics.pools.topPoolSharePct,
+    });
+  });
+
+  it('does not call an issue from two weeks ago "last week"', async () => {
+    const archive = createMemoryArchiveStore();
+    await weekly(archive, '2026-11-09');
+
+    const thisWeek = await weekly(archive, '2026-11-23');
+
+    expect(thisWeek.snapshot.metrics.pools.previousWeek).toBeNull();
+  });
+});
