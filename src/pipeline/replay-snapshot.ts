@@ -90,9 +90,12 @@ export function recordedBaseUrls(recordings: readonly RecordedResponse[]): {
 } {
   const out: { coinMetricsUrl?: string; mempoolUrl?: string } = {};
   for (const recording of recordings) {
-    if (recording.source === 'coinmetrics')
-      out.coinMetricsUrl ??= baseBefore(recording.url, ['/timeseries/']);
-    else out.mempoolUrl ??= baseBefore(recording.url, ['/v1/', '/blocks/']);
+    const isCoinMetrics = recording.source === 'coinmetrics';
+    const base = baseBefore(recording.url, isCoinMetrics ? ['/timeseries/'] : ['/v1/', '/blocks/']);
+    // Only bases actually found: an absent one leaves the configured URL in place.
+    if (base === undefined) continue;
+    if (isCoinMetrics) out.coinMetricsUrl ??= base;
+    else out.mempoolUrl ??= base;
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import type { ArchiveStore } from '../../archive/store';
 import { type ProducedIssue, produceIssue } from '../../pipeline/produce-issue';
 import {
   previousFromArchived,
@@ -24,13 +25,11 @@ interface ReportFlags {
   sample?: boolean;
 }
 
-async function report(ctx: CliContext, flags: ReportFlags): Promise<ProducedIssue> {
+async function report(ctx: CliContext, archive: ArchiveStore, flags: ReportFlags): Promise<ProducedIssue> {
   if (flags.asOf !== undefined && !isIsoDay(flags.asOf)) {
     throw new UsageError(`--as-of must be a day written YYYY-MM-DD (got ${JSON.stringify(flags.asOf)})`);
   }
   if (flags.replay && flags.sample) throw new UsageError('--replay and --sample cannot be combined');
-  const outDir = flags.out ? path.resolve(ctx.cwd, flags.out) : undefined;
-  const archive = archiveFor(ctx, outDir);
   const recordDir = flags.record ? path.resolve(ctx.cwd, flags.record) : undefined;
   const onRecordings = recordDir
     ? async (recordings: Parameters<typeof writeRecordingFolder>[1]) => {
@@ -84,8 +83,8 @@ export const registerReport: CommandRegistrar = (program: Command, context) => {
     .action(async (flags: ReportFlags) => {
       const ctx = context();
       const quietCtx = flags.json ? { ...ctx, reporter: { ...ctx.reporter, info: () => {} } } : ctx;
-      const issue = await report(quietCtx, flags);
       const archive = archiveFor(ctx, flags.out ? path.resolve(ctx.cwd, flags.out) : undefined);
+      const issue = await report(quietCtx, archive, flags);
       if (flags.json) ctx.io.stdout(`${JSON.stringify(issueJson(issue, archive))}\n`);
       else ctx.io.stdout(describeIssue(issue, archive));
     });
