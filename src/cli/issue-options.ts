@@ -42,7 +42,7 @@ export function sampleDeps(ctx: CliContext, archive: ArchiveStore): ProduceIssue
 
 export function baseOptions(
   ctx: CliContext,
-  overrides: Pick<ProduceIssueOptions, 'kind' | 'sample'> & Partial<ProduceIssueOptions>,
+  overrides: Pick<ProduceIssueOptions, 'sample'> & Partial<ProduceIssueOptions>,
 ): ProduceIssueOptions {
   const { env } = ctx;
   const sampleUrls = {

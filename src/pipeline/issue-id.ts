@@ -1,14 +1,9 @@
 /**
- * Issue ids. The weekly issue (and any report for a given as-of day) is its as-of date, so re-running
- * it is idempotent; sample-data issues carry `-sample` so they can never take a live issue's id; an
- * ad-hoc manual report gets a time suffix so it never collides with the weekly one.
+ * Issue ids. An issue is identified by its as-of day: every report, weekly or on demand, for a given day
+ * is built from the same data up to that day, so it is the same issue, and re-running it is a no-op. An
+ * on-demand report for another day gets that day's id, distinct from the weekly one. Sample-data issues
+ * carry `-sample` so they can never take a live issue's id.
  */
-
-export type IssueKind = 'weekly' | 'ad-hoc';
-
-export function issueIdFor(asOf: string, options: { kind: IssueKind; sample: boolean; now: Date }): string {
-  const base = options.sample ? `${asOf}-sample` : asOf;
-  if (options.kind === 'weekly') return base;
-  const stamp = options.now.toISOString().slice(11, 19).replaceAll(':', '');
-  return `${base}-adhoc-${stamp}`;
+export function issueIdFor(asOf: string, options: { sample: boolean }): string {
+  return options.sample ? `${asOf}-sample` : asOf;
 }

@@ -18,7 +18,7 @@ import { fetchReportInputs } from '../sources/inputs';
 import type { RecordedResponse } from '../sources/recording';
 import type { ReportInputs } from '../sources/types';
 import { issueFiles } from './issue-files';
-import { type IssueKind, issueIdFor } from './issue-id';
+import { issueIdFor } from './issue-id';
 import { issueLinks } from './links';
 
 export interface ProduceIssueDeps {
@@ -36,7 +36,6 @@ export interface ProduceIssueOptions {
   coinMetricsUrl: string;
   mempoolUrl: string;
   asOf?: string;
-  kind: IssueKind;
   sample: boolean;
   assumptions: Assumptions;
   postalAddress: string;
@@ -129,8 +128,7 @@ export async function produceIssue(
   }
 
   const asOf = inputs.asOf;
-  const issueId =
-    options.issueId ?? issueIdFor(asOf, { kind: options.kind, sample: inputs.sample, now: deps.clock() });
+  const issueId = options.issueId ?? issueIdFor(asOf, { sample: inputs.sample });
   deps.reporter.info(`computing issue ${issueId} (as of ${asOf})`);
   const previous =
     options.previous !== undefined

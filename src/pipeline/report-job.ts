@@ -64,7 +64,6 @@ export async function runReportJob(
       coinMetricsUrl: settings.coinMetricsUrl,
       mempoolUrl: settings.mempoolUrl,
       asOf: payload.asOf,
-      kind: 'weekly',
       sample: false,
       assumptions: settings.assumptions,
       postalAddress: settings.postalAddress,

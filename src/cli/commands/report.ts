@@ -51,7 +51,6 @@ async function report(ctx: CliContext, archive: ArchiveStore, flags: ReportFlags
         responseTime: replay.responseTime,
       },
       baseOptions(ctx, {
-        kind: 'weekly',
         sample: original?.sample ?? false,
         asOf: flags.asOf ?? requestedAsOf(replay.recordings),
         ...recordedBaseUrls(replay.recordings),
@@ -63,7 +62,7 @@ async function report(ctx: CliContext, archive: ArchiveStore, flags: ReportFlags
   const deps = flags.sample ? sampleDeps(ctx, archive) : liveDeps(ctx, archive);
   return produceIssue(
     deps,
-    baseOptions(ctx, { kind: 'weekly', sample: Boolean(flags.sample), asOf: flags.asOf, onRecordings }),
+    baseOptions(ctx, { sample: Boolean(flags.sample), asOf: flags.asOf, onRecordings }),
   );
 }
 

@@ -25,7 +25,7 @@ function failureLines(inputs: ReportInputs): string[] {
 async function produceThisWeek(ctx: CliContext): Promise<ProducedIssue> {
   const archive = archiveFor(ctx);
   try {
-    return await produceIssue(liveDeps(ctx, archive), baseOptions(ctx, { kind: 'weekly', sample: false }));
+    return await produceIssue(liveDeps(ctx, archive), baseOptions(ctx, { sample: false }));
   } catch (error) {
     if (!(error instanceof ReportUnavailableError) || !noUpstreamReachable(error.inputs)) throw error;
     ctx.io.stderr(
@@ -38,7 +38,7 @@ async function produceThisWeek(ctx: CliContext): Promise<ProducedIssue> {
         '',
       ].join('\n'),
     );
-    return produceIssue(sampleDeps(ctx, archive), baseOptions(ctx, { kind: 'weekly', sample: true }));
+    return produceIssue(sampleDeps(ctx, archive), baseOptions(ctx, { sample: true }));
   }
 }
 

@@ -24,7 +24,6 @@ function weekly(archive: ArchiveStore, endDate: string, options: { synthetic?: b
     {
       coinMetricsUrl: `${BASE}/coinmetrics/v4`,
       mempoolUrl: `${BASE}/mempool/api`,
-      kind: 'weekly',
       sample: false,
       assumptions: defaultAssumptions(),
       postalAddress: 'hashbrief, 1 Test Street',
