@@ -150,9 +150,10 @@ export class HashbriefStack extends Stack {
 
     report
       .bindArchive(this.archive, {
-        // Reads its own earlier issues and manifests (idempotent re-runs, index) and the subscriber list
-        // it fans out to; writes only the issue and the manifests.
-        read: ['issues/*', 'index.json', 'latest.json', 'subscribers/*'],
+        // Reads its own earlier issues and all three manifests (each is replaced with If-Match on the version
+        // read, index.html included) and the subscriber list it fans out to; writes only the issue and the
+        // manifests.
+        read: ['issues/*', 'index.json', 'latest.json', 'index.html', 'subscribers/*'],
         write: ['issues/*', 'index.json', 'latest.json', 'index.html'],
       })
       .bindSendQueue(this.delivery.sendQueue)

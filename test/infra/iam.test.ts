@@ -72,7 +72,9 @@ describe('least-privilege execution roles', () => {
         'sqs:SendMessage',
       ].sort(),
     );
+    // Every manifest is read before it is replaced (If-Match on the version read), index.html included.
     expect(keysFor('Report', 's3:GetObject')).toEqual([
+      'index.html',
       'index.json',
       'issues/*',
       'latest.json',
