@@ -14,16 +14,18 @@ export function herfindahlIndex(sharesPct: readonly number[]): number {
 }
 
 /**
- * Nakamoto coefficient: the fewest pools (largest first) whose shares together EXCEED 50%. Null when
- * all of them together do not (e.g. most blocks are from unidentified miners). A pool at exactly 50%
- * does not control the chain, so it alone is not enough.
+ * Nakamoto coefficient: the fewest pools (largest first) whose blocks together are MORE than half of all
+ * the week's blocks. Null when all of them together are not (e.g. most blocks are from unidentified
+ * miners). A pool at exactly half does not control the chain, so it alone is not enough. Counted in whole
+ * blocks (2 × blocks > total), not summed percentages: 339 + 165 of 1008 is exactly half, while the two
+ * shares in floating point add up to 50.00000000000001.
  */
-export function nakamotoCoefficient(sharesPct: readonly number[]): number | null {
-  const sorted = [...sharesPct].sort((a, b) => b - a);
-  let sum = 0;
+export function nakamotoCoefficient(poolBlocks: readonly number[], totalBlocks: number): number | null {
+  const sorted = [...poolBlocks].sort((a, b) => b - a);
+  let blocks = 0;
   for (let k = 0; k < sorted.length; k++) {
-    sum += sorted[k] as number;
-    if (sum > 50) return k + 1;
+    blocks += sorted[k] as number;
+    if (2 * blocks > totalBlocks) return k + 1;
   }
   return null;
 }
@@ -102,7 +104,10 @@ export function computePools(
     };
   }
   const shares = identified.map((p) => p.sharePct);
-  const nakamoto = nakamotoCoefficient(shares);
+  const nakamoto = nakamotoCoefficient(
+    identified.map((p) => p.blocks),
+    total,
+  );
   if (nakamoto === null) {
     warnings.push(
       `pools.nakamotoCoefficient unavailable: identified pools together mined only ${(100 - unknownSharePct).toFixed(1)}% of last week's blocks`,

@@ -41,6 +41,22 @@ describe('computePools', () => {
     expect(metrics.nakamotoCoefficient).toBe(2);
   });
 
+  it('counts exactly half as not enough even when the float shares sum past 50 (339 + 165 of 1008)', () => {
+    // 339/1008·100 + 165/1008·100 = 50.00000000000001 in floating point; the blocks are exactly half.
+    const { metrics } = computePools(
+      poolsWeek([
+        ['A', 339],
+        ['B', 165],
+        ['C', 126],
+        ['D', 126],
+        ['E', 126],
+        ['F', 126],
+      ]),
+      null,
+    );
+    expect(metrics.nakamotoCoefficient).toBe(3);
+  });
+
   it('gives HHI 10000 and coefficient 1 for a single pool', () => {
     const { metrics } = computePools(poolsWeek([['Solo', 1008]]), null);
     expect(metrics.hhi).toBe(10000);
@@ -101,7 +117,7 @@ describe('computePools', () => {
 describe('herfindahlIndex and nakamotoCoefficient', () => {
   it('sum squared percentage shares and count pools past half', () => {
     expect(herfindahlIndex([50, 50])).toBe(5000);
-    expect(nakamotoCoefficient([20, 20, 20, 20, 20])).toBe(3);
-    expect(nakamotoCoefficient([])).toBeNull();
+    expect(nakamotoCoefficient([20, 20, 20, 20, 20], 100)).toBe(3);
+    expect(nakamotoCoefficient([], 100)).toBeNull();
   });
 });
