@@ -2,7 +2,7 @@
  * Content model → MJML for the email. Fragments inside mj-text/mj-table are built here with inline
  * styles (many clients drop <style>), every value escaped, every link allow-listed.
  */
-import { CHARTS, type ChartId } from './charts/catalog';
+import { CHART_SIZE, CHARTS, type ChartId } from './charts/catalog';
 import { escapeHtml } from './escape';
 import { type Block, type IssueModel, linkList, type Row, type Section, type Tone } from './model';
 import { partial } from './template';
@@ -24,6 +24,29 @@ const ALERT_STYLE = {
 
 /** Where the email's <img> tags point: `cid:` references or hosted absolute URLs. */
 export type ImageSource = (chart: ChartId) => string;
+
+/** Display width of a chart in the email: the 600 px body minus the sections' 24 px side padding. */
+export const EMAIL_CHART_WIDTH = 552;
+
+/** Pixel size of each chart's PNG (only the aspect ratio matters); CHART_SIZE when a chart is missing. */
+export type ImageSizes = Partial<Record<ChartId, { width: number; height: number }>>;
+
+/**
+ * Fixed `width`/`height` of a chart <img> in the email, so clients reserve the space before the image
+ * loads: the email's display width and the height scaled from the PNG's aspect ratio.
+ */
+export function emailChartSize(size: { width: number; height: number } | undefined): {
+  width: number;
+  height: number;
+} {
+  const { width, height } = size && size.width > 0 && size.height > 0 ? size : CHART_SIZE;
+  return { width: EMAIL_CHART_WIDTH, height: Math.round((EMAIL_CHART_WIDTH * height) / width) };
+}
+
+interface ImageOptions {
+  src: ImageSource;
+  sizes: ImageSizes;
+}
 
 function cell(content: string, align: 'left' | 'right', color?: string, bold = false): string {
   const style = [
@@ -59,7 +82,7 @@ function tableRows(columns: { label: string; align: 'left' | 'right' }[], rows: 
   return headerRow(columns) + body.join('');
 }
 
-function block(b: Block, imageSrc: ImageSource): string {
+function block(b: Block, images: ImageOptions): string {
   switch (b.kind) {
     case 'paragraphs':
       return partial('partials/paragraphs', {
@@ -92,8 +115,16 @@ function block(b: Block, imageSrc: ImageSource): string {
     }
     case 'table':
       return partial('partials/table', { caption: b.caption, rows: { raw: tableRows(b.columns, b.rows) } });
-    case 'chart':
-      return partial('partials/chart', { src: imageSrc(b.chart), alt: b.alt, caption: b.caption });
+    case 'chart': {
+      const size = emailChartSize(images.sizes[b.chart]);
+      return partial('partials/chart', {
+        src: images.src(b.chart),
+        alt: b.alt,
+        caption: b.caption,
+        width: String(size.width),
+        height: String(size.height),
+      });
+    }
     case 'alerts':
       return partial('partials/alerts', {
         rows: {
@@ -121,16 +152,24 @@ function linksHtml(links: { label: string; url: string | null }[]): string {
     .join('');
 }
 
-function section(s: Section, imageSrc: ImageSource): string {
+function section(s: Section, images: ImageOptions): string {
   return partial('partials/section', {
     id: s.id,
     title: s.title,
-    blocks: { raw: s.blocks.map((b) => block(b, imageSrc)).join('\n') },
+    blocks: { raw: s.blocks.map((b) => block(b, images)).join('\n') },
   });
 }
 
-/** The MJML document of the email version, with PERSONAL_TOKENS for greeting and unsubscribe link. */
-export function buildEmailMjml(model: IssueModel, imageSrc: ImageSource): string {
+/**
+ * The MJML document of the email version, with PERSONAL_TOKENS for greeting and unsubscribe link.
+ * `imageSizes` are the charts' PNG sizes (for the <img> height); without them CHART_SIZE is assumed.
+ */
+export function buildEmailMjml(
+  model: IssueModel,
+  imageSrc: ImageSource,
+  imageSizes: ImageSizes = {},
+): string {
+  const images: ImageOptions = { src: imageSrc, sizes: imageSizes };
   const unsubscribe = `<a href="${PERSONAL_TOKENS.unsubscribeUrl}">Unsubscribe</a> with one click.`;
   return partial('issue', {
     subject: model.subject,
@@ -143,7 +182,7 @@ export function buildEmailMjml(model: IssueModel, imageSrc: ImageSource): string
         headline: model.headline,
       }),
     },
-    sections: { raw: model.sections.map((s) => section(s, imageSrc)).join('\n') },
+    sections: { raw: model.sections.map((s) => section(s, images)).join('\n') },
     links: { raw: partial('partials/links', { links: { raw: linksHtml(linkList(model)) } }) },
     footer: {
       raw: partial('partials/footer', {

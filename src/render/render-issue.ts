@@ -6,12 +6,13 @@
 import type { ChartRow, Snapshot } from '../snapshot/schema';
 import { CHARTS, type ChartId, chartCid } from './charts/catalog';
 import { renderCharts } from './charts/index';
-import { buildEmailMjml, type ImageSource } from './email';
+import { pngDimensions } from './charts/raster';
+import { buildEmailMjml, type ImageSizes, type ImageSource } from './email';
 import { safeHttpUrl } from './escape';
 import { compileMjml } from './mjml-compile';
 import { buildIssueModel, type IssueModel } from './model';
 import { renderText } from './text';
-import type { RenderedIssue, StoredEmail } from './types';
+import type { ChartImage, RenderedIssue, StoredEmail } from './types';
 import { renderIssueWebPage } from './web/issue-page';
 
 /** Public links printed in the issue; each must be http(s) or it is left out. */
@@ -54,12 +55,22 @@ function chartAlts(model: IssueModel): Partial<Record<ChartId, string>> {
   return alts;
 }
 
+/** Each chart's real PNG size, so the email's fixed <img> height keeps the drawn aspect ratio. */
+function imageSizes(images: ChartImage[]): ImageSizes {
+  const sizes: ImageSizes = {};
+  for (const id of Object.keys(CHARTS) as ChartId[]) {
+    const image = images.find((i) => i.filename === CHARTS[id].filename);
+    if (image) sizes[id] = pngDimensions(image.png) ?? { width: image.width, height: image.height };
+  }
+  return sizes;
+}
+
 /** Renders one issue once; per-recipient parts stay as PERSONAL_TOKENS for `personalize`. */
 export async function renderIssue(input: RenderIssueInput): Promise<RenderedIssue> {
   const src = imageSource(input);
   const model = buildIssueModel({ snapshot: input.snapshot, links: input.links, footer: input.footer });
   const images = renderCharts(input.snapshot, input.series, chartAlts(model));
-  const emailHtml = await compileMjml(buildEmailMjml(model, src));
+  const emailHtml = await compileMjml(buildEmailMjml(model, src, imageSizes(images)));
   return {
     issueId: model.issueId,
     subject: model.subject,

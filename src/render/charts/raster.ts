@@ -27,3 +27,13 @@ export function svgToPng(svg: string): Buffer {
   });
   return resvg.render().asPng();
 }
+
+/** Pixel width and height of a PNG, read from its IHDR chunk (bytes 16–23); `null` if it is no PNG. */
+export function pngDimensions(png: Buffer): { width: number; height: number } | null {
+  const signature = '89504e470d0a1a0a';
+  if (png.length < 24 || png.subarray(0, 8).toString('hex') !== signature) return null;
+  if (png.subarray(12, 16).toString('latin1') !== 'IHDR') return null;
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  return width > 0 && height > 0 ? { width, height } : null;
+}

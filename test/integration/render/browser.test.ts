@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
  * Opens the rendered email, the issue's web version and the archive index in headless Chromium at
- * phone and desktop widths: no horizontal scroll, every image loaded, no clipped text. Screenshots go
+ * phone and desktop widths: no horizontal scroll, every image loaded and undistorted, no clipped text. Screenshots go
  * to out/screenshots/ for a human look.
  */
 import { existsSync } from 'node:fs';
@@ -23,6 +23,8 @@ interface LayoutReport {
   innerWidth: number;
   brokenImages: string[];
   imageCount: number;
+  /** Images drawn with a different aspect ratio than their pixels (e.g. a fixed height on a narrow screen). */
+  distortedImages: string[];
   clipped: string[];
 }
 
@@ -47,6 +49,17 @@ async function inspect(page: Page): Promise<LayoutReport> {
       innerWidth: window.innerWidth,
       brokenImages: images.filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.src),
       imageCount: images.length,
+      distortedImages: images
+        .filter((img) => {
+          const box = img.getBoundingClientRect();
+          if (img.naturalWidth === 0 || box.width === 0) return false;
+          const drawn = box.height / box.width;
+          const natural = img.naturalHeight / img.naturalWidth;
+          return Math.abs(drawn - natural) > natural * 0.02;
+        })
+        .map(
+          (img) => `${img.src}: ${img.getBoundingClientRect().width}x${img.getBoundingClientRect().height}`,
+        ),
       clipped,
     };
   });
@@ -113,6 +126,7 @@ describe('rendered pages in Chromium', () => {
           expect(report.scrollWidth).toBeLessThanOrEqual(report.innerWidth);
           expect(report.imageCount).toBe(target.images);
           expect(report.brokenImages).toEqual([]);
+          expect(report.distortedImages).toEqual([]);
           expect(report.clipped).toEqual([]);
         },
       );

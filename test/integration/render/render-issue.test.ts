@@ -117,8 +117,23 @@ describe('renderIssue on the fixture issue', () => {
       expect(img).toContain('width="600" height="320"');
       expect(img).toMatch(/src="charts\/[a-z-]+\.png"/);
     }
-    const emailImgs = [...cid.emailHtml.matchAll(/<img [^>]+>/g)].map((m) => m[0]);
-    expect(emailImgs.every((i) => / alt="[^"]{20,}"/.test(i))).toBe(true);
+  });
+
+  it('gives every email <img> alt text and a fixed numeric width and height, in both image modes', () => {
+    // 552 px display width, height from the PNG's aspect ratio (1200×640 → 294).
+    const png = cid.images[0]?.png as Buffer;
+    const expectedHeight = Math.round((552 * png.readUInt32BE(20)) / png.readUInt32BE(16));
+    expect(expectedHeight).toBe(294);
+    for (const rendered of [cid, hosted]) {
+      const imgs = [...rendered.emailHtml.matchAll(/<img\b[^>]*>/g)].map((m) => m[0]);
+      expect(imgs).toHaveLength(4);
+      for (const img of imgs) {
+        expect(img).toMatch(/\salt="[^"]{20,}"/);
+        expect(img).toMatch(/\swidth="552"/);
+        expect(img).toMatch(new RegExp(`\\sheight="${expectedHeight}"`));
+        expect(img).not.toMatch(/="auto"/);
+      }
+    }
   });
 
   it('puts personal tokens in the email only; the web version is neutral', () => {

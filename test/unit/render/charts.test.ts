@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CHART_SCALE, CHART_SIZE } from '../../../src/render/charts/catalog';
 import { renderCharts } from '../../../src/render/charts/index';
 import { issueChartSvgs } from '../../../src/render/charts/issue-charts';
+import { pngDimensions } from '../../../src/render/charts/raster';
+import { EMAIL_CHART_WIDTH, emailChartSize } from '../../../src/render/email';
 import { fixtureSeries, fixtureSnapshot } from '../../fixtures/render/fixture';
 
 function pngSize(png: Buffer): { width: number; height: number } {
@@ -58,5 +60,27 @@ describe('issue charts', () => {
       expect(image.alt.length).toBeGreaterThan(0);
     }
     expect(images.find((i) => i.filename === 'pools.png')?.alt).toBe('Pool shares');
+  });
+});
+
+describe('email chart size', () => {
+  it('reads a PNG size from its header and refuses anything else', () => {
+    // Prepare
+    const png = renderCharts(fixtureSnapshot(), fixtureSeries(), {})[0]?.png as Buffer;
+
+    // Act / Assess
+    expect(pngDimensions(png)).toEqual(pngSize(png));
+    expect(pngDimensions(Buffer.from('GIF89a not a png at all, long enough'))).toBeNull();
+    expect(pngDimensions(png.subarray(0, 20))).toBeNull();
+  });
+
+  it('scales the height to the email display width with the PNG aspect ratio', () => {
+    expect(EMAIL_CHART_WIDTH).toBe(552);
+    expect(emailChartSize({ width: 1200, height: 640 })).toEqual({ width: 552, height: 294 });
+    expect(emailChartSize({ width: 1000, height: 1000 })).toEqual({ width: 552, height: 552 });
+    expect(emailChartSize({ width: 1200, height: 500 })).toEqual({ width: 552, height: 230 });
+    // Unknown or broken size: the charts' CSS size (600×320).
+    expect(emailChartSize(undefined)).toEqual({ width: 552, height: 294 });
+    expect(emailChartSize({ width: 0, height: 0 })).toEqual({ width: 552, height: 294 });
   });
 });
