@@ -136,6 +136,17 @@ describe('renderIssue on the fixture issue', () => {
     }
   });
 
+  it('loads no web font or other external stylesheet in the email', () => {
+    for (const rendered of [cid, hosted]) {
+      const html = rendered.emailHtml;
+      // The template's font stack names Roboto, which MJML would otherwise fetch from Google Fonts.
+      expect(html).toMatch(/font-family:[^;"]*Roboto/);
+      expect(html).not.toContain('fonts.googleapis.com');
+      expect(html).not.toMatch(/@import/i);
+      expect(html).not.toMatch(/<link\b/i);
+    }
+  });
+
   it('puts personal tokens in the email only; the web version is neutral', () => {
     expect(cid.emailHtml).toContain(PERSONAL_TOKENS.greeting);
     expect(cid.emailHtml).toContain(`href="${PERSONAL_TOKENS.unsubscribeUrl}"`);
