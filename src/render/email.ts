@@ -170,6 +170,7 @@ export function buildEmailMjml(
   imageSizes: ImageSizes = {},
 ): string {
   const images: ImageOptions = { src: imageSrc, sizes: imageSizes };
+  const archiveLinks = linksHtml(linkList(model));
   const unsubscribe = `<a href="${PERSONAL_TOKENS.unsubscribeUrl}">Unsubscribe</a> with one click.`;
   return partial('issue', {
     subject: model.subject,
@@ -183,7 +184,9 @@ export function buildEmailMjml(
       }),
     },
     sections: { raw: model.sections.map((s) => section(s, images)).join('\n') },
-    links: { raw: partial('partials/links', { links: { raw: linksHtml(linkList(model)) } }) },
+    // Relative links (a local run without a public base URL) are refused in the email, where they could
+    // not resolve; with none left the whole section goes rather than an empty heading.
+    links: { raw: archiveLinks ? partial('partials/links', { links: { raw: archiveLinks } }) : '' },
     footer: {
       raw: partial('partials/footer', {
         attribution: { raw: model.attribution.map((a) => `Source: ${escapeHtml(a)}`).join('<br>') },

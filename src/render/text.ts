@@ -117,7 +117,9 @@ export function renderText(model: IssueModel, variant: 'email' | 'web'): string 
   lines.push('', variant === 'email' ? PERSONAL_TOKENS.greeting : model.neutralGreeting, '');
   lines.push(...heading(model.headline, '='));
   for (const s of model.sections) lines.push('', '', ...section(s));
-  lines.push('', '', ...heading('Archive and downloads', '-'), '', ...linkLines(linkList(model)));
+  // Only absolute links are printed (the text part travels by email); no heading when none is left.
+  const archive = linkLines(linkList(model));
+  if (archive.length > 0) lines.push('', '', ...heading('Archive and downloads', '-'), '', ...archive);
   lines.push('', '', ...model.attribution.flatMap((a) => wrap(`Source: ${a}`, TEXT_COLUMNS)));
   if (variant === 'email') {
     lines.push(

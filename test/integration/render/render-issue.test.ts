@@ -3,6 +3,7 @@
  * image modes, the web version's neutrality, and a structure snapshot of the MJML.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { issueLinks } from '../../../src/pipeline/links';
 import { buildEmailMjml } from '../../../src/render/email';
 import { compileMjml, MjmlRenderError } from '../../../src/render/mjml-compile';
 import { buildIssueModel } from '../../../src/render/model';
@@ -16,7 +17,13 @@ import {
 import { fill } from '../../../src/render/template';
 import { PERSONAL_TOKENS, type RenderedIssue } from '../../../src/render/types';
 import { snapshotSchema } from '../../../src/snapshot/schema';
-import { fixtureFooter, fixtureLinks, fixtureSeries, fixtureSnapshot } from '../../fixtures/render/fixture';
+import {
+  fixtureFooter,
+  fixtureLinks,
+  fixtureLocalLinks,
+  fixtureSeries,
+  fixtureSnapshot,
+} from '../../fixtures/render/fixture';
 
 const GMAIL_CLIP_BYTES = 102 * 1024;
 /** SES SendRawEmail limit (v1 API; v2 allows 40 MB). */
@@ -236,6 +243,71 @@ describe('renderIssue on the fixture issue', () => {
     });
     const mjml = buildEmailMjml(model, (c) => `cid:${c}`);
     await expect(mjmlOutline(mjml)).toMatchFileSnapshot('./__snapshots__/email.mjml-outline.txt');
+  });
+});
+
+describe('a local run without a public base URL (relative links)', () => {
+  let local: RenderedIssue;
+
+  beforeAll(async () => {
+    local = await renderIssue(input({ links: fixtureLocalLinks }));
+  });
+
+  it('uses the links the pipeline passes for a local run', () => {
+    expect(issueLinks('2026-11-23', undefined)).toEqual(fixtureLocalLinks);
+  });
+
+  it('leaves the archive section out of the email and its text part instead of an empty heading', () => {
+    for (const part of [local.emailHtml, local.emailText]) {
+      expect(part).not.toMatch(/archive and downloads/i);
+      expect(part).not.toMatch(/snapshot\.json|metrics\.csv|index\.html/);
+    }
+    expect(local.emailHtml).not.toMatch(/href="(?!https?:|%%HB_)/);
+    // The rest of the email is still there.
+    expect(local.emailHtml).toContain('Data sources');
+    expect(local.emailHtml).toContain('1 Example Street');
+  });
+
+  it('keeps the archive section in the email when at least one link is absolute', async () => {
+    // Act
+    const mixed = await renderIssue(input({ links: { ...fixtureLocalLinks, csvUrl: fixtureLinks.csvUrl } }));
+
+    // Assess
+    const html = mixed.emailHtml;
+    const section = html.slice(html.indexOf('Archive and downloads'));
+    expect(html).toContain('Archive and downloads');
+    expect(section).toContain(`href="${fixtureLinks.csvUrl}"`);
+    expect(section).not.toMatch(/href="(newsletter\.html|snapshot\.json|\.\.\/\.\.\/index\.html)"/);
+  });
+
+  it('keeps the relative links to the files beside newsletter.html in the web version', () => {
+    const web = local.webHtml;
+    const section = web.slice(web.indexOf('<h2>Archive and downloads</h2>'));
+    expect(web).toContain('<h2>Archive and downloads</h2>');
+    for (const href of ['snapshot.json', 'metrics.csv', 'newsletter.txt', '../../index.html'])
+      expect(section).toContain(`href="${href}"`);
+    // A permanent link is only printed when it is absolute (here it would point at the page itself).
+    expect(web).not.toContain('Permanent link');
+  });
+
+  it('still drops scripted links from the web version and the email', async () => {
+    // Act
+    const rendered = await renderIssue(
+      input({
+        links: {
+          ...fixtureLocalLinks,
+          issueUrl: 'javascript:alert(1)',
+          archiveIndexUrl: 'JaVaScRiPt:alert(2)',
+          subscribeUrl: 'data:text/html,<b>x</b>',
+        },
+      }),
+    );
+
+    // Assess
+    for (const part of [rendered.emailHtml, rendered.emailText, rendered.webHtml, rendered.webText]) {
+      expect(part).not.toMatch(/javascript:|data:text/i);
+    }
+    expect(rendered.webHtml).toContain('href="snapshot.json"');
   });
 });
 

@@ -3,7 +3,12 @@ import { buildIssueModel } from '../../../src/render/model';
 import { renderText, TEXT_COLUMNS } from '../../../src/render/text';
 import { PERSONAL_TOKENS } from '../../../src/render/types';
 import { wrap } from '../../../src/render/wrap';
-import { fixtureFooter, fixtureLinks, fixtureSnapshot } from '../../fixtures/render/fixture';
+import {
+  fixtureFooter,
+  fixtureLinks,
+  fixtureLocalLinks,
+  fixtureSnapshot,
+} from '../../fixtures/render/fixture';
 
 const model = () =>
   buildIssueModel({ snapshot: fixtureSnapshot(), links: fixtureLinks, footer: fixtureFooter });
@@ -36,6 +41,44 @@ describe('plain-text part', () => {
     expect(text).toContain('CC BY-NC 4.0');
     expect(text).toContain('unavailable');
     expect(text).not.toMatch(/NaN|undefined|null/);
+  });
+
+  it('leaves out the archive section when no link is absolute (a local run)', () => {
+    // Prepare
+    const local = buildIssueModel({
+      snapshot: fixtureSnapshot(),
+      links: fixtureLocalLinks,
+      footer: fixtureFooter,
+    });
+
+    // Act
+    const texts = [renderText(local, 'email'), renderText(local, 'web')];
+
+    // Assess
+    for (const text of texts) {
+      expect(text).not.toMatch(/archive and downloads/i);
+      expect(text).not.toMatch(/snapshot\.json|metrics\.csv|index\.html/);
+      // The footer still follows the last section directly.
+      expect(text).toContain('Coin Metrics');
+    }
+    expect(renderText(model(), 'email')).toContain('ARCHIVE AND DOWNLOADS');
+  });
+
+  it('prints the archive section with only the links that survive', () => {
+    // Prepare
+    const mixed = buildIssueModel({
+      snapshot: fixtureSnapshot(),
+      links: { ...fixtureLocalLinks, csvUrl: fixtureLinks.csvUrl },
+      footer: fixtureFooter,
+    });
+
+    // Act
+    const text = renderText(mixed, 'email');
+
+    // Assess
+    const section = text.slice(text.indexOf('ARCHIVE AND DOWNLOADS'), text.indexOf('Source:'));
+    expect(section).toContain(fixtureLinks.csvUrl);
+    expect(section).not.toMatch(/newsletter\.html|snapshot\.json|index\.html/);
   });
 
   it('matches the stored text of the fixture issue', async () => {
