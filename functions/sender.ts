@@ -7,7 +7,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deliverBatch, type SenderDeps } from '../src/delivery/deliver';
 import { createEmailLoader } from '../src/delivery/email';
 import { createLedger } from '../src/delivery/ledger';
@@ -53,8 +53,14 @@ async function init(): Promise<SenderDeps> {
   };
 }
 
-/** The Lambda entry point. */
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+/**
+ * The Lambda entry point. The invocation's remaining time goes to deliverBatch, which stops claiming
+ * recipients before the timeout and returns the rest through batchItemFailures.
+ */
+export async function handler(
+  event: SQSEvent,
+  context?: Pick<Context, 'getRemainingTimeInMillis'>,
+): Promise<SQSBatchResponse> {
   deps ??= init();
   deps.catch(() => {
     deps = undefined;
@@ -62,5 +68,10 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   const ready = await deps;
   const tokenSecret = await secret();
   const settings = { from: env.HASHBRIEF_FROM_ADDRESS, linksBaseUrl, tokenSecret };
-  return processSendEvent(event, (message) => deliverBatch(message, ready, settings), reporter);
+  const timeLeftMs = context ? () => context.getRemainingTimeInMillis() : undefined;
+  return processSendEvent(
+    event,
+    (message) => deliverBatch(message, { ...ready, timeLeftMs }, settings),
+    reporter,
+  );
 }

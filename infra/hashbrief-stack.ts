@@ -188,7 +188,11 @@ export class HashbriefStack extends Stack {
       });
     sender.addEventSource(
       new sources.SqsEventSource(this.delivery.sendQueue, {
-        batchSize: 5,
+        // One message (up to 50 recipients) per invocation: at a low SES rate (the sandbox's 1/s shared by
+        // two senders) even one message can outlast the timeout. The sender then stops claiming 15 s before
+        // it and returns the message for the rest; several messages per invocation would only multiply
+        // the recipients left over and the receives each message burns on the way to the DLQ.
+        batchSize: 1,
         reportBatchItemFailures: true,
         // Keeps the pollers within the reserved concurrency so SQS does not see throttles as failures.
         maxConcurrency: Math.max(2, config.senderReservedConcurrency),

@@ -24,6 +24,31 @@ export interface SenderDeps {
   random: Random;
   reporter?: Reporter;
   retry?: RetryPolicy;
+  /**
+   * Milliseconds left before the runtime ends the invocation (Lambda's `getRemainingTimeInMillis`). Unset
+   * means no deadline (the local CLI).
+   */
+  timeLeftMs?: () => number;
+}
+
+/**
+ * Time a recipient needs once claimed: a rate-limited send that may be retried with backoff, plus the
+ * ledger write. A recipient is not claimed, and a claimed one not sent, with less time left than this, so
+ * the runtime's timeout never ends an invocation in the middle of a send (the duplicate window).
+ */
+export const SEND_TIME_MARGIN_MS = 15_000;
+
+/** Reason given for recipients left for the message's redelivery because the invocation ran out of time. */
+export const OUT_OF_TIME = 'out of time';
+
+/** Thrown inside a send attempt when the deadline is too close to start it; nothing was sent. */
+export class OutOfTimeError extends Error {
+  override name = 'OutOfTimeError';
+}
+
+/** True when there is a deadline and less than {@link SEND_TIME_MARGIN_MS} remains before it. */
+export function outOfTime(timeLeftMs: (() => number) | undefined): boolean {
+  return timeLeftMs !== undefined && timeLeftMs() < SEND_TIME_MARGIN_MS;
 }
 
 /** Sender settings; `concurrency` is the number of recipients of one batch in flight (default 8). */
@@ -40,8 +65,10 @@ export interface BatchOutcome {
 
 /**
  * Delivers one batch. Recipients already in the ledger or no longer active are skipped; a refused send
- * (after backoff) or a claim held by another live sender is reported in `failed`. Errors that are not
- * send refusals (store outages, bugs) propagate: the claim stays until its lease runs out, as after a crash.
+ * (after backoff), a claim held by another live sender, or a recipient left because the invocation is
+ * about to run out of time (`deps.timeLeftMs`, reason {@link OUT_OF_TIME}) is reported in `failed`, so the
+ * message comes back and its retry sends only to them. Errors that are not send refusals (store outages,
+ * bugs) propagate: the claim stays until its lease runs out, as after a crash.
  */
 export async function deliverBatch(
   message: SendMessage,
@@ -58,6 +85,10 @@ export async function deliverBatch(
     }
     const to = normalizeAddress(current.subscriber.address);
     if (hashNormalizedAddress(to) !== id) throw new Error(`subscriber ${id} address does not match its id`);
+    if (outOfTime(deps.timeLeftMs)) {
+      outcome.failed.push({ id, reason: OUT_OF_TIME });
+      return;
+    }
     const claim = await deps.ledger.claim(message.issueId, id, deps.clock());
     if (claim.kind === 'sent') {
       outcome.skipped.push({ id, reason: 'already-sent' });
@@ -77,18 +108,28 @@ export async function deliverBatch(
     let messageId: string;
     try {
       ({ messageId } = await withBackoff(
-        () =>
-          deps.mailer.send({
+        () => {
+          // Checked after the rate limiter's wait and each backoff sleep, which can be long at low rates.
+          if (outOfTime(deps.timeLeftMs)) throw new OutOfTimeError('too little time left to send');
+          return deps.mailer.send({
             kind: 'issue',
             issueId: message.issueId,
             recipientHash: id,
             from: settings.from,
             to,
             raw,
-          }),
+          });
+        },
         { limiter: deps.limiter, sleep: deps.sleep, random: deps.random, policy: deps.retry },
       ));
     } catch (error) {
+      if (error instanceof OutOfTimeError) {
+        // This attempt never started and any earlier one was refused: nothing was sent, so the claim can
+        // be given back at once.
+        await deps.ledger.release(message.issueId, id, claim, deps.clock());
+        outcome.failed.push({ id, reason: OUT_OF_TIME });
+        return;
+      }
       if (!(error instanceof SendError)) throw error;
       await deps.ledger.release(message.issueId, id, claim, deps.clock());
       deps.reporter?.warn('send refused', { issueId: message.issueId, recipient: id, error: error.message });
@@ -105,6 +146,7 @@ export async function deliverBatch(
     sent: outcome.sent.length,
     skipped: outcome.skipped.length,
     failed: outcome.failed.length,
+    outOfTime: outcome.failed.filter((f) => f.reason === OUT_OF_TIME).length,
   });
   return outcome;
 }

@@ -182,10 +182,11 @@ describe('send queue', () => {
     });
   });
 
-  it('feeds the sender with partial batch responses', () => {
+  it('feeds the sender one message at a time with partial batch responses', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: Match.stringLikeRegexp('^Sender') },
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeliverySendQueue'), 'Arn'] },
+      BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 2 },
     });

@@ -2,7 +2,7 @@ import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { deliverBatch, type SenderDeps } from '../../../src/delivery/deliver';
+import { deliverBatch, OUT_OF_TIME, type SenderDeps } from '../../../src/delivery/deliver';
 import { createEmailLoader } from '../../../src/delivery/email';
 import { HeaderInjectionError, SendError } from '../../../src/delivery/errors';
 import { createLedger, ledgerKey } from '../../../src/delivery/ledger';
@@ -239,6 +239,76 @@ describe('deliverBatch', () => {
     );
     expect(retried).toEqual([failing]);
     expect(retry.skipped.map((s) => s.id)).toEqual([people[1]?.hash]);
+  });
+});
+
+describe('deliverBatch against the invocation deadline', () => {
+  /** Time left until `deadlineMs` after the fake clock's start, as Lambda's getRemainingTimeInMillis. */
+  const deadline = (time: ReturnType<typeof fakeClock>, deadlineMs: number) => {
+    const end = time.clock().getTime() + deadlineMs;
+    return () => end - time.clock().getTime();
+  };
+
+  it('stops claiming when less than the margin is left, and the redelivery sends only to the rest', async () => {
+    // Arrange: SES takes 20 s per send (a slow, sandbox-rate account), the invocation has 50 s.
+    const world = await deliveryWorld();
+    const people = await seedSubscribers(world.subscribers, 4);
+    const hashes = people.map((p) => p.hash);
+    const time = fakeClock();
+    const mailer = recordingMailer();
+    const slow: Mailer = {
+      async send(mail) {
+        time.advance(20_000);
+        return mailer.send(mail);
+      },
+    };
+    const deps = { ...depsFor(world, slow, time), timeLeftMs: deadline(time, 50_000) };
+
+    // Act
+    const outcome = await deliverBatch(batchOf(world.issueId, hashes), deps, {
+      ...TEST_SETTINGS,
+      concurrency: 1,
+    });
+
+    // Assert: two sends fit (50 s, then 30 s left); at 10 s left the other two are not even claimed.
+    expect(outcome.sent).toEqual(hashes.slice(0, 2));
+    expect(outcome.failed).toEqual(hashes.slice(2).map((id) => ({ id, reason: OUT_OF_TIME })));
+    for (const id of hashes.slice(2)) expect(await world.state.get(ledgerKey(world.issueId, id))).toBeNull();
+
+    // Act: the message comes back to a fresh invocation.
+    const retry = await deliverBatch(
+      batchOf(world.issueId, hashes),
+      { ...deps, timeLeftMs: deadline(time, 60_000) },
+      { ...TEST_SETTINGS, concurrency: 1 },
+    );
+
+    // Assert: each recipient got exactly one mail in all.
+    expect(retry.sent).toEqual(hashes.slice(2));
+    expect(retry.skipped.map((s) => s.reason)).toEqual(['already-sent', 'already-sent']);
+    expect(mailer.sent.map((m) => m.recipientHash)).toEqual(hashes);
+  });
+
+  it('releases a claim without sending when the rate limiter’s wait used up the time', async () => {
+    // Arrange: claimed with 50 s left, but the limiter makes it wait 40 s for its slot.
+    const world = await deliveryWorld();
+    const [person] = await seedSubscribers(world.subscribers, 1);
+    const id = person?.hash ?? '';
+    const time = fakeClock();
+    const mailer = recordingMailer();
+    const deps: SenderDeps = {
+      ...depsFor(world, mailer, time),
+      limiter: { acquire: async () => time.advance(40_000) },
+      timeLeftMs: deadline(time, 50_000),
+    };
+
+    // Act
+    const outcome = await deliverBatch(batchOf(world.issueId, [id]), deps, TEST_SETTINGS);
+
+    // Assert: nothing sent, the recipient back for the retry, the claim free to be taken at once.
+    expect(mailer.sent).toHaveLength(0);
+    expect(outcome.failed).toEqual([{ id, reason: OUT_OF_TIME }]);
+    const entry = await world.state.get(ledgerKey(world.issueId, id));
+    expect(JSON.parse(entry?.body.toString('utf8') ?? '{}')).toMatchObject({ state: 'released' });
   });
 });
 
