@@ -5,7 +5,7 @@
 import type { Clock, Random, Reporter, Sleep } from '../ports';
 import { hashNormalizedAddress, normalizeAddress } from './address';
 import { buildIssueMessage, type EmailLoader, type MessageSettings } from './email';
-import { SendError } from './errors';
+import { AmbiguousSendError, SendError } from './errors';
 import type { Ledger } from './ledger';
 import type { Mailer } from './mailer';
 import { type RateLimiter, type RetryPolicy, withBackoff } from './rate-limiter';
@@ -41,6 +41,9 @@ export const SEND_TIME_MARGIN_MS = 15_000;
 /** Reason given for recipients left for the message's redelivery because the invocation ran out of time. */
 export const OUT_OF_TIME = 'out of time';
 
+/** Reason given for a recipient whose send failed in a way SES may still have accepted (claim kept). */
+export const SEND_OUTCOME_UNKNOWN = 'send outcome unknown';
+
 /** Thrown inside a send attempt when the deadline is too close to start it; nothing was sent. */
 export class OutOfTimeError extends Error {
   override name = 'OutOfTimeError';
@@ -65,10 +68,12 @@ export interface BatchOutcome {
 
 /**
  * Delivers one batch. Recipients already in the ledger or no longer active are skipped; a refused send
- * (after backoff), a claim held by another live sender, or a recipient left because the invocation is
- * about to run out of time (`deps.timeLeftMs`, reason {@link OUT_OF_TIME}) is reported in `failed`, so the
- * message comes back and its retry sends only to them. Errors that are not send refusals (store outages,
- * bugs) propagate: the claim stays until its lease runs out, as after a crash.
+ * (after backoff), a claim held by another live sender, a recipient left because the invocation is about
+ * to run out of time (`deps.timeLeftMs`, reason {@link OUT_OF_TIME}), or a send SES may have accepted
+ * before failing ({@link AmbiguousSendError}, reason {@link SEND_OUTCOME_UNKNOWN}: not retried, claim
+ * kept) is reported in `failed`, so the message comes back and its retry sends only to them. Errors that
+ * are not send failures (store outages, bugs) propagate: the claim stays until its lease runs out, as
+ * after a crash.
  */
 export async function deliverBatch(
   message: SendMessage,
@@ -128,6 +133,18 @@ export async function deliverBatch(
         // be given back at once.
         await deps.ledger.release(message.issueId, id, claim, deps.clock());
         outcome.failed.push({ id, reason: OUT_OF_TIME });
+        return;
+      }
+      if (error instanceof AmbiguousSendError) {
+        // SES may have accepted the message: keep the claim, so no sender mails this recipient again
+        // before the lease runs out; the message's redelivery (after the visibility timeout, longer than
+        // the lease) takes it over and sends once more with the same Message-ID. See docs/delivery.md.
+        deps.reporter?.warn('send outcome unknown', {
+          issueId: message.issueId,
+          recipient: id,
+          error: error.message,
+        });
+        outcome.failed.push({ id, reason: SEND_OUTCOME_UNKNOWN });
         return;
       }
       if (!(error instanceof SendError)) throw error;

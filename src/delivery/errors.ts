@@ -52,6 +52,18 @@ export class SendError extends Error {
   }
 }
 
+/**
+ * The transport failed after the message may have reached it (a timeout or reset after the request was
+ * sent, a 5xx): it may or may not have been accepted. Never retried at once and never treated as a
+ * refusal: a second attempt could deliver a second copy.
+ */
+export class AmbiguousSendError extends SendError {
+  override name = 'AmbiguousSendError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, false, options);
+  }
+}
+
 /** Optimistic concurrency on a stored object kept losing; the caller may retry later. */
 export class ConcurrentUpdateError extends Error {
   override name = 'ConcurrentUpdateError';

@@ -11,8 +11,10 @@
  *   3. mark sent: replace the claim with `{ state: 'sent', messageId }`, If-Match on the claim's version.
  *   On a refused send the claim is marked `released`, If-Match on the claim's version: a claim another
  *   sender has taken over meanwhile is left alone. A released entry can be claimed again at once.
- * The one window that can still duplicate: SES accepted the message and the process died before step 3
- * completed; after the lease, a redelivery sends again (with the same Message-ID header).
+ * The one window that can still duplicate: SES accepted the message but the sender never learned it,
+ * because the process died before step 3 or the connection failed before SES's answer arrived (an
+ * ambiguous error: the claim is kept, not released). After the lease, a redelivery sends again (with the
+ * same Message-ID header).
  */
 import { z } from 'zod';
 import type { ArchiveStore } from '../archive/store';

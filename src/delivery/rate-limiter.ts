@@ -1,6 +1,7 @@
 /**
  * Send pacing: a token bucket (as GCRA: each acquire reserves the next free slot, so concurrent callers
- * queue fairly) and retries with exponential backoff and full jitter on transient refusals.
+ * queue fairly) and retries with exponential backoff and full jitter on transient refusals (a SendError
+ * marked retryable: the transport said "not now" or was never reached, so a retry cannot duplicate).
  */
 import type { Clock, Random, Sleep } from '../ports';
 import { SendError } from './errors';

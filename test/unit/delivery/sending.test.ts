@@ -2,7 +2,12 @@ import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { deliverBatch, OUT_OF_TIME, type SenderDeps } from '../../../src/delivery/deliver';
+import {
+  deliverBatch,
+  OUT_OF_TIME,
+  SEND_OUTCOME_UNKNOWN,
+  type SenderDeps,
+} from '../../../src/delivery/deliver';
 import { createEmailLoader } from '../../../src/delivery/email';
 import { HeaderInjectionError, SendError } from '../../../src/delivery/errors';
 import { createLedger, ledgerKey } from '../../../src/delivery/ledger';
@@ -11,7 +16,7 @@ import { buildRawMessage } from '../../../src/delivery/mime';
 import { planDelivery } from '../../../src/delivery/plan';
 import { createSqsSendQueue, type SendMessage } from '../../../src/delivery/queue';
 import { createTokenBucket, unlimited } from '../../../src/delivery/rate-limiter';
-import { createSesMailer } from '../../../src/delivery/ses-mailer';
+import { classifySesError, createSesMailer } from '../../../src/delivery/ses-mailer';
 import { processSendEvent } from '../../../src/delivery/sqs-batch';
 import {
   deliveryWorld,
@@ -163,7 +168,7 @@ describe('deliverBatch', () => {
     expect(mailer.sent).toHaveLength(1);
   });
 
-  it('backs off on SES throttling and then sends', async () => {
+  it('backs off on SES throttling and a refused connection, and then sends', async () => {
     const world = await deliveryWorld();
     const [person] = await seedSubscribers(world.subscribers, 1);
     const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), {
@@ -173,7 +178,7 @@ describe('deliverBatch', () => {
     ses
       .on(SendRawEmailCommand)
       .rejectsOnce(throttled)
-      .rejectsOnce(Object.assign(new Error('oops'), { name: 'InternalFailure', $fault: 'server' }))
+      .rejectsOnce(Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' }))
       .resolves({ MessageId: 'ses-1' });
     const slept: number[] = [];
     const time = fakeClock();
@@ -239,6 +244,99 @@ describe('deliverBatch', () => {
     );
     expect(retried).toEqual([failing]);
     expect(retry.skipped.map((s) => s.id)).toEqual([people[1]?.hash]);
+  });
+});
+
+describe('classifySesError', () => {
+  const sdkError = (name: string, extra: Record<string, unknown> = {}, message = name) =>
+    Object.assign(new Error(message), { name, ...extra });
+
+  it.each([
+    ['throttling', sdkError('Throttling', { $metadata: { httpStatusCode: 400 } }), 'retry'],
+    [
+      'the max send rate',
+      sdkError('MessageRejected', { $metadata: { httpStatusCode: 400 } }, 'Maximum sending rate exceeded.'),
+      'retry',
+    ],
+    ['a refused connection', sdkError('Error', { code: 'ECONNREFUSED' }), 'retry'],
+    ['a DNS failure', sdkError('Error', { code: 'ENOTFOUND' }), 'retry'],
+    [
+      'a connect timeout',
+      sdkError(
+        'TimeoutError',
+        {},
+        'the request socket did not establish a connection with the server within the configured timeout of 3000 ms.',
+      ),
+      'retry',
+    ],
+    [
+      'a reset after sending',
+      sdkError('TimeoutError', { code: 'ECONNRESET' }, 'socket hang up'),
+      'ambiguous',
+    ],
+    ['a broken pipe', sdkError('TimeoutError', { code: 'EPIPE' }), 'ambiguous'],
+    ['a request timeout', sdkError('TimeoutError', { code: 'ETIMEDOUT' }), 'ambiguous'],
+    [
+      'an internal failure',
+      sdkError('InternalFailure', { $fault: 'server', $metadata: { httpStatusCode: 500 } }),
+      'ambiguous',
+    ],
+    [
+      'a 503',
+      sdkError('ServiceUnavailable', { $fault: 'server', $metadata: { httpStatusCode: 503 } }),
+      'retry',
+    ],
+    [
+      'a 504',
+      sdkError('GatewayTimeout', { $fault: 'server', $metadata: { httpStatusCode: 504 } }),
+      'ambiguous',
+    ],
+    ['a rejected message', sdkError('MessageRejected', { $metadata: { httpStatusCode: 400 } }), 'refused'],
+  ])('classifies %s as %s', (_name, error, expected) => {
+    expect(classifySesError(error)).toBe(expected);
+  });
+});
+
+describe('deliverBatch on an ambiguous SES failure', () => {
+  it('neither retries nor releases the claim, so only the redelivery after the lease sends again', async () => {
+    // Arrange: the connection is reset after the request went out; SES may have accepted the mail.
+    const world = await deliveryWorld();
+    const [person] = await seedSubscribers(world.subscribers, 1);
+    const id = person?.hash ?? '';
+    ses
+      .on(SendRawEmailCommand)
+      .rejectsOnce(Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' }))
+      .resolves({ MessageId: 'ses-2' });
+    const time = fakeClock();
+    const slept: number[] = [];
+    const deps: SenderDeps = {
+      ...depsFor(world, createSesMailer({ client: new SESClient({}) }), time),
+      ledger: createLedger(world.state, { leaseMs: 60_000 }),
+      sleep: async (ms: number) => {
+        slept.push(ms);
+      },
+    };
+
+    // Act
+    const outcome = await deliverBatch(batchOf(world.issueId, [id]), deps, TEST_SETTINGS);
+
+    // Assert: one attempt, no backoff, the claim still held.
+    expect(outcome.failed).toEqual([{ id, reason: SEND_OUTCOME_UNKNOWN }]);
+    expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(1);
+    expect(slept).toEqual([]);
+    const entry = await world.state.get(ledgerKey(world.issueId, id));
+    expect(JSON.parse(entry?.body.toString('utf8') ?? '{}')).toMatchObject({ state: 'sending' });
+
+    // Act: a redelivery within the lease, then one after it.
+    time.advance(30_000);
+    const early = await deliverBatch(batchOf(world.issueId, [id]), deps, TEST_SETTINGS);
+    time.advance(31_000);
+    const late = await deliverBatch(batchOf(world.issueId, [id]), deps, TEST_SETTINGS);
+
+    // Assert
+    expect(early.failed).toEqual([{ id, reason: 'claimed by another sender' }]);
+    expect(late.sent).toEqual([id]);
+    expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(2);
   });
 });
 
