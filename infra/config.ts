@@ -130,6 +130,13 @@ const configSchema = z
      * cannot reserve any: set 0 there to skip the reservation and rely on the event source's maxConcurrency.
      */
     senderReservedConcurrency: z.coerce.number().int().min(0).max(1000).default(2),
+    /**
+     * Caps concurrent subscribe executions. Its Function URL (auth NONE) bypasses the links API's throttle,
+     * and every answer takes at least 1.5 s (uniform timing), so 2 executions allow at most ~1.3
+     * subscribe/confirm requests per second however hard the URL is hit. 0 = no reservation (accounts with
+     * the default concurrency quota of 10 cannot reserve any: set this and senderReservedConcurrency to 0).
+     */
+    subscribeReservedConcurrency: z.coerce.number().int().min(0).max(1000).default(2),
     /** Max SES sends per second; unset lets the sender read GetSendQuota. */
     maxSendRate: z.coerce.number().positive().optional(),
     recipientsPerMessage: z.coerce.number().int().min(1).max(500).optional(),

@@ -110,6 +110,11 @@ export class HashbriefStack extends Stack {
       entry: entries.subscribe,
       description: 'hashbrief: subscribe (POST) and confirm (GET) with double opt-in',
       timeout: Duration.seconds(10),
+      // The direct Function URL is not behind the links API's throttle: reserved concurrency is its cap
+      // (each answer takes at least 1.5 s, so 2 executions ≈ 1.3 requests/s, and as many confirmation
+      // mails at most). 0 means "do not reserve", as for the sender.
+      reservedConcurrentExecutions:
+        config.subscribeReservedConcurrency > 0 ? config.subscribeReservedConcurrency : undefined,
     });
     const unsubscribe = new FunctionWithLogGroup(this, 'Unsubscribe', {
       ...small,

@@ -16,6 +16,8 @@ describe('infra config', () => {
       bounceRateAlarmThreshold: 0.04,
       complaintRateAlarmThreshold: 0.0008,
       tokenSecretParameterName: '/hashbrief/token-secret',
+      senderReservedConcurrency: 2,
+      subscribeReservedConcurrency: 2,
     });
   });
 

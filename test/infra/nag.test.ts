@@ -17,6 +17,7 @@ describe('cdk-nag AwsSolutions', () => {
           alarmEmail: 'ops@example.com',
           linksBaseUrl: 'https://news.example.com',
           senderReservedConcurrency: 0,
+          subscribeReservedConcurrency: 0,
           sandboxRecipients: ['me@example.org'],
         },
       }),

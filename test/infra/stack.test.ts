@@ -45,6 +45,19 @@ describe('functions', () => {
     });
   });
 
+  it('caps the subscribe function (its Function URL bypasses the API throttle) at 2 concurrent executions', () => {
+    const subscribe = resource(template, 'AWS::Lambda::Function', 'Subscribe');
+    expect(subscribe.Properties.ReservedConcurrentExecutions).toBe(2);
+  });
+
+  it('takes the subscribe reservation from config, and reserves nothing for 0', () => {
+    const reserved = (config: Record<string, unknown>) =>
+      resource(synth({ config }).template, 'AWS::Lambda::Function', 'Subscribe').Properties
+        .ReservedConcurrentExecutions;
+    expect(reserved({ subscribeReservedConcurrency: 5 })).toBe(5);
+    expect(reserved({ subscribeReservedConcurrency: 0 })).toBeUndefined();
+  });
+
   it('runs subscribe, unsubscribe and feedback on arm64', () => {
     for (const name of ['Subscribe', 'Unsubscribe', 'Feedback']) {
       expect(resource(template, 'AWS::Lambda::Function', name).Properties).toMatchObject({
