@@ -70,6 +70,16 @@ export function nextPageUrl(baseUrl: string, firstUrl: string, page: ParsedPage)
   return null;
 }
 
+function isEmptyDataPage(json: unknown): boolean {
+  return (
+    typeof json === 'object' &&
+    json !== null &&
+    'data' in json &&
+    Array.isArray(json.data) &&
+    json.data.length === 0
+  );
+}
+
 /**
  * Fetches every page and builds the gapless series. Throws UpstreamError (kind 'invalid-shape' for
  * drift) when the source as a whole cannot be trusted; implausible single values only become warnings.
@@ -124,6 +134,14 @@ export async function fetchCoinMetricsSeries(
     }
     attempts += response.attempts;
     fetchedAt = response.fetchedAt;
+    // An empty first page for a day before the history starts is an answer, not a changed schema.
+    if (index === 0 && options.asOf !== undefined && isEmptyDataPage(response.json)) {
+      throw new UpstreamError(`Coin Metrics has no data on or before ${options.asOf}`, {
+        kind: 'no-data',
+        attempts,
+        fetchedAt,
+      });
+    }
     try {
       const page = parseCoinMetricsPage(response.json, index);
       pages.push(page);

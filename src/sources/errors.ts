@@ -11,6 +11,7 @@ export type UpstreamErrorKind =
   | 'rate-limited'
   | 'invalid-json'
   | 'invalid-shape'
+  | 'no-data'
   | 'budget';
 
 /** A request, or the parsing of its response, failed for good (retries already spent). */

@@ -60,6 +60,24 @@ export interface FetchReportOptions {
   sample?: boolean;
 }
 
+/**
+ * An as-of day this close to today counts as the present: Coin Metrics publishes a day late, sometimes
+ * two, and last week's pools still describe such a day. Anything older is a report about the past.
+ */
+export const PRESENT_WINDOW_DAYS = 2;
+
+function describesThePast(asOf: string, today: string): boolean {
+  return asOf < addDays(today, -PRESENT_WINDOW_DAYS);
+}
+
+function presentOnlySkipped<T>(ep: MempoolEndpoint, url: string, asOf: string): SourceOutcome<T> {
+  return {
+    status: 'skipped',
+    reason: `${ep.label} only describes the present; the report is for ${asOf}`,
+    url,
+  };
+}
+
 /** Bad options (not upstream trouble): thrown, names the field. */
 export class InputsOptionError extends Error {
   override name = 'InputsOptionError';
@@ -120,6 +138,12 @@ export async function fetchReportInputs(
       `asOf must be a calendar day written YYYY-MM-DD (got ${JSON.stringify(options.asOf)})`,
     );
   }
+  const today = utcDay(deps.clock());
+  if (options.asOf !== undefined && options.asOf >= today) {
+    throw new InputsOptionError(
+      `asOf must be a complete UTC day, ${addDays(today, -1)} or earlier (got ${options.asOf})`,
+    );
+  }
   const recordings: RecordedResponse[] = [];
   const http: HttpClient = createHttpClient({
     fetch: deps.fetch,
@@ -132,22 +156,15 @@ export async function fetchReportInputs(
     settings: { ...deps.settings, hostLimits: { ...DEFAULT_LIMITS, ...deps.settings?.hostLimits } },
   });
   const { reporter } = deps;
-  const today = utcDay(deps.clock());
-  // Coin Metrics' last complete day is at best yesterday; anything earlier is a report about the past.
-  const past = options.asOf !== undefined && options.asOf < addDays(today, -1);
+  // Decided before fetching when the day is given, so a past report never asks for present-only data.
+  const past = options.asOf !== undefined && describesThePast(options.asOf, today);
 
   const present = <T>(
     ep: MempoolEndpoint,
     parse: (body: unknown) => Parsed<T>,
   ): Promise<SourceOutcome<T>> => {
     const url = mempoolUrl(options.mempoolUrl, ep);
-    if (past) {
-      return Promise.resolve({
-        status: 'skipped',
-        reason: `${ep.label} only describes the present; the report is for ${options.asOf}`,
-        url,
-      });
-    }
+    if (past) return Promise.resolve(presentOnlySkipped(ep, url, options.asOf ?? ''));
     return settle(fetchMempool(http, options.mempoolUrl, ep, parse), url).then((outcome) => {
       reportOutcome(reporter, ep.label, outcome);
       return outcome;
@@ -186,21 +203,27 @@ export async function fetchReportInputs(
       cmWarnings.push(`Coin Metrics has no complete day with a price; as-of set to ${asOf}`);
   }
 
+  // Coin Metrics lagging days behind (or a stale dataset) makes even the default day a past one.
+  const pastReport = past || describesThePast(asOf, today);
+
   let coinMetrics: SourceOutcome<DailySeries>;
   if (cm.ok) {
     const series = cutSeries(cm.r.series, asOf);
     const lastDay = series.dates.at(-1);
-    if (lastDay === undefined) {
+    if (lastDay === undefined || lastDay < asOf) {
+      // An issue for a day the data does not reach would be all nulls, archived for good under that
+      // day's id: refuse it, so a later run with the data can make the real one.
       coinMetrics = {
         status: 'failed',
-        reason: `Coin Metrics asset metrics has no data on or before ${asOf}`,
+        reason:
+          lastDay === undefined
+            ? `Coin Metrics asset metrics has no data on or before ${asOf}`
+            : `Coin Metrics has no data for ${asOf} yet (its data ends ${lastDay})`,
         url: cm.r.url,
         fetchedAt: cm.r.fetchedAt,
         attempts: cm.r.attempts,
       };
     } else {
-      if (lastDay < asOf)
-        cmWarnings.push(`Coin Metrics data ends on ${lastDay}, before the as-of day ${asOf}`);
       coinMetrics = {
         status: 'ok',
         value: series,
@@ -220,19 +243,27 @@ export async function fetchReportInputs(
   const hashrateHistory = hr.ok
     ? await settle(
         Promise.resolve().then(() =>
-          interpretMempool(hashrateEp, hr.r, (body) => parseHashrateHistory(body, { asOf, past })),
+          interpretMempool(hashrateEp, hr.r, (body) =>
+            parseHashrateHistory(body, { asOf, past: pastReport }),
+          ),
         ),
         hashrateUrl,
       )
     : failed<never>(hr.error, hashrateUrl);
   reportOutcome(reporter, hashrateEp.label, hashrateHistory);
 
+  // Fetched as the present, but the data ends days ago: today's pools and difficulty don't describe it.
+  const asPresentOnly = async <T>(work: Promise<SourceOutcome<T>>, ep: MempoolEndpoint) => {
+    const outcome = await work;
+    if (!pastReport || outcome.status === 'skipped') return outcome;
+    return presentOnlySkipped<T>(ep, outcome.url, asOf);
+  };
   const [pools, difficultyAdjustment, tipHeight, rewardStats, price] = await Promise.all([
-    poolsWork,
-    difficultyWork,
-    tipWork,
-    rewardWork,
-    priceWork,
+    asPresentOnly(poolsWork, MEMPOOL_ENDPOINTS.pools),
+    asPresentOnly(difficultyWork, MEMPOOL_ENDPOINTS.difficultyAdjustment),
+    asPresentOnly(tipWork, MEMPOOL_ENDPOINTS.tipHeight),
+    asPresentOnly(rewardWork, MEMPOOL_ENDPOINTS.rewardStats),
+    asPresentOnly(priceWork, MEMPOOL_ENDPOINTS.prices),
   ]);
   const checkedPrice = crossCheckPrice(price, coinMetrics, asOf);
   recordings.sort((a, b) => {

@@ -4,11 +4,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/server';
 import { snapshotSchema } from '../../../src/snapshot/schema';
+import { addDays, utcDay } from '../../../src/sources/dates';
 import { runCli } from '../../support/cli-run';
 import { liveLikeDataset } from '../../support/datasets';
 
-// The dataset ends well before "today", so the default as-of day is its last day.
-const DATA_END = '2026-11-20';
+// The dataset ends yesterday (UTC), as the live upstreams' data would: the default as-of day is its
+// last day, and present-only sources (pools, difficulty) describe it.
+const DATA_END = addDays(utcDay(new Date()), -1);
 let emulator: RunningEmulator;
 let cwd: string;
 let env: Record<string, string>;
@@ -113,6 +115,20 @@ describe('hashbrief report', () => {
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--as-of');
+  });
+
+  it('exits 2 for an as-of day that is not complete yet, before fetching anything', async () => {
+    const result = await runCli(['report', '--as-of', '2999-01-01'], { cwd, env });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/asOf must be a complete UTC day/);
+  });
+
+  it('exits 2 for a --replay folder that does not exist', async () => {
+    const result = await runCli(['report', '--replay', 'no-such-folder'], { cwd, env });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--replay: no such folder');
   });
 
   it('exits 2 naming the variable when the environment is invalid', async () => {

@@ -117,6 +117,56 @@ describe('fetchReportInputs', () => {
     expect(inputs.asOf).toBe('2025-11-23');
   });
 
+  it('rejects an as-of day that is not complete yet (today or later), naming the field', async () => {
+    await expect(run({ asOf: '2025-11-24' })).rejects.toThrow(
+      /asOf must be a complete UTC day, 2025-11-23 or earlier \(got 2025-11-24\)/,
+    );
+    await expect(run({ asOf: '2030-01-01' })).rejects.toThrow(InputsOptionError);
+  });
+
+  it('fails Coin Metrics, rather than build an all-null issue, for a day its data does not reach', async () => {
+    const lagging = { '/timeseries/asset-metrics': coinMetricsRoute(cmRows('2025-10-01', 50)) }; // ends 11-19
+
+    const { inputs } = await run({ asOf: '2025-11-21' }, lagging);
+
+    expect(inputs.coinMetrics).toMatchObject({
+      status: 'failed',
+      reason: 'Coin Metrics has no data for 2025-11-21 yet (its data ends 2025-11-19)',
+    });
+  });
+
+  it('treats a default as-of day that lags days behind today as the past: present-only data is skipped', async () => {
+    const lagging = { '/timeseries/asset-metrics': coinMetricsRoute(cmRows('2025-10-01', 50)) }; // ends 11-19
+
+    const { inputs } = await run({}, lagging);
+
+    expect(inputs.asOf).toBe('2025-11-19');
+    expect(inputs.coinMetrics.status).toBe('ok');
+    for (const outcome of [inputs.pools, inputs.difficultyAdjustment, inputs.tipHeight, inputs.rewardStats]) {
+      expect(outcome).toMatchObject({
+        status: 'skipped',
+        reason: expect.stringContaining('only describes the present; the report is for 2025-11-19'),
+      });
+    }
+  });
+
+  it('still treats yesterday and the day before as the present (Coin Metrics publishes late)', async () => {
+    const { inputs } = await run({ asOf: '2025-11-22' });
+
+    expect(inputs.pools.status).toBe('ok');
+  });
+
+  it('says plainly that there is no data before the history starts', async () => {
+    const empty = { '/timeseries/asset-metrics': () => Response.json({ data: [] }) };
+
+    const { inputs } = await run({ asOf: '2008-12-31' }, empty);
+
+    expect(inputs.coinMetrics).toMatchObject({
+      status: 'failed',
+      reason: 'Coin Metrics has no data on or before 2008-12-31',
+    });
+  });
+
   it('rejects a malformed as-of day, naming the field', async () => {
     await expect(run({ asOf: '2025-13-01' })).rejects.toThrow(InputsOptionError);
     await expect(run({ asOf: '23/11/2025' })).rejects.toThrow(/asOf must be a calendar day/);
