@@ -20,6 +20,7 @@ import type { ReportInputs } from '../sources/types';
 import { issueFiles } from './issue-files';
 import { issueIdFor } from './issue-id';
 import { issueLinks } from './links';
+import { readStoredIssue } from './stored-issue';
 
 export interface ProduceIssueDeps {
   fetch: Fetch;
@@ -157,13 +158,25 @@ export async function produceIssue(
     { issueId, files, entry: entryFromSnapshot(snapshot) },
     { renderIndexPage: (entries) => renderArchiveIndexPage(entries), clock: deps.clock },
   );
+  const keys = Object.fromEntries(files.map((f) => [f.name, issueKey(issueId, f.name)]));
+  if (archived.status === 'already-archived') {
+    const stored = await readStoredIssue(deps.archive, issueId);
+    return {
+      issueId,
+      asOf,
+      status: archived.status,
+      ...stored,
+      keys,
+      warnings: [...stored.snapshot.warnings, ...archived.warnings],
+    };
+  }
   return {
     issueId,
     asOf,
     status: archived.status,
     snapshot,
     subject: rendered.subject,
-    keys: Object.fromEntries(files.map((f) => [f.name, issueKey(issueId, f.name)])),
+    keys,
     warnings: snapshot.warnings,
   };
 }

@@ -10,8 +10,14 @@ import { liveLikeDataset } from '../../support/datasets';
 
 const BASE = 'http://upstream.test';
 
-function weekly(archive: ArchiveStore, endDate: string, options: { synthetic?: boolean } = {}) {
-  const dataset = options.synthetic ? sampleDataset({ endDate }) : liveLikeDataset({ endDate });
+function weekly(
+  archive: ArchiveStore,
+  endDate: string,
+  options: { synthetic?: boolean; seed?: number } = {},
+) {
+  const dataset = options.synthetic
+    ? sampleDataset({ endDate })
+    : liveLikeDataset({ endDate, ...(options.seed ? { seed: options.seed } : {}) });
   return produceIssue(
     {
       fetch: createEmulatorFetch({ dataset }),
@@ -54,5 +60,19 @@ describe('produceIssue week-over-week', () => {
     const thisWeek = await weekly(archive, '2026-11-23');
 
     expect(thisWeek.snapshot.metrics.pools.previousWeek).toBeNull();
+  });
+});
+
+describe('produceIssue on an issue that is already archived', () => {
+  it('reports the stored issue, not the discarded re-run, and says the new data differed', async () => {
+    const archive = createMemoryArchiveStore();
+    const first = await weekly(archive, '2026-11-23');
+
+    const again = await weekly(archive, '2026-11-23', { seed: 99 });
+
+    expect(again.status).toBe('already-archived');
+    expect(again.snapshot).toEqual(first.snapshot);
+    expect(again.subject).toBe(first.subject);
+    expect(again.warnings.some((w) => /differ/i.test(w))).toBe(true);
   });
 });
