@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadEnv } from '../config/env';
 import { systemClock } from '../ports';
+import { InputsOptionError } from '../sources/inputs';
 import { registerArchive } from './commands/archive';
 import { registerEmulate } from './commands/emulate';
 import { registerPreview } from './commands/preview';
@@ -73,7 +74,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
       return 2;
     }
-    if (error instanceof UsageError || error instanceof ConfigError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof InputsOptionError) {
       io.stderr(`hashbrief: ${error.message}\n`);
       return 2;
     }

@@ -3,6 +3,8 @@
  * a bad value fails fast with the variable's name and what was expected.
  */
 import { z } from 'zod';
+import { parseAssumptions } from '../metrics/assumptions';
+import { AssumptionsError } from '../metrics/errors';
 
 const url = z
   .string()
@@ -23,7 +25,22 @@ export const envSchema = z.object({
   HASHBRIEF_FETCH_BUDGET_MS: positiveInt.default(120_000),
   HASHBRIEF_HTTP_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   /** JSON overriding the economic assumptions (ASIC tiers, power price, AI hosting rate, stress, alerts). */
-  HASHBRIEF_ASSUMPTIONS_JSON: z.string().optional(),
+  HASHBRIEF_ASSUMPTIONS_JSON: z
+    .string()
+    .optional()
+    .superRefine((json, ctx) => {
+      // Checked here, with every other variable, so a bad value fails at start-up as a configuration error.
+      if (json === undefined) return;
+      try {
+        parseAssumptions(json);
+      } catch (error) {
+        if (!(error instanceof AssumptionsError)) throw error;
+        ctx.addIssue({
+          code: 'custom',
+          message: error.message.replace(/^Invalid HASHBRIEF_ASSUMPTIONS_JSON: /, ''),
+        });
+      }
+    }),
   /** Public base URL of the archive (CloudFront), used for links and hosted images. */
   HASHBRIEF_PUBLIC_BASE_URL: url.optional(),
   /** S3 bucket of the archive (Lambda); the CLI uses it too when set. */

@@ -21,6 +21,16 @@ describe('loadEnv', () => {
     expect(() => loadEnv({ HASHBRIEF_MEMPOOL_URL: 'ftp://x' })).toThrow(ConfigError);
   });
 
+  it('validates the assumptions JSON at start-up, naming the variable and the field', () => {
+    expect(() => loadEnv({ HASHBRIEF_ASSUMPTIONS_JSON: '{"powerPriceUsdPerKwh":-1}' })).toThrow(
+      /HASHBRIEF_ASSUMPTIONS_JSON: powerPriceUsdPerKwh: must be > 0/,
+    );
+    expect(() => loadEnv({ HASHBRIEF_ASSUMPTIONS_JSON: '{not json' })).toThrow(ConfigError);
+    expect(
+      loadEnv({ HASHBRIEF_ASSUMPTIONS_JSON: '{"powerPriceUsdPerKwh":0.05}' }).HASHBRIEF_ASSUMPTIONS_JSON,
+    ).toBe('{"powerPriceUsdPerKwh":0.05}');
+  });
+
   it('never echoes a secret value in the error', () => {
     let message = '';
     try {

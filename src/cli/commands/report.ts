@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { ArchiveStore } from '../../archive/store';
@@ -39,6 +40,7 @@ async function report(ctx: CliContext, archive: ArchiveStore, flags: ReportFlags
 
   if (flags.replay) {
     const replayDir = path.resolve(ctx.cwd, flags.replay);
+    if (!existsSync(replayDir)) throw new UsageError(`--replay: no such folder ${replayDir}`);
     const replay = await loadReplay(replayDir);
     // Replaying an archived issue keeps its id and the week-over-week context it was made with.
     const original = await readSnapshotFile(replayDir);
