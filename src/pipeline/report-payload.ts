@@ -25,7 +25,12 @@ export const reportPayloadSchema = z
       .max(MAX_TEST_RECIPIENTS, `takes at most ${MAX_TEST_RECIPIENTS} addresses`)
       .optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => !(p.dryRun && p.sendTo), {
+    // A dry run sends nothing, so a test send inside one would be silently dropped.
+    message: 'cannot be combined with `dryRun` (a dry run sends nothing)',
+    path: ['sendTo'],
+  });
 
 export type ReportPayload = z.infer<typeof reportPayloadSchema> & { sendTo?: string[] };
 

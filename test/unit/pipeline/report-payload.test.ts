@@ -24,6 +24,7 @@ describe('parseReportPayload', () => {
     [{ sendTo: [] }, /field `sendTo` must list at least one address/],
     [{ sendTo: Array.from({ length: 11 }, (_, i) => `r${i}@example.com`) }, /at most 10/],
     ['{}', /field `\(payload\)`/],
+    [{ dryRun: true, sendTo: ['a@example.com'] }, /field `sendTo` cannot be combined with `dryRun`/],
   ])('rejects %j with a message naming the problem', (payload, message) => {
     expect(() => parseReportPayload(payload)).toThrow(PayloadError);
     expect(() => parseReportPayload(payload)).toThrow(message);
