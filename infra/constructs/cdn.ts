@@ -5,7 +5,8 @@
  *
  * The bucket policy is written here by hand instead of by the origin helper: the helper grants CloudFront
  * `bucket/*`, which would include `subscribers/*` and `ledger/*`. Ours allows only the public key patterns
- * and explicitly denies the private ones, so no later statement can open them by accident.
+ * and explicitly denies the private ones (including each issue's `email.json`, which the public `issues/` pattern covers),
+ * so no later statement can open them by accident.
  */
 import { Annotations, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';

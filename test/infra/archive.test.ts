@@ -6,6 +6,7 @@ import {
   ARCHIVE_BUCKET_LOGICAL_ID,
   ARCHIVE_KEY_LOGICAL_ID,
 } from '../../infra/constructs/archive-bucket.ts';
+import { isPublicKey } from '../../src/archive/keys';
 import { synth } from './synth.ts';
 
 interface Statement {
@@ -112,7 +113,7 @@ describe('archive bucket', () => {
     expect(granted).not.toMatch(/subscribers|ledger/);
   });
 
-  it('denies CloudFront everything under subscribers/ and ledger/ explicitly', () => {
+  it('denies CloudFront everything under subscribers/ and ledger/, and every issue’s email.json, explicitly', () => {
     const deny = policy.find((s) => s.Sid === 'CloudFrontNeverReadsPrivateData');
     expect(deny).toMatchObject({
       Effect: 'Deny',
@@ -121,6 +122,35 @@ describe('archive bucket', () => {
     });
     expect(resources(deny as Statement)).toContain('/subscribers/*');
     expect(resources(deny as Statement)).toContain('/ledger/*');
+    // Inside the allowed issues/*, but private (isPublicKey): only the explicit Deny keeps it off the CDN.
+    expect(resources(deny as Statement)).toContain('/issues/*/email.json');
+    expect(isPublicKey('issues/2026-11-23/email.json')).toBe(false);
+  });
+
+  it('lets CloudFront read exactly the keys isPublicKey calls public', () => {
+    // Arrange: the key patterns after the bucket ARN in one statement, as IAM wildcards.
+    const patterns = (s: Statement | undefined) =>
+      [...resources(s as Statement).matchAll(/"\/([^"]*)"/g)].map(
+        (m) => new RegExp(`^${(m[1] ?? '').replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`),
+      );
+    const allowed = patterns(policy.find((s) => s.Effect === 'Allow'));
+    const denied = patterns(policy.find((s) => s.Sid === 'CloudFrontNeverReadsPrivateData'));
+    const cdnReads = (key: string) => allowed.some((r) => r.test(key)) && !denied.some((r) => r.test(key));
+    const keys = [
+      'index.html',
+      'index.json',
+      'latest.json',
+      'issues/2026-11-23/snapshot.json',
+      'issues/2026-11-23/newsletter.html',
+      'issues/2026-11-23/charts/hashprice.png',
+      'issues/2026-11-23/raw/coinmetrics-asset-metrics.json.gz',
+      'issues/2026-11-23/email.json',
+      'subscribers/0123abcd.json',
+      'ledger/2026-11-23/0123abcd',
+    ];
+
+    // Act / Assert
+    for (const key of keys) expect(cdnReads(key), key).toBe(isPublicKey(key));
   });
 
   it('uses a retained, rotating KMS key when configured, and lets CloudFront decrypt with it', () => {
