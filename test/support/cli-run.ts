@@ -11,7 +11,7 @@ export interface CliResult {
 
 export async function runCli(
   argv: string[],
-  options: { cwd: string; env: Record<string, string> },
+  options: { cwd: string; env: Record<string, string>; tty?: boolean },
 ): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
@@ -25,7 +25,7 @@ export async function runCli(
       stderr: (t) => {
         stderr += t;
       },
-      isTty: false,
+      isTty: options.tty ?? false,
     },
   });
   return { code, stdout, stderr };

@@ -110,6 +110,19 @@ describe('hashbrief report', () => {
     expect(csv.trimEnd().split('\r\n').at(-1)).toMatch(/^2024-04-19,/);
   });
 
+  it('shows progress on a terminal (sources, pages, stages) and stays quiet with --json', async () => {
+    const shown = await runCli(['report', '--out', 'tty'], { cwd, env, tty: true });
+    const quiet = await runCli(['report', '--out', 'tty-json', '--json'], { cwd, env, tty: true });
+
+    expect(shown.code).toBe(0);
+    expect(shown.stderr).toContain('Coin Metrics: page 1 fetched');
+    expect(shown.stderr).toContain('mempool pools: ok');
+    expect(shown.stderr).toContain('rendering newsletter and charts');
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    expect(JSON.parse(quiet.stdout).issueId).toBe(DATA_END);
+  });
+
   it('exits 2 with the flag named for a malformed --as-of', async () => {
     const result = await runCli(['report', '--as-of', '19-04-2024'], { cwd, env });
 
