@@ -72,8 +72,14 @@ export class MissingObjectError extends Error {
     readonly key: string,
     available: string[] = [],
   ) {
-    const listed = available.length ? ` Files of this issue: ${available.join(', ')}.` : '';
-    super(`Archived object ${key} does not exist.${listed}`);
+    const name = key.split('/').slice(2).join('/');
+    // The manifest lists what was archived; a listed file that is gone means the store lost it.
+    const listedButGone = available.includes(name)
+      ? ' The manifest lists it, so it was archived and has since been removed from the store: restore it from a bucket version or re-render the issue (docs/archive.md).'
+      : '';
+    const others = available.filter((f) => f !== name);
+    const listed = others.length ? ` Other files of this issue: ${others.join(', ')}.` : '';
+    super(`Archived object ${key} does not exist.${listedButGone}${listed}`);
   }
 }
 

@@ -82,14 +82,14 @@ describe('archive reads', () => {
     expect((await readIssueFile(store, '2026-01-05', 'email.json')).contentType).toBe('application/json');
   });
 
-  it('names the missing object and lists the files the issue has', async () => {
+  it('names the missing object, says the manifest listed it, and lists the other files', async () => {
     const store = await archiveWith(['2026-01-05']);
     await store.delete('issues/2026-01-05/metrics.csv');
     const error = await readIssueFile(store, '2026-01-05', 'metrics.csv').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MissingObjectError);
-    expect(String(error)).toMatch(
-      /issues\/2026-01-05\/metrics\.csv does not exist\. Files of this issue: .*snapshot\.json/,
-    );
+    expect(String(error)).toMatch(/issues\/2026-01-05\/metrics\.csv does not exist\. The manifest lists it/);
+    expect(String(error)).toMatch(/Other files of this issue: .*snapshot\.json/);
+    expect(String(error).split('Other files of this issue:')[1]).not.toContain('metrics.csv');
   });
 
   it('parses snapshot.json with the snapshot schema', async () => {
