@@ -14,6 +14,15 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** Placeholder From header: synth works without settings, but a deploy with it warns (see placeholderWarnings). */
+export const DEFAULT_FROM_ADDRESS = 'hashbrief <briefing@example.com>';
+
+/** Placeholder postal address for the footer; a deploy with it warns (see placeholderWarnings). */
+export const DEFAULT_POSTAL_ADDRESS = 'hashbrief, self-hosted. Set hashbrief:postalAddress.';
+
+/** Domains reserved for examples (RFC 2606 / RFC 6761): no SES identity on them can ever be verified. */
+const PLACEHOLDER_DOMAIN = /(^|\.)(example\.(com|net|org)|invalid|test|localhost)$/i;
+
 /** Lambda caps all environment variables of a function at 4 KB together; leave room for the others. */
 const MAX_ASSUMPTIONS_JSON_BYTES = 2048;
 
@@ -82,13 +91,13 @@ const configSchema = z
       .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a CloudFormation stack name')
       .default('Hashbrief'),
     /** From header of every mail; its address must belong to the SES identity. */
-    fromAddress: fromAddress.default('hashbrief <briefing@example.com>'),
+    fromAddress: fromAddress.default(DEFAULT_FROM_ADDRESS),
     /** SES identity to create: a domain (DKIM, recommended) or one address. Default: the from address's domain. */
     sesIdentity: z.union([emailAddress, domainName]).optional(),
     /** Verified recipients the functions may send to while the SES account is still in the sandbox. */
     sandboxRecipients: z.preprocess(fromJsonString, z.array(emailAddress)).default([]),
     /** Postal/footer block for every mail (CAN-SPAM). */
-    postalAddress: z.string().min(1).default('hashbrief, self-hosted. Set hashbrief:postalAddress.'),
+    postalAddress: z.string().min(1).default(DEFAULT_POSTAL_ADDRESS),
     scheduleCron: scheduleExpression.default('cron(0 7 ? * MON *)'),
     scheduleTimezone: ianaTimezone.default('Etc/UTC'),
     /** Turn the weekly schedule off without removing it (e.g. for a staging copy). */
@@ -228,6 +237,35 @@ export function parseConfig(raw: Record<string, unknown>): HashbriefConfig {
     );
   }
   return { ...config, sesIdentity };
+}
+
+/** A synth-time warning: `id` for acknowledging it, `message` naming the context key and why it matters. */
+export interface ConfigWarning {
+  readonly id: string;
+  readonly message: string;
+}
+
+/**
+ * Settings still at their placeholders. They synthesise and deploy, so nothing stops a stack that mails
+ * subscribers a fake postal address (CAN-SPAM requires a valid physical postal address in every commercial
+ * mail) or sends from a domain SES can never verify; the stack turns these into CDK warnings.
+ */
+export function placeholderWarnings(config: HashbriefConfig): ConfigWarning[] {
+  const warnings: ConfigWarning[] = [];
+  if (config.postalAddress === DEFAULT_POSTAL_ADDRESS) {
+    warnings.push({
+      id: 'hashbrief:placeholderPostalAddress',
+      message: `${CONTEXT_PREFIX}postalAddress is not set: every mail's footer carries the placeholder "${DEFAULT_POSTAL_ADDRESS}". CAN-SPAM requires your valid physical postal address in each mail; set it in cdk.json or with -c ${CONTEXT_PREFIX}postalAddress='Name, street, city'.`,
+    });
+  }
+  const fromDomain = addressPart(config.fromAddress).split('@')[1] ?? '';
+  if (config.fromAddress === DEFAULT_FROM_ADDRESS || PLACEHOLDER_DOMAIN.test(fromDomain)) {
+    warnings.push({
+      id: 'hashbrief:placeholderFromAddress',
+      message: `${CONTEXT_PREFIX}fromAddress is the placeholder "${config.fromAddress}": ${fromDomain} is reserved for examples, so the SES identity can never be verified and no mail would be sent. Set it to an address on a domain you own: -c ${CONTEXT_PREFIX}fromAddress='Name <brief@your-domain>'.`,
+    });
+  }
+  return warnings;
 }
 
 /**

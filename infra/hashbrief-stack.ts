@@ -3,11 +3,11 @@
  * logical IDs), the CDN, five functions, the weekly schedule, the send queue, SES, alarms and outputs.
  */
 import path from 'node:path';
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
-import type { HashbriefConfig } from './config.ts';
+import { type HashbriefConfig, placeholderWarnings } from './config.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { ArchiveBucket } from './constructs/archive-bucket.ts';
 import { Cdn } from './constructs/cdn.ts';
@@ -63,6 +63,9 @@ export class HashbriefStack extends Stack {
     const { config, projectRoot } = props;
     const entries = { ...defaultEntries(projectRoot), ...props.entries };
     const senderTimeout = Duration.seconds(config.senderTimeoutSeconds);
+    // Placeholders synthesise (offline synth needs no settings) but must not deploy unnoticed.
+    for (const warning of placeholderWarnings(config))
+      Annotations.of(this).addWarningV2(warning.id, warning.message);
 
     this.archive = new ArchiveBucket(this, 'Archive', {
       encryption: config.archiveEncryption,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigContextError, configFromContext, parseConfig } from '../../infra/config.ts';
+import {
+  ConfigContextError,
+  configFromContext,
+  parseConfig,
+  placeholderWarnings,
+} from '../../infra/config.ts';
 
 describe('infra config', () => {
   it('uses documented defaults when the context is empty', () => {
@@ -86,5 +91,41 @@ describe('infra config', () => {
   it('rejects assumptions too large for the Lambda environment', () => {
     const assumptions = { note: 'x'.repeat(3000) };
     expect(() => parseConfig({ assumptions })).toThrow(/hashbrief:assumptions: must serialise to at most/);
+  });
+
+  it('warns about the placeholder postal address and from address, naming each key', () => {
+    // Act
+    const warnings = placeholderWarnings(parseConfig({}));
+
+    // Assess
+    expect(warnings.map((w) => w.id)).toEqual([
+      'hashbrief:placeholderPostalAddress',
+      'hashbrief:placeholderFromAddress',
+    ]);
+    expect(warnings[0]?.message).toMatch(/hashbrief:postalAddress.*CAN-SPAM/);
+    expect(warnings[1]?.message).toContain('hashbrief:fromAddress');
+  });
+
+  it('warns about a from address on a reserved example domain even when set explicitly', () => {
+    // Act
+    const warnings = placeholderWarnings(
+      parseConfig({ fromAddress: 'News <news@mail.example.org>', postalAddress: 'Example Ltd, 1 Main St' }),
+    );
+
+    // Assess
+    expect(warnings.map((w) => w.id)).toEqual(['hashbrief:placeholderFromAddress']);
+  });
+
+  it('does not warn once both are real', () => {
+    // Act
+    const warnings = placeholderWarnings(
+      parseConfig({
+        fromAddress: 'Hashbrief <brief@hashbrief.news>',
+        postalAddress: 'Hashbrief Ltd, 1 Main St',
+      }),
+    );
+
+    // Assess
+    expect(warnings).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { synth } from './synth.ts';
 
@@ -344,5 +344,33 @@ describe('outputs', () => {
     const command = JSON.stringify(outputs.ManualInvokeCommand?.Value);
     expect(command).toContain('aws lambda invoke --function-name ');
     expect(command).toContain("--payload '{}'");
+  });
+});
+
+describe('placeholder settings', () => {
+  it('warns at synth when the postal address and from address are left at their placeholders', () => {
+    // Act
+    const { stack } = synth();
+
+    // Assert
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning(
+      '/Hashbrief',
+      Match.stringLikeRegexp('hashbrief:postalAddress is not set.*CAN-SPAM'),
+    );
+    annotations.hasWarning('/Hashbrief', Match.stringLikeRegexp('hashbrief:fromAddress is the placeholder'));
+  });
+
+  it('does not warn when both are configured', () => {
+    // Act
+    const { stack } = synth({
+      config: { fromAddress: 'Hashbrief <brief@hashbrief.news>', postalAddress: 'Hashbrief Ltd, 1 Main St' },
+    });
+
+    // Assert
+    Annotations.fromStack(stack).hasNoWarning(
+      '*',
+      Match.stringLikeRegexp('hashbrief:(postalAddress|fromAddress)'),
+    );
   });
 });
