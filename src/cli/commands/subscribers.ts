@@ -22,6 +22,17 @@ import type { CliContext } from '../context';
 import { UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
 
+/**
+ * `subscribers remove` for an address that is not on the list: exit 1, so a typo in a script or an erasure
+ * request is not reported as done. The message never repeats the address (or its hash, which identifies it).
+ */
+export class SubscriberNotFoundError extends Error {
+  override name = 'SubscriberNotFoundError';
+  constructor() {
+    super('no subscriber with that address on the local list; nothing was changed');
+  }
+}
+
 /** The local subscriber list: an fs store rooted at the state folder, so objects land in `subscribers/`. */
 export function localSubscriberStore(localDir: string): SubscriberStore {
   return createSubscriberStore(createFsArchiveStore(localDir));
@@ -119,6 +130,7 @@ export const registerSubscribers: CommandRegistrar = (program, context) => {
       const hash = hashNormalizedAddress(parseAddress(address));
       const subscribers = store(ctx);
       if (options.purge) {
+        if (!(await subscribers.get(hash))) throw new SubscriberNotFoundError();
         await subscribers.delete(hash);
         ctx.io.stdout(`purged ${hash}\n`);
         return;
@@ -129,9 +141,8 @@ export const registerSubscribers: CommandRegistrar = (program, context) => {
           ? { ...s, status: 'unsubscribed', statusReason: 'operator', updatedAt: at }
           : null,
       );
-      ctx.io.stdout(
-        `${changed ? 'unsubscribed' : before ? `unchanged (${before.status})` : 'not found'} ${hash}\n`,
-      );
+      if (!before) throw new SubscriberNotFoundError();
+      ctx.io.stdout(`${changed ? 'unsubscribed' : `unchanged (${before.status})`} ${hash}\n`);
     });
 
   cmd

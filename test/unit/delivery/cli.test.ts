@@ -61,6 +61,25 @@ describe('hashbrief subscribers', () => {
     expect(exported.stdout).toContain('alice@example.com,active,operator');
   });
 
+  it('fails (exit 1) to remove or purge an address that is not on the list, without printing it', async () => {
+    // Arrange
+    await run('subscribers', 'add', 'alice@example.com');
+
+    // Act
+    const removed = await run('subscribers', 'remove', 'nobody@example.com');
+    const purged = await run('subscribers', 'remove', 'nobody@example.com', '--purge');
+
+    // Assert
+    for (const result of [removed, purged]) {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('no subscriber with that address');
+      expect(`${result.stdout}${result.stderr}`).not.toContain('nobody');
+      expect(`${result.stdout}${result.stderr}`).not.toContain(addressHash('nobody@example.com'));
+    }
+    const files = await readdir(path.join(cwd, 'out', 'subscribers'));
+    expect(files).toEqual([`${addressHash('alice@example.com')}.json`]);
+  });
+
   it('refuses an address with a line break as bad usage', async () => {
     const result = await run('subscribers', 'add', 'a@example.com\r\nBcc: x@example.com');
 
