@@ -73,8 +73,15 @@ function miners(m: Metrics): Sentence {
     mi.aiHostingUsdPerMwh > mi.miningRevenueUsdPerMwh
       ? `, which is why sites are moving to AI/HPC hosting at about ${usd(mi.aiHostingUsdPerMwh)} per MWh`
       : `, still more than the ${usd(mi.aiHostingUsdPerMwh)} per MWh assumed for AI/HPC hosting`;
+  const tiers = mi.breakeven.length;
+  const losing =
+    under === 0
+      ? `none of the ${tiers} listed ASIC tiers loses money on power alone`
+      : under === tiers
+        ? `all ${tiers} listed ASIC tiers lose money on power alone`
+        : `${under} of the ${tiers} listed ASIC tiers ${under === 1 ? 'loses' : 'lose'} money on power alone`;
   const text =
-    `At ${usd(mi.powerPriceUsdPerKwh)}/kWh, ${under} of the ${mi.breakeven.length} listed ASIC tiers ${under === 1 ? 'loses' : 'lose'} money on power alone; ` +
+    `At ${usd(mi.powerPriceUsdPerKwh)}/kWh, ${losing}; ` +
     `the most efficient (${best?.model ?? 'best tier'}) earns about ${usd(mi.miningRevenueUsdPerMwh)} per MWh from mining${comparison}.`;
   return {
     text,
