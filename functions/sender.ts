@@ -16,7 +16,7 @@ import { createSesMailer, readSesMaxSendRate } from '../src/delivery/ses-mailer'
 import { processSendEvent } from '../src/delivery/sqs-batch';
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import { realSleep, systemClock } from '../src/ports';
-import { functionEnv, requireSetting, senderConcurrency } from './commons/config';
+import { functionEnv, requireSetting } from './commons/config';
 import { lazy, SES_CLIENT_OPTIONS } from './commons/lazy';
 import { createLogger, loggerReporter } from './commons/logger';
 import { createSecretSource } from './commons/secret';
@@ -32,7 +32,7 @@ const bucket = requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET');
 const linksBaseUrl = requireSetting(env, 'HASHBRIEF_LINKS_BASE_URL');
 const secret = createSecretSource({ env, ssm: ssm, clock: systemClock });
 const store = bucketStore(s3(), bucket);
-const concurrency = senderConcurrency();
+const concurrency = env.HASHBRIEF_SENDER_CONCURRENCY;
 
 let deps: Promise<SenderDeps> | undefined;
 

@@ -18,15 +18,3 @@ export function requireSetting<K extends keyof Env>(env: Env, name: K): NonNulla
     throw new ConfigError(`${String(name)} must be set for this function`);
   return value as NonNullable<Env[K]>;
 }
-
-/** Reserved concurrency of the sender (AWS sets no variable for it; infra passes it explicitly). */
-export function senderConcurrency(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.HASHBRIEF_SENDER_CONCURRENCY;
-  if (raw === undefined || raw === '') return 1;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1)
-    throw new ConfigError(
-      `HASHBRIEF_SENDER_CONCURRENCY: must be a positive integer (got ${JSON.stringify(raw)})`,
-    );
-  return n;
-}

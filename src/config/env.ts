@@ -59,6 +59,8 @@ export const envSchema = z.object({
   /** Postal / footer block printed in every email (CAN-SPAM). */
   HASHBRIEF_POSTAL_ADDRESS: z.string().default('hashbrief, self-hosted. Set HASHBRIEF_POSTAL_ADDRESS.'),
   HASHBRIEF_RECIPIENTS_PER_MESSAGE: positiveInt.max(500).default(50),
+  /** The sender's reserved concurrency (AWS sets no variable for it): the SES rate is split this many ways. */
+  HASHBRIEF_SENDER_CONCURRENCY: positiveInt.default(1),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -31,6 +31,12 @@ describe('loadEnv', () => {
     ).toBe('{"powerPriceUsdPerKwh":0.05}');
   });
 
+  it('reads the sender concurrency with the other variables', () => {
+    expect(loadEnv({}).HASHBRIEF_SENDER_CONCURRENCY).toBe(1);
+    expect(loadEnv({ HASHBRIEF_SENDER_CONCURRENCY: '4' }).HASHBRIEF_SENDER_CONCURRENCY).toBe(4);
+    expect(() => loadEnv({ HASHBRIEF_SENDER_CONCURRENCY: '0' })).toThrow(/HASHBRIEF_SENDER_CONCURRENCY/);
+  });
+
   it('never echoes a secret value in the error', () => {
     let message = '';
     try {
