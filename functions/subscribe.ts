@@ -7,11 +7,11 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { InvalidAddressError } from '../src/delivery/errors';
+import { confirmResultPage, subscribeAcceptedPage, subscribeFormPage } from '../src/delivery/pages';
 import { createSesMailer } from '../src/delivery/ses-mailer';
 import { confirmSubscription, requestSubscription } from '../src/delivery/subscribe';
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import { atLeast, SUBSCRIBE_RESPONSE_FLOOR_MS } from '../src/delivery/uniform-timing';
-import { confirmResultPage } from '../src/delivery/unsubscribe';
 import { realSleep, systemClock } from '../src/ports';
 import { functionEnv, requireSetting } from './commons/config';
 import {
@@ -19,6 +19,7 @@ import {
   functionUrlEventSchema,
   type HttpResponse,
   htmlResponse,
+  isFormPost,
   jsonResponse,
 } from './commons/http';
 import { lazy, SES_CLIENT_OPTIONS } from './commons/lazy';
@@ -51,9 +52,12 @@ export async function handler(event: unknown): Promise<HttpResponse> {
   const method = request.requestContext.http.method.toUpperCase();
   const tokenSecret = await secret();
 
+  const token = request.queryStringParameters?.token;
+  // A plain GET (the "subscribe" link on the archive pages) shows the form; a GET with a token confirms.
   if (method === 'GET') {
+    if (token === undefined) return htmlResponse(200, subscribeFormPage());
     const outcome = await confirmSubscription(
-      request.queryStringParameters?.token ?? '',
+      token,
       { subscribers, clock: systemClock, reporter },
       { tokenSecret },
     );
@@ -79,8 +83,15 @@ export async function handler(event: unknown): Promise<HttpResponse> {
       { clock: systemClock, sleep: realSleep },
     );
   } catch (error) {
-    if (error instanceof InvalidAddressError) return jsonResponse(400, { error: error.message });
+    if (error instanceof InvalidAddressError) {
+      return isFormPost(request)
+        ? htmlResponse(400, subscribeFormPage(error.message))
+        : jsonResponse(400, { error: error.message });
+    }
     throw error;
   }
-  return jsonResponse(202, { message: ACCEPTED });
+  // A browser's form POST gets a page; API clients (JSON) get JSON. Same words either way.
+  return isFormPost(request)
+    ? htmlResponse(202, subscribeAcceptedPage(ACCEPTED))
+    : jsonResponse(202, { message: ACCEPTED });
 }

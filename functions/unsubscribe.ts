@@ -5,14 +5,9 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { invalidLinkPage, unsubscribeConfirmPage, unsubscribedPage } from '../src/delivery/pages';
 import { createSubscriberStore } from '../src/delivery/subscribers';
-import {
-  invalidLinkPage,
-  isValidUnsubscribeToken,
-  unsubscribe,
-  unsubscribeConfirmPage,
-  unsubscribedPage,
-} from '../src/delivery/unsubscribe';
+import { isValidUnsubscribeToken, unsubscribe } from '../src/delivery/unsubscribe';
 import { systemClock } from '../src/ports';
 import { functionEnv, requireSetting } from './commons/config';
 import { functionUrlEventSchema, type HttpResponse, htmlResponse, jsonResponse } from './commons/http';

@@ -28,11 +28,19 @@ export function bodyText(request: FunctionUrlRequest): string {
   return request.isBase64Encoded ? Buffer.from(request.body, 'base64').toString('utf8') : request.body;
 }
 
+function contentType(request: FunctionUrlRequest): string {
+  return Object.entries(request.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
+}
+
+/** True for an HTML form submission (which expects a page back, not JSON). */
+export function isFormPost(request: FunctionUrlRequest): boolean {
+  return contentType(request).includes('application/x-www-form-urlencoded');
+}
+
 /** Form-encoded or JSON body as a flat string map (other values are dropped). */
 export function bodyFields(request: FunctionUrlRequest): Record<string, string> {
   const text = bodyText(request);
-  const type = Object.entries(request.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
-  if (type.includes('application/json')) {
+  if (contentType(request).includes('application/json')) {
     const parsed = z.record(z.string(), z.unknown()).safeParse(safeJson(text));
     if (!parsed.success) return {};
     return Object.fromEntries(

@@ -5,12 +5,18 @@
  */
 import type { IssueLinks } from '../render/render-issue';
 
+/** The sign-up page (GET shows the form) under the links base URL, when one is configured. */
+export function subscribeUrlFor(linksBaseUrl: string | undefined): string | undefined {
+  return linksBaseUrl ? `${linksBaseUrl}/subscribe` : undefined;
+}
+
 export function issueLinks(
   issueId: string,
   publicBaseUrl: string | undefined,
   linksBaseUrl?: string,
 ): IssueLinks {
-  const subscribe = linksBaseUrl ? { subscribeUrl: `${linksBaseUrl}/subscribe` } : {};
+  const subscribeUrl = subscribeUrlFor(linksBaseUrl);
+  const subscribe = subscribeUrl ? { subscribeUrl } : {};
   if (!publicBaseUrl) {
     return {
       issueUrl: 'newsletter.html',

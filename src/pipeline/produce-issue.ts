@@ -142,10 +142,11 @@ export async function produceIssue(
   });
 
   deps.reporter.info('rendering newsletter and charts');
+  const links = issueLinks(issueId, options.publicBaseUrl, options.linksBaseUrl);
   const rendered = await renderIssue({
     snapshot,
     series,
-    links: issueLinks(issueId, options.publicBaseUrl, options.linksBaseUrl),
+    links,
     footer: { postalAddress: options.postalAddress },
     imageMode: options.publicBaseUrl ? 'hosted' : 'cid',
     publicBaseUrl: options.publicBaseUrl,
@@ -156,7 +157,10 @@ export async function produceIssue(
   const archived = await archiveIssue(
     deps.archive,
     { issueId, files, entry: entryFromSnapshot(snapshot) },
-    { renderIndexPage: (entries) => renderArchiveIndexPage(entries), clock: deps.clock },
+    {
+      renderIndexPage: (entries) => renderArchiveIndexPage(entries, { subscribeUrl: links.subscribeUrl }),
+      clock: deps.clock,
+    },
   );
   const keys = Object.fromEntries(files.map((f) => [f.name, issueKey(issueId, f.name)]));
   if (archived.status === 'already-archived') {

@@ -3,7 +3,7 @@
  * links, drawn through the same page shell as each issue's web version.
  */
 import type { IssueIndexEntry } from '../archive/index-entry';
-import { escapeHtml } from './escape';
+import { escapeHtml, safeHttpUrl } from './escape';
 import { pctChange, UNAVAILABLE, usd } from './format';
 import { renderPage } from './web/shell';
 
@@ -48,8 +48,15 @@ function entryHtml(e: IssueIndexEntry): string {
 }
 
 /** Renders index.html for the archive; entries in any order (shown newest first). */
-export function renderArchiveIndexPage(entries: IssueIndexEntry[], options: { title?: string } = {}): string {
+export function renderArchiveIndexPage(
+  entries: IssueIndexEntry[],
+  options: { title?: string; subscribeUrl?: string } = {},
+): string {
   const title = options.title ?? 'hashbrief archive';
+  const subscribeHref = options.subscribeUrl ? safeHttpUrl(options.subscribeUrl) : null;
+  const subscribe = subscribeHref
+    ? `<p class="hb-subscribe">Get hashbrief by email every week: <a href="${escapeHtml(subscribeHref)}">subscribe</a>.</p>`
+    : '';
   const sorted = [...entries].sort((a, b) =>
     a.asOf === b.asOf ? b.generatedAt.localeCompare(a.generatedAt) : b.asOf.localeCompare(a.asOf),
   );
@@ -61,6 +68,6 @@ export function renderArchiveIndexPage(entries: IssueIndexEntry[], options: { ti
     description: 'Every hashbrief issue with its headline numbers and data downloads.',
     homeHref: 'index.html',
     tagline: 'Bitcoin mining economics and network security, weekly. All issues.',
-    main: `<section class="hb-card"><h1>${escapeHtml(title)}</h1><p class="hb-muted">${sorted.length} issue${sorted.length === 1 ? '' : 's'}, newest first. Each issue has its data as JSON (snapshot) and CSV (daily series).</p>${list}</section>`,
+    main: `<section class="hb-card"><h1>${escapeHtml(title)}</h1><p class="hb-muted">${sorted.length} issue${sorted.length === 1 ? '' : 's'}, newest first. Each issue has its data as JSON (snapshot) and CSV (daily series).</p>${subscribe}${list}</section>`,
   });
 }

@@ -114,4 +114,38 @@ describe('subscribe endpoint (double opt-in)', () => {
     expect(bad.statusCode).toBe(400);
     expect(malformed.statusCode).toBe(400);
   });
+
+  it('serves a sign-up form on a plain GET (the subscribe link on the archive pages)', async () => {
+    const response = await subscribe.handler(functionUrlEvent({ method: 'GET', path: '/subscribe' }));
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toMatch(/<form method="post">/);
+    expect(response.body).toMatch(/<input id="email" name="email" type="email" required/);
+  });
+
+  it('answers a browser form with a page and an API client with JSON, in the same words', async () => {
+    const form = await post('form.reader@example.com');
+    const json = await subscribe.handler(
+      functionUrlEvent({
+        method: 'POST',
+        path: '/subscribe',
+        body: JSON.stringify({ email: 'json.reader@example.com' }),
+        contentType: 'application/json',
+      }),
+    );
+
+    expect(form.statusCode).toBe(202);
+    expect(form.body).toContain('<h1>Check your inbox</h1>');
+    expect(json.statusCode).toBe(202);
+    const message = (JSON.parse(json.body) as { message: string }).message;
+    expect(form.body).toContain(message);
+  });
+
+  it('shows the form again with the reason when a browser submits a malformed address', async () => {
+    const response = await post('not an address');
+
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toMatch(/<p role="alert"><strong>[^<]+<\/strong><\/p>/);
+    expect(response.body).toContain('<form method="post">');
+  });
 });

@@ -14,6 +14,7 @@ import { repairManifests } from '../../archive/repair';
 import { createS3ArchiveStore } from '../../archive/s3-store';
 import type { ArchiveStore } from '../../archive/store';
 import type { Env } from '../../config/env';
+import { subscribeUrlFor } from '../../pipeline/links';
 import { renderArchiveIndexPage } from '../../render/index-page';
 import { type CliContext, localPaths, UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
@@ -132,7 +133,10 @@ export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandReg
         usage(async () => {
           const s = store();
           const result = await repairManifests(s, {
-            renderIndexPage: (entries) => renderArchiveIndexPage(entries),
+            renderIndexPage: (entries) =>
+              renderArchiveIndexPage(entries, {
+                subscribeUrl: subscribeUrlFor(context().env.HASHBRIEF_LINKS_BASE_URL),
+              }),
             clock: context().clock,
           });
           out(`${result.issues.length} issue(s) indexed in ${s.location}\n`);

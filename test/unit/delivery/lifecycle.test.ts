@@ -2,14 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
 import { addressHash } from '../../../src/delivery/address';
 import { handleSesNotification, sesNotificationSchema } from '../../../src/delivery/feedback';
+import { unsubscribeConfirmPage } from '../../../src/delivery/pages';
 import { confirmSubscription, requestSubscription } from '../../../src/delivery/subscribe';
 import { createSubscriberStore } from '../../../src/delivery/subscribers';
 import { signToken } from '../../../src/delivery/tokens';
-import {
-  isValidUnsubscribeToken,
-  unsubscribe,
-  unsubscribeConfirmPage,
-} from '../../../src/delivery/unsubscribe';
+import { isValidUnsubscribeToken, unsubscribe } from '../../../src/delivery/unsubscribe';
 import {
   decodeQuotedPrintable,
   fakeClock,

@@ -1,0 +1,61 @@
+/**
+ * The small HTML pages the subscribe and unsubscribe endpoints answer browsers with. Plain, tiny, no
+ * scripts or external resources (the endpoints' CSP allows inline styles and same-origin forms only).
+ */
+import { escapeHtml } from '../render/escape';
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}button{font:inherit;padding:.5rem 1rem;cursor:pointer}</style></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+}
+
+/** The small page a GET on the unsubscribe link shows: a button that POSTs (GET never unsubscribes). */
+export function unsubscribeConfirmPage(token: string): string {
+  const action = `?token=${encodeURIComponent(token)}`;
+  return page(
+    'Unsubscribe from hashbrief?',
+    `<p>You will stop receiving the weekly briefing.</p><form method="post" action="${escapeHtml(action)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
+  );
+}
+
+/** The page after a successful unsubscribe. */
+export function unsubscribedPage(): string {
+  return page('You are unsubscribed', '<p>You will not receive hashbrief any more. Sorry to see you go.</p>');
+}
+
+/** The page for a link that does not verify. */
+export function invalidLinkPage(): string {
+  return page(
+    'This link is not valid',
+    '<p>The link may be incomplete or out of date. Copy the full link from the email, or reply to the email to be removed.</p>',
+  );
+}
+
+/** Simple pages for the confirmation endpoint. */
+export function confirmResultPage(
+  outcome: 'confirmed' | 'already-active' | 'not-pending' | 'invalid-link',
+): string {
+  if (outcome === 'confirmed' || outcome === 'already-active') {
+    return page('Subscription confirmed', '<p>Thanks. The next weekly hashbrief will reach you.</p>');
+  }
+  return page(
+    'This link is not valid',
+    '<p>The link may have expired. Subscribe again to get a new one.</p>',
+  );
+}
+
+/** GET /subscribe: the sign-up form (it POSTs back to the same URL). */
+export function subscribeFormPage(problem?: string): string {
+  const error = problem ? `<p role="alert"><strong>${escapeHtml(problem)}</strong></p>` : '';
+  return page(
+    'Get hashbrief every week',
+    `${error}` +
+      '<p>A weekly briefing on Bitcoin mining economics and network security: hashprice, miner breakeven, security budget, pool concentration. One email a week, unsubscribe with one click.</p>' +
+      '<form method="post"><label for="email">Email address</label><br><input id="email" name="email" type="email" required autocomplete="email" style="font:inherit;padding:.4rem;width:100%;max-width:22rem;margin:.5rem 0"><br><button type="submit">Subscribe</button></form>' +
+      '<p><small>We send a confirmation link first; nothing arrives until you click it.</small></p>',
+  );
+}
+
+/** The answer to a form POST: the same words whatever the address's state, so it reveals nothing. */
+export function subscribeAcceptedPage(message: string): string {
+  return page('Check your inbox', `<p>${escapeHtml(message)}</p>`);
+}
