@@ -43,15 +43,42 @@ export class Alarms extends Construct {
       alarm.addAlarmAction(action);
       this.alarms.push(alarm);
     };
+    // Any occurrence in one period is worth a look: function errors and throttles.
+    const onAny = (alarmId: string, alarmDescription: string, metric: cloudwatch.IMetric): void =>
+      add(alarmId, {
+        alarmDescription,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    // SES publishes these account-wide reputation metrics without dimensions, every few hours or so.
+    const sesReputation = (
+      alarmId: string,
+      metricName: string,
+      threshold: number,
+      reviewedAt: number,
+    ): void =>
+      add(alarmId, {
+        alarmDescription: `SES ${metricName === 'Reputation.BounceRate' ? 'bounce' : 'complaint'} rate above ${threshold}: SES reviews accounts at ${reviewedAt}.`,
+        metric: new cloudwatch.Metric({
+          namespace: 'AWS/SES',
+          metricName,
+          statistic: 'Maximum',
+          period: Duration.hours(1),
+        }),
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
 
-    add('ReportErrors', {
-      alarmDescription: 'The report function failed (weekly or manual run). Check its log group.',
-      metric: props.report.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    onAny(
+      'ReportErrors',
+      'The report function failed (weekly or manual run). Check its log group.',
+      props.report.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
+    );
 
     // "No report this week": successful report runs per day, and the alarm fires when all of the last
     // seven days had none. Missing data counts as breaching: a schedule that silently stopped produces
@@ -87,58 +114,23 @@ export class Alarms extends Construct {
       });
     }
 
-    add('SenderErrors', {
-      alarmDescription: 'The sender function failed; batches are retried and end in the send DLQ.',
-      metric: props.sender.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    add('SenderThrottles', {
-      alarmDescription:
-        'The sender was throttled: reserved concurrency is below what the queue pollers ask for.',
-      metric: props.sender.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    add('FeedbackErrors', {
-      alarmDescription: 'The feedback function failed: bounces/complaints may not be suppressed.',
-      metric: props.feedback.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    onAny(
+      'SenderErrors',
+      'The sender function failed; batches are retried and end in the send DLQ.',
+      props.sender.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+    );
+    onAny(
+      'SenderThrottles',
+      'The sender was throttled: reserved concurrency is below what the queue pollers ask for.',
+      props.sender.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+    );
+    onAny(
+      'FeedbackErrors',
+      'The feedback function failed: bounces/complaints may not be suppressed.',
+      props.feedback.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+    );
 
-    // SES publishes these account-wide reputation metrics without dimensions, every few hours or so.
-    add('SesBounceRate', {
-      alarmDescription: `SES bounce rate above ${props.bounceRateThreshold}: SES reviews accounts at 0.05.`,
-      metric: new cloudwatch.Metric({
-        namespace: 'AWS/SES',
-        metricName: 'Reputation.BounceRate',
-        statistic: 'Maximum',
-        period: Duration.hours(1),
-      }),
-      threshold: props.bounceRateThreshold,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    add('SesComplaintRate', {
-      alarmDescription: `SES complaint rate above ${props.complaintRateThreshold}: SES reviews accounts at 0.001.`,
-      metric: new cloudwatch.Metric({
-        namespace: 'AWS/SES',
-        metricName: 'Reputation.ComplaintRate',
-        statistic: 'Maximum',
-        period: Duration.hours(1),
-      }),
-      threshold: props.complaintRateThreshold,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    sesReputation('SesBounceRate', 'Reputation.BounceRate', props.bounceRateThreshold, 0.05);
+    sesReputation('SesComplaintRate', 'Reputation.ComplaintRate', props.complaintRateThreshold, 0.001);
   }
 }
