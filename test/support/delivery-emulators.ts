@@ -73,7 +73,8 @@ const storeSchema = z.object({
 });
 
 /** aws-ses-v2-local as a child process on 127.0.0.1 and an SES client pointed at it. */
-export async function startSes() {
+/** Starts aws-ses-v2-local as a child process on 127.0.0.1 (free port) and waits until it listens. */
+export async function startSesChild(): Promise<{ child: ChildProcess; endpoint: string }> {
   const cli = path.resolve('node_modules/aws-ses-v2-local/dist/cli.js');
   const child: ChildProcess = spawn(process.execPath, [cli, '--host', '127.0.0.1', '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -91,7 +92,11 @@ export async function startSes() {
     });
     child.once('exit', (code) => reject(new Error(`aws-ses-v2-local exited (${code}): ${seen}`)));
   });
-  const endpoint = `http://127.0.0.1:${port}`;
+  return { child, endpoint: `http://127.0.0.1:${port}` };
+}
+
+export async function startSes() {
+  const { child, endpoint } = await startSesChild();
   const client = new SESClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
   return {
     client,

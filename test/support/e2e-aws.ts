@@ -7,10 +7,8 @@
  *   recording proxy that keeps every SendRawEmail's raw MIME (List-Unsubscribe and friends).
  * `env` holds what a Lambda would get: the SDK's AWS_ENDPOINT_URL_* variables pointing at the proxies.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateQueueCommand,
@@ -22,6 +20,7 @@ import {
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { buildApp, interceptLocalhostDns } from 'fauxqs';
 import { z } from 'zod';
+import { startSesChild } from './delivery-emulators';
 import { sqsRecord } from './sqs-event';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -169,27 +168,6 @@ function recordingSesProxy(target: URL, captured: CapturedMail[]): Server {
       res.end(String(error));
     });
   });
-}
-
-async function startSesChild(): Promise<{ child: ChildProcess; endpoint: string }> {
-  const cli = path.resolve('node_modules/aws-ses-v2-local/dist/cli.js');
-  const child = spawn(process.execPath, [cli, '--host', '127.0.0.1', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error('aws-ses-v2-local did not start')), 20_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = /running at http:\/\/[^:]+:(\d+)/.exec(seen);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`aws-ses-v2-local exited (${code})`)));
-  });
-  return { child, endpoint: `http://127.0.0.1:${port}` };
 }
 
 const sesStoreSchema = z.object({
