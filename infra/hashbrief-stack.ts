@@ -40,6 +40,11 @@ export const REPORT_NATIVE_FILES = [
   { from: 'node_modules/dejavu-fonts-ttf/ttf', to: 'node_modules/dejavu-fonts-ttf/ttf' },
 ] as const;
 
+/** 0 means "do not reserve": accounts with the default concurrency quota of 10 cannot reserve any. */
+function reservation(executions: number): number | undefined {
+  return executions > 0 ? executions : undefined;
+}
+
 export interface HashbriefStackProps extends StackProps {
   readonly config: HashbriefConfig;
   /** Repository root (package-lock.json, node_modules, functions/). */
@@ -104,9 +109,7 @@ export class HashbriefStack extends Stack {
       architecture: lambda.Architecture.ARM_64,
       memorySize: config.senderMemoryMb,
       timeout: senderTimeout,
-      // 0 means "do not reserve": accounts with the default quota of 10 cannot reserve any.
-      reservedConcurrentExecutions:
-        config.senderReservedConcurrency > 0 ? config.senderReservedConcurrency : undefined,
+      reservedConcurrentExecutions: reservation(config.senderReservedConcurrency),
     });
     const subscribe = new FunctionWithLogGroup(this, 'Subscribe', {
       ...small,
@@ -115,9 +118,8 @@ export class HashbriefStack extends Stack {
       timeout: Duration.seconds(10),
       // The direct Function URL is not behind the links API's throttle: reserved concurrency is its cap
       // (each answer takes at least 1.5 s, so 2 executions ≈ 1.3 requests/s, and as many confirmation
-      // mails at most). 0 means "do not reserve", as for the sender.
-      reservedConcurrentExecutions:
-        config.subscribeReservedConcurrency > 0 ? config.subscribeReservedConcurrency : undefined,
+      // mails at most).
+      reservedConcurrentExecutions: reservation(config.subscribeReservedConcurrency),
     });
     const unsubscribe = new FunctionWithLogGroup(this, 'Unsubscribe', {
       ...small,
