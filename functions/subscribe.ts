@@ -50,12 +50,12 @@ export async function handler(event: unknown): Promise<HttpResponse> {
   if (!parsed.success) return jsonResponse(400, { error: 'bad request' });
   const request = parsed.data;
   const method = request.requestContext.http.method.toUpperCase();
-  const tokenSecret = await secret();
-
   const token = request.queryStringParameters?.token;
-  // A plain GET (the "subscribe" link on the archive pages) shows the form; a GET with a token confirms.
+  // A plain GET (the "subscribe" link on the archive pages) shows the form, no secret needed; a GET with a
+  // token confirms.
+  if (method === 'GET' && token === undefined) return htmlResponse(200, subscribeFormPage());
+  const tokenSecret = await secret();
   if (method === 'GET') {
-    if (token === undefined) return htmlResponse(200, subscribeFormPage());
     const outcome = await confirmSubscription(
       token,
       { subscribers, clock: systemClock, reporter },
