@@ -53,9 +53,9 @@ export async function handler(event: unknown): Promise<HttpResponse> {
   const token = request.queryStringParameters?.token;
   // A plain GET (the "subscribe" link on the archive pages) shows the form, no secret needed; a GET with a
   // token confirms.
-  if (method === 'GET' && token === undefined) return htmlResponse(200, subscribeFormPage());
-  const tokenSecret = await secret();
   if (method === 'GET') {
+    if (token === undefined) return htmlResponse(200, subscribeFormPage());
+    const tokenSecret = await secret();
     const outcome = await confirmSubscription(
       token,
       { subscribers, clock: systemClock, reporter },
@@ -67,6 +67,7 @@ export async function handler(event: unknown): Promise<HttpResponse> {
     );
   }
   if (method !== 'POST') return jsonResponse(405, { error: 'method not allowed' });
+  const tokenSecret = await secret();
 
   const fields = bodyFields(request);
   const address = fields.email ?? fields.address ?? '';
