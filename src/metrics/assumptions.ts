@@ -49,7 +49,6 @@ export const DEFAULT_ASIC_TIERS = [
 const DEFAULT_STRESS = { priceDropPct: 38, hashrateDropPct: 12 };
 
 const DEFAULT_ALERTS = {
-  hashpricePercentileAtMost: 5,
   hashrateFromPeakPctAtMost: -10,
   topPoolSharePctAbove: 30,
   top2SharePctAbove: 50,
@@ -94,7 +93,6 @@ export const assumptionsSchema = z.strictObject({
     ),
   alerts: z
     .strictObject({
-      hashpricePercentileAtMost: pct0to100.default(DEFAULT_ALERTS.hashpricePercentileAtMost),
       hashrateFromPeakPctAtMost: z
         .number()
         .finite()
@@ -114,7 +112,9 @@ export const assumptionsSchema = z.strictObject({
         .default(DEFAULT_ALERTS.difficultyAdjustmentPctAtMost),
     })
     .prefault({})
-    .describe('Alert thresholds (see docs/metrics.md).'),
+    .describe(
+      'Alert thresholds (see docs/metrics.md). Hashprice lows need none: they are judged against the last 1 and 4 years and the record.',
+    ),
   doubleSpendAttackerSharesPct: z
     .array(z.number().finite().gt(0, 'must be > 0').lt(100, 'must be < 100'))
     .default(() => [10, 25, 40])

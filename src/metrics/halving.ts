@@ -26,6 +26,16 @@ export function nextHalvingHeight(height: number): number {
   return (Math.floor(height / HALVING_INTERVAL) + 1) * HALVING_INTERVAL;
 }
 
+/** The halving figures computed here; the rest of the group comes from halving-events.ts. */
+export type HalvingOutlook = Omit<
+  Metrics['halving'],
+  | 'projectedHashpriceUsdPerPhDay'
+  | 'projectedHashpriceChangePct'
+  | 'previousDate'
+  | 'daysSincePrevious'
+  | 'afterPrevious'
+>;
+
 export interface HalvingInputs {
   asOf: string;
   /** Tip height when it describes the as-of day (null otherwise). */
@@ -68,7 +78,7 @@ function heightAt(input: HalvingInputs, warnings: string[]): number | null {
  * - `feesPerBlockNeededBtc` = currentSubsidy + currentFeesPerBlock − nextSubsidy: fees per block after
  *   the halving that keep BTC revenue per block unchanged
  */
-export function computeHalving(input: HalvingInputs): MetricResult<Metrics['halving']> {
+export function computeHalving(input: HalvingInputs): MetricResult<HalvingOutlook> {
   const warnings: string[] = [];
   const height = heightAt(input, warnings);
   let feeSharePct = input.feeSharePct7d;

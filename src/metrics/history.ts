@@ -9,6 +9,7 @@
 import type { CoinMetricsColumn, DailySeries } from '../sources/types';
 import { addDays } from './dates';
 import { MetricsInputError } from './errors';
+import { detectRetargets, type Retarget } from './retargets';
 
 /** Length of the rolling window behind every `…7d` figure, days. */
 export const WINDOW_DAYS = 7;
@@ -36,6 +37,11 @@ export interface MetricsHistory {
   /** Highest hashrateEhs7d on any day ≤ i, and the (first) day it was reached. */
   readonly peakEhs7d: readonly Num[];
   readonly peakIndex: Int32Array;
+  /** (ehs7d ÷ peakEhs7d − 1) × 100, and the last earlier day with a strictly deeper drawdown (or -1). */
+  readonly hashrateFromPeakPct: readonly Num[];
+  readonly deeperDrawdownIndex: Int32Array;
+  /** Deepest hashrateFromPeakPct over the 90 days ending i. */
+  readonly drawdownDeepest90dPct: readonly Num[];
   /** Means over W: revenue USD/day, revenue, subsidy and fees BTC/day. */
   readonly revenueUsdPerDay7d: readonly Num[];
   readonly revenueBtcPerDay7d: readonly Num[];
@@ -56,6 +62,23 @@ export interface MetricsHistory {
   /** Lowest / highest USD hashprice over the 364 days ending i (days without one are skipped). */
   readonly hashpriceLow52w: readonly Num[];
   readonly hashpriceHigh52w: readonly Num[];
+  /** One day's USD (BTC) revenue ÷ that day's HashRate in PH/s: the "spot" hashprice of a single day. */
+  readonly hashpriceUsdPerPhDaySpot: readonly Num[];
+  readonly hashpriceBtcPerPhDaySpot: readonly Num[];
+  /** Σ RevUSD ÷ Σ RevNtv over W: the week's price, weighted by what miners earned each day (USD). */
+  readonly revenueWeightedPriceUsd7d: readonly Num[];
+  /** One day's FeeTotNtv ÷ RevNtv × 100, and FeeTotNtv ÷ BlkCnt (BTC per block). */
+  readonly feeSharePctDaily: readonly Num[];
+  readonly feesPerBlockBtcDaily: readonly Num[];
+  /** One day's IssTotNtv ÷ BlkCnt: the subsidy per block (mixed on a halving day), BTC. */
+  readonly subsidyPerBlockBtcDaily: readonly Num[];
+  /**
+   * The day's mean difficulty, inverted from Coin Metrics' HashRate definition
+   * (HashRate TH/s = BlkCnt ÷ 144 × DiffMean × 2³² ÷ 10¹² ÷ 600). Null without blocks or hashrate.
+   */
+  readonly difficultyMeanDaily: readonly Num[];
+  /** Every retarget the daily data shows (see retargets.ts; filter with retargetsKnownAt for causality). */
+  readonly retargets: readonly Retarget[];
   /** Columns missing on some day of W (for warnings); empty when the window is complete. */
   missingInWindow(
     i: number,
@@ -210,16 +233,28 @@ export function createMetricsHistory(series: DailySeries): MetricsHistory {
   const revenueBtc: Num[] = new Array(n).fill(null);
   const revenueUsd: Num[] = new Array(n).fill(null);
   const hashPh: Num[] = new Array(n).fill(null);
+  const feeSharePctDaily: Num[] = new Array(n).fill(null);
+  const feesPerBlockBtcDaily: Num[] = new Array(n).fill(null);
+  const subsidyPerBlockBtcDaily: Num[] = new Array(n).fill(null);
+  const difficultyMeanDaily: Num[] = new Array(n).fill(null);
   for (let i = 0; i < n; i++) {
     const iss = v.IssTotNtv[i];
     const fee = v.FeeTotNtv[i];
     const price = v.PriceUSD[i];
     const hr = v.HashRate[i];
+    const blocks = v.BlkCnt[i];
     if (isNum(iss) && isNum(fee)) {
       revenueBtc[i] = iss + fee;
       if (isNum(price)) revenueUsd[i] = (iss + fee) * price;
+      const share = safeDiv(fee, iss + fee);
+      feeSharePctDaily[i] = share === null ? null : share * 100;
     }
     if (isNum(hr)) hashPh[i] = hr / 1000;
+    if (isNum(blocks) && blocks > 0) {
+      feesPerBlockBtcDaily[i] = isNum(fee) ? fee / blocks : null;
+      subsidyPerBlockBtcDaily[i] = isNum(iss) ? iss / blocks : null;
+      if (isNum(hr) && hr > 0) difficultyMeanDaily[i] = (hr * 1e12 * 600 * 144) / (blocks * 2 ** 32);
+    }
   }
 
   const hashrateEhs7d: Num[] = new Array(n).fill(null);
@@ -231,6 +266,7 @@ export function createMetricsHistory(series: DailySeries): MetricsHistory {
   const blocks7d: Num[] = new Array(n).fill(null);
   const hashpriceUsd: Num[] = new Array(n).fill(null);
   const hashpriceBtc: Num[] = new Array(n).fill(null);
+  const revenueWeightedPriceUsd7d: Num[] = new Array(n).fill(null);
   for (let i = 0; i < n; i++) {
     const hr = windowSum(v.HashRate, i);
     const ph = windowSum(hashPh, i);
@@ -248,12 +284,14 @@ export function createMetricsHistory(series: DailySeries): MetricsHistory {
     blocks7d[i] = windowSum(v.BlkCnt, i);
     hashpriceUsd[i] = safeDiv(usd, ph);
     hashpriceBtc[i] = safeDiv(btc, ph);
+    revenueWeightedPriceUsd7d[i] = safeDiv(usd, btc);
   }
 
   const ath = runningMax(v.PriceUSD);
   const peak = runningMax(hashrateEhs7d);
+  const hashrateFromPeakPct = hashrateEhs7d.map((e, i) => pctChange(e, peak.max[i] ?? null));
 
-  return {
+  const history: Omit<MetricsHistory, 'retargets'> = {
     dates: series.dates,
     indexOf: (date) => positions.get(date) ?? -1,
     column: (name) => v[name],
@@ -264,6 +302,9 @@ export function createMetricsHistory(series: DailySeries): MetricsHistory {
     hashrateEhs7d,
     peakEhs7d: peak.max,
     peakIndex: peak.index,
+    hashrateFromPeakPct,
+    deeperDrawdownIndex: previousLower(hashrateFromPeakPct),
+    drawdownDeepest90dPct: slidingExtreme(hashrateFromPeakPct, 90, 1),
     revenueUsdPerDay7d,
     revenueBtcPerDay7d,
     subsidyBtcPerDay7d,
@@ -276,6 +317,13 @@ export function createMetricsHistory(series: DailySeries): MetricsHistory {
     lowerHashpriceIndex: previousLower(hashpriceUsd),
     hashpriceLow52w: slidingExtreme(hashpriceUsd, RANGE_52W_DAYS, 1),
     hashpriceHigh52w: slidingExtreme(hashpriceUsd, RANGE_52W_DAYS, -1),
+    hashpriceUsdPerPhDaySpot: revenueUsd.map((r, i) => safeDiv(r, hashPh[i] ?? null)),
+    hashpriceBtcPerPhDaySpot: revenueBtc.map((r, i) => safeDiv(r, hashPh[i] ?? null)),
+    revenueWeightedPriceUsd7d,
+    feeSharePctDaily,
+    feesPerBlockBtcDaily,
+    subsidyPerBlockBtcDaily,
+    difficultyMeanDaily,
     missingInWindow(i, columns) {
       const from = Math.max(0, i - WINDOW_DAYS + 1);
       const out: { column: CoinMetricsColumn; days: number }[] = [];
@@ -287,4 +335,5 @@ export function createMetricsHistory(series: DailySeries): MetricsHistory {
       return out;
     },
   };
+  return { ...history, retargets: detectRetargets({ ...history, retargets: [] }) };
 }

@@ -3,7 +3,7 @@
  * RevNtv = IssTotNtv + FeeTotNtv (BTC), RevUSD = RevNtv × PriceUSD (USD).
  */
 import type { Metrics } from '../snapshot/schema';
-import { type MetricsHistory, pctChange } from './history';
+import { type MetricsHistory, pctChange, WINDOW_DAYS } from './history';
 import { type MetricResult, windowGapReason } from './reasons';
 
 /**
@@ -11,6 +11,7 @@ import { type MetricResult, windowGapReason } from './reasons';
  * - `subsidyBtcPerDay7d` = mean IssTotNtv over W; `feesBtcPerDay7d` = mean FeeTotNtv over W (BTC/day)
  * - `feeSharePct7d` = Σ FeeTotNtv ÷ Σ RevNtv over W × 100 (%)
  * - `change7dPct` = usdPerDay7d[D] vs usdPerDay7d[D−7] (%)
+ * - `btcTotal7d` / `usdTotal7d` = Σ RevNtv / Σ RevUSD over W: the week's rewards
  * Each is null unless its columns are present on all 7 days of W.
  */
 export function computeRevenue(history: MetricsHistory, i: number): MetricResult<Metrics['revenue']> {
@@ -45,6 +46,8 @@ export function computeRevenue(history: MetricsHistory, i: number): MetricResult
       feesBtcPerDay7d: history.feesBtcPerDay7d[i] ?? null,
       feeSharePct7d,
       change7dPct,
+      btcTotal7d: btcPerDay7d === null ? null : btcPerDay7d * WINDOW_DAYS,
+      usdTotal7d: usdPerDay7d === null ? null : usdPerDay7d * WINDOW_DAYS,
     },
     warnings,
   };

@@ -12,14 +12,16 @@ import {
   snapshotSchema,
 } from '../snapshot/schema';
 import type { ReportInputs, SourceName, SourceOutcome } from '../sources/types';
-import { buildAlerts } from './alerts';
+import { type AlertView, alertLevels, buildAlerts } from './alerts';
 import type { Assumptions } from './assumptions';
-import { computeDifficulty, forwardFillDifficulty } from './difficulty';
+import { computeDifficulty, difficultyLevelsFromCoinMetrics, forwardFillDifficulty } from './difficulty';
 import { SnapshotInvariantError } from './errors';
+import { computeFees } from './fees';
 import { computeHalving } from './halving';
+import { computeHalvingAftermath, projectHalvingHashprice } from './halving-events';
 import { computeHashprice } from './hashprice';
 import { computeHashrate } from './hashrate';
-import { createMetricsHistory, type MetricsHistory, safeDiv } from './history';
+import { createMetricsHistory, type MetricsHistory, safeDiv, WINDOW_DAYS } from './history';
 import { computeMarket } from './market';
 import { computeMiners } from './miners';
 import { buildNarrative } from './narrative';
@@ -78,8 +80,10 @@ function okValue<T>(o: SourceOutcome<T>): T | null {
   return o.status === 'ok' ? o.value : null;
 }
 
+type SeriesGroups = Pick<Metrics, 'price' | 'hashrate' | 'revenue' | 'hashprice' | 'fees' | 'blocks'>;
+
 /** The Coin Metrics groups when there is no row for the as-of day. */
-function nullSeriesGroups(): Pick<Metrics, 'price' | 'hashrate' | 'revenue' | 'hashprice'> {
+function nullSeriesGroups(): SeriesGroups {
   return {
     price: {
       usd: null,
@@ -97,6 +101,9 @@ function nullSeriesGroups(): Pick<Metrics, 'price' | 'hashrate' | 'revenue' | 'h
       fromPeakPct: null,
       peakEhs7d: null,
       peakDate: null,
+      drawdownDeepestSince: null,
+      drawdownDeepestOnRecord: null,
+      drawdownDeepest90dPct: null,
     },
     revenue: {
       usdPerDay7d: null,
@@ -105,6 +112,8 @@ function nullSeriesGroups(): Pick<Metrics, 'price' | 'hashrate' | 'revenue' | 'h
       feesBtcPerDay7d: null,
       feeSharePct7d: null,
       change7dPct: null,
+      btcTotal7d: null,
+      usdTotal7d: null,
     },
     hashprice: {
       usdPerPhDay: null,
@@ -115,8 +124,81 @@ function nullSeriesGroups(): Pick<Metrics, 'price' | 'hashrate' | 'revenue' | 'h
       recordLow: null,
       low52wUsdPerPhDay: null,
       high52wUsdPerPhDay: null,
+      btcChange7dPct: null,
+      spotUsdPerPhDay: null,
+      spotBtcPerPhDay: null,
+      percentile1y: null,
+      percentile4y: null,
+      lowestSinceDays: null,
+      drivers: null,
+      low1yUsdPerPhDay: null,
+      low1yDate: null,
+      low4yUsdPerPhDay: null,
+      low4yDate: null,
+    },
+    fees: {
+      peakDay: null,
+      peakDaySharePct: null,
+      peakDayBtcPerBlock: null,
+      norm90dSharePct: null,
+      norm90dBtcPerBlock: null,
+      peakMultipleOfNorm: null,
+      spike: null,
+    },
+    blocks: { count7d: null, meanIntervalSeconds7d: null },
+  };
+}
+
+/** The groups read from Coin Metrics alone for day i, with the warnings that explain their nulls. */
+function seriesGroupsAt(history: MetricsHistory, i: number, warnings: string[]): SeriesGroups {
+  const take = <T>(r: MetricResult<T>): T => {
+    warnings.push(...r.warnings);
+    return r.metrics;
+  };
+  const count7d = history.blocks7d[i] ?? null;
+  return {
+    price: take(computeMarket(history, i)),
+    hashrate: take(computeHashrate(history, i)),
+    revenue: take(computeRevenue(history, i)),
+    hashprice: take(computeHashprice(history, i)),
+    fees: take(computeFees(history, i)),
+    blocks: {
+      count7d,
+      meanIntervalSeconds7d: safeDiv(WINDOW_DAYS * 86_400, count7d),
     },
   };
+}
+
+/**
+ * The alert levels of the previous weekly issue: as that issue recorded them when it is at hand, else
+ * recomputed from the same history seven days back (so a first issue or a backfill judges the same way).
+ */
+function previousAlertLevels(
+  history: MetricsHistory | null,
+  index: number,
+  previous: Snapshot | null | undefined,
+  assumptions: Assumptions,
+): Record<string, number> {
+  if (previous?.alertLevels) return previous.alertLevels;
+  if (history === null || index < WINDOW_DAYS) return {};
+  const i = index - WINDOW_DAYS;
+  const groups = seriesGroupsAt(history, i, []);
+  const skipped = { status: 'skipped', reason: 'previous week', url: '' } as const;
+  const difficulty = computeDifficulty({
+    asOf: history.dates[i] as string,
+    hashrateHistory: skipped,
+    difficultyAdjustment: skipped,
+    tipHeight: null,
+    history,
+    index: i,
+  }).metrics;
+  const pools = previous ? previous.metrics.pools : nullPools(null);
+  // One week further back is not known; a level that needs a margin to clear is judged as if it were fresh.
+  return alertLevels(
+    { hashprice: groups.hashprice, hashrate: groups.hashrate, difficulty, pools },
+    assumptions,
+    {},
+  );
 }
 
 /**
@@ -135,7 +217,10 @@ export function buildChartSeries(
   while (first <= last && price[first] === null) first++;
   if (first > last) return [];
   const dates = history.dates.slice(first, last + 1);
-  const difficulty = adjustments === null ? null : forwardFillDifficulty(dates, adjustments);
+  const difficulty =
+    adjustments === null
+      ? difficultyLevelsFromCoinMetrics(history, last).slice(first)
+      : forwardFillDifficulty(dates, adjustments);
   const rows: ChartRow[] = [];
   for (let i = first; i <= last; i++) {
     const hr = hashrate[i] ?? null;
@@ -145,7 +230,7 @@ export function buildChartSeries(
       priceUsd: price[i] ?? null,
       hashrateEhs: hr === null ? null : hr / 1e6,
       hashrateEhs7d: history.hashrateEhs7d[i] ?? null,
-      difficulty: difficulty === null ? null : (difficulty[i - first] ?? null),
+      difficulty: difficulty[i - first] ?? null,
       revenueUsd: history.revenueUsd[i] ?? null,
       revenueBtc: history.revenueBtc[i] ?? null,
       feeSharePct: share === null ? null : share * 100,
@@ -186,14 +271,7 @@ export function buildSnapshot(
   }
 
   const seriesGroups =
-    history !== null && index >= 0
-      ? {
-          price: take(computeMarket(history, index)),
-          hashrate: take(computeHashrate(history, index)),
-          revenue: take(computeRevenue(history, index)),
-          hashprice: take(computeHashprice(history, index)),
-        }
-      : nullSeriesGroups();
+    history !== null && index >= 0 ? seriesGroupsAt(history, index, warnings) : nullSeriesGroups();
 
   const hashrateHistory = okValue(inputs.hashrateHistory);
   const tipHeight = okValue(inputs.tipHeight);
@@ -224,7 +302,7 @@ export function buildSnapshot(
       assumptions,
     ),
   );
-  const halving = take(
+  const outlook = take(
     computeHalving({
       asOf: inputs.asOf,
       tipHeight,
@@ -236,6 +314,13 @@ export function buildSnapshot(
       feesBtcPerDay7d: seriesGroups.revenue.feesBtcPerDay7d,
     }),
   );
+  const halving: Metrics['halving'] = {
+    ...outlook,
+    ...projectHalvingHashprice(seriesGroups.hashprice.usdPerPhDay, outlook),
+    ...(history !== null && index >= 0
+      ? computeHalvingAftermath(history, index)
+      : { previousDate: null, daysSincePrevious: null, afterPrevious: null }),
+  };
   const stress = computeStress(
     {
       usdPerPhDay: seriesGroups.hashprice.usdPerPhDay,
@@ -245,6 +330,9 @@ export function buildSnapshot(
     assumptions,
   );
   const metrics: Metrics = { ...seriesGroups, difficulty, miners, security, pools, halving, stress };
+  const view: AlertView = metrics;
+  const previousLevels = previousAlertLevels(history, index, context.previous, assumptions);
+  const levels = alertLevels(view, assumptions, previousLevels);
 
   const candidate: Snapshot = {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
@@ -254,8 +342,9 @@ export function buildSnapshot(
     sample: inputs.sample,
     sources: SOURCE_FIELDS.map(([field, name]) => sourceStatus(name, inputs[field])),
     metrics,
-    alerts: buildAlerts(metrics, assumptions),
-    narrative: buildNarrative(metrics),
+    alerts: buildAlerts(view, assumptions, previousLevels),
+    alertLevels: levels,
+    narrative: buildNarrative(metrics, inputs.asOf),
     warnings: [...new Set(warnings)],
     attribution: COINMETRICS_ATTRIBUTION,
   };

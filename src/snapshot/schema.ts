@@ -65,6 +65,14 @@ export const metricsSchema = z.object({
     fromPeakPct: pct,
     peakEhs7d: n,
     peakDate: isoDate.nullable(),
+    /**
+     * When D is the deepest point of the drawdown since the peak: the last earlier day (before the peak)
+     * with one at least as deep; null otherwise. `drawdownDeepestOnRecord`: no earlier day was as deep.
+     */
+    drawdownDeepestSince: isoDate.nullable(),
+    drawdownDeepestOnRecord: z.boolean().nullable(),
+    /** The deepest fromPeakPct over the 90 days ending D: with today's, it tells a recovery. */
+    drawdownDeepest90dPct: pct,
   }),
   difficulty: z.object({
     current: n,
@@ -75,6 +83,27 @@ export const metricsSchema = z.object({
     blocksToAdjustment: z.number().int().nonnegative().nullable(),
     /** Where the estimate came from: mempool's own, or estimated here from block timing. */
     nextAdjustmentSource: z.enum(['mempool', 'block-timing']).nullable(),
+    /** Blocks mined since the last retarget, and that as a share of the 2016-block epoch, %. */
+    blocksInEpoch: z.number().int().nonnegative().nullable(),
+    epochProgressPct: pct,
+    /** ± range of the next-adjustment estimate from block luck alone (two standard deviations), %. */
+    nextAdjustmentMarginPct: pct,
+    /** True before half the epoch is mined: the estimate is shown with a caveat and raises no alert. */
+    nextAdjustmentEarly: z.boolean().nullable(),
+    /** The latest retarget on or before D: its day and size. */
+    lastAdjustmentDate: isoDate.nullable(),
+    lastAdjustmentPct: pct,
+    /** True when it happened on D and the data shows only part of it: the size is a lower bound. */
+    lastAdjustmentAtLeast: z.boolean().nullable(),
+    lastAdjustmentSource: z.enum(['mempool', 'coinmetrics']).nullable(),
+    /** Last earlier retarget at least as large in the same direction; null when none (largest on record). */
+    lastAdjustmentLargestSince: isoDate.nullable(),
+  }),
+  blocks: z.object({
+    /** Σ BlkCnt over W. */
+    count7d: z.number().int().nonnegative().nullable(),
+    /** 7 × 86 400 ÷ count7d: the week's mean block interval, seconds (target 600). */
+    meanIntervalSeconds7d: n,
   }),
   revenue: z.object({
     usdPerDay7d: n,
@@ -83,6 +112,22 @@ export const metricsSchema = z.object({
     feesBtcPerDay7d: n,
     feeSharePct7d: pct,
     change7dPct: pct,
+    /** What miners earned over W in all: Σ RevNtv (BTC) and Σ RevUSD (USD). */
+    btcTotal7d: n,
+    usdTotal7d: n,
+  }),
+  fees: z.object({
+    /** Day of W with the highest daily fee share, that share, and its fees per block (BTC). */
+    peakDay: isoDate.nullable(),
+    peakDaySharePct: pct,
+    peakDayBtcPerBlock: n,
+    /** Medians of the daily fee share and fees per block over the 90 days before W. */
+    norm90dSharePct: pct,
+    norm90dBtcPerBlock: n,
+    /** peakDayBtcPerBlock ÷ norm90dBtcPerBlock. */
+    peakMultipleOfNorm: n,
+    /** A fee event: at least 3× the norm's fees per block, and fees at least 10% of that day's revenue. */
+    spike: z.boolean().nullable(),
   }),
   hashprice: z.object({
     usdPerPhDay: n,
@@ -94,6 +139,35 @@ export const metricsSchema = z.object({
     recordLow: z.boolean().nullable(),
     low52wUsdPerPhDay: n,
     high52wUsdPerPhDay: n,
+    /** btcPerPhDay[D] vs [D−7], %. */
+    btcChange7dPct: pct,
+    /** The as-of day alone: its revenue ÷ its hashrate (USD and BTC per PH/s per day). */
+    spotUsdPerPhDay: n,
+    spotBtcPerPhDay: n,
+    /** % of days in the last 365 / 1461 days (D included) with a 7-day USD hashprice ≤ D's. */
+    percentile1y: pct,
+    percentile4y: pct,
+    /** Lowest 7-day USD hashprice over the 365 / 1461 days ending D (D included), and its day. */
+    low1yUsdPerPhDay: n,
+    low1yDate: isoDate.nullable(),
+    low4yUsdPerPhDay: n,
+    low4yDate: isoDate.nullable(),
+    /** Days from lowestSince to D; null for a record low. */
+    lowestSinceDays: z.number().int().positive().nullable(),
+    /**
+     * The week's move broken into its factors, each W vs the week before: hashprice (USD) =
+     * revenue-weighted price × BTC revenue per day ÷ hashrate, so (1 + change) = (1 + price)(1 + revenue) ÷
+     * (1 + hashrate). BTC revenue splits into subsidy and fees.
+     */
+    drivers: z
+      .object({
+        avgPriceChangePct: num,
+        btcRevenueChangePct: num,
+        subsidyBtcChangePct: num,
+        feesBtcChangePct: num,
+        hashrateChangePct: num,
+      })
+      .nullable(),
   }),
   miners: z.object({
     powerPriceUsdPerKwh: num,
@@ -143,6 +217,30 @@ export const metricsSchema = z.object({
     currentFeesPerBlockBtc: n,
     /** Fees per block after the halving that keep BTC revenue per block unchanged. */
     feesPerBlockNeededBtc: n,
+    /** Hashprice just after the next halving at today's price, hashrate and fees per block. */
+    projectedHashpriceUsdPerPhDay: n,
+    projectedHashpriceChangePct: pct,
+    /** The last halving on or before D (from the subsidy per block), and days since. */
+    previousDate: isoDate.nullable(),
+    daysSincePrevious: z.number().int().nonnegative().nullable(),
+    /** What the last halving did, when it was at most 30 days ago: before = the 7 days before it. */
+    afterPrevious: z
+      .object({
+        subsidyBeforeBtc: num,
+        subsidyAfterBtc: num,
+        /** Days after the halving day measured (1–7; 0 on the halving day, from its post-halving blocks). */
+        daysMeasured: z.number().int().nonnegative(),
+        revenueBtcPerBlockBefore: num,
+        revenueBtcPerBlockAfter: n,
+        hashpriceBeforeUsdPerPhDay: n,
+        hashpriceAfterUsdPerPhDay: n,
+        hashpriceChangePct: pct,
+        feesPerBlockBeforeBtc: num,
+        feesPerBlockAfterBtc: n,
+        /** Fees per block that would restore the pre-halving BTC revenue per block. */
+        feesPerBlockToOffsetBtc: num,
+      })
+      .nullable(),
   }),
   stress: z.object({
     priceDropPct: num,
@@ -165,6 +263,10 @@ export const alertSchema = z.object({
 });
 
 export const narrativeSentenceSchema = z.object({
+  /** The story this sentence tells (e.g. `halving`, `hashprice-low`); stories are ranked, lead first. */
+  story: z.string().min(1),
+  /** The story in a few words, for the subject line when it leads. */
+  headline: z.string().min(1),
   text: z.string().min(1),
   /** Dotted metric keys (e.g. `hashprice.usdPerPhDay`) the sentence is built from. */
   metricKeys: z.array(z.string()).min(1),
@@ -179,6 +281,11 @@ export const snapshotSchema = z.object({
   sources: z.array(sourceStatusSchema),
   metrics: metricsSchema,
   alerts: z.array(alertSchema),
+  /**
+   * Each alert rule's level on D (0 = not tripped; higher = rarer). An alert fires when its level rises
+   * above the previous issue's; the next issue reads these back.
+   */
+  alertLevels: z.record(z.string(), z.number().int().nonnegative()),
   narrative: z.array(narrativeSentenceSchema),
   warnings: z.array(z.string()),
   attribution: z.string(),

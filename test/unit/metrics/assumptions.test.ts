@@ -19,7 +19,6 @@ describe('parseAssumptions', () => {
     expect(a.asicPriceUsdPerTh).toBe(15);
     expect(a.stress).toEqual({ priceDropPct: 38, hashrateDropPct: 12 });
     expect(a.alerts).toEqual({
-      hashpricePercentileAtMost: 5,
       hashrateFromPeakPctAtMost: -10,
       topPoolSharePctAbove: 30,
       top2SharePctAbove: 50,

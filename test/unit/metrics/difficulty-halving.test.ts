@@ -67,6 +67,16 @@ describe('difficulty', () => {
       nextAdjustmentDate: '2026-11-28',
       blocksToAdjustment: 806,
       nextAdjustmentSource: 'mempool',
+      // 60% of 2016 = 1209.6 → 1210 blocks; ± 2 × (100 − 6.2) ÷ √1210.
+      blocksInEpoch: 1210,
+      epochProgressPct: (1210 / 2016) * 100,
+      nextAdjustmentMarginPct: (2 * 93.8) / Math.sqrt(1210),
+      nextAdjustmentEarly: false,
+      lastAdjustmentDate: '2026-11-10',
+      lastAdjustmentPct: -2.0000000000000018,
+      lastAdjustmentAtLeast: false,
+      lastAdjustmentSource: 'mempool',
+      lastAdjustmentLargestSince: null,
     });
   });
 

@@ -152,14 +152,17 @@ describe('buildAlerts', () => {
       defaultAssumptions(),
       context,
     );
-    expect(buildAlerts(snapshot.metrics, defaultAssumptions())).toEqual([]);
+    expect(buildAlerts(snapshot.metrics, defaultAssumptions(), {})).toEqual([]);
   });
 
-  it('forecasts a difficulty drop at or below the threshold', () => {
+  it('forecasts a difficulty drop at or below the threshold once half the epoch is mined', () => {
     const { snapshot } = buildSnapshot(inputsFor(series(), AS_OF), defaultAssumptions(), context);
-    const m = { ...snapshot.metrics, difficulty: { ...snapshot.metrics.difficulty, nextAdjustmentPct: -5 } };
-    expect(buildAlerts(m, defaultAssumptions()).find((a) => a.id === 'difficulty-drop')?.severity).toBe(
-      'info',
-    );
+    const d = { ...snapshot.metrics.difficulty, nextAdjustmentPct: -5, epochProgressPct: 60 };
+    const confident = { ...snapshot.metrics, difficulty: { ...d, nextAdjustmentEarly: false } };
+    const early = { ...snapshot.metrics, difficulty: { ...d, nextAdjustmentEarly: true } };
+    expect(
+      buildAlerts(confident, defaultAssumptions(), {}).find((a) => a.id === 'difficulty-drop')?.severity,
+    ).toBe('info');
+    expect(buildAlerts(early, defaultAssumptions(), {}).some((a) => a.id === 'difficulty-drop')).toBe(false);
   });
 });
