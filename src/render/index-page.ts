@@ -3,8 +3,8 @@
  * links, drawn through the same page shell as each issue's web version.
  */
 import type { IssueIndexEntry } from '../archive/index-entry';
+import { hashpriceUsd, hashrateEhs, pctChange, usd } from '../text/numbers';
 import { escapeHtml, safeHttpUrl } from './escape';
-import { pctChange, UNAVAILABLE, usd } from './format';
 import { renderPage } from './web/shell';
 
 const DOWNLOADS: { file: string; label: string }[] = [
@@ -25,14 +25,12 @@ function issueHref(issueId: string, file: string): string {
 
 function entryHtml(e: IssueIndexEntry): string {
   const h = e.headline;
-  const hashprice =
-    h.hashpriceUsdPerPhDay === null
-      ? `Hashprice ${UNAVAILABLE}`
-      : `Hashprice ${usd(h.hashpriceUsdPerPhDay, 1)}/PH/day${h.hashpriceChange7dPct === null ? '' : ` (${pctChange(h.hashpriceChange7dPct)} w/w)`}`;
   const figures = [
-    hashprice,
-    `BTC ${usd(h.priceUsd, 0)}`,
-    `Hashrate ${h.hashrateEhs7d === null ? UNAVAILABLE : `${h.hashrateEhs7d.toLocaleString('en-US', { maximumFractionDigits: 1 })} EH/s`}`,
+    h.hashpriceUsdPerPhDay === null
+      ? 'No hashprice'
+      : `Hashprice ${hashpriceUsd(h.hashpriceUsdPerPhDay)} (7-day avg)${h.hashpriceChange7dPct === null ? '' : `, ${pctChange(h.hashpriceChange7dPct)} w/w`}`,
+    ...(h.priceUsd === null ? [] : [`BTC ${usd(h.priceUsd, 0)}`]),
+    ...(h.hashrateEhs7d === null ? [] : [`Hashrate ${hashrateEhs(h.hashrateEhs7d)}`]),
   ];
   const links = DOWNLOADS.filter((d) => e.files[d.file] !== undefined).map((d) => {
     const f = e.files[d.file];

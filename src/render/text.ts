@@ -11,7 +11,8 @@ import { pad, width, wrap } from './wrap';
 export const TEXT_COLUMNS = 72;
 
 function heading(title: string, rule: string): string[] {
-  return [title.toUpperCase(), rule.repeat(Math.min(TEXT_COLUMNS, width(title)))];
+  const lines = wrap(title.toUpperCase(), TEXT_COLUMNS);
+  return [...lines, rule.repeat(Math.min(TEXT_COLUMNS, Math.max(...lines.map(width))))];
 }
 
 function alignedLine(cells: string[], widths: number[], columns: Column[]): string {
@@ -53,7 +54,9 @@ function table(columns: Column[], rows: Row[]): string[] {
     ...r.cells
       .slice(1)
       .flatMap((c, i) =>
-        wrap(`${columns[i + 1]?.label ?? ''}: ${c}`, TEXT_COLUMNS - 2, '  ').map((l) => `  ${l}`),
+        c === ''
+          ? []
+          : wrap(`${columns[i + 1]?.label ?? ''}: ${c}`, TEXT_COLUMNS - 2, '  ').map((l) => `  ${l}`),
       ),
   ]);
 }

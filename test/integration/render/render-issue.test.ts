@@ -186,7 +186,9 @@ describe('renderIssue on the fixture issue', () => {
   });
 
   it('carries subject and preheader in the email', () => {
-    expect(cid.subject).toBe('Hashprice $27.3/PH/day, \u22126.1% w/w \u2014 hashbrief 2026-11-23');
+    expect(cid.subject).toBe(
+      'Hashprice at a record low: $27.27/PH/day (7-day avg), \u22126.1% w/w \u2014 hashbrief 2026-11-23',
+    );
     expect(cid.emailHtml).toContain(`<title>${cid.subject}</title>`);
     expect(cid.emailHtml).toContain(cid.preheader);
   });
@@ -225,13 +227,18 @@ describe('renderIssue on the fixture issue', () => {
     };
     nullify(snapshot.metrics as unknown as Record<string, unknown>);
     snapshot.metrics.pools.top = [];
+    snapshot.metrics.hashprice.drivers = null;
+    snapshot.metrics.halving.afterPrevious = null;
+    // Without numbers there is no story and no alert.
+    snapshot.narrative = [];
+    snapshot.alerts = [];
 
     // Act
     const rendered = await renderIssue(input({ snapshot: snapshotSchema.parse(snapshot), series: [] }));
 
     // Assess
-    expect(rendered.subject).toBe('Hashprice unavailable this week \u2014 hashbrief 2026-11-23');
-    expect(rendered.emailText).not.toMatch(/NaN|null|undefined/);
+    expect(rendered.subject).toBe('No hashprice this week \u2014 hashbrief 2026-11-23');
+    expect(rendered.emailText).not.toMatch(/NaN|null|undefined|unavailable/);
     expect(rendered.webHtml).not.toMatch(/NaN|>null<|undefined/);
   });
 

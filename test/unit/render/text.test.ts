@@ -35,12 +35,12 @@ describe('plain-text part', () => {
     expect(web).toContain(fixtureLinks.subscribeUrl);
   });
 
-  it('credits Coin Metrics and prints unavailable data plainly', () => {
+  it('credits Coin Metrics and says what is missing in plain sentences', () => {
     const text = renderText(model(), 'web');
     expect(text).toContain('Coin Metrics');
     expect(text).toContain('CC BY-NC 4.0');
-    expect(text).toContain('unavailable');
-    expect(text).not.toMatch(/NaN|undefined|null/);
+    expect(text).toContain('Not available for this issue: the next difficulty estimate.');
+    expect(text).not.toMatch(/NaN|undefined|null|unavailable/);
   });
 
   it('leaves out the archive section when no link is absolute (a local run)', () => {

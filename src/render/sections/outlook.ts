@@ -1,0 +1,152 @@
+/** The halving and fee outlook, and the stress scenario beside what this cycle has done so far. */
+import type { Snapshot } from '../../snapshot/schema';
+import { longDate } from '../../text/dates';
+import { btc, hashpriceUsd, num, pct, pctAbs, usdCompact } from '../../text/numbers';
+import type { Block, Section } from '../model';
+import { missingSentence, presentRows } from './missing';
+
+export function halvingSection(s: Snapshot): Section {
+  const h = s.metrics.halving;
+  const paragraphs: string[] = [];
+  if (
+    h.blocksToHalving !== null &&
+    h.nextHalvingHeight !== null &&
+    h.currentSubsidyBtc !== null &&
+    h.nextSubsidyBtc !== null
+  ) {
+    paragraphs.push(
+      `The next halving, at height ${num(h.nextHalvingHeight)}, is ${num(h.blocksToHalving)} blocks away${h.estimatedDate ? ` (around ${longDate(h.estimatedDate)} at 144 blocks a day)` : ''}. The subsidy then drops from ${btc(h.currentSubsidyBtc)} to ${btc(h.nextSubsidyBtc)} per block.`,
+    );
+  }
+  if (h.projectedHashpriceUsdPerPhDay !== null && h.projectedHashpriceChangePct !== null) {
+    paragraphs.push(
+      `With this week's price, hashrate and fees, hashprice would fall ${pctAbs(h.projectedHashpriceChangePct)} to ${hashpriceUsd(h.projectedHashpriceUsdPerPhDay)} the day after.`,
+    );
+  }
+  const { rows, missing } = presentRows([
+    {
+      cells: ['Current height', h.currentHeight === null ? null : num(h.currentHeight)],
+      missingAs: 'the block height',
+    },
+    {
+      cells: ['Fee share of revenue', h.feeSharePct === null ? null : pct(h.feeSharePct)],
+      missingAs: 'the fee share',
+    },
+    {
+      cells: ['Fees per block now', h.currentFeesPerBlockBtc === null ? null : btc(h.currentFeesPerBlockBtc)],
+      missingAs: 'fees per block',
+    },
+    {
+      cells: [
+        'Fees per block that would make up for the halving',
+        h.feesPerBlockNeededBtc === null ? null : btc(h.feesPerBlockNeededBtc),
+      ],
+      tone: 'neutral',
+      missingAs: 'the fees needed after the halving',
+    },
+  ]);
+  if (paragraphs.length === 0) missing.unshift('the halving countdown');
+  const blocks: Block[] = [];
+  if (paragraphs.length) blocks.push({ kind: 'paragraphs', paragraphs });
+  if (rows.length) {
+    blocks.push({
+      kind: 'table',
+      caption: 'What fees would have to do',
+      columns: [
+        { label: 'Measure', align: 'left' },
+        { label: 'Value', align: 'right' },
+      ],
+      rows,
+    });
+  }
+  const sentence = missingSentence(missing);
+  if (sentence) blocks.push({ kind: 'paragraphs', paragraphs: [sentence] });
+  return { id: 'halving', title: 'Halving and fee outlook', blocks };
+}
+
+/** "This cycle so far": the actual drawdowns of price and 7-day hashrate from their peaks. */
+function cycleSoFar(s: Snapshot): string | null {
+  const p = s.metrics.price;
+  const h = s.metrics.hashrate;
+  const parts: string[] = [];
+  if (p.drawdownFromAthPct !== null && p.athDate !== null) {
+    parts.push(
+      p.drawdownFromAthPct > -0.05
+        ? `the price is at its all-time high`
+        : `the price is ${pctAbs(p.drawdownFromAthPct)} below its all-time high (${longDate(p.athDate)})`,
+    );
+  }
+  if (h.fromPeakPct !== null && h.peakDate !== null) {
+    parts.push(
+      h.fromPeakPct > -0.05
+        ? 'the 7-day hashrate is at its peak'
+        : `the 7-day hashrate is ${pctAbs(h.fromPeakPct)} below its peak (${longDate(h.peakDate)})`,
+    );
+  }
+  return parts.length ? `This cycle so far: ${parts.join(', and ')}.` : null;
+}
+
+export function stressSection(s: Snapshot): Section {
+  const m = s.metrics;
+  const st = m.stress;
+  const underwater = st.breakeven.filter((t) => t.underwater === true).map((t) => t.model);
+  const paragraphs: string[] = [];
+  if (st.underwaterTiers !== null) {
+    paragraphs.push(
+      `Stress scenario (assumed, set in the configuration): if the price fell a further ${pct(st.priceDropPct, 0)} and hashrate ${pct(st.hashrateDropPct, 0)}, ${st.underwaterTiers} of ${st.tiersTotal} modelled machine types would be underwater${underwater.length ? ` (${underwater.join(', ')})` : ''}.`,
+    );
+  }
+  const cycle = cycleSoFar(s);
+  if (cycle) paragraphs.push(cycle);
+  const { rows, missing } = presentRows([
+    {
+      cells: [
+        'Hashprice',
+        m.hashprice.usdPerPhDay === null ? null : hashpriceUsd(m.hashprice.usdPerPhDay),
+        st.hashpriceUsdPerPhDay === null ? null : hashpriceUsd(st.hashpriceUsdPerPhDay),
+      ],
+      missingAs: 'hashprice',
+    },
+    {
+      cells: [
+        'Security budget / day',
+        m.security.budgetUsdPerDay === null ? null : usdCompact(m.security.budgetUsdPerDay),
+        st.budgetUsdPerDay === null ? null : usdCompact(st.budgetUsdPerDay),
+      ],
+      missingAs: 'the security budget',
+    },
+    {
+      cells: [
+        'Attack cost / hour',
+        m.security.attackCostUsdPerHour === null ? null : usdCompact(m.security.attackCostUsdPerHour),
+        st.attackCostUsdPerHour === null ? null : usdCompact(st.attackCostUsdPerHour),
+      ],
+      missingAs: 'the attack cost',
+    },
+    {
+      cells: [
+        'Attack hardware',
+        m.security.capexAttackHardwareUsd === null ? null : usdCompact(m.security.capexAttackHardwareUsd),
+        st.capexAttackHardwareUsd === null ? null : usdCompact(st.capexAttackHardwareUsd),
+      ],
+      missingAs: 'the hardware cost',
+    },
+  ]);
+  const blocks: Block[] = [];
+  if (paragraphs.length) blocks.push({ kind: 'paragraphs', paragraphs });
+  if (rows.length) {
+    blocks.push({
+      kind: 'table',
+      caption: 'Today vs the stress scenario',
+      columns: [
+        { label: 'Measure', align: 'left' },
+        { label: 'Today', align: 'right' },
+        { label: 'Stressed', align: 'right' },
+      ],
+      rows,
+    });
+  }
+  const sentence = missingSentence(missing);
+  if (sentence) blocks.push({ kind: 'paragraphs', paragraphs: [sentence] });
+  return { id: 'stress', title: 'Stress scenario', blocks };
+}
