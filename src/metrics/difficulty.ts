@@ -80,8 +80,11 @@ export interface DifficultyInputs {
   asOf: string;
   hashrateHistory: SourceOutcome<HashrateHistory>;
   difficultyAdjustment: SourceOutcome<DifficultyAdjustment>;
-  /** Tip height when it describes the as-of day (null otherwise). */
-  tipHeight: number | null;
+  /**
+   * Height at the end of the as-of day (mempool's tip, or counted from Coin Metrics BlkCnt; see
+   * blockHeightOn), or null.
+   */
+  height: number | null;
   /** Coin Metrics history and the as-of index, for the block-timing fallback. */
   history: MetricsHistory | null;
   index: number;
@@ -124,8 +127,10 @@ export function blocksAfter(
  * - `impliedHashrateEhs` = current × 2³² ÷ 600 ÷ 10¹⁸ (EH/s)
  * - next adjustment: mempool `/v1/difficulty-adjustment` when ok (source `mempool`); else estimated from
  *   Coin Metrics BlkCnt since the epoch's first adjustment day (source `block-timing`, see
- *   estimateAdjustmentFromPace). Days are counted after the retarget day, so the retarget day's own
- *   blocks are left out of the pace.
+ *   estimateAdjustmentFromPace). The pace uses whole days after the retarget day (the retarget day is
+ *   only partly in the epoch); blocks already in the epoch = height at the end of D − the retarget's
+ *   height, so the retarget day's blocks after the retarget count (Σ BlkCnt after that day only when no
+ *   height is known).
  */
 export function computeDifficulty(input: DifficultyInputs): MetricResult<Metrics['difficulty']> {
   const warnings: string[] = [];
@@ -165,8 +170,8 @@ export function computeDifficulty(input: DifficultyInputs): MetricResult<Metrics
     return { metrics: out, warnings };
   }
   const inEpoch =
-    input.tipHeight !== null && input.tipHeight >= epochStart.height
-      ? input.tipHeight - epochStart.height
+    input.height !== null && input.height >= epochStart.height
+      ? input.height - epochStart.height
       : since.blocks;
   if (inEpoch >= EPOCH_BLOCKS) {
     warnings.push(

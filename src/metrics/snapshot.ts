@@ -14,6 +14,7 @@ import {
 import type { ReportInputs, SourceName, SourceOutcome } from '../sources/types';
 import { buildAlerts } from './alerts';
 import type { Assumptions } from './assumptions';
+import { blockHeightOn, createBlockHeights } from './block-height';
 import { computeDifficulty, forwardFillDifficulty } from './difficulty';
 import { SnapshotInvariantError } from './errors';
 import { computeHalving } from './halving';
@@ -196,13 +197,19 @@ export function buildSnapshot(
       : nullSeriesGroups();
 
   const hashrateHistory = okValue(inputs.hashrateHistory);
-  const tipHeight = okValue(inputs.tipHeight);
+  const heights =
+    history === null
+      ? null
+      : createBlockHeights(history, hashrateHistory?.difficulty ?? [], { sample: inputs.sample });
+  const height = take(
+    blockHeightOn({ asOf: inputs.asOf, tipHeight: okValue(inputs.tipHeight), heights, index }),
+  );
   const difficulty = take(
     computeDifficulty({
       asOf: inputs.asOf,
       hashrateHistory: inputs.hashrateHistory,
       difficultyAdjustment: inputs.difficultyAdjustment,
-      tipHeight,
+      height: height?.height ?? null,
       history,
       index,
     }),
@@ -227,8 +234,7 @@ export function buildSnapshot(
   const halving = take(
     computeHalving({
       asOf: inputs.asOf,
-      tipHeight,
-      hashrateHistory,
+      height,
       rewardStats: okValue(inputs.rewardStats),
       history,
       index,

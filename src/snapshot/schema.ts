@@ -143,6 +143,11 @@ export const metricsSchema = z.object({
     currentFeesPerBlockBtc: n,
     /** Fees per block after the halving that keep BTC revenue per block unchanged. */
     feesPerBlockNeededBtc: n,
+    /**
+     * Where currentHeight comes from: mempool's tip (the present), or Coin Metrics daily block counts from
+     * a known height (past days, or when the tip is unavailable; good to a few blocks).
+     */
+    heightSource: z.enum(['mempool-tip', 'block-counts']).nullable().optional(),
   }),
   stress: z.object({
     priceDropPct: num,
