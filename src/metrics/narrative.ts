@@ -69,10 +69,14 @@ function miners(m: Metrics): Sentence {
     (b, t) => (b === null || t.jPerTh < b.jPerTh ? t : b),
     null,
   );
+  const ai = mi.aiHostingUsdPerMwh;
+  // No AI/HPC rate before such deals existed: say nothing about them rather than compare with nothing.
   const comparison =
-    mi.aiHostingUsdPerMwh > mi.miningRevenueUsdPerMwh
-      ? `, which is why sites are moving to AI/HPC hosting at about ${usd(mi.aiHostingUsdPerMwh)} per MWh`
-      : `, still more than the ${usd(mi.aiHostingUsdPerMwh)} per MWh assumed for AI/HPC hosting`;
+    ai === null
+      ? ''
+      : ai > mi.miningRevenueUsdPerMwh
+        ? `, less than the ${usd(ai)} per MWh assumed for AI/HPC hosting`
+        : `, still more than the ${usd(ai)} per MWh assumed for AI/HPC hosting`;
   const tiers = mi.breakeven.length;
   const losing =
     under === 0
@@ -89,7 +93,7 @@ function miners(m: Metrics): Sentence {
       'miners.powerPriceUsdPerKwh',
       'miners.breakeven',
       'miners.miningRevenueUsdPerMwh',
-      'miners.aiHostingUsdPerMwh',
+      ...(ai === null ? [] : ['miners.aiHostingUsdPerMwh']),
     ],
   };
 }

@@ -13,7 +13,7 @@ import {
 } from '../snapshot/schema';
 import type { ReportInputs, SourceName, SourceOutcome } from '../sources/types';
 import { buildAlerts } from './alerts';
-import type { Assumptions } from './assumptions';
+import { type Assumptions, assumptionsOn } from './assumptions';
 import { blockHeightOn, createBlockHeights } from './block-height';
 import { computeDifficulty, forwardFillDifficulty } from './difficulty';
 import { SnapshotInvariantError } from './errors';
@@ -196,6 +196,7 @@ export function buildSnapshot(
         }
       : nullSeriesGroups();
 
+  const onDay = assumptionsOn(assumptions, inputs.asOf);
   const hashrateHistory = okValue(inputs.hashrateHistory);
   const heights =
     history === null
@@ -219,7 +220,7 @@ export function buildSnapshot(
   const pools = poolsWeek === null ? nullPools(previousWeek) : take(computePools(poolsWeek, previousWeek));
   if (poolsWeek === null) warnings.push('pool metrics unavailable: mempool pools source not ok');
   const largest = pools.top[0];
-  const miners = take(computeMiners(seriesGroups.hashprice.usdPerPhDay, assumptions));
+  const miners = take(computeMiners(seriesGroups.hashprice.usdPerPhDay, onDay));
   const security = take(
     computeSecurity(
       {
@@ -228,7 +229,7 @@ export function buildSnapshot(
         hashrateEhs7d: seriesGroups.hashrate.ehs7d,
         largestPool: largest ? { name: largest.name, sharePct: largest.sharePct } : null,
       },
-      assumptions,
+      onDay,
     ),
   );
   const halving = take(
@@ -248,7 +249,7 @@ export function buildSnapshot(
       budgetUsdPerDay: security.budgetUsdPerDay,
       capexAttackHardwareUsd: security.capexAttackHardwareUsd,
     },
-    assumptions,
+    onDay,
   );
   const metrics: Metrics = { ...seriesGroups, difficulty, miners, security, pools, halving, stress };
 

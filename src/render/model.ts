@@ -288,19 +288,36 @@ function minerSection(s: Snapshot): Section {
         alt: `Bar chart: breakeven power price in USD per kWh for ${mi.breakeven.length} ASIC tiers, against the configured power price of ${perKwh(mi.powerPriceUsdPerKwh)}.`,
         caption: 'Breakeven by tier vs power price',
       },
-      {
-        kind: 'table',
-        caption: 'Mining vs AI hosting, revenue per MWh',
-        columns: [
-          { label: 'Use of a megawatt-hour', align: 'left' },
-          { label: 'USD/MWh', align: 'right' },
-        ],
-        rows: [
-          { cells: ['Mining (most efficient tier)', usd(mi.miningRevenueUsdPerMwh, 0)] },
-          { cells: ['AI hosting (assumed rate)', usd(mi.aiHostingUsdPerMwh, 0)] },
-          { cells: ['AI premium over mining', pctChange(mi.aiPremiumPct, 0)], tone: 'neutral' },
-        ],
-      },
+      mi.aiHostingUsdPerMwh === null
+        ? {
+            // Before AI/HPC hosting deals existed there is nothing to compare with: say so.
+            kind: 'table',
+            caption: 'Mining revenue per MWh (no AI/HPC hosting comparison for this date)',
+            columns: [
+              { label: 'Use of a megawatt-hour', align: 'left' },
+              { label: 'USD/MWh', align: 'right' },
+            ],
+            rows: [
+              { cells: ['Mining (most efficient tier)', usd(mi.miningRevenueUsdPerMwh, 0)] },
+              {
+                cells: [`AI hosting: ${mi.aiHostingBasis ?? 'no rate for this date'}`, UNAVAILABLE],
+                tone: 'muted',
+              },
+            ],
+          }
+        : {
+            kind: 'table',
+            caption: 'Mining vs AI hosting, revenue per MWh',
+            columns: [
+              { label: 'Use of a megawatt-hour', align: 'left' },
+              { label: 'USD/MWh', align: 'right' },
+            ],
+            rows: [
+              { cells: ['Mining (most efficient tier)', usd(mi.miningRevenueUsdPerMwh, 0)] },
+              { cells: ['AI hosting (assumed rate)', usd(mi.aiHostingUsdPerMwh, 0)] },
+              { cells: ['AI premium over mining', pctChange(mi.aiPremiumPct, 0)], tone: 'neutral' },
+            ],
+          },
     ],
   };
 }

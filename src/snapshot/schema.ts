@@ -31,6 +31,11 @@ export const breakevenTierSchema = z.object({
   /** True when the configured power price is above the tier's breakeven. */
   underwater: z.boolean().nullable(),
   note: z.string().optional(),
+  /**
+   * First shipments of the tier's generation (dated default fleet only; absent for a configured fleet
+   * and in issues made before fleets were dated).
+   */
+  availableFrom: isoDate.optional(),
 });
 
 export const poolShareSchema = z.object({
@@ -101,9 +106,20 @@ export const metricsSchema = z.object({
     underwaterSharePct: pct,
     /** Mining revenue per MWh consumed, for the fleet's most efficient tier. */
     miningRevenueUsdPerMwh: n,
-    aiHostingUsdPerMwh: num,
+    /**
+     * Assumed AI/HPC hosting revenue per MWh of critical IT load in force on the as-of day; null before
+     * such deals existed (June 2024), or when the operator turned the comparison off.
+     */
+    aiHostingUsdPerMwh: n,
     /** (AI hosting ÷ mining revenue per MWh − 1) × 100. */
     aiPremiumPct: pct,
+    /**
+     * `dated`: the ASIC generations shipping on the as-of day (newest and the two before it);
+     * `configured`: the operator's own fleet, for every day. Absent in issues made before fleets were dated.
+     */
+    fleetBasis: z.enum(['dated', 'configured']).optional(),
+    /** Where the AI/HPC rate comes from (the deals behind it), or why there is none. */
+    aiHostingBasis: z.string().optional(),
   }),
   security: z.object({
     budgetUsdPerDay: n,
@@ -114,6 +130,10 @@ export const metricsSchema = z.object({
     /** Energy for that hardware for one hour at the configured power price, USD. */
     capexAttackEnergyUsdPerHour: n,
     doubleSpend: z.array(doubleSpendSchema),
+    /** Assumed new-generation ASIC price in force on the as-of day, USD per TH/s; null when none is modelled. */
+    asicPriceUsdPerTh: n.optional(),
+    /** Where that price comes from, or why there is none. */
+    asicPriceBasis: z.string().optional(),
   }),
   pools: z.object({
     hhi: n,
