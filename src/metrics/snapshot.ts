@@ -14,7 +14,8 @@ import {
 import type { ReportInputs, SourceName, SourceOutcome } from '../sources/types';
 import { buildAlerts } from './alerts';
 import { type Assumptions, assumptionsOn } from './assumptions';
-import { blockHeightOn, createBlockHeights } from './block-height';
+import { blockHeightOn, createBlockHeights, cycleStartIndex } from './block-height';
+import { computeCycleDrawdown, nullCycleDrawdown } from './cycle';
 import { computeDifficulty, forwardFillDifficulty } from './difficulty';
 import { SnapshotInvariantError } from './errors';
 import { computeHalving } from './halving';
@@ -243,11 +244,24 @@ export function buildSnapshot(
       feesBtcPerDay7d: seriesGroups.revenue.feesBtcPerDay7d,
     }),
   );
+  const cycle =
+    history !== null && index >= 0
+      ? take(
+          computeCycleDrawdown(
+            history,
+            index,
+            heights !== null && height !== null
+              ? cycleStartIndex(history, heights, index, height.height)
+              : null,
+          ),
+        )
+      : nullCycleDrawdown();
   const stress = computeStress(
     {
       usdPerPhDay: seriesGroups.hashprice.usdPerPhDay,
       budgetUsdPerDay: security.budgetUsdPerDay,
       capexAttackHardwareUsd: security.capexAttackHardwareUsd,
+      cycle,
     },
     onDay,
   );

@@ -1,12 +1,18 @@
-/** Stress scenario: today's figures if price fell a further X% and hashrate Y%. */
+/**
+ * Stress scenario: today's figures if price fell a further X% and hashrate Y% (configured shocks), shown
+ * beside "this cycle so far", the falls from this halving cycle's highs that have actually happened.
+ */
 import type { Metrics } from '../snapshot/schema';
 import type { AssumptionsOnDay } from './assumptions';
+import type { CycleDrawdown } from './cycle';
 import { breakevenTiers } from './miners';
 
 export interface StressBase {
   usdPerPhDay: number | null;
   budgetUsdPerDay: number | null;
   capexAttackHardwareUsd: number | null;
+  /** This cycle so far (see computeCycleDrawdown), passed through. */
+  cycle: CycleDrawdown;
 }
 
 /**
@@ -18,6 +24,7 @@ export interface StressBase {
  * - `capexAttackHardwareUsd` = capex × (1 − Y/100) (ASIC USD/TH unchanged)
  * - `breakeven[]`, `underwaterTiers` at the stressed hashprice, the as-of day's fleet and the configured
  *   power price
+ * - `cycle…`: the actual drawdowns of this halving cycle, beside the assumed shocks
  */
 export function computeStress(base: StressBase, assumptions: AssumptionsOnDay): Metrics['stress'] {
   const { priceDropPct, hashrateDropPct } = assumptions.stress;
@@ -38,5 +45,6 @@ export function computeStress(base: StressBase, assumptions: AssumptionsOnDay): 
     attackCostUsdPerHour: budget === null ? null : budget / 24,
     capexAttackHardwareUsd:
       base.capexAttackHardwareUsd === null ? null : base.capexAttackHardwareUsd * hashFactor,
+    ...base.cycle,
   };
 }

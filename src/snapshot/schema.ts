@@ -179,6 +179,18 @@ export const metricsSchema = z.object({
     budgetUsdPerDay: n,
     attackCostUsdPerHour: n,
     capexAttackHardwareUsd: n,
+    /** This cycle so far: the day of the halving that opened the current cycle (genesis for the first). */
+    cycleStartDate: isoDate.nullable().optional(),
+    /** Highest PriceUSD since cycleStartDate, and its first day. */
+    cyclePricePeakUsd: n.optional(),
+    cyclePricePeakDate: isoDate.nullable().optional(),
+    /** (PriceUSD[D] ÷ cyclePricePeakUsd − 1) × 100: the actual fall so far, beside the assumed priceDropPct. */
+    cyclePriceDrawdownPct: pct.optional(),
+    /** Highest 7-day hashrate since cycleStartDate, EH/s, and its first day. */
+    cycleHashratePeakEhs7d: n.optional(),
+    cycleHashratePeakDate: isoDate.nullable().optional(),
+    /** (hashrate.ehs7d ÷ cycleHashratePeakEhs7d − 1) × 100, beside the assumed hashrateDropPct. */
+    cycleHashrateDrawdownPct: pct.optional(),
   }),
 });
 

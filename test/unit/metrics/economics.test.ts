@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assumptionsOn, defaultAssumptions } from '../../../src/metrics/assumptions';
+import { nullCycleDrawdown } from '../../../src/metrics/cycle';
 import { breakevenUsdPerKwh, computeMiners, miningRevenueUsdPerMwh } from '../../../src/metrics/miners';
 import {
   capexAttackEnergyUsdPerHour,
@@ -104,7 +105,7 @@ describe('security', () => {
 describe('computeStress', () => {
   it('applies a further 38% price fall and 12% hashrate fall', () => {
     const s = computeStress(
-      { usdPerPhDay: 48, budgetUsdPerDay: 40e6, capexAttackHardwareUsd: 15e9 },
+      { usdPerPhDay: 48, budgetUsdPerDay: 40e6, capexAttackHardwareUsd: 15e9, cycle: nullCycleDrawdown() },
       assumptionsOn({ ...defaultAssumptions(), asicTiers: FOUR_TIERS }, DAY),
     );
     // 48 × 0.62 ÷ 0.88 = 33.8181…; breakevens at 13.5/17.5/21.5/29.5 J/TH: 0.104, 0.081, 0.066, 0.048.
@@ -118,7 +119,7 @@ describe('computeStress', () => {
 
   it('passes nulls through', () => {
     const s = computeStress(
-      { usdPerPhDay: null, budgetUsdPerDay: null, capexAttackHardwareUsd: null },
+      { usdPerPhDay: null, budgetUsdPerDay: null, capexAttackHardwareUsd: null, cycle: nullCycleDrawdown() },
       onDay(),
     );
     expect(s.underwaterTiers).toBeNull();
