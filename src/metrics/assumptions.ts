@@ -3,9 +3,17 @@
  * rate, the ASIC price for the capex attack, the stress scenario, alert thresholds and double-spend
  * attacker shares. Every field has a default with its source note (`.describe`), and operators override
  * any subset with HASHBRIEF_ASSUMPTIONS_JSON. Unknown keys are rejected so a typo never silently falls
- * back to a default.
+ * back to a default. The fleet, ASIC price and AI rate default to dated tables (the values in force on
+ * the as-of day, see assumption-tables.ts); `assumptionsOn` resolves them for one day.
  */
 import { z } from 'zod';
+import {
+  AI_HOSTING_USD_PER_MWH,
+  ASIC_GENERATIONS,
+  ASIC_PRICE_USD_PER_TH,
+  fleetOn,
+  valueOn,
+} from './assumption-tables';
 import { AssumptionsError } from './errors';
 
 const positive = z.number().finite('must be a finite number').gt(0, 'must be > 0');
@@ -22,30 +30,6 @@ const asicTierSchema = z.strictObject({
   note: z.string().optional(),
 });
 
-/** Default fleet: one tier per generation still hashing in 2025–2026. */
-export const DEFAULT_ASIC_TIERS = [
-  {
-    model: 'Antminer S21 XP',
-    jPerTh: 13.5,
-    note: 'Bitmain spec sheet: 270 TH/s at 3645 W (air), 13.5 J/TH',
-  },
-  {
-    model: 'Antminer S21',
-    jPerTh: 17.5,
-    note: 'Bitmain spec sheet: 200 TH/s at 3500 W, 17.5 J/TH (S21 Pro: 15 J/TH)',
-  },
-  {
-    model: 'Antminer S19 XP',
-    jPerTh: 21.5,
-    note: 'Bitmain spec sheet: 140 TH/s at 3010 W, 21.5 J/TH',
-  },
-  {
-    model: 'Antminer S19j Pro',
-    jPerTh: 29.5,
-    note: 'Bitmain spec sheet: 100 TH/s at 2950 W, 29.5 J/TH',
-  },
-] as const;
-
 const DEFAULT_STRESS = { priceDropPct: 38, hashrateDropPct: 12 };
 
 const DEFAULT_ALERTS = {
@@ -60,22 +44,25 @@ export const assumptionsSchema = z.strictObject({
   asicTiers: z
     .array(asicTierSchema)
     .min(1, 'must list at least one tier')
-    .default(() => DEFAULT_ASIC_TIERS.map((t) => ({ ...t })))
-    .describe('ASIC fleet tiers, J/TH at the wall from manufacturer spec sheets'),
+    .optional()
+    .describe(
+      'Your ASIC fleet, J/TH at the wall, used for every as-of day. Absent: the dated default fleet, the newest generation shipping on the as-of day and the two before it (see assumption-tables.ts).',
+    ),
   powerPriceUsdPerKwh: positive
     .default(0.06)
     .describe(
       'All-in power price, USD/kWh. 0.06 is a common mid-range figure for industrial US miners (public miners report roughly 0.03–0.08).',
     ),
   aiHostingUsdPerMwh: positive
-    .default(140)
+    .nullable()
+    .optional()
     .describe(
-      'AI/HPC colocation revenue per MWh of power. Basis: announced hosting deals of roughly USD 1.0–1.5M per MW of critical IT load per year; 1.2M ÷ 8760 h ≈ 137 USD/MWh, rounded to 140.',
+      'AI/HPC hosting revenue per MWh of critical IT load, used for every as-of day (null: never compare). Absent: the dated default (none before June 2024; 166 from 2024-06-03, 190 from 2025-08-14, from announced leases of USD 1.45–1.85M per MW-year).',
     ),
   asicPriceUsdPerTh: positive
-    .default(15)
+    .optional()
     .describe(
-      'New-generation ASIC price, USD per TH/s (hashrate-index style market quotes for S21-class units, ~USD 15/TH).',
+      'New-generation ASIC price, USD per TH/s, used for every as-of day. Absent: the dated default (launch and order prices of the newest machines, none before mid-2016; 15 from 2025).',
     ),
   stress: z
     .strictObject({
@@ -125,6 +112,69 @@ export const assumptionsSchema = z.strictObject({
 
 export type Assumptions = z.infer<typeof assumptionsSchema>;
 export type AsicTier = z.infer<typeof asicTierSchema>;
+
+/** A tier of the fleet used on a day; dated tiers carry their generation's first-shipment day. */
+export interface FleetTier extends AsicTier {
+  availableFrom?: string;
+}
+
+/**
+ * The assumptions in force on one as-of day: the configured values where set, else the dated defaults.
+ * Each dated or configured figure carries its basis, for the snapshot and the reader.
+ */
+export type AssumptionsOnDay = Omit<Assumptions, 'asicTiers' | 'aiHostingUsdPerMwh' | 'asicPriceUsdPerTh'> & {
+  day: string;
+  /** `configured`: HASHBRIEF_ASSUMPTIONS_JSON `asicTiers`, for every day; `dated`: the fleet shipping on `day`. */
+  fleetBasis: 'dated' | 'configured';
+  /** Newest first for the dated fleet; may be empty (no ASIC fleet before 2013-01-31). */
+  asicTiers: FleetTier[];
+  /** Why the fleet is empty, else null. */
+  fleetUnavailableReason: string | null;
+  asicPriceUsdPerTh: number | null;
+  asicPriceBasis: string;
+  /** Null when no AI/HPC hosting deals existed on `day` (or the operator turned the comparison off). */
+  aiHostingUsdPerMwh: number | null;
+  aiHostingBasis: string;
+};
+
+const CONFIGURED = 'configured in HASHBRIEF_ASSUMPTIONS_JSON';
+
+/** Resolves `assumptions` for the as-of `day` (see AssumptionsOnDay). */
+export function assumptionsOn(assumptions: Assumptions, day: string): AssumptionsOnDay {
+  const { asicTiers, aiHostingUsdPerMwh, asicPriceUsdPerTh, ...rest } = assumptions;
+  const dated = fleetOn(day).map((g) => ({
+    model: g.model,
+    jPerTh: g.jPerTh,
+    note: g.note,
+    availableFrom: g.availableFrom,
+  }));
+  const tiers: FleetTier[] = asicTiers ? asicTiers.map((t) => ({ ...t })) : dated;
+  const first = ASIC_GENERATIONS[0];
+  const price = valueOn(ASIC_PRICE_USD_PER_TH, day);
+  const ai = valueOn(AI_HOSTING_USD_PER_MWH, day);
+  return {
+    ...rest,
+    day,
+    fleetBasis: asicTiers ? 'configured' : 'dated',
+    asicTiers: tiers,
+    fleetUnavailableReason:
+      tiers.length > 0
+        ? null
+        : `no ASIC fleet is modelled before ${first?.availableFrom ?? 'the first ASIC'} (${first?.model ?? 'first ASIC'}); earlier mining ran on GPUs and FPGAs of widely varying efficiency`,
+    asicPriceUsdPerTh: asicPriceUsdPerTh ?? price?.value ?? null,
+    asicPriceBasis:
+      asicPriceUsdPerTh !== undefined
+        ? CONFIGURED
+        : (price?.note ?? 'no ASIC price is modelled for this day'),
+    aiHostingUsdPerMwh: aiHostingUsdPerMwh !== undefined ? aiHostingUsdPerMwh : (ai?.value ?? null),
+    aiHostingBasis:
+      aiHostingUsdPerMwh !== undefined
+        ? aiHostingUsdPerMwh === null
+          ? `AI/HPC comparison turned off (${CONFIGURED})`
+          : CONFIGURED
+        : (ai?.note ?? 'no AI/HPC hosting leases by bitcoin miners on this day'),
+  };
+}
 
 /** The defaults, as parsed from an empty override. */
 export function defaultAssumptions(): Assumptions {

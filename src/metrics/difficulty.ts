@@ -82,8 +82,11 @@ export interface DifficultyInputs {
   asOf: string;
   hashrateHistory: SourceOutcome<HashrateHistory>;
   difficultyAdjustment: SourceOutcome<DifficultyAdjustment>;
-  /** Tip height when it describes the as-of day (null otherwise). */
-  tipHeight: number | null;
+  /**
+   * Height at the end of the as-of day (mempool's tip, or counted from Coin Metrics BlkCnt; see
+   * blockHeightOn), or null.
+   */
+  height: number | null;
   /** Coin Metrics history and the as-of index, for retargets and the block-timing fallback. */
   history: MetricsHistory | null;
   index: number;
@@ -271,8 +274,8 @@ export function computeDifficulty(input: DifficultyInputs): MetricResult<Metrics
   const da = input.difficultyAdjustment;
   if (da.status === 'ok') {
     out.blocksInEpoch = Math.round((da.value.progressPercent / 100) * EPOCH_BLOCKS);
-  } else if (input.tipHeight !== null && epochStart !== null && input.tipHeight >= epochStart.height) {
-    out.blocksInEpoch = input.tipHeight - epochStart.height;
+  } else if (input.height !== null && epochStart !== null && input.height >= epochStart.height) {
+    out.blocksInEpoch = input.height - epochStart.height;
   } else if (cmEpoch !== null) {
     out.blocksInEpoch = cmEpoch.blocks;
   } else if (pending !== null) {

@@ -1,8 +1,9 @@
 /** Halving and fee dependence: when the subsidy halves and what fees must make up. */
 import type { Metrics } from '../snapshot/schema';
-import type { HashrateHistory, RewardStats } from '../sources/types';
+import type { RewardStats } from '../sources/types';
+import type { BlockHeightOnDay } from './block-height';
 import { addDays } from './dates';
-import { adjustmentInForce, blocksAfter, TARGET_BLOCKS_PER_DAY } from './difficulty';
+import { TARGET_BLOCKS_PER_DAY } from './difficulty';
 import { type MetricsHistory, WINDOW_DAYS } from './history';
 import type { MetricResult } from './reasons';
 
@@ -38,9 +39,8 @@ export type HalvingOutlook = Omit<
 
 export interface HalvingInputs {
   asOf: string;
-  /** Tip height when it describes the as-of day (null otherwise). */
-  tipHeight: number | null;
-  hashrateHistory: HashrateHistory | null;
+  /** Height at the end of the as-of day (see blockHeightOn), or null with its warning already given. */
+  height: BlockHeightOnDay | null;
   rewardStats: RewardStats | null;
   history: MetricsHistory | null;
   index: number;
@@ -49,27 +49,9 @@ export interface HalvingInputs {
   feesBtcPerDay7d: number | null;
 }
 
-/** Height at D: the tip when known, else mempool's latest adjustment height + Coin Metrics BlkCnt since. */
-function heightAt(input: HalvingInputs, warnings: string[]): number | null {
-  if (input.tipHeight !== null) return input.tipHeight;
-  const start = input.hashrateHistory
-    ? adjustmentInForce(input.hashrateHistory.difficulty, input.asOf)
-    : null;
-  if (start !== null && input.history !== null && input.index >= 0) {
-    const since = blocksAfter(input.history, input.index, start.date);
-    if (since !== null) {
-      warnings.push(
-        `halving.currentHeight estimated: adjustment height ${start.height} (${start.date}) + Coin Metrics BlkCnt since`,
-      );
-      return start.height + since.blocks;
-    }
-    if (start.date === input.asOf) return start.height;
-  }
-  warnings.push('halving unavailable: no tip height and no mempool adjustment height to estimate from');
-  return null;
-}
-
 /**
+ * - height at the end of D: mempool's tip when it describes D, else Coin Metrics BlkCnt counted on from
+ *   the latest known height (`heightSource` says which; see block-height.ts)
  * - `nextHalvingHeight` = next multiple of 210 000; `blocksToHalving` = that − height
  * - `estimatedDate` = D + ⌈blocksToHalving ÷ 144⌉ days (target pace; retargets pull the pace back to it)
  * - `currentSubsidyBtc`, `nextSubsidyBtc` = 50 BTC halved per 210 000 blocks
@@ -80,7 +62,8 @@ function heightAt(input: HalvingInputs, warnings: string[]): number | null {
  */
 export function computeHalving(input: HalvingInputs): MetricResult<HalvingOutlook> {
   const warnings: string[] = [];
-  const height = heightAt(input, warnings);
+  const height = input.height?.height ?? null;
+  const heightSource = input.height?.source ?? null;
   let feeSharePct = input.feeSharePct7d;
   let feesPerBlock: number | null = null;
   const blocks7d = input.index >= 0 && input.history ? (input.history.blocks7d[input.index] ?? null) : null;
@@ -111,6 +94,7 @@ export function computeHalving(input: HalvingInputs): MetricResult<HalvingOutloo
         feeSharePct,
         currentFeesPerBlockBtc: feesPerBlock,
         feesPerBlockNeededBtc: null,
+        heightSource: null,
       },
       warnings,
     };
@@ -130,6 +114,7 @@ export function computeHalving(input: HalvingInputs): MetricResult<HalvingOutloo
       feeSharePct,
       currentFeesPerBlockBtc: feesPerBlock,
       feesPerBlockNeededBtc: feesPerBlock === null ? null : current + feesPerBlock - after,
+      heightSource,
     },
     warnings,
   };

@@ -51,6 +51,13 @@ export interface MetricsHistory {
   readonly feeSharePct7d: readonly Num[];
   /** Σ BlkCnt over W. */
   readonly blocks7d: readonly Num[];
+  /**
+   * Σ BlkCnt from the first day of the unbroken run of days with a BlkCnt that contains day i, through
+   * day i; null when day i has none. Blocks between two days of one run = the difference.
+   */
+  readonly blocksThrough: readonly Num[];
+  /** First day of day i's BlkCnt run, or -1 when day i has no BlkCnt. */
+  readonly blocksRunStart: Int32Array;
   /** Σ RevUSD over W ÷ Σ (HashRate ÷ 1000) over W, USD per PH/s per day. */
   readonly hashpriceUsdPerPhDay7d: readonly Num[];
   /** Σ RevNtv over W ÷ Σ (HashRate ÷ 1000) over W, BTC per PH/s per day. */
@@ -287,6 +294,26 @@ export function createMetricsHistory(series: DailySeries): MetricsHistory {
     revenueWeightedPriceUsd7d[i] = safeDiv(usd, btc);
   }
 
+  const blocksThrough: Num[] = new Array(n).fill(null);
+  const blocksRunStart = new Int32Array(n).fill(-1);
+  let runStart = -1;
+  let running = 0;
+  for (let i = 0; i < n; i++) {
+    const b = v.BlkCnt[i];
+    // A block count is a whole number of blocks; anything else breaks the run like a missing day.
+    if (!isNum(b) || b < 0 || !Number.isInteger(b)) {
+      runStart = -1;
+      continue;
+    }
+    if (runStart < 0) {
+      runStart = i;
+      running = 0;
+    }
+    running += b;
+    blocksThrough[i] = running;
+    blocksRunStart[i] = runStart;
+  }
+
   const ath = runningMax(v.PriceUSD);
   const peak = runningMax(hashrateEhs7d);
   const hashrateFromPeakPct = hashrateEhs7d.map((e, i) => pctChange(e, peak.max[i] ?? null));
@@ -311,6 +338,8 @@ export function createMetricsHistory(series: DailySeries): MetricsHistory {
     feesBtcPerDay7d,
     feeSharePct7d,
     blocks7d,
+    blocksThrough,
+    blocksRunStart,
     hashpriceUsdPerPhDay7d: hashpriceUsd,
     hashpriceBtcPerPhDay7d: hashpriceBtc,
     hashpricePercentile: runningPercentile(hashpriceUsd),

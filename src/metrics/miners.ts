@@ -1,6 +1,6 @@
 /** Miner profitability: breakeven power price per ASIC tier, and mining vs AI/HPC hosting per MWh. */
 import type { BreakevenTier, Metrics } from '../snapshot/schema';
-import type { AsicTier, Assumptions } from './assumptions';
+import type { AsicTier, AssumptionsOnDay, FleetTier } from './assumptions';
 import type { MetricResult } from './reasons';
 
 /** Hours in a day: hashprice is per day, power prices per hour of use. */
@@ -26,7 +26,7 @@ export function miningRevenueUsdPerMwh(usdPerPhDay: number, jPerTh: number): num
 /** Breakeven per tier at a hashprice (null hashprice → null breakevens), flagged underwater vs the power price. */
 export function breakevenTiers(
   usdPerPhDay: number | null,
-  tiers: readonly AsicTier[],
+  tiers: readonly FleetTier[],
   powerPriceUsdPerKwh: number,
 ): BreakevenTier[] {
   return tiers.map((t) => {
@@ -38,6 +38,7 @@ export function breakevenTiers(
       underwater: breakeven === null ? null : powerPriceUsdPerKwh > breakeven,
     };
     if (t.note !== undefined) tier.note = t.note;
+    if (t.availableFrom !== undefined) tier.availableFrom = t.availableFrom;
     return tier;
   });
 }
@@ -48,27 +49,40 @@ export function mostEfficientTier(tiers: readonly AsicTier[]): AsicTier {
 }
 
 /**
- * - `breakeven[]` per tier (USD/kWh), `underwater` = power price > breakeven
+ * - `breakeven[]` per tier of the fleet in force on the as-of day (USD/kWh), `underwater` = power price >
+ *   breakeven; `fleetBasis` says whether the fleet is the dated default or configured
  * - `underwaterSharePct` = underwater tiers ÷ tiers × 100 (% of the listed tiers, not of the hashrate)
- * - `miningRevenueUsdPerMwh` for the most efficient tier; `aiPremiumPct` = (AI ÷ mining − 1) × 100
+ * - `miningRevenueUsdPerMwh` for the most efficient tier; `aiPremiumPct` = (AI ÷ mining − 1) × 100, only
+ *   on days with an AI/HPC hosting rate (`aiHostingUsdPerMwh` null before such deals existed)
+ * - an empty fleet (before the first ASIC) leaves the results null with the reason
  */
 export function computeMiners(
   usdPerPhDay: number | null,
-  assumptions: Assumptions,
+  assumptions: AssumptionsOnDay,
 ): MetricResult<Metrics['miners']> {
   const tiers = assumptions.asicTiers;
   const breakeven = breakevenTiers(usdPerPhDay, tiers, assumptions.powerPriceUsdPerKwh);
+  const ai = assumptions.aiHostingUsdPerMwh;
   const warnings: string[] = [];
   let underwaterSharePct: number | null = null;
   let revenuePerMwh: number | null = null;
   let aiPremiumPct: number | null = null;
-  if (usdPerPhDay === null) {
+  if (tiers.length === 0) {
+    warnings.push(`miner economics unavailable: ${assumptions.fleetUnavailableReason ?? 'no ASIC fleet'}`);
+  } else if (usdPerPhDay === null) {
     warnings.push('miner economics unavailable: no 7-day hashprice');
   } else {
     underwaterSharePct = (breakeven.filter((t) => t.underwater).length / tiers.length) * 100;
     revenuePerMwh = miningRevenueUsdPerMwh(usdPerPhDay, mostEfficientTier(tiers).jPerTh);
-    if (revenuePerMwh > 0) aiPremiumPct = (assumptions.aiHostingUsdPerMwh / revenuePerMwh - 1) * 100;
+    if (ai === null) {
+      // Nothing to compare with; the basis says why.
+    } else if (revenuePerMwh > 0) aiPremiumPct = (ai / revenuePerMwh - 1) * 100;
     else warnings.push('miners.aiPremiumPct unavailable: mining revenue per MWh is zero');
+  }
+  if (ai === null) {
+    warnings.push(
+      `miners.aiHostingUsdPerMwh unavailable for ${assumptions.day}: ${assumptions.aiHostingBasis}`,
+    );
   }
   return {
     metrics: {
@@ -76,8 +90,10 @@ export function computeMiners(
       breakeven,
       underwaterSharePct,
       miningRevenueUsdPerMwh: revenuePerMwh,
-      aiHostingUsdPerMwh: assumptions.aiHostingUsdPerMwh,
+      aiHostingUsdPerMwh: ai,
       aiPremiumPct,
+      fleetBasis: assumptions.fleetBasis,
+      aiHostingBasis: assumptions.aiHostingBasis,
     },
     warnings,
   };

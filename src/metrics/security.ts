@@ -1,6 +1,6 @@
 /** Security: what the honest network earns, what matching it would cost, and double-spend odds. */
 import type { Metrics } from '../snapshot/schema';
-import type { Assumptions } from './assumptions';
+import type { AssumptionsOnDay } from './assumptions';
 import { attackerSuccessProbability } from './double-spend';
 import { mostEfficientTier } from './miners';
 import type { MetricResult } from './reasons';
@@ -57,13 +57,14 @@ export interface SecurityInputs {
  * - `budgetUsdPerDay` = revenue.usdPerDay7d (USD/day)
  * - `budgetAnnualPctOfMarketCap` = budgetUsdPerDay × 365 ÷ CapMrktCurUSD[D] × 100 (%/year)
  * - `attackCostUsdPerHour` = budgetUsdPerDay ÷ 24 (USD/h)
- * - `capexAttackHardwareUsd` = hashrate TH/s × ASIC USD/TH; `capexAttackEnergyUsdPerHour` as above,
- *   at the most efficient tier and the configured power price
+ * - `capexAttackHardwareUsd` = hashrate TH/s × ASIC USD/TH (the price in force on the as-of day,
+ *   `asicPriceUsdPerTh`); `capexAttackEnergyUsdPerHour` as above, at the fleet's most efficient tier and
+ *   the configured power price (null when no price or no fleet is modelled for the day)
  * - `doubleSpend[]` for the configured attacker shares plus the largest pool's share
  */
 export function computeSecurity(
   input: SecurityInputs,
-  assumptions: Assumptions,
+  assumptions: AssumptionsOnDay,
 ): MetricResult<Metrics['security']> {
   const warnings: string[] = [];
   const budget = input.revenueUsdPerDay7d;
@@ -76,6 +77,16 @@ export function computeSecurity(
   }
   const ehs = input.hashrateEhs7d;
   if (ehs === null) warnings.push('capex attack cost unavailable: no 7-day hashrate');
+  const price = assumptions.asicPriceUsdPerTh;
+  if (ehs !== null && price === null) {
+    warnings.push(`security.capexAttackHardwareUsd unavailable: ${assumptions.asicPriceBasis}`);
+  }
+  const tiers = assumptions.asicTiers;
+  if (ehs !== null && tiers.length === 0) {
+    warnings.push(
+      `security.capexAttackEnergyUsdPerHour unavailable: ${assumptions.fleetUnavailableReason ?? 'no ASIC fleet'}`,
+    );
+  }
   const doubleSpend = assumptions.doubleSpendAttackerSharesPct.map((s) =>
     doubleSpendRow(`${s}% attacker`, s),
   );
@@ -90,17 +101,18 @@ export function computeSecurity(
       budgetUsdPerDay: budget,
       budgetAnnualPctOfMarketCap: annualPct,
       attackCostUsdPerHour: budget === null ? null : budget / 24,
-      capexAttackHardwareUsd:
-        ehs === null ? null : capexAttackHardwareUsd(ehs, assumptions.asicPriceUsdPerTh),
+      capexAttackHardwareUsd: ehs === null || price === null ? null : capexAttackHardwareUsd(ehs, price),
       capexAttackEnergyUsdPerHour:
-        ehs === null
+        ehs === null || tiers.length === 0
           ? null
           : capexAttackEnergyUsdPerHour(
               ehs,
-              mostEfficientTier(assumptions.asicTiers).jPerTh,
+              mostEfficientTier(tiers).jPerTh,
               assumptions.powerPriceUsdPerKwh,
             ),
       doubleSpend,
+      asicPriceUsdPerTh: price,
+      asicPriceBasis: assumptions.asicPriceBasis,
     },
     warnings,
   };

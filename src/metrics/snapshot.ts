@@ -13,7 +13,9 @@ import {
 } from '../snapshot/schema';
 import type { ReportInputs, SourceName, SourceOutcome } from '../sources/types';
 import { type AlertView, alertLevels, buildAlerts } from './alerts';
-import type { Assumptions } from './assumptions';
+import { type Assumptions, assumptionsOn } from './assumptions';
+import { blockHeightOn, createBlockHeights, cycleStartIndex } from './block-height';
+import { computeCycleDrawdown, nullCycleDrawdown } from './cycle';
 import { computeDifficulty, difficultyLevelsFromCoinMetrics, forwardFillDifficulty } from './difficulty';
 import { SnapshotInvariantError } from './errors';
 import { computeFees } from './fees';
@@ -188,7 +190,7 @@ function previousAlertLevels(
     asOf: history.dates[i] as string,
     hashrateHistory: skipped,
     difficultyAdjustment: skipped,
-    tipHeight: null,
+    height: null,
     history,
     index: i,
   }).metrics;
@@ -273,14 +275,21 @@ export function buildSnapshot(
   const seriesGroups =
     history !== null && index >= 0 ? seriesGroupsAt(history, index, warnings) : nullSeriesGroups();
 
+  const onDay = assumptionsOn(assumptions, inputs.asOf);
   const hashrateHistory = okValue(inputs.hashrateHistory);
-  const tipHeight = okValue(inputs.tipHeight);
+  const heights =
+    history === null
+      ? null
+      : createBlockHeights(history, hashrateHistory?.difficulty ?? [], { sample: inputs.sample });
+  const height = take(
+    blockHeightOn({ asOf: inputs.asOf, tipHeight: okValue(inputs.tipHeight), heights, index }),
+  );
   const difficulty = take(
     computeDifficulty({
       asOf: inputs.asOf,
       hashrateHistory: inputs.hashrateHistory,
       difficultyAdjustment: inputs.difficultyAdjustment,
-      tipHeight,
+      height: height?.height ?? null,
       history,
       index,
     }),
@@ -290,7 +299,7 @@ export function buildSnapshot(
   const pools = poolsWeek === null ? nullPools(previousWeek) : take(computePools(poolsWeek, previousWeek));
   if (poolsWeek === null) warnings.push('pool metrics unavailable: mempool pools source not ok');
   const largest = pools.top[0];
-  const miners = take(computeMiners(seriesGroups.hashprice.usdPerPhDay, assumptions));
+  const miners = take(computeMiners(seriesGroups.hashprice.usdPerPhDay, onDay));
   const security = take(
     computeSecurity(
       {
@@ -299,14 +308,13 @@ export function buildSnapshot(
         hashrateEhs7d: seriesGroups.hashrate.ehs7d,
         largestPool: largest ? { name: largest.name, sharePct: largest.sharePct } : null,
       },
-      assumptions,
+      onDay,
     ),
   );
   const outlook = take(
     computeHalving({
       asOf: inputs.asOf,
-      tipHeight,
-      hashrateHistory,
+      height,
       rewardStats: okValue(inputs.rewardStats),
       history,
       index,
@@ -321,13 +329,26 @@ export function buildSnapshot(
       ? computeHalvingAftermath(history, index)
       : { previousDate: null, daysSincePrevious: null, afterPrevious: null }),
   };
+  const cycle =
+    history !== null && index >= 0
+      ? take(
+          computeCycleDrawdown(
+            history,
+            index,
+            heights !== null && height !== null
+              ? cycleStartIndex(history, heights, index, height.height)
+              : null,
+          ),
+        )
+      : nullCycleDrawdown();
   const stress = computeStress(
     {
       usdPerPhDay: seriesGroups.hashprice.usdPerPhDay,
       budgetUsdPerDay: security.budgetUsdPerDay,
       capexAttackHardwareUsd: security.capexAttackHardwareUsd,
+      cycle,
     },
-    assumptions,
+    onDay,
   );
   const metrics: Metrics = { ...seriesGroups, difficulty, miners, security, pools, halving, stress };
   const view: AlertView = metrics;

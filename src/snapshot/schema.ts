@@ -12,6 +12,11 @@ const isoInstant = z.string().datetime({ offset: true });
 const num = z.number().finite();
 const n = num.nullable();
 const pct = n;
+/**
+ * A key added after the first issues were archived: absent in an older snapshot.json, it reads as null,
+ * so every archived issue still parses. New snapshots always carry it.
+ */
+const added = n.default(null);
 
 export const sourceStatusSchema = z.object({
   name: z.string(),
@@ -31,6 +36,11 @@ export const breakevenTierSchema = z.object({
   /** True when the configured power price is above the tier's breakeven. */
   underwater: z.boolean().nullable(),
   note: z.string().optional(),
+  /**
+   * First shipments of the tier's generation (dated default fleet only; absent for a configured fleet
+   * and in issues made before fleets were dated).
+   */
+  availableFrom: isoDate.optional(),
 });
 
 export const poolShareSchema = z.object({
@@ -69,10 +79,10 @@ export const metricsSchema = z.object({
      * When D is the deepest point of the drawdown since the peak: the last earlier day (before the peak)
      * with one at least as deep; null otherwise. `drawdownDeepestOnRecord`: no earlier day was as deep.
      */
-    drawdownDeepestSince: isoDate.nullable(),
-    drawdownDeepestOnRecord: z.boolean().nullable(),
+    drawdownDeepestSince: isoDate.nullable().default(null),
+    drawdownDeepestOnRecord: z.boolean().nullable().default(null),
     /** The deepest fromPeakPct over the 90 days ending D: with today's, it tells a recovery. */
-    drawdownDeepest90dPct: pct,
+    drawdownDeepest90dPct: added,
   }),
   difficulty: z.object({
     current: n,
@@ -84,27 +94,29 @@ export const metricsSchema = z.object({
     /** Where the estimate came from: mempool's own, or estimated here from block timing. */
     nextAdjustmentSource: z.enum(['mempool', 'block-timing']).nullable(),
     /** Blocks mined since the last retarget, and that as a share of the 2016-block epoch, %. */
-    blocksInEpoch: z.number().int().nonnegative().nullable(),
-    epochProgressPct: pct,
+    blocksInEpoch: z.number().int().nonnegative().nullable().default(null),
+    epochProgressPct: added,
     /** ± range of the next-adjustment estimate from block luck alone (two standard deviations), %. */
-    nextAdjustmentMarginPct: pct,
+    nextAdjustmentMarginPct: added,
     /** True before half the epoch is mined: the estimate is shown with a caveat and raises no alert. */
-    nextAdjustmentEarly: z.boolean().nullable(),
+    nextAdjustmentEarly: z.boolean().nullable().default(null),
     /** The latest retarget on or before D: its day and size. */
-    lastAdjustmentDate: isoDate.nullable(),
-    lastAdjustmentPct: pct,
+    lastAdjustmentDate: isoDate.nullable().default(null),
+    lastAdjustmentPct: added,
     /** True when it happened on D and the data shows only part of it: the size is a lower bound. */
-    lastAdjustmentAtLeast: z.boolean().nullable(),
-    lastAdjustmentSource: z.enum(['mempool', 'coinmetrics']).nullable(),
+    lastAdjustmentAtLeast: z.boolean().nullable().default(null),
+    lastAdjustmentSource: z.enum(['mempool', 'coinmetrics']).nullable().default(null),
     /** Last earlier retarget at least as large in the same direction; null when none (largest on record). */
-    lastAdjustmentLargestSince: isoDate.nullable(),
+    lastAdjustmentLargestSince: isoDate.nullable().default(null),
   }),
-  blocks: z.object({
-    /** Σ BlkCnt over W. */
-    count7d: z.number().int().nonnegative().nullable(),
-    /** 7 × 86 400 ÷ count7d: the week's mean block interval, seconds (target 600). */
-    meanIntervalSeconds7d: n,
-  }),
+  blocks: z
+    .object({
+      /** Σ BlkCnt over W. */
+      count7d: z.number().int().nonnegative().nullable().default(null),
+      /** 7 × 86 400 ÷ count7d: the week's mean block interval, seconds (target 600). */
+      meanIntervalSeconds7d: added,
+    })
+    .prefault({}),
   revenue: z.object({
     usdPerDay7d: n,
     btcPerDay7d: n,
@@ -113,22 +125,24 @@ export const metricsSchema = z.object({
     feeSharePct7d: pct,
     change7dPct: pct,
     /** What miners earned over W in all: Σ RevNtv (BTC) and Σ RevUSD (USD). */
-    btcTotal7d: n,
-    usdTotal7d: n,
+    btcTotal7d: added,
+    usdTotal7d: added,
   }),
-  fees: z.object({
-    /** Day of W with the highest daily fee share, that share, and its fees per block (BTC). */
-    peakDay: isoDate.nullable(),
-    peakDaySharePct: pct,
-    peakDayBtcPerBlock: n,
-    /** Medians of the daily fee share and fees per block over the 90 days before W. */
-    norm90dSharePct: pct,
-    norm90dBtcPerBlock: n,
-    /** peakDayBtcPerBlock ÷ norm90dBtcPerBlock. */
-    peakMultipleOfNorm: n,
-    /** A fee event: at least 3× the norm's fees per block, and fees at least 10% of that day's revenue. */
-    spike: z.boolean().nullable(),
-  }),
+  fees: z
+    .object({
+      /** Day of W with the highest daily fee share, that share, and its fees per block (BTC). */
+      peakDay: isoDate.nullable().default(null),
+      peakDaySharePct: added,
+      peakDayBtcPerBlock: added,
+      /** Medians of the daily fee share and fees per block over the 90 days before W. */
+      norm90dSharePct: added,
+      norm90dBtcPerBlock: added,
+      /** peakDayBtcPerBlock ÷ norm90dBtcPerBlock. */
+      peakMultipleOfNorm: added,
+      /** A fee event: at least 3× the norm's fees per block, and fees at least 10% of that day's revenue. */
+      spike: z.boolean().nullable().default(null),
+    })
+    .prefault({}),
   hashprice: z.object({
     usdPerPhDay: n,
     btcPerPhDay: n,
@@ -140,20 +154,20 @@ export const metricsSchema = z.object({
     low52wUsdPerPhDay: n,
     high52wUsdPerPhDay: n,
     /** btcPerPhDay[D] vs [D−7], %. */
-    btcChange7dPct: pct,
+    btcChange7dPct: added,
     /** The as-of day alone: its revenue ÷ its hashrate (USD and BTC per PH/s per day). */
-    spotUsdPerPhDay: n,
-    spotBtcPerPhDay: n,
+    spotUsdPerPhDay: added,
+    spotBtcPerPhDay: added,
     /** % of days in the last 365 / 1461 days (D included) with a 7-day USD hashprice ≤ D's. */
-    percentile1y: pct,
-    percentile4y: pct,
+    percentile1y: added,
+    percentile4y: added,
     /** Lowest 7-day USD hashprice over the 365 / 1461 days ending D (D included), and its day. */
-    low1yUsdPerPhDay: n,
-    low1yDate: isoDate.nullable(),
-    low4yUsdPerPhDay: n,
-    low4yDate: isoDate.nullable(),
+    low1yUsdPerPhDay: added,
+    low1yDate: isoDate.nullable().default(null),
+    low4yUsdPerPhDay: added,
+    low4yDate: isoDate.nullable().default(null),
     /** Days from lowestSince to D; null for a record low. */
-    lowestSinceDays: z.number().int().positive().nullable(),
+    lowestSinceDays: z.number().int().positive().nullable().default(null),
     /**
      * The week's move broken into its factors, each W vs the week before: hashprice (USD) =
      * revenue-weighted price × BTC revenue per day ÷ hashrate, so (1 + change) = (1 + price)(1 + revenue) ÷
@@ -167,7 +181,8 @@ export const metricsSchema = z.object({
         feesBtcChangePct: num,
         hashrateChangePct: num,
       })
-      .nullable(),
+      .nullable()
+      .default(null),
   }),
   miners: z.object({
     powerPriceUsdPerKwh: num,
@@ -175,9 +190,20 @@ export const metricsSchema = z.object({
     underwaterSharePct: pct,
     /** Mining revenue per MWh consumed, for the fleet's most efficient tier. */
     miningRevenueUsdPerMwh: n,
-    aiHostingUsdPerMwh: num,
+    /**
+     * Assumed AI/HPC hosting revenue per MWh of critical IT load in force on the as-of day; null before
+     * such deals existed (June 2024), or when the operator turned the comparison off.
+     */
+    aiHostingUsdPerMwh: n,
     /** (AI hosting ÷ mining revenue per MWh − 1) × 100. */
     aiPremiumPct: pct,
+    /**
+     * `dated`: the ASIC generations shipping on the as-of day (newest and the two before it);
+     * `configured`: the operator's own fleet, for every day. Absent in issues made before fleets were dated.
+     */
+    fleetBasis: z.enum(['dated', 'configured']).optional(),
+    /** Where the AI/HPC rate comes from (the deals behind it), or why there is none. */
+    aiHostingBasis: z.string().optional(),
   }),
   security: z.object({
     budgetUsdPerDay: n,
@@ -188,6 +214,10 @@ export const metricsSchema = z.object({
     /** Energy for that hardware for one hour at the configured power price, USD. */
     capexAttackEnergyUsdPerHour: n,
     doubleSpend: z.array(doubleSpendSchema),
+    /** Assumed new-generation ASIC price in force on the as-of day, USD per TH/s; null when none is modelled. */
+    asicPriceUsdPerTh: n.optional(),
+    /** Where that price comes from, or why there is none. */
+    asicPriceBasis: z.string().optional(),
   }),
   pools: z.object({
     hhi: n,
@@ -218,11 +248,11 @@ export const metricsSchema = z.object({
     /** Fees per block after the halving that keep BTC revenue per block unchanged. */
     feesPerBlockNeededBtc: n,
     /** Hashprice just after the next halving at today's price, hashrate and fees per block. */
-    projectedHashpriceUsdPerPhDay: n,
-    projectedHashpriceChangePct: pct,
+    projectedHashpriceUsdPerPhDay: added,
+    projectedHashpriceChangePct: added,
     /** The last halving on or before D (from the subsidy per block), and days since. */
-    previousDate: isoDate.nullable(),
-    daysSincePrevious: z.number().int().nonnegative().nullable(),
+    previousDate: isoDate.nullable().default(null),
+    daysSincePrevious: z.number().int().nonnegative().nullable().default(null),
     /** What the last halving did, when it was at most 30 days ago: before = the 7 days before it. */
     afterPrevious: z
       .object({
@@ -240,7 +270,13 @@ export const metricsSchema = z.object({
         /** Fees per block that would restore the pre-halving BTC revenue per block. */
         feesPerBlockToOffsetBtc: num,
       })
-      .nullable(),
+      .nullable()
+      .default(null),
+    /**
+     * Where currentHeight comes from: mempool's tip (the present), or Coin Metrics daily block counts from
+     * a known height (past days, or when the tip is unavailable; good to a few blocks).
+     */
+    heightSource: z.enum(['mempool-tip', 'block-counts']).nullable().optional(),
   }),
   stress: z.object({
     priceDropPct: num,
@@ -252,6 +288,18 @@ export const metricsSchema = z.object({
     budgetUsdPerDay: n,
     attackCostUsdPerHour: n,
     capexAttackHardwareUsd: n,
+    /** This cycle so far: the day of the halving that opened the current cycle (genesis for the first). */
+    cycleStartDate: isoDate.nullable().optional(),
+    /** Highest PriceUSD since cycleStartDate, and its first day. */
+    cyclePricePeakUsd: n.optional(),
+    cyclePricePeakDate: isoDate.nullable().optional(),
+    /** (PriceUSD[D] ÷ cyclePricePeakUsd − 1) × 100: the actual fall so far, beside the assumed priceDropPct. */
+    cyclePriceDrawdownPct: pct.optional(),
+    /** Highest 7-day hashrate since cycleStartDate, EH/s, and its first day. */
+    cycleHashratePeakEhs7d: n.optional(),
+    cycleHashratePeakDate: isoDate.nullable().optional(),
+    /** (hashrate.ehs7d ÷ cycleHashratePeakEhs7d − 1) × 100, beside the assumed hashrateDropPct. */
+    cycleHashrateDrawdownPct: pct.optional(),
   }),
 });
 
@@ -264,9 +312,9 @@ export const alertSchema = z.object({
 
 export const narrativeSentenceSchema = z.object({
   /** The story this sentence tells (e.g. `halving`, `hashprice-low`); stories are ranked, lead first. */
-  story: z.string().min(1),
+  story: z.string().min(1).default('story'),
   /** The story in a few words, for the subject line when it leads. */
-  headline: z.string().min(1),
+  headline: z.string().min(1).default('hashbrief'),
   text: z.string().min(1),
   /** Dotted metric keys (e.g. `hashprice.usdPerPhDay`) the sentence is built from. */
   metricKeys: z.array(z.string()).min(1),
@@ -285,7 +333,7 @@ export const snapshotSchema = z.object({
    * Each alert rule's level on D (0 = not tripped; higher = rarer). An alert fires when its level rises
    * above the previous issue's; the next issue reads these back.
    */
-  alertLevels: z.record(z.string(), z.number().int().nonnegative()),
+  alertLevels: z.record(z.string(), z.number().int().nonnegative()).default({}),
   narrative: z.array(narrativeSentenceSchema),
   warnings: z.array(z.string()),
   attribution: z.string(),

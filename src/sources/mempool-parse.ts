@@ -175,7 +175,13 @@ export function parseHashrateHistory(
       warnings.push(`mempool difficulty at height ${d.height} is implausible (${d.difficulty}); left out`);
       continue;
     }
-    difficulty.push({ date, height: d.height, difficulty: d.difficulty, adjustmentRatio: d.adjustment });
+    difficulty.push({
+      date,
+      height: d.height,
+      difficulty: d.difficulty,
+      adjustmentRatio: d.adjustment,
+      time: new Date(d.time * 1000).toISOString(),
+    });
   }
   // "current" values describe today, so a past report must not use them.
   const isPast = options.past === true;

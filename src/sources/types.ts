@@ -63,7 +63,11 @@ export interface DifficultyAdjustment {
 /** mempool `/v1/mining/hashrate/:interval`: daily hashrate and the difficulty history. */
 export interface HashrateHistory {
   hashrates: { date: string; hashrateHs: number }[];
-  difficulty: { date: string; height: number; difficulty: number; adjustmentRatio: number }[];
+  /**
+   * Retargets, ascending by height. `time` is the retarget block's timestamp (ISO 8601 UTC) when known:
+   * it places the block within its day, which counting block heights from daily BlkCnt needs.
+   */
+  difficulty: { date: string; height: number; difficulty: number; adjustmentRatio: number; time?: string }[];
   currentHashrateHs: number | null;
   currentDifficulty: number | null;
 }

@@ -6,6 +6,16 @@ import type { Story, StoryBuilder } from './types';
 /** Halvings are told from this many days before to this many after. */
 export const HALVING_STORY_DAYS = 14;
 
+/** "Halving within a day", "Halving in about a day", "Halving in about 14 days". */
+export function halvingCountdown(blocks: number): string {
+  const days = Math.round(blocks / 144);
+  return days === 0
+    ? 'Halving within a day'
+    : days === 1
+      ? 'Halving in about a day'
+      : `Halving in about ${days} days`;
+}
+
 /** Before a halving: the countdown and what it would do to hashprice at this week's fees. */
 function halvingAhead(m: Parameters<StoryBuilder>[0]): Story | null {
   const h = m.halving;
@@ -24,7 +34,7 @@ function halvingAhead(m: Parameters<StoryBuilder>[0]): Story | null {
     'halving.currentSubsidyBtc',
     'halving.nextSubsidyBtc',
   ];
-  let text = `The halving is about ${num(h.blocksToHalving)} blocks away (around ${longDate(h.estimatedDate)}): the subsidy drops from ${btc(h.currentSubsidyBtc)} to ${btc(h.nextSubsidyBtc)} per block.`;
+  let text = `The halving is ${h.heightSource === 'block-counts' ? 'about ' : ''}${num(h.blocksToHalving)} blocks away (around ${longDate(h.estimatedDate)}): the subsidy drops from ${btc(h.currentSubsidyBtc)} to ${btc(h.nextSubsidyBtc)} per block.`;
   if (
     h.projectedHashpriceUsdPerPhDay !== null &&
     h.projectedHashpriceChangePct !== null &&
@@ -40,7 +50,7 @@ function halvingAhead(m: Parameters<StoryBuilder>[0]): Story | null {
   return {
     story: 'halving',
     score: 92,
-    headline: `Halving in about ${Math.max(1, Math.round(h.blocksToHalving / 144))} days`,
+    headline: halvingCountdown(h.blocksToHalving),
     text,
     metricKeys: keys,
   };

@@ -49,6 +49,15 @@ export function minerSection(s: Snapshot): Section {
       `At an assumed power price of ${perKwh(mi.powerPriceUsdPerKwh)}, ${under} of ${known.length} modelled machine types ${under === 1 ? 'is underwater: its' : 'are underwater: their'} power costs more than ${under === 1 ? 'it earns' : 'they earn'}.`,
     );
   }
+  if (mi.breakeven.length === 0) {
+    intro.push(
+      `No machine economics for ${longDate(s.asOf)}: the network then ran on GPUs and FPGAs, with no spec sheet to model.`,
+    );
+  } else if (mi.fleetBasis === 'dated') {
+    intro.push(
+      `Modelled machines (assumed): the newest generation shipping on ${longDate(s.asOf)} and the two before it.`,
+    );
+  }
   const blocks: Block[] = [{ kind: 'paragraphs', paragraphs: intro }];
   if (hp.usdPerPhDay !== null) {
     blocks.push({
@@ -72,7 +81,7 @@ export function minerSection(s: Snapshot): Section {
         ],
         rows: known.map((t) => ({
           cells: [
-            t.model,
+            t.availableFrom ? `${t.model} (${t.availableFrom.slice(0, 4)})` : t.model,
             num(t.jPerTh, 1),
             usd((t.breakevenUsdPerKwh ?? 0) * 1000, 0),
             perKwh(t.breakevenUsdPerKwh),

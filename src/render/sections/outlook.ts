@@ -15,7 +15,7 @@ export function halvingSection(s: Snapshot): Section {
     h.nextSubsidyBtc !== null
   ) {
     paragraphs.push(
-      `The next halving, at height ${num(h.nextHalvingHeight)}, is ${num(h.blocksToHalving)} blocks away${h.estimatedDate ? ` (around ${longDate(h.estimatedDate)} at 144 blocks a day)` : ''}. The subsidy then drops from ${btc(h.currentSubsidyBtc)} to ${btc(h.nextSubsidyBtc)} per block.`,
+      `The next halving, at height ${num(h.nextHalvingHeight)}, is ${h.heightSource === 'block-counts' ? 'about ' : ''}${num(h.blocksToHalving)} blocks away${h.estimatedDate ? ` (around ${longDate(h.estimatedDate)} at 144 blocks a day)` : ''}. The subsidy then drops from ${btc(h.currentSubsidyBtc)} to ${btc(h.nextSubsidyBtc)} per block.`,
     );
   }
   if (h.projectedHashpriceUsdPerPhDay !== null && h.projectedHashpriceChangePct !== null) {
@@ -64,26 +64,26 @@ export function halvingSection(s: Snapshot): Section {
   return { id: 'halving', title: 'Halving and fee outlook', blocks };
 }
 
-/** "This cycle so far": the actual drawdowns of price and 7-day hashrate from their peaks. */
+/**
+ * "This cycle so far", since the halving that opened it: the actual drawdowns of price and 7-day hashrate
+ * from their peaks in the cycle, beside the assumed shocks.
+ */
 function cycleSoFar(s: Snapshot): string | null {
-  const p = s.metrics.price;
-  const h = s.metrics.hashrate;
+  const st = s.metrics.stress;
   const parts: string[] = [];
-  if (p.drawdownFromAthPct !== null && p.athDate !== null) {
+  const drop = (pct: number | null | undefined, peakDate: string | null | undefined, what: string) => {
+    if (pct === null || pct === undefined || peakDate === null || peakDate === undefined) return;
     parts.push(
-      p.drawdownFromAthPct > -0.05
-        ? `the price is at its all-time high`
-        : `the price is ${pctAbs(p.drawdownFromAthPct)} below its all-time high (${longDate(p.athDate)})`,
+      pct > -0.05
+        ? `${what} is at its peak of the cycle`
+        : `${what} is ${pctAbs(pct)} below its peak of the cycle (${longDate(peakDate)})`,
     );
-  }
-  if (h.fromPeakPct !== null && h.peakDate !== null) {
-    parts.push(
-      h.fromPeakPct > -0.05
-        ? 'the 7-day hashrate is at its peak'
-        : `the 7-day hashrate is ${pctAbs(h.fromPeakPct)} below its peak (${longDate(h.peakDate)})`,
-    );
-  }
-  return parts.length ? `This cycle so far: ${parts.join(', and ')}.` : null;
+  };
+  drop(st.cyclePriceDrawdownPct, st.cyclePricePeakDate, 'the price');
+  drop(st.cycleHashrateDrawdownPct, st.cycleHashratePeakDate, 'the 7-day hashrate');
+  if (parts.length === 0) return null;
+  const since = st.cycleStartDate ? ` (since the halving of ${longDate(st.cycleStartDate)})` : '';
+  return `This cycle so far${since}: ${parts.join(', and ')}.`;
 }
 
 export function stressSection(s: Snapshot): Section {
@@ -91,7 +91,7 @@ export function stressSection(s: Snapshot): Section {
   const st = m.stress;
   const underwater = st.breakeven.filter((t) => t.underwater === true).map((t) => t.model);
   const paragraphs: string[] = [];
-  if (st.underwaterTiers !== null) {
+  if (st.underwaterTiers !== null && st.tiersTotal > 0) {
     paragraphs.push(
       `Stress scenario (assumed, set in the configuration): if the price fell a further ${pct(st.priceDropPct, 0)} and hashrate ${pct(st.hashrateDropPct, 0)}, ${st.underwaterTiers} of ${st.tiersTotal} modelled machine types would be underwater${underwater.length ? ` (${underwater.join(', ')})` : ''}.`,
     );

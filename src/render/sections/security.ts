@@ -3,7 +3,7 @@
  * its change from the previous issue.
  */
 import type { Snapshot } from '../../snapshot/schema';
-import { difficultyT, hashrateEhs, num, pct, probability, usdCompact } from '../../text/numbers';
+import { difficultyT, hashrateEhs, num, pct, probability, usd, usdCompact } from '../../text/numbers';
 import type { Block, Section } from '../model';
 import { type MaybeFigure, maybe, missingSentence, presentFigures } from './missing';
 
@@ -102,7 +102,10 @@ export function securitySection(s: Snapshot): Section {
       missingAs: 'the hourly attack cost',
     },
     {
-      label: 'Machines to match the hashrate (assumed $/TH)',
+      label:
+        sec.asicPriceUsdPerTh === null || sec.asicPriceUsdPerTh === undefined
+          ? 'Machines to match the hashrate'
+          : `Machines to match the hashrate (at an assumed ${usd(sec.asicPriceUsdPerTh, 0)}/TH)`,
       value: maybe(sec.capexAttackHardwareUsd, usdCompact),
       change: null,
       missingAs: 'the hardware cost',

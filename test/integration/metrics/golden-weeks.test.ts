@@ -54,6 +54,15 @@ const GOLDEN: Golden[] = [
     why: 'the first halving, mid-day',
     check: (s) => expect(s.narrative.map((n) => n.text).join(' ')).not.toMatch(/halving is about/),
   },
+  {
+    day: '2024-04-06',
+    lead: 'halving',
+    why: 'two weeks before the 2024 halving: the countdown and what it will do to hashprice',
+    check: (s) =>
+      expect(s.narrative[0]?.text).toMatch(
+        /^The halving is about 1,9\d\d blocks away \(around 20 April 2024\).*hashprice would fall 4\d\.\d% to/,
+      ),
+  },
   { day: '2016-07-10', lead: 'halving', why: 'the day after the second halving' },
   {
     day: '2020-05-12',

@@ -56,7 +56,7 @@ describe('difficulty', () => {
         previousRetargetPct: -2,
         timeAvgMs: 640_000,
       }),
-      tipHeight: null,
+      height: null,
       history: null,
       index: -1,
     });
@@ -91,7 +91,7 @@ describe('difficulty', () => {
         hashrateHistory([{ date: '2026-11-10', height: 935_424, difficulty: 1e14, adjustmentRatio: 1 }]),
       ),
       difficultyAdjustment: failed('HTTP 503'),
-      tipHeight: null,
+      height: null,
       history,
       index: 19,
     });
@@ -109,7 +109,7 @@ describe('difficulty', () => {
       asOf: '2026-11-20',
       hashrateHistory: failed('timeout'),
       difficultyAdjustment: failed('timeout'),
-      tipHeight: null,
+      height: null,
       history: null,
       index: -1,
     });
@@ -137,8 +137,7 @@ describe('halving', () => {
     const history = createMetricsHistory(seriesFromRows('2026-11-17', rows));
     const { metrics } = computeHalving({
       asOf: '2026-11-23',
-      tipHeight: 925_000,
-      hashrateHistory: null,
+      height: { height: 925_000, source: 'mempool-tip', anchor: null },
       rewardStats: null,
       history,
       index: 6,
@@ -151,24 +150,5 @@ describe('halving', () => {
     expect(metrics.currentFeesPerBlockBtc).toBeCloseTo(0.025, 15);
     expect(metrics.feesPerBlockNeededBtc).toBeCloseTo(3.125 + 0.025 - 1.5625, 15);
     expect(metrics.feeSharePct).toBe(0.8);
-  });
-
-  it('estimates the height from the latest adjustment plus blocks since when there is no tip height', () => {
-    const rows = Array.from({ length: 10 }, () => steadyDay(100, 1e6));
-    const history = createMetricsHistory(seriesFromRows('2026-11-14', rows));
-    const { metrics, warnings } = computeHalving({
-      asOf: '2026-11-23',
-      tipHeight: null,
-      hashrateHistory: hashrateHistory([
-        { date: '2026-11-20', height: 935_424, difficulty: 1, adjustmentRatio: 1 },
-      ]),
-      rewardStats: null,
-      history,
-      index: 9,
-      feeSharePct7d: null,
-      feesBtcPerDay7d: null,
-    });
-    expect(metrics.currentHeight).toBe(935_424 + 3 * 144);
-    expect(warnings.join(' ')).toMatch(/estimated/);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultAssumptions } from '../../../src/metrics/assumptions';
+import { assumptionsOn, defaultAssumptions } from '../../../src/metrics/assumptions';
+import { nullCycleDrawdown } from '../../../src/metrics/cycle';
 import { breakevenUsdPerKwh, computeMiners, miningRevenueUsdPerMwh } from '../../../src/metrics/miners';
 import {
   capexAttackEnergyUsdPerHour,
@@ -7,6 +8,17 @@ import {
   computeSecurity,
 } from '../../../src/metrics/security';
 import { computeStress } from '../../../src/metrics/stress';
+
+const DAY = '2026-11-23';
+/** The defaults in force on DAY (dated fleet, ASIC price $15/TH, AI rate $190/MWh). */
+const onDay = () => assumptionsOn(defaultAssumptions(), DAY);
+/** A configured four-tier fleet (the pre-dating defaults), for hand-checked breakevens. */
+const FOUR_TIERS = [
+  { model: 'Antminer S21 XP', jPerTh: 13.5 },
+  { model: 'Antminer S21', jPerTh: 17.5 },
+  { model: 'Antminer S19 XP', jPerTh: 21.5 },
+  { model: 'Antminer S19j Pro', jPerTh: 29.5 },
+];
 
 describe('miner economics', () => {
   it('derives breakeven from power draw: 1 PH/s at 20 J/TH is 20 kW, 480 kWh a day', () => {
@@ -17,13 +29,17 @@ describe('miner economics', () => {
   });
 
   it('flags tiers whose breakeven is below the power price and compares with AI hosting', () => {
-    const a = {
-      ...defaultAssumptions(),
-      asicTiers: [
-        { model: 'New', jPerTh: 20 },
-        { model: 'Old', jPerTh: 40 },
-      ],
-    };
+    const a = assumptionsOn(
+      {
+        ...defaultAssumptions(),
+        asicTiers: [
+          { model: 'New', jPerTh: 20 },
+          { model: 'Old', jPerTh: 40 },
+        ],
+        aiHostingUsdPerMwh: 140,
+      },
+      DAY,
+    );
     const { metrics, warnings } = computeMiners(48, a);
     // New: 0.10 $/kWh (profitable at 0.06); Old: 48 ÷ 960 = 0.05 $/kWh (underwater).
     expect(metrics.breakeven.map((t) => t.underwater)).toEqual([false, true]);
@@ -31,11 +47,12 @@ describe('miner economics', () => {
     expect(metrics.underwaterSharePct).toBe(50);
     expect(metrics.miningRevenueUsdPerMwh).toBeCloseTo(100, 12);
     expect(metrics.aiPremiumPct).toBeCloseTo(40, 10); // 140 ÷ 100 − 1
+    expect(metrics.fleetBasis).toBe('configured');
     expect(warnings).toEqual([]);
   });
 
   it('keeps the assumptions but nulls the results without a hashprice', () => {
-    const { metrics, warnings } = computeMiners(null, defaultAssumptions());
+    const { metrics, warnings } = computeMiners(null, onDay());
     expect(metrics.powerPriceUsdPerKwh).toBe(0.06);
     expect(metrics.breakeven.every((t) => t.breakevenUsdPerKwh === null && t.underwater === null)).toBe(true);
     expect(metrics.underwaterSharePct).toBeNull();
@@ -60,12 +77,13 @@ describe('security', () => {
         hashrateEhs7d: 1000,
         largestPool: { name: 'Foundry USA', sharePct: 30 },
       },
-      defaultAssumptions(),
+      onDay(),
     );
     expect(metrics.budgetUsdPerDay).toBe(40e6);
     expect(metrics.budgetAnnualPctOfMarketCap).toBeCloseTo(1, 12); // 40e6 × 365 ÷ 1.46e12 × 100
     expect(metrics.attackCostUsdPerHour).toBeCloseTo(40e6 / 24, 6);
     expect(metrics.capexAttackHardwareUsd).toBeCloseTo(15e9, 3);
+    expect(metrics.asicPriceUsdPerTh).toBe(15);
     expect(metrics.doubleSpend.map((d) => d.attackerSharePct)).toEqual([10, 25, 40, 30]);
     expect(metrics.doubleSpend[3]?.label).toBe('largest pool (Foundry USA)');
     expect(metrics.doubleSpend[0]?.probabilityByConfirmations['6']).toBeCloseTo(0.0002428, 7);
@@ -75,7 +93,7 @@ describe('security', () => {
   it('leaves out the largest-pool row and says why when pool data is missing', () => {
     const { metrics, warnings } = computeSecurity(
       { revenueUsdPerDay7d: null, marketCapUsd: null, hashrateEhs7d: null, largestPool: null },
-      defaultAssumptions(),
+      onDay(),
     );
     expect(metrics.doubleSpend).toHaveLength(3);
     expect(metrics.budgetAnnualPctOfMarketCap).toBeNull();
@@ -87,8 +105,8 @@ describe('security', () => {
 describe('computeStress', () => {
   it('applies a further 38% price fall and 12% hashrate fall', () => {
     const s = computeStress(
-      { usdPerPhDay: 48, budgetUsdPerDay: 40e6, capexAttackHardwareUsd: 15e9 },
-      defaultAssumptions(),
+      { usdPerPhDay: 48, budgetUsdPerDay: 40e6, capexAttackHardwareUsd: 15e9, cycle: nullCycleDrawdown() },
+      assumptionsOn({ ...defaultAssumptions(), asicTiers: FOUR_TIERS }, DAY),
     );
     // 48 × 0.62 ÷ 0.88 = 33.8181…; breakevens at 13.5/17.5/21.5/29.5 J/TH: 0.104, 0.081, 0.066, 0.048.
     expect(s.hashpriceUsdPerPhDay).toBeCloseTo((48 * 0.62) / 0.88, 12);
@@ -101,8 +119,8 @@ describe('computeStress', () => {
 
   it('passes nulls through', () => {
     const s = computeStress(
-      { usdPerPhDay: null, budgetUsdPerDay: null, capexAttackHardwareUsd: null },
-      defaultAssumptions(),
+      { usdPerPhDay: null, budgetUsdPerDay: null, capexAttackHardwareUsd: null, cycle: nullCycleDrawdown() },
+      onDay(),
     );
     expect(s.underwaterTiers).toBeNull();
     expect(s.budgetUsdPerDay).toBeNull();

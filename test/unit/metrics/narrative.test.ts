@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildNarrative, candidateStories, selectStories } from '../../../src/metrics/narrative';
+import { halvingCountdown } from '../../../src/metrics/stories/events';
 import { driversSentence } from '../../../src/metrics/stories/hashprice';
 import type { Story } from '../../../src/metrics/stories/types';
 import type { BreakevenTier, Metrics } from '../../../src/snapshot/schema';
@@ -177,5 +178,13 @@ describe('fee spike story', () => {
     expect(story(m, 'fee-spike')?.text).toBe(
       "Fees spiked on Saturday 20 April 2024: 74.8% of miners' revenue that day, 9.281 BTC per block, 31 times the 90-day median of 0.301 BTC.",
     );
+  });
+});
+
+describe('halving countdown headline', () => {
+  it('reads naturally at every distance', () => {
+    expect(halvingCountdown(50)).toBe('Halving within a day');
+    expect(halvingCountdown(150)).toBe('Halving in about a day');
+    expect(halvingCountdown(1_948)).toBe('Halving in about 14 days');
   });
 });

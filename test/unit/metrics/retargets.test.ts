@@ -85,7 +85,7 @@ describe('difficulty for a past day, from Coin Metrics alone', () => {
       asOf: history.dates[index] as string,
       hashrateHistory: skip,
       difficultyAdjustment: skip,
-      tipHeight: null,
+      height: null,
       history,
       index,
     }).metrics;

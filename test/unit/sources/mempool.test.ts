@@ -63,8 +63,20 @@ describe('mempool parsers', () => {
       { date: '2025-11-21', hashrateHs: 7.1e20 },
     ]);
     expect(value.difficulty).toEqual([
-      { date: '2025-11-06', height: 921312, difficulty: 1.5e14, adjustmentRatio: 1.02 },
-      { date: '2025-11-21', height: 923328, difficulty: 1.52e14, adjustmentRatio: 1.013333 },
+      {
+        date: '2025-11-06',
+        height: 921312,
+        difficulty: 1.5e14,
+        adjustmentRatio: 1.02,
+        time: '2025-11-06T00:00:00.000Z',
+      },
+      {
+        date: '2025-11-21',
+        height: 923328,
+        difficulty: 1.52e14,
+        adjustmentRatio: 1.013333,
+        time: '2025-11-21T00:00:00.000Z',
+      },
     ]);
     expect(value.currentHashrateHs).toBeNull();
     expect(value.currentDifficulty).toBeNull();

@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import {
+  blockHeightOn,
+  createBlockHeights,
+  cycleStartIndex,
+  fractionOfDay,
+  KNOWN_DAY_END_HEIGHTS,
+} from '../../../src/metrics/block-height';
+import { createMetricsHistory } from '../../../src/metrics/history';
+import { seriesFromRows, steadyDay } from '../../fixtures/metrics/builders';
+
+/** `days` days from `start`, 144 blocks each unless `blocks` says otherwise for an index. */
+function history(start: string, days: number, blocks: Record<number, number | null> = {}) {
+  const rows = Array.from({ length: days }, (_, i) => ({
+    ...steadyDay(60_000, 1e9),
+    BlkCnt: i in blocks ? blocks[i] : 144,
+  }));
+  return createMetricsHistory(seriesFromRows(start, rows));
+}
+
+describe('built-in known heights', () => {
+  it('derive the end of the day before each halving from the block time and that day’s block count', () => {
+    const byDay = Object.fromEntries(KNOWN_DAY_END_HEIGHTS.map((a) => [a.day, a.height]));
+    // 210 000 at 15:24:38 (0.6421 of the day), 171 other blocks that day → 110 before it.
+    expect(byDay['2012-11-27']).toBe(209_889);
+    // 420 000 at 16:46:13 (0.6988), 148 others → 103 before.
+    expect(byDay['2016-07-08']).toBe(419_896);
+    // 630 000 at 19:23:43 (0.8081), 156 others → 126 before.
+    expect(byDay['2020-05-10']).toBe(629_873);
+    // 840 000 at 00:09:27 (0.0066), 129 others → 1 before.
+    expect(byDay['2024-04-19']).toBe(839_998);
+    expect(byDay['2009-01-03']).toBe(0);
+  });
+
+  it('reads the fraction of a UTC day from an instant', () => {
+    expect(fractionOfDay('2026-11-20T06:00:00.000Z')).toBe(0.25);
+    expect(fractionOfDay('2026-11-20T00:00:00Z')).toBe(0);
+    expect(fractionOfDay('not a time')).toBeNull();
+  });
+});
+
+describe('createBlockHeights', () => {
+  it('counts from the latest anchor on or before the day, never from a later one', () => {
+    // Known: end of 2026-01-02 = 1000, end of 2026-01-06 = 1600 (an inconsistent pair, to see which is used).
+    const h = history('2026-01-01', 10);
+    const heights = createBlockHeights(h, [], {
+      sample: false,
+      known: [
+        { day: '2026-01-02', height: 1000, basis: 'a' },
+        { day: '2026-01-06', height: 1600, basis: 'b' },
+      ],
+    });
+    expect(heights.at(0)).toBeNull(); // before any anchor
+    expect(heights.at(1)?.height).toBe(1000);
+    expect(heights.at(4)?.height).toBe(1000 + 3 * 144); // 2026-01-05: still the first anchor
+    expect(heights.at(5)?.height).toBe(1600);
+    expect(heights.at(9)?.height).toBe(1600 + 4 * 144);
+  });
+
+  it('does not count across a day without a block count', () => {
+    const h = history('2026-01-01', 6, { 3: null });
+    const heights = createBlockHeights(h, [], {
+      sample: false,
+      known: [{ day: '2026-01-01', height: 500, basis: 'a' }],
+    });
+    expect(heights.at(2)?.height).toBe(500 + 2 * 144);
+    expect(heights.at(3)).toBeNull();
+    expect(heights.at(5)).toBeNull();
+  });
+
+  it('uses a timed mempool retarget with the blocks of its day after it', () => {
+    const h = history('2026-11-14', 10);
+    const heights = createBlockHeights(
+      h,
+      [{ date: '2026-11-20', height: 935_424, time: '2026-11-20T18:00:00.000Z' }],
+      { sample: false },
+    );
+    // Three quarters in: round(143 × 0.75) = 107 before, 36 after.
+    expect(heights.at(6)?.height).toBe(935_424 + 36);
+    expect(heights.at(9)?.height).toBe(935_424 + 36 + 3 * 144);
+    expect(heights.at(9)?.anchor.basis).toMatch(/mempool retarget block 935424/);
+  });
+
+  it('prefers a precise anchor to a retarget known only by day, which assumes half the day', () => {
+    const h = history('2026-11-14', 10);
+    const untimed = createBlockHeights(h, [{ date: '2026-11-20', height: 935_424 }], { sample: false });
+    expect(untimed.at(9)?.height).toBe(935_424 + 71 + 3 * 144); // 143 − round(71.5)
+    const both = createBlockHeights(
+      h,
+      [
+        { date: '2026-11-20', height: 935_424 },
+        { date: '2026-11-17', height: 935_000, time: '2026-11-17T12:00:00Z' },
+      ],
+      { sample: false },
+    );
+    expect(both.at(9)?.height).toBe(935_000 + 71 + 6 * 144);
+  });
+
+  it('ignores the real chain’s anchors for sample data', () => {
+    const h = history('2024-04-15', 10);
+    expect(createBlockHeights(h, [], { sample: false }).at(9)?.height).toBe(839_998 + 5 * 144);
+    expect(createBlockHeights(h, [], { sample: true }).at(9)).toBeNull();
+  });
+});
+
+describe('blockHeightOn', () => {
+  it('takes mempool’s tip when it describes the day', () => {
+    const { metrics, warnings } = blockHeightOn({
+      asOf: '2026-11-23',
+      tipHeight: 936_000,
+      heights: null,
+      index: 3,
+    });
+    expect(metrics).toEqual({ height: 936_000, source: 'mempool-tip', anchor: null });
+    expect(warnings).toEqual([]);
+  });
+
+  it('falls back to block counts and says from which known height', () => {
+    const h = history('2024-04-15', 10);
+    const { metrics, warnings } = blockHeightOn({
+      asOf: '2024-04-24',
+      tipHeight: null,
+      heights: createBlockHeights(h, [], { sample: false }),
+      index: 9,
+    });
+    expect(metrics?.source).toBe('block-counts');
+    expect(metrics?.height).toBe(839_998 + 5 * 144);
+    expect(warnings.join(' ')).toMatch(/estimated from Coin Metrics BlkCnt since 2024-04-19.*block 840000/);
+  });
+
+  it('is null with a reason when nothing anchors the count', () => {
+    const h = history('2026-11-14', 10);
+    const { metrics, warnings } = blockHeightOn({
+      asOf: '2026-11-23',
+      tipHeight: null,
+      heights: createBlockHeights(h, [], { sample: false }),
+      index: 9,
+    });
+    expect(metrics).toBeNull();
+    expect(warnings[0]).toMatch(/block height unavailable for 2026-11-23/);
+  });
+});
+
+describe('cycleStartIndex', () => {
+  it('finds the day the chain reached the last halving height', () => {
+    const h = history('2024-04-15', 20);
+    const heights = createBlockHeights(h, [], { sample: false });
+    const i = 19;
+    const start = cycleStartIndex(h, heights, i, heights.at(i)?.height as number);
+    expect(h.dates[start as number]).toBe('2024-04-20');
+  });
+
+  it('is null when the halving day is before the counted data', () => {
+    const h = history('2024-05-01', 10);
+    const heights = createBlockHeights(h, [], {
+      sample: false,
+      known: [{ day: '2024-05-01', height: 841_000, basis: 'a' }],
+    });
+    expect(cycleStartIndex(h, heights, 9, heights.at(9)?.height as number)).toBeNull();
+  });
+});
