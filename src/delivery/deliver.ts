@@ -72,8 +72,10 @@ export interface BatchOutcome {
  * to run out of time (`deps.timeLeftMs`, reason {@link OUT_OF_TIME}), or a send SES may have accepted
  * before failing ({@link AmbiguousSendError}, reason {@link SEND_OUTCOME_UNKNOWN}: not retried, claim
  * kept) is reported in `failed`, so the message comes back and its retry sends only to them. Errors that
- * are not send failures (store outages, bugs) propagate: the claim stays until its lease runs out, as
- * after a crash.
+ * are not send failures (store outages, bugs) propagate, but only after every recipient already started
+ * has settled (sent and recorded, or failed) and no further one has started: no send is left running, and
+ * no claim left in `sending`, behind the returned error. The failing recipient's own claim stays until its
+ * lease runs out, as after a crash.
  */
 export async function deliverBatch(
   message: SendMessage,

@@ -166,7 +166,11 @@ export async function listActiveSubscribers(
   );
 }
 
-/** Maps over `items` with at most `concurrency` promises in flight; keeps order. */
+/**
+ * Maps over `items` with at most `concurrency` promises in flight; keeps order. When one call rejects, no
+ * further item starts, every call already started is awaited (settled), and then the first rejection is
+ * rethrown: nothing is left running behind the caller's back.
+ */
 export async function mapConcurrent<T, R>(
   items: readonly T[],
   concurrency: number,
@@ -174,12 +178,18 @@ export async function mapConcurrent<T, R>(
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !failure) {
       const index = next++;
-      results[index] = await fn(items[index] as T, index);
+      try {
+        results[index] = await fn(items[index] as T, index);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  if (failure) throw failure.error;
   return results;
 }
