@@ -238,6 +238,13 @@ export class HashbriefStack extends Stack {
       report,
       sender,
       feedback,
+      subscriberReaderLogs: {
+        Report: report.logGroupResource,
+        Sender: sender.logGroupResource,
+        Subscribe: subscribe.logGroupResource,
+        Unsubscribe: unsubscribe.logGroupResource,
+        Feedback: feedback.logGroupResource,
+      },
       deadLetterQueues: { Send: this.delivery.sendDeadLetterQueue, Schedule: this.schedule.deadLetterQueue },
       bounceRateThreshold: config.bounceRateAlarmThreshold,
       complaintRateThreshold: config.complaintRateAlarmThreshold,

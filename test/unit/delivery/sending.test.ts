@@ -482,7 +482,7 @@ describe('planDelivery', () => {
       recipientsPerMessage: 1,
     });
 
-    expect(plan).toEqual({ issueId: world.issueId, recipients: 20, queued: 20 });
+    expect(plan).toEqual({ issueId: world.issueId, recipients: 20, queued: 20, unreadable: 0 });
     const calls = sqs.commandCalls(SendMessageBatchCommand);
     expect(calls.map((c) => c.args[0].input.Entries?.length)).toEqual([10, 10]);
     const body = JSON.parse(calls[0]?.args[0].input.Entries?.[0]?.MessageBody ?? '{}');
