@@ -219,6 +219,7 @@ export function salvage(body: Buffer, now: Date): { subscriber: Subscriber; repl
     source: pick('source', shape.source, 'operator'),
     softBounces: pick('softBounces', shape.softBounces, 0),
     lastSoftBounceAt: pick('lastSoftBounceAt', shape.lastSoftBounceAt, null),
+    softBounceKeys: pick('softBounceKeys', shape.softBounceKeys, []),
     confirmationSentAt: pick('confirmationSentAt', shape.confirmationSentAt, null),
     confirmedAt: pick('confirmedAt', shape.confirmedAt, null),
     statusReason: statusReadable
@@ -232,6 +233,7 @@ export function salvage(body: Buffer, now: Date): { subscriber: Subscriber; repl
 /** Fields with a default: older records may lack them. */
 const OPTIONAL_FIELDS: ReadonlySet<string> = new Set([
   'lastSoftBounceAt',
+  'softBounceKeys',
   'confirmationSentAt',
   'confirmedAt',
   'statusReason',

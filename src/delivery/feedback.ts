@@ -2,12 +2,13 @@
  * SES bounce and complaint feedback (SES notifications delivered through SNS). Hard bounces and
  * complaints suppress the subscriber and its mailbox (every spelling and +tag, mailbox.ts) at once; soft
  * (transient or undetermined) bounces suppress it after `softBounceLimit` (3) within `softBounceWindowMs`
- * (30 days).
+ * (30 days). A notification delivered more than once is applied once (feedback-ledger.ts).
  */
 import { z } from 'zod';
 import type { Clock, Reporter } from '../ports';
 import { normalizeAddress } from './address';
 import { InvalidAddressError, UnreadableSubscriberError } from './errors';
+import type { FeedbackLedger } from './feedback-ledger';
 import { type MailboxSuppression, suppressMailbox } from './mailbox';
 import {
   type Subscriber,
@@ -24,6 +25,8 @@ const bounceSchema = z
     bounceType: z.enum(['Permanent', 'Transient', 'Undetermined']),
     bounceSubType: z.string().optional(),
     bouncedRecipients: recipients,
+    /** SES's id of this bounce: the same in every copy SNS delivers. */
+    feedbackId: z.string().min(1).max(500).optional(),
   })
   .loose();
 
@@ -31,6 +34,7 @@ const complaintSchema = z
   .object({
     complainedRecipients: recipients,
     complaintFeedbackType: z.string().optional(),
+    feedbackId: z.string().min(1).max(500).optional(),
   })
   .loose();
 
@@ -57,6 +61,8 @@ export type SesNotification = z.infer<typeof sesNotificationSchema>;
 /** What happened to each recipient named by a notification. */
 export interface FeedbackResult {
   type: string;
+  /** True when the feedback ledger had this notification as applied already: nothing was done. */
+  duplicate: boolean;
   actions: {
     subscriber: string;
     action: 'suppressed-bounce' | 'suppressed-complaint' | 'soft-bounce' | 'ignored' | 'unreadable';
@@ -69,30 +75,56 @@ export interface FeedbackSettings {
   softBounceWindowMs?: number;
 }
 
-/** What handleSesNotification needs. */
+/** What handleSesNotification needs; without `ledger` nothing is deduplicated across deliveries. */
 export interface FeedbackDeps {
   subscribers: SubscriberStore;
   clock: Clock;
   reporter?: Reporter;
+  ledger?: FeedbackLedger;
 }
 
-/** Applies one parsed SES notification to the subscriber list. */
+/**
+ * The key a notification is deduplicated by: `ses:<feedbackId>` when SES gave one (the same for every copy
+ * of one bounce or complaint, whichever topic it came through), else `sns:<MessageId>` (the same for every
+ * retry of one SNS delivery), else null (not deduplicated).
+ */
+export function feedbackDedupeKey(notification: SesNotification, snsMessageId?: string): string | null {
+  const feedbackId = notification.bounce?.feedbackId ?? notification.complaint?.feedbackId;
+  if (feedbackId) return `ses:${feedbackId}`;
+  return snsMessageId ? `sns:${snsMessageId}` : null;
+}
+
+/**
+ * Applies one parsed SES notification to the subscriber list, once per dedupe key
+ * ({@link feedbackDedupeKey}) when `deps.ledger` is given.
+ */
 export async function handleSesNotification(
   notification: SesNotification,
   deps: FeedbackDeps,
   settings: FeedbackSettings = {},
+  delivery: { snsMessageId?: string } = {},
 ): Promise<FeedbackResult> {
-  return applyNotification(notification, deps, settings);
+  const key = feedbackDedupeKey(notification, delivery.snsMessageId);
+  const now = deps.clock();
+  const begun = key && deps.ledger ? await deps.ledger.begin(key, now) : null;
+  if (begun?.kind === 'done') {
+    deps.reporter?.info('ses feedback already applied', { type: notification.type, feedback: key });
+    return { type: notification.type, duplicate: true, actions: [] };
+  }
+  const result = await applyNotification(notification, deps, settings, key);
+  if (key && deps.ledger && begun) await deps.ledger.finish(key, begun, deps.clock());
+  return result;
 }
 
 async function applyNotification(
   notification: SesNotification,
   deps: FeedbackDeps,
   settings: FeedbackSettings,
+  key: string | null,
 ): Promise<FeedbackResult> {
   const limit = settings.softBounceLimit ?? 3;
   const windowMs = settings.softBounceWindowMs ?? 30 * 24 * 3600 * 1000;
-  const result: FeedbackResult = { type: notification.type, actions: [] };
+  const result: FeedbackResult = { type: notification.type, duplicate: false, actions: [] };
   const now = deps.clock();
   const at = now.toISOString();
   type Action = FeedbackResult['actions'][number]['action'];
@@ -163,6 +195,11 @@ async function applyNotification(
           state.action = 'suppressed-bounce';
           return { ...s, status: 'bounced', statusReason: reason.slice(0, 200), updatedAt: at };
         }
+        // Counted once per notification, even if the ledger could not record it after an earlier attempt.
+        if (key && s.softBounceKeys.includes(key)) {
+          state.action = 'ignored';
+          return null;
+        }
         const recent =
           s.lastSoftBounceAt !== null && now.getTime() - Date.parse(s.lastSoftBounceAt) <= windowMs;
         const softBounces = (recent ? s.softBounces : 0) + 1;
@@ -172,6 +209,7 @@ async function applyNotification(
           ...s,
           softBounces,
           lastSoftBounceAt: at,
+          softBounceKeys: key ? [...s.softBounceKeys, key].slice(-10) : s.softBounceKeys,
           updatedAt: at,
           ...(suppress ? { status: 'bounced' as const, statusReason: `${limit} soft bounces` } : {}),
         };

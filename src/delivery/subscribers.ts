@@ -43,6 +43,11 @@ export const subscriberSchema = z.object({
   source: z.enum(['web', 'operator', 'import']),
   softBounces: z.number().int().min(0),
   lastSoftBounceAt: isoTime.nullable().default(null),
+  /**
+   * Dedupe keys of the last soft bounces counted (feedback.ts): a redelivered notification is counted once
+   * even when the feedback ledger could not record it (a crash between the count and the ledger write).
+   */
+  softBounceKeys: z.array(z.string().max(520)).max(10).default([]),
   /** Last confirmation email sent: the per-address rate limit of the subscribe endpoint. */
   confirmationSentAt: isoTime.nullable().default(null),
   confirmedAt: isoTime.nullable().default(null),
@@ -239,6 +244,7 @@ export function newSubscriber(
     source,
     softBounces: 0,
     lastSoftBounceAt: null,
+    softBounceKeys: [],
     confirmationSentAt: null,
     confirmedAt: status === 'active' ? at : null,
     statusReason: null,
@@ -398,6 +404,7 @@ export function mergeSubscribers(kept: Subscriber, merged: Subscriber, mergedHas
     updatedAt: latest(kept.updatedAt, merged.updatedAt),
     softBounces: Math.max(kept.softBounces, merged.softBounces),
     lastSoftBounceAt: latestOrNull(kept.lastSoftBounceAt, merged.lastSoftBounceAt),
+    softBounceKeys: [...new Set([...kept.softBounceKeys, ...merged.softBounceKeys])].slice(-10),
     confirmationSentAt: latestOrNull(kept.confirmationSentAt, merged.confirmationSentAt),
     formerIds: formerIds.slice(-MAX_FORMER_IDS),
   };
