@@ -80,7 +80,8 @@ async function read<T>(
 
 /**
  * Read-modify-write of one record. An unreadable record is reported and then either replaced (`change`
- * gets `empty`: right for writes that only make things safer) or left alone with `unreadable` returned.
+ * gets `empty`: right for writes that only make things safer) or left alone, answering
+ * `onUnreadable.result`.
  */
 async function update<T, R>(
   subscribers: SubscriberStore,
@@ -117,9 +118,10 @@ export type ConfirmationGate = 'claimed' | 'rate-limited' | 'suppressed';
 /**
  * Claims the right to send one confirmation mail to the mailbox of `normalized` now: 'suppressed' when the
  * mailbox is suppressed, 'rate-limited' when any spelling or tag of it got one within `resendAfterMs`,
- * else records the send time and answers 'claimed'. An unreadable record answers 'suppressed' (and is
- * reported): it may hold a complaint. Call it before mailing; give the claim back with
- * {@link releaseConfirmation} when the mail could not be sent.
+ * else records the send time and answers 'claimed'. An unreadable suppression record answers
+ * 'suppressed' (and is reported): it may hold a complaint; an unreadable rate-limit record is replaced.
+ * Call it before mailing; give the claim back with {@link releaseConfirmation} when the mail could not be
+ * sent, so the person can try again at once.
  */
 export async function claimConfirmation(
   subscribers: SubscriberStore,

@@ -290,10 +290,11 @@ export interface SubscriberScan {
 }
 
 /**
- * Reads every object under `subscribers/<id>.json`, `concurrency` at a time. An unreadable object (not
- * JSON, a field out of its schema, the wrong key) or one whose read fails is skipped with a warning
+ * Reads every object under `subscribers/<id>.json`, `concurrency` at a time. An object whose content
+ * cannot be used (not JSON, a field out of its schema, the wrong key) is skipped with a warning
  * ({@link UNREADABLE_RECORD_WARNING}) naming its id, never its content, so one bad record cannot stop
- * delivery to everyone else.
+ * delivery to everyone else. A failing read (the store unreachable) still throws: the whole run fails and
+ * is retried, rather than leave a reader out for a passing outage.
  */
 export async function scanSubscribers(
   subscribers: SubscriberStore,
@@ -301,16 +302,7 @@ export async function scanSubscribers(
 ): Promise<SubscriberScan> {
   const hashes = await subscribers.listHashes();
   const scan: SubscriberScan = { records: [], moved: [], unreadable: [] };
-  const entries = await mapConcurrent(hashes, options.concurrency ?? 16, async (hash) => {
-    try {
-      return await subscribers.inspect(hash);
-    } catch (error) {
-      // A read that fails for this object only (S3 access denied on it, a file that is a folder): skip it
-      // like unreadable content. An outage fails the other reads too, and the listing above first.
-      const reason = `could not be read (${error instanceof Error ? error.name : 'error'})`;
-      return { kind: 'unreadable' as const, hash, reason, etag: '', body: Buffer.alloc(0) };
-    }
-  });
+  const entries = await mapConcurrent(hashes, options.concurrency ?? 16, (hash) => subscribers.inspect(hash));
   for (const entry of entries) {
     if (!entry) continue;
     if (entry.kind === 'record') scan.records.push(entry);

@@ -343,3 +343,44 @@ describe('before the migration has run', () => {
     expect(mailer.sent).toHaveLength(1);
   });
 });
+
+describe('doctor --repair on other unreadable objects', () => {
+  it('moves a record stored under the wrong id to its own id', async () => {
+    const store = createMemoryArchiveStore();
+    const subscribers = createSubscriberStore(store);
+    const wrongId = 'a'.repeat(64);
+    await legacyRecord(store, 'jo@example.com', 'active');
+    const body = (await store.get(subscriberKey(addressHash('jo@example.com'))))?.body ?? Buffer.alloc(0);
+    await store.delete(subscriberKey(addressHash('jo@example.com')));
+    await store.putIfMatch(subscriberKey(wrongId), body, null, { contentType: 'application/json' });
+
+    const { before, repairs, after } = await repairSubscribers(subscribers, NOW);
+
+    expect(before.findings).toEqual([
+      { problem: 'unreadable', id: wrongId, detail: 'is stored under the wrong key' },
+    ]);
+    expect(repairs).toEqual([
+      { id: wrongId, action: `salvaged and merged into ${addressHash('jo@example.com')}` },
+    ]);
+    expect(after.findings).toEqual([]);
+    expect((await subscribers.get(wrongId))?.subscriber.status).toBe('active');
+  });
+
+  it('moves an unreadable mailbox suppression aside and rebuilds it from the records', async () => {
+    const store = createMemoryArchiveStore();
+    const subscribers = createSubscriberStore(store);
+    const complained = await legacyRecord(store, 'kim@example.com', 'complained');
+    const key = suppressionKey(mailboxHash('kim@example.com'));
+    await store.putIfMatch(key, 'not json', null, { contentType: 'application/json' });
+
+    const { before, repairs, after } = await repairSubscribers(subscribers, NOW);
+
+    expect(before.findings.map((f) => [f.problem, f.id])).toEqual([['unreadable-suppression', key]]);
+    expect(repairs.map((r) => r.id)).toEqual([key, complained]);
+    expect(repairs[1]?.action).toBe('mailbox suppressed (complained)');
+    expect(after.findings).toEqual([]);
+    expect(JSON.parse((await store.get(key))?.body.toString() ?? '{}')).toMatchObject({
+      suppression: 'complained',
+    });
+  });
+});
