@@ -1,12 +1,15 @@
 /**
  * SES feedback (SNS → Lambda): bounce and complaint notifications from the SES identity or configuration
  * set's SNS topic. Each record's `Sns.Message` is zod-parsed; an unparseable record is logged and skipped
- * (SNS would retry it forever otherwise); a store failure throws so SNS retries the delivery.
+ * (SNS would retry it forever otherwise); a store failure throws so SNS retries the delivery. Every
+ * notification is applied once, whatever SNS redelivers: the feedback ledger (`feedback/*` in the bucket)
+ * remembers it by SES feedbackId, else by SNS MessageId.
  * Env: HASHBRIEF_ARCHIVE_BUCKET.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { handleSesNotification, sesNotificationSchema } from '../src/delivery/feedback';
+import { createFeedbackLedger } from '../src/delivery/feedback-ledger';
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import { systemClock } from '../src/ports';
 import { functionEnv, requireSetting } from './commons/config';
@@ -18,7 +21,9 @@ const logger = createLogger('hashbrief-feedback');
 const reporter = loggerReporter(logger);
 const env = functionEnv();
 const s3 = lazy(() => new S3Client({}));
-const subscribers = createSubscriberStore(bucketStore(s3(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')));
+const store = bucketStore(s3(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET'));
+const subscribers = createSubscriberStore(store);
+const ledger = createFeedbackLedger(store);
 
 const snsEventSchema = z.object({
   Records: z.array(z.object({ Sns: z.object({ MessageId: z.string().optional(), Message: z.string() }) })),
@@ -44,6 +49,11 @@ export async function handler(event: unknown): Promise<void> {
       logger.warn('not an SES notification', { snsMessageId: record.Sns.MessageId });
       continue;
     }
-    await handleSesNotification(notification.data, { subscribers, clock: systemClock, reporter });
+    await handleSesNotification(
+      notification.data,
+      { subscribers, ledger, clock: systemClock, reporter },
+      {},
+      { snsMessageId: record.Sns.MessageId },
+    );
   }
 }

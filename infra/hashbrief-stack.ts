@@ -224,7 +224,11 @@ export class HashbriefStack extends Stack {
       .bindTokenSecret(config.tokenSecretParameterName)
       .withEnvironment({ HASHBRIEF_LINKS_BASE_URL: linksBaseUrl, HASHBRIEF_PUBLIC_BASE_URL: publicBaseUrl });
 
-    feedback.bindArchive(this.archive, { read: ['subscribers/*'], write: ['subscribers/*'] });
+    // feedback/* is the ledger that applies each SES notification once, however often SNS delivers it.
+    feedback.bindArchive(this.archive, {
+      read: ['subscribers/*', 'feedback/*'],
+      write: ['subscribers/*', 'feedback/*'],
+    });
     feedback.addEventSource(new sources.SnsEventSource(this.delivery.feedbackTopic));
 
     this.schedule = new WeeklySchedule(this, 'Weekly', {
@@ -238,6 +242,13 @@ export class HashbriefStack extends Stack {
       report,
       sender,
       feedback,
+      subscriberReaderLogs: {
+        Report: report.logGroupResource,
+        Sender: sender.logGroupResource,
+        Subscribe: subscribe.logGroupResource,
+        Unsubscribe: unsubscribe.logGroupResource,
+        Feedback: feedback.logGroupResource,
+      },
       deadLetterQueues: { Send: this.delivery.sendDeadLetterQueue, Schedule: this.schedule.deadLetterQueue },
       bounceRateThreshold: config.bounceRateAlarmThreshold,
       complaintRateThreshold: config.complaintRateAlarmThreshold,

@@ -7,15 +7,27 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { UNREADABLE_RECORD_WARNING } from '../../src/delivery/subscribers';
+
+/** Namespace of the metrics hashbrief derives from its own logs. */
+export const METRIC_NAMESPACE = 'hashbrief';
+/** Count of "subscriber record unreadable" warnings, from every function that reads subscribers. */
+export const UNREADABLE_RECORDS_METRIC = 'UnreadableSubscriberRecords';
 
 export interface AlarmsProps {
   readonly report: lambda.IFunction;
   readonly sender: lambda.IFunction;
   readonly feedback: lambda.IFunction;
+  /**
+   * Log groups of the functions that read subscriber records: each warning about an unreadable record
+   * (skipped so delivery to everyone else goes on) counts into {@link UNREADABLE_RECORDS_METRIC}.
+   */
+  readonly subscriberReaderLogs: Record<string, logs.ILogGroup>;
   /** Every dead-letter queue, keyed by a short name used in the alarm's ID. */
   readonly deadLetterQueues: Record<string, sqs.IQueue>;
   /** SES account reputation thresholds (fractions, 0.04 = 4%). */
@@ -128,6 +140,28 @@ export class Alarms extends Construct {
       'FeedbackErrors',
       'The feedback function failed: bounces/complaints may not be suppressed.',
       props.feedback.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+    );
+
+    // Powertools writes JSON log lines with the text in `message`: one metric filter per log group, all
+    // into one metric without dimensions.
+    for (const [name, logGroup] of Object.entries(props.subscriberReaderLogs)) {
+      new logs.MetricFilter(this, `${name}UnreadableRecordFilter`, {
+        logGroup,
+        filterPattern: logs.FilterPattern.stringValue('$.message', '=', UNREADABLE_RECORD_WARNING),
+        metricNamespace: METRIC_NAMESPACE,
+        metricName: UNREADABLE_RECORDS_METRIC,
+        metricValue: '1',
+      });
+    }
+    onAny(
+      'UnreadableSubscriberRecords',
+      'A subscriber record could not be read and was skipped (delivery to the others went on). Run `hashbrief subscribers doctor`.',
+      new cloudwatch.Metric({
+        namespace: METRIC_NAMESPACE,
+        metricName: UNREADABLE_RECORDS_METRIC,
+        statistic: 'Sum',
+        period: Duration.hours(1),
+      }),
     );
 
     sesReputation('SesBounceRate', 'Reputation.BounceRate', props.bounceRateThreshold, 0.05);

@@ -1,12 +1,21 @@
 /**
- * Email address validation and normalization. The normalized form is what we store, send to and hash;
- * the hash (sha256 hex of the normalized address) names the subscriber everywhere else, including logs.
+ * Email address validation, normalization and identity.
  *
- * Decisions: surrounding whitespace is trimmed; the domain is lower-cased and IDN domains are converted
- * to punycode (`domainToASCII`); the local part keeps its case (RFC 5321 says it may be case-sensitive)
- * and must be an ASCII dot-atom: non-ASCII local parts (which would need SMTPUTF8, unsupported by SES) and
- * quoted local parts are rejected with a clear reason. Anything with CR, LF or another control character
- * is rejected, so a normalized address is always safe in a mail header.
+ * Three forms of one address, each with one job:
+ * - the normalized address (`normalizeAddress`): what we store, show and send to. Surrounding whitespace
+ *   is trimmed; the domain is lower-cased and IDN domains are converted to punycode (`domainToASCII`); the
+ *   local part keeps the case the person typed and must be an ASCII dot-atom: non-ASCII local parts (which
+ *   would need SMTPUTF8, unsupported by SES) and quoted local parts are rejected with a clear reason.
+ *   Anything with CR, LF or another control character is rejected, so a normalized address is always
+ *   safe in a mail header.
+ * - the identity (`addressIdentity`): the normalized address with the local part lower-cased too. RFC 5321
+ *   allows a case-sensitive local part, but no mailbox provider we know of delivers `Alice@` and `alice@`
+ *   to different people, and treating them as two subscribers mails one person twice. Its sha256 hex
+ *   (`hashNormalizedAddress`, `addressHash`) is the subscriber id: the key of the subscriber object, the
+ *   hash in tokens, ledger keys and logs.
+ * - the mailbox (`addressMailbox`): the identity with any `+tag` removed from the local part. Rate limits
+ *   and suppressions apply to it, so `victim+1@` cannot get around the limit or a complaint of `victim@`.
+ *   It is never where we send: a reader may want `victim+news@` as the delivery address.
  */
 import { createHash } from 'node:crypto';
 import { domainToASCII } from 'node:url';
@@ -48,12 +57,47 @@ export function normalizeAddress(input: string): string {
   return normalized;
 }
 
-/** sha256 hex of an already normalized address: the subscriber's id, safe to log. */
-export function hashNormalizedAddress(normalized: string): string {
-  return createHash('sha256').update(normalized, 'utf8').digest('hex');
+/** The identity of an already normalized address: the local part lower-cased as well. */
+export function addressIdentity(normalized: string): string {
+  return normalized.toLowerCase();
 }
 
-/** Normalizes then hashes; throws InvalidAddressError like normalizeAddress. */
+/**
+ * The mailbox of an already normalized address: its identity without a `+tag` (`Victim+News@x.org` →
+ * `victim@x.org`). A local part that starts with `+` is kept whole.
+ */
+export function addressMailbox(normalized: string): string {
+  const identity = addressIdentity(normalized);
+  const at = identity.lastIndexOf('@');
+  const local = identity.slice(0, at);
+  const plus = local.indexOf('+');
+  return plus > 0 ? `${local.slice(0, plus)}${identity.slice(at)}` : identity;
+}
+
+const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
+ * The subscriber id of an already normalized address: sha256 hex of its identity, so every spelling that
+ * differs only in case has the same id. Safe to log.
+ */
+export function hashNormalizedAddress(normalized: string): string {
+  return sha256Hex(addressIdentity(normalized));
+}
+
+/** The id of an address's mailbox (sha256 hex of {@link addressMailbox}): keys rate limits and suppressions. */
+export function mailboxHash(normalized: string): string {
+  return sha256Hex(addressMailbox(normalized));
+}
+
+/**
+ * The id subscribers had before ids ignored case: sha256 hex of the normalized address as typed. Equal to
+ * the current id for addresses without upper-case letters; only the migration reads it.
+ */
+export function legacyAddressHash(normalized: string): string {
+  return sha256Hex(normalized);
+}
+
+/** Normalizes then hashes to the subscriber id; throws InvalidAddressError like normalizeAddress. */
 export function addressHash(input: string): string {
   return hashNormalizedAddress(normalizeAddress(input));
 }

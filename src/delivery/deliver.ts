@@ -5,12 +5,17 @@
 import type { Clock, Random, Reporter, Sleep } from '../ports';
 import { hashNormalizedAddress, normalizeAddress } from './address';
 import { buildIssueMessage, type EmailLoader, type MessageSettings } from './email';
-import { AmbiguousSendError, SendError } from './errors';
+import { AmbiguousSendError, SendError, UnreadableSubscriberError } from './errors';
 import type { Ledger } from './ledger';
 import type { Mailer } from './mailer';
 import { type RateLimiter, type RetryPolicy, withBackoff } from './rate-limiter';
 import type { SendMessage } from './send-message';
-import { mapConcurrent, type SubscriberStore } from './subscribers';
+import {
+  mapConcurrent,
+  type SubscriberStore,
+  UNREADABLE_RECORD_WARNING,
+  type VersionedSubscriber,
+} from './subscribers';
 
 /** What deliverBatch needs from the outside world. */
 export interface SenderDeps {
@@ -62,7 +67,8 @@ export interface SenderSettings extends MessageSettings {
 /** Per-recipient outcome of a batch; any `failed` entry means the SQS message must come back. */
 export interface BatchOutcome {
   sent: string[];
-  skipped: { id: string; reason: 'already-sent' | 'not-subscribed' }[];
+  /** `unreadable`: the subscriber object could not be read (logged with its id; not retried). */
+  skipped: { id: string; reason: 'already-sent' | 'not-subscribed' | 'unreadable' }[];
   failed: { id: string; reason: string }[];
 }
 
@@ -71,9 +77,11 @@ export interface BatchOutcome {
  * (after backoff), a claim held by another live sender, a recipient left because the invocation is about
  * to run out of time (`deps.timeLeftMs`, reason {@link OUT_OF_TIME}), or a send SES may have accepted
  * before failing ({@link AmbiguousSendError}, reason {@link SEND_OUTCOME_UNKNOWN}: not retried, claim
- * kept) is reported in `failed`, so the message comes back and its retry sends only to them. Errors that
- * are not send failures (store outages, bugs) propagate: the claim stays until its lease runs out, as
- * after a crash.
+ * kept) is reported in `failed`, so the message comes back and its retry sends only to them. An
+ * unreadable subscriber object is skipped with a warning naming its id. Errors that are not send failures
+ * (store outages, bugs) propagate, but only after every recipient already started has settled (sent and
+ * recorded, or failed): no send is left running, and no claim left in `sending`, behind the returned
+ * error. The failing recipient's own claim stays until its lease runs out, as after a crash.
  */
 export async function deliverBatch(
   message: SendMessage,
@@ -83,13 +91,26 @@ export async function deliverBatch(
   const loaded = await deps.emails(message.issueId);
   const outcome: BatchOutcome = { sent: [], skipped: [], failed: [] };
   await mapConcurrent(message.recipients, settings.concurrency ?? 8, async ({ id }) => {
-    const current = await deps.subscribers.get(id);
+    let current: VersionedSubscriber | null;
+    try {
+      current = await deps.subscribers.get(id);
+    } catch (error) {
+      if (!(error instanceof UnreadableSubscriberError)) throw error;
+      // One bad object must not stop the batch: skip it (a retry would not help), name it, and let the
+      // alarm on this warning send the operator to `hashbrief subscribers doctor`.
+      deps.reporter?.warn(UNREADABLE_RECORD_WARNING, { subscriber: id, reason: error.reason });
+      outcome.skipped.push({ id, reason: 'unreadable' });
+      return;
+    }
     if (current?.subscriber.status !== 'active') {
       outcome.skipped.push({ id, reason: 'not-subscribed' });
       return;
     }
-    const to = normalizeAddress(current.subscriber.address);
-    if (hashNormalizedAddress(to) !== id) throw new Error(`subscriber ${id} address does not match its id`);
+    const to = current.subscriber.address;
+    if (await sentUnderAnotherId(deps.ledger, message.issueId, id, current)) {
+      outcome.skipped.push({ id, reason: 'already-sent' });
+      return;
+    }
     if (outOfTime(deps.timeLeftMs)) {
       outcome.failed.push({ id, reason: OUT_OF_TIME });
       return;
@@ -166,6 +187,25 @@ export async function deliverBatch(
     outOfTime: outcome.failed.filter((f) => f.reason === OUT_OF_TIME).length,
   });
   return outcome;
+}
+
+/**
+ * True when the ledger already has this issue as sent to the subscriber under another of its ids: the id
+ * it is stored under now, or one it had before a merge (`formerIds`). A plan made before the ids were
+ * merged and a plan made after them name the same reader differently; only one of them may mail.
+ */
+async function sentUnderAnotherId(
+  ledger: Ledger,
+  issueId: string,
+  plannedId: string,
+  current: VersionedSubscriber,
+): Promise<boolean> {
+  const others = new Set([current.hash, ...current.subscriber.formerIds]);
+  others.delete(plannedId);
+  for (const other of others) {
+    if ((await ledger.read(issueId, other))?.state === 'sent') return true;
+  }
+  return false;
 }
 
 /**

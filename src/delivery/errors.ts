@@ -35,6 +35,21 @@ export class CorruptRecordError extends Error {
   override name = 'CorruptRecordError';
 }
 
+/**
+ * A subscriber object that cannot be used: not JSON, a field outside its schema, stored under the wrong
+ * id. Names the id and the field, never the content (which holds an address).
+ */
+export class UnreadableSubscriberError extends CorruptRecordError {
+  override name = 'UnreadableSubscriberError';
+  constructor(
+    readonly subscriberHash: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`subscriber ${subscriberHash} ${reason}`, options);
+  }
+}
+
 /** The stored email of an issue is missing or invalid. */
 export class IssueNotFoundError extends Error {
   override name = 'IssueNotFoundError';

@@ -61,6 +61,7 @@ export async function deliverIssueLocally(input: {
     clock: input.clock,
     sleep: realSleep,
     random: Math.random,
+    reporter: input.reporter,
   };
   const totals = { sent: 0, skipped: 0, failed: 0 };
   for (const message of queue.drain()) {

@@ -3,8 +3,15 @@
  * Re-planning the same issue is harmless: the ledger makes the sender skip recipients already sent.
  */
 import type { Reporter } from '../ports';
+import { mailboxHash } from './address';
+import { scanSuppressedMailboxes } from './mailbox';
 import type { SendMessage, SendQueue } from './queue';
-import { listActiveSubscribers, type SubscriberStore } from './subscribers';
+import {
+  onePerIdentity,
+  type SubscriberStore,
+  scanSubscribers,
+  type VersionedSubscriber,
+} from './subscribers';
 
 /** Result of planning one issue. */
 export interface DeliveryPlan {
@@ -12,9 +19,28 @@ export interface DeliveryPlan {
   recipients: number;
   /** SQS messages enqueued. */
   queued: number;
+  /** Subscriber objects skipped because they could not be read (each logged with its id). */
+  unreadable: number;
 }
 
-/** Enqueues one message per `recipientsPerMessage` active subscribers (default 50). */
+/**
+ * The subscribers an issue goes to: one per identity (records of one address in different case, stored
+ * before ids ignored case, count once, with the strongest status), active, and not in a suppressed
+ * mailbox. Unreadable records are skipped with a warning naming their id.
+ */
+export async function deliverableSubscribers(
+  subscribers: SubscriberStore,
+  reporter?: Reporter,
+): Promise<{ recipients: VersionedSubscriber[]; unreadable: number }> {
+  const scan = await scanSubscribers(subscribers, { reporter });
+  const mailboxes = await scanSuppressedMailboxes(subscribers, reporter);
+  const recipients = onePerIdentity(scan.records).filter(
+    (r) => r.subscriber.status === 'active' && !mailboxes.suppressed.has(mailboxHash(r.subscriber.address)),
+  );
+  return { recipients, unreadable: scan.unreadable.length + mailboxes.unreadable.length };
+}
+
+/** Enqueues one message per `recipientsPerMessage` deliverable subscribers (default 50). */
 export async function planDelivery(input: {
   issueId: string;
   subscribers: SubscriberStore;
@@ -23,20 +49,21 @@ export async function planDelivery(input: {
   reporter?: Reporter;
 }): Promise<DeliveryPlan> {
   const size = input.recipientsPerMessage ?? 50;
-  const active = await listActiveSubscribers(input.subscribers);
+  const { recipients, unreadable } = await deliverableSubscribers(input.subscribers, input.reporter);
   const messages: SendMessage[] = [];
-  for (let i = 0; i < active.length; i += size) {
+  for (let i = 0; i < recipients.length; i += size) {
     messages.push({
       v: 1,
       issueId: input.issueId,
-      recipients: active.slice(i, i + size).map((s) => ({ id: s.hash })),
+      recipients: recipients.slice(i, i + size).map((s) => ({ id: s.hash })),
     });
   }
   await input.queue.enqueue(messages);
   input.reporter?.info('delivery planned', {
     issueId: input.issueId,
-    recipients: active.length,
+    recipients: recipients.length,
     queued: messages.length,
+    unreadable,
   });
-  return { issueId: input.issueId, recipients: active.length, queued: messages.length };
+  return { issueId: input.issueId, recipients: recipients.length, queued: messages.length, unreadable };
 }

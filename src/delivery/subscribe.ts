@@ -4,11 +4,12 @@
  * not more than once per `resendAfterMs` per address. `confirmSubscription` activates on a valid token.
  */
 import type { Clock, Reporter } from '../ports';
-import { hashNormalizedAddress, normalizeAddress } from './address';
+import { normalizeAddress } from './address';
 import { TokenError } from './errors';
+import { claimConfirmation } from './mailbox';
 import type { Mailer } from './mailer';
 import { buildRawMessage, fromDomain } from './mime';
-import { newSubscriber, type SubscriberStore, updateSubscriber } from './subscribers';
+import { newSubscriber, type SubscriberStore, subscriberIdFor, updateSubscriber } from './subscribers';
 import { CONFIRM_TOKEN_TTL_MS, signToken, verifyToken } from './tokens';
 
 /** Settings of the subscribe flow. */
@@ -31,9 +32,15 @@ export async function requestSubscription(
   settings: SubscribeSettings,
 ): Promise<{ outcome: SubscribeOutcome; subscriberHash: string }> {
   const normalized = normalizeAddress(address);
-  const hash = hashNormalizedAddress(normalized);
+  const hash = await subscriberIdFor(deps.subscribers, normalized);
   const now = deps.clock();
   const resendAfter = settings.resendAfterMs ?? 15 * 60_000;
+  // Rate limit and suppression of the whole mailbox (every spelling and +tag of it), before the record's.
+  const gate = await claimConfirmation(deps.subscribers, normalized, now, resendAfter, deps.reporter);
+  if (gate !== 'claimed') {
+    deps.reporter?.info('subscribe request', { subscriber: hash, outcome: gate });
+    return { outcome: gate, subscriberHash: hash };
+  }
   let outcome: SubscribeOutcome = 'confirmation-sent';
   const { changed } = await updateSubscriber(deps.subscribers, hash, (current) => {
     if (!current) {

@@ -111,7 +111,7 @@ describe('least-privilege execution roles', () => {
     expect(keysFor('Sender', 's3:PutObject')).toEqual(['ledger/*']);
   });
 
-  it('limits subscribe, unsubscribe and feedback to subscribers/*', () => {
+  it('limits subscribe and unsubscribe to subscribers/*, and feedback to subscribers/* and its ledger', () => {
     expect(allActions('Subscribe')).toEqual(
       [...xrayAndLogs, ...tokenSecret, ...mail, 's3:GetObject', 's3:ListBucket', 's3:PutObject'].sort(),
     );
@@ -121,15 +121,17 @@ describe('least-privilege execution roles', () => {
     expect(allActions('Feedback')).toEqual(
       [...xrayAndLogs, 's3:GetObject', 's3:ListBucket', 's3:PutObject'].sort(),
     );
-    for (const name of ['Subscribe', 'Unsubscribe', 'Feedback']) {
+    for (const name of ['Subscribe', 'Unsubscribe']) {
       expect(keysFor(name, 's3:GetObject')).toEqual(['subscribers/*']);
       expect(keysFor(name, 's3:PutObject')).toEqual(['subscribers/*']);
     }
+    expect(keysFor('Feedback', 's3:GetObject')).toEqual(['feedback/*', 'subscribers/*']);
+    expect(keysFor('Feedback', 's3:PutObject')).toEqual(['feedback/*', 'subscribers/*']);
   });
 
   it('scopes ListBucket to the prefixes a function reads', () => {
     const list = statements('Feedback').find((s) => actionsOf(s).includes('s3:ListBucket'));
-    expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': ['subscribers/*'] } });
+    expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': ['subscribers/*', 'feedback/*'] } });
   });
 
   it('reads the token secret by its exact name and decrypts it only through SSM', () => {

@@ -316,6 +316,33 @@ describe('alarms', () => {
     });
   });
 
+  it('counts unreadable subscriber records from the log of every function that reads them, and alarms on one', () => {
+    expect(alarm('UnreadableSubscriberRecords')).toMatchObject({
+      ...toOpsTopic,
+      Namespace: 'hashbrief',
+      MetricName: 'UnreadableSubscriberRecords',
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter'));
+    const logGroups = filters.map((f) => JSON.stringify(f.Properties.LogGroupName)).sort();
+    expect(logGroups).toEqual(
+      ['Feedback', 'Report', 'Sender', 'Subscribe', 'Unsubscribe'].map((name) =>
+        expect.stringMatching(new RegExp(`^\\{"Ref":"${name}Logs`)),
+      ),
+    );
+    for (const filter of filters) {
+      expect(filter.Properties).toMatchObject({
+        FilterPattern: '{ $.message = "subscriber record unreadable" }',
+        MetricTransformations: [
+          { MetricNamespace: 'hashbrief', MetricName: 'UnreadableSubscriberRecords', MetricValue: '1' },
+        ],
+      });
+    }
+  });
+
   it('mails the ops topic when an address is configured', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',

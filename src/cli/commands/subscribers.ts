@@ -1,21 +1,28 @@
 /**
- * `hashbrief subscribers add ADDR | remove ADDR [--purge] | import FILE | export [-o FILE] | list [--json]`:
- * the operator's view of the local subscriber list (`<localDir>/subscribers/<hash>.json`). Only `export`
- * prints addresses; `list` shows hashes and status.
+ * `hashbrief subscribers add ADDR | remove ADDR [--purge] | import FILE | export [-o FILE] | list [--json] |
+ * doctor [--repair] [--bucket NAME]`: the operator's view of the local subscriber list
+ * (`<localDir>/subscribers/<id>.json`); `doctor` also checks and repairs the bucket's. Only `export`
+ * prints addresses; `list` and `doctor` show ids and status. Unreadable records are skipped with a
+ * warning naming their id, never stopping the command.
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
 import { createFsArchiveStore } from '../../archive/fs-store';
-import { hashNormalizedAddress, normalizeAddress } from '../../delivery/address';
+import { createS3ArchiveStore } from '../../archive/s3-store';
+import { normalizeAddress } from '../../delivery/address';
+import { checkSubscribers, type DoctorReport, repairSubscribers } from '../../delivery/doctor';
 import { InvalidAddressError } from '../../delivery/errors';
+import { liftMailboxSuppression, mailboxSuppression } from '../../delivery/mailbox';
 import {
   createSubscriberStore,
   MAX_IMPORT_BYTES,
   MAX_IMPORT_ROWS,
-  mapConcurrent,
   newSubscriber,
   type Subscriber,
   type SubscriberStore,
+  scanSubscribers,
+  subscriberIdFor,
   updateSubscriber,
 } from '../../delivery/subscribers';
 import type { CliContext } from '../context';
@@ -47,19 +54,31 @@ function parseAddress(input: string): string {
   }
 }
 
-/** Adds (or re-activates) one address as an operator; returns what changed. */
+/** What adding one address did. */
+type AddResult = 'added' | 'activated' | 'unchanged' | 'suppressed';
+
+/**
+ * Adds (or, with `reactivate`, re-activates) one normalized address as active; returns its id and what
+ * changed. Every spelling of an address is one subscriber. Without `reactivate` (imports) a subscriber who
+ * unsubscribed, bounced or complained, or any address of a suppressed mailbox (another +tag of it
+ * bounced or complained), is left alone.
+ */
 async function addActive(
   store: SubscriberStore,
-  address: string,
+  normalized: string,
   source: Subscriber['source'],
   now: Date,
   reactivate: boolean,
-): Promise<'added' | 'activated' | 'unchanged' | 'suppressed'> {
-  let result: 'added' | 'activated' | 'unchanged' | 'suppressed' = 'added';
-  await updateSubscriber(store, hashNormalizedAddress(address), (current) => {
+): Promise<{ id: string; result: AddResult; before: Subscriber | null }> {
+  const id = await subscriberIdFor(store, normalized);
+  if (!reactivate && (await mailboxSuppression(store, normalized))) {
+    return { id, result: 'suppressed', before: null };
+  }
+  let result: AddResult = 'added';
+  const { before } = await updateSubscriber(store, id, (current) => {
     if (!current) {
       result = 'added';
-      return newSubscriber(address, 'active', source, now);
+      return newSubscriber(normalized, 'active', source, now);
     }
     if (current.status === 'active') {
       result = 'unchanged';
@@ -81,7 +100,7 @@ async function addActive(
       softBounces: 0,
     };
   });
-  return result;
+  return { id, result, before };
 }
 
 /** Splits an import file into candidate addresses: first CSV column, `#` comments and blank lines skipped. */
@@ -97,15 +116,37 @@ export function importRows(text: string): { line: number; value: string }[] {
   return rows;
 }
 
-async function loadAll(store: SubscriberStore) {
-  const hashes = await store.listHashes();
-  const all = await mapConcurrent(hashes, 16, (h) => store.get(h));
-  return all.flatMap((v) => (v ? [v] : []));
+/** Every readable record; unreadable ones are skipped with a warning naming their id. */
+async function loadAll(store: SubscriberStore, ctx: CliContext) {
+  const scan = await scanSubscribers(store, { reporter: ctx.reporter });
+  if (scan.unreadable.length > 0) {
+    ctx.io.stderr(
+      `${scan.unreadable.length} unreadable subscriber record(s) skipped; \`hashbrief subscribers doctor\` lists and repairs them\n`,
+    );
+  }
+  return scan.records;
 }
 
 const csvCell = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
-export const registerSubscribers: CommandRegistrar = (program, context) => {
+/** Dependencies of the `subscribers` command group that tests replace. */
+export interface SubscribersCommandDeps {
+  /** Builds the S3 client for `doctor --bucket` (default: the AWS credential chain). */
+  createS3Client?: () => S3Client;
+}
+
+/** The `subscribers` command group with injectable dependencies. */
+export function buildSubscribersRegistrar(deps: SubscribersCommandDeps = {}): CommandRegistrar {
+  return (program, context) => registerCommands(program, context, deps);
+}
+
+export const registerSubscribers: CommandRegistrar = buildSubscribersRegistrar();
+
+function registerCommands(
+  program: Parameters<CommandRegistrar>[0],
+  context: Parameters<CommandRegistrar>[1],
+  deps: SubscribersCommandDeps,
+): void {
   const cmd = program.command('subscribers').description('manage the local subscriber list');
   const store = (ctx: CliContext) => localSubscriberStore(ctx.localDir);
 
@@ -116,8 +157,15 @@ export const registerSubscribers: CommandRegistrar = (program, context) => {
     .action(async (address: string) => {
       const ctx = context();
       const normalized = parseAddress(address);
-      const result = await addActive(store(ctx), normalized, 'operator', ctx.clock(), true);
-      ctx.io.stdout(`${result} ${hashNormalizedAddress(normalized)}\n`);
+      const subscribers = store(ctx);
+      const now = ctx.clock();
+      const { id, result, before } = await addActive(subscribers, normalized, 'operator', now, true);
+      // An explicit add overrides a bounce or complaint, also one recorded for another +tag of the mailbox.
+      const lifted = await liftMailboxSuppression(subscribers, normalized, now, {
+        overriding: before?.status === 'bounced' || before?.status === 'complained',
+        reporter: ctx.reporter,
+      });
+      ctx.io.stdout(`${result} ${id}${lifted ? ` (mailbox suppression lifted: ${lifted})` : ''}\n`);
     });
 
   cmd
@@ -127,8 +175,8 @@ export const registerSubscribers: CommandRegistrar = (program, context) => {
     .description('unsubscribe an address (kept as unsubscribed so it is not re-imported), or --purge it')
     .action(async (address: string, options: { purge?: boolean }) => {
       const ctx = context();
-      const hash = hashNormalizedAddress(parseAddress(address));
       const subscribers = store(ctx);
+      const hash = await subscriberIdFor(subscribers, parseAddress(address));
       if (options.purge) {
         if (!(await subscribers.get(hash))) throw new SubscriberNotFoundError();
         await subscribers.delete(hash);
@@ -178,7 +226,7 @@ export const registerSubscribers: CommandRegistrar = (program, context) => {
           continue;
         }
         // An import never re-activates someone who unsubscribed, bounced or complained.
-        counts[await addActive(subscribers, normalized, 'import', ctx.clock(), false)]++;
+        counts[(await addActive(subscribers, normalized, 'import', ctx.clock(), false)).result]++;
       }
       ctx.io.stdout(
         `imported ${counts.added}, already active ${counts.unchanged}, kept suppressed ${counts.suppressed}, rejected ${bad.length}\n`,
@@ -194,7 +242,7 @@ export const registerSubscribers: CommandRegistrar = (program, context) => {
     .action(async (options: { output?: string }) => {
       const ctx = context();
       const lines = ['address,status,source,createdAt,updatedAt'];
-      for (const { subscriber: s } of await loadAll(store(ctx))) {
+      for (const { subscriber: s } of await loadAll(store(ctx), ctx)) {
         lines.push([s.address, s.status, s.source, s.createdAt, s.updatedAt].map(csvCell).join(','));
       }
       const csv = `${lines.join('\n')}\n`;
@@ -210,7 +258,7 @@ export const registerSubscribers: CommandRegistrar = (program, context) => {
     .description('subscriber hashes with status (no addresses)')
     .action(async (options: { json?: boolean }) => {
       const ctx = context();
-      const rows = (await loadAll(store(ctx))).map(({ hash, subscriber: s }) => ({
+      const rows = (await loadAll(store(ctx), ctx)).map(({ hash, subscriber: s }) => ({
         id: hash,
         status: s.status,
         source: s.source,
@@ -226,4 +274,60 @@ export const registerSubscribers: CommandRegistrar = (program, context) => {
       const active = rows.filter((r) => r.status === 'active').length;
       ctx.io.stderr(`${rows.length} subscribers, ${active} active\n`);
     });
-};
+
+  cmd
+    .command('doctor')
+    .option('--repair', 'fix what is found (merge spellings, salvage or move aside unreadable records)')
+    .option(
+      '--bucket <name>',
+      "check the S3 bucket's subscribers/ (AWS credentials) instead of the local list",
+    )
+    .description(
+      'list unreadable records, spellings of one address stored apart, and unsuppressed mailboxes; exit 1 if any remain',
+    )
+    .action(async (options: { repair?: boolean; bucket?: string }) => {
+      const ctx = context();
+      const subscribers = options.bucket
+        ? createSubscriberStore(
+            createS3ArchiveStore({
+              client: (deps.createS3Client ?? (() => new S3Client({})))(),
+              bucket: options.bucket,
+            }),
+          )
+        : store(ctx);
+      // The findings are the output; the per-record warnings would only repeat them.
+      const quiet = { info: () => {}, warn: () => {} };
+      if (!options.repair) {
+        const report = await checkSubscribers(subscribers, quiet);
+        printReport(ctx, report);
+        if (report.findings.length > 0) {
+          ctx.io.stderr('run `hashbrief subscribers doctor --repair` to fix them\n');
+          throw new SubscriberProblemsError(report.findings.length);
+        }
+        return;
+      }
+      const { before, repairs, after } = await repairSubscribers(subscribers, ctx.clock(), quiet);
+      printReport(ctx, before);
+      for (const r of repairs) ctx.io.stdout(`repaired  ${r.id}  ${r.action}\n`);
+      if (after.findings.length > 0) {
+        ctx.io.stderr(`${after.findings.length} problem(s) remain:\n`);
+        printReport(ctx, after);
+        throw new SubscriberProblemsError(after.findings.length);
+      }
+      ctx.io.stderr(`repaired ${repairs.length}; ${after.location} has no problems left\n`);
+    });
+}
+
+/** `subscribers doctor` found problems (or could not repair them all): exit 1. */
+export class SubscriberProblemsError extends Error {
+  override name = 'SubscriberProblemsError';
+  constructor(readonly count: number) {
+    super(`${count} subscriber record problem(s)`);
+  }
+}
+
+function printReport(ctx: CliContext, report: DoctorReport): void {
+  ctx.io.stderr(`checked ${report.checked} subscriber objects in ${report.location}\n`);
+  for (const f of report.findings) ctx.io.stdout(`${f.problem.padEnd(22)}  ${f.id}  ${f.detail}\n`);
+  if (report.findings.length === 0) ctx.io.stderr('no problems found\n');
+}

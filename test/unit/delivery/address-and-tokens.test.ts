@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { addressHash, normalizeAddress } from '../../../src/delivery/address';
+import {
+  addressHash,
+  addressIdentity,
+  addressMailbox,
+  hashNormalizedAddress,
+  legacyAddressHash,
+  mailboxHash,
+  normalizeAddress,
+} from '../../../src/delivery/address';
 import { InvalidAddressError, TokenError } from '../../../src/delivery/errors';
 import { signToken, verifyToken } from '../../../src/delivery/tokens';
 import { TEST_SECRET } from '../../support/delivery-fixtures';
@@ -31,6 +39,31 @@ describe('normalizeAddress', () => {
 
   it('gives the same hash to spellings that normalize the same', () => {
     expect(addressHash(' alice@EXAMPLE.com')).toBe(addressHash('alice@example.com'));
+  });
+});
+
+describe('address identity', () => {
+  it('keeps the address as typed but gives every case spelling one id', () => {
+    const typed = normalizeAddress('Alice.B@Example.com');
+
+    expect(typed).toBe('Alice.B@example.com');
+    expect(addressIdentity(typed)).toBe('alice.b@example.com');
+    expect(addressHash('ALICE.B@example.com')).toBe(addressHash('alice.b@EXAMPLE.com'));
+    expect(hashNormalizedAddress(typed)).toBe(addressHash('alice.b@example.com'));
+  });
+
+  it('knows the pre-case-insensitive id only for the migration', () => {
+    expect(legacyAddressHash('Alice@example.com')).not.toBe(addressHash('Alice@example.com'));
+    expect(legacyAddressHash('alice@example.com')).toBe(addressHash('Alice@example.com'));
+  });
+
+  it('keeps a +tag in the id but not in the mailbox', () => {
+    const tagged = normalizeAddress('Victim+News@example.com');
+
+    expect(addressHash(tagged)).not.toBe(addressHash('victim@example.com'));
+    expect(addressMailbox(tagged)).toBe('victim@example.com');
+    expect(mailboxHash(tagged)).toBe(mailboxHash('VICTIM@example.com'));
+    expect(addressMailbox('+only@example.com')).toBe('+only@example.com');
   });
 });
 

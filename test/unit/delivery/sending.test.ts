@@ -482,7 +482,7 @@ describe('planDelivery', () => {
       recipientsPerMessage: 1,
     });
 
-    expect(plan).toEqual({ issueId: world.issueId, recipients: 20, queued: 20 });
+    expect(plan).toEqual({ issueId: world.issueId, recipients: 20, queued: 20, unreadable: 0 });
     const calls = sqs.commandCalls(SendMessageBatchCommand);
     expect(calls.map((c) => c.args[0].input.Entries?.length)).toEqual([10, 10]);
     const body = JSON.parse(calls[0]?.args[0].input.Entries?.[0]?.MessageBody ?? '{}');
@@ -512,5 +512,69 @@ describe('planDelivery', () => {
 
     const calls = sqs.commandCalls(SendMessageBatchCommand);
     expect(calls.map((c) => c.args[0].input.Entries?.map((e) => e.Id))).toEqual([['0', '1'], ['1']]);
+  });
+});
+
+describe('deliverBatch when one recipient throws an error that is not a send failure', () => {
+  it('settles every send already started before the error propagates, leaving no claim in sending', async () => {
+    // Arrange: three recipients in flight at once; the first one's transport fails with a bug (not a
+    // SendError, so it propagates) while the other two are still waiting for SES.
+    const world = await deliveryWorld();
+    const [broken, slowA, slowB] = await seedSubscribers(world.subscribers, 3);
+    const ledger = createLedger(world.state);
+    let inFlight = 0;
+    const mailer: Mailer = {
+      async send(mail) {
+        inFlight++;
+        try {
+          if (mail.recipientHash === broken?.hash) {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            throw new Error('transport bug');
+          }
+          await new Promise((resolve) => setTimeout(resolve, 40));
+          return { messageId: `ses-${mail.recipientHash.slice(0, 8)}` };
+        } finally {
+          inFlight--;
+        }
+      },
+    };
+    const deps = { ...depsFor(world, mailer), ledger };
+    const ids = [broken?.hash ?? '', slowA?.hash ?? '', slowB?.hash ?? ''];
+
+    // Act
+    await expect(deliverBatch(batchOf(world.issueId, ids), deps, TEST_SETTINGS)).rejects.toThrow(
+      'transport bug',
+    );
+    const inFlightAtReturn = inFlight;
+    const states = await Promise.all(ids.map((id) => ledger.read(world.issueId, id)));
+
+    // Assert: nothing runs on behind the error, and the two sends that were under way are recorded.
+    expect(inFlightAtReturn).toBe(0);
+    expect(states.map((s) => s?.state)).toEqual(['sending', 'sent', 'sent']);
+  });
+
+  it('starts no further recipient after the error', async () => {
+    // Arrange: one recipient at a time; the first one fails.
+    const world = await deliveryWorld();
+    const [broken, next] = await seedSubscribers(world.subscribers, 2);
+    const mailer = recordingMailer();
+    const failing: Mailer = {
+      async send(mail) {
+        if (mail.recipientHash === broken?.hash) throw new Error('transport bug');
+        return mailer.send(mail);
+      },
+    };
+
+    // Act
+    await expect(
+      deliverBatch(batchOf(world.issueId, [broken?.hash ?? '', next?.hash ?? '']), depsFor(world, failing), {
+        ...TEST_SETTINGS,
+        concurrency: 1,
+      }),
+    ).rejects.toThrow('transport bug');
+
+    // Assert
+    expect(mailer.sent).toHaveLength(0);
+    expect(await createLedger(world.state).read(world.issueId, next?.hash ?? '')).toBeNull();
   });
 });
