@@ -4,6 +4,7 @@
  * Everything below infra/app.ts receives the parsed {@link HashbriefConfig} as props.
  */
 import { z } from 'zod';
+import { MAILBOX_EXPECTED, mailboxAddress } from '../src/config/mailbox';
 import { LEDGER_LEASE_MS } from '../src/delivery/ledger';
 
 /** Every context key this app reads starts with this prefix, e.g. `hashbrief:fromAddress`. */
@@ -52,14 +53,15 @@ const httpsUrl = z
 
 const emailAddress = z.string().regex(/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/, 'must be an email address');
 
-/** `Name <local@domain>` or a bare address; the address part must be an email. */
+/**
+ * One RFC 5322 mailbox, checked by the same rule as the functions' HASHBRIEF_FROM_ADDRESS (so a value synth
+ * accepts cannot stop every function at cold start), with a dotted domain SES can verify.
+ */
 const fromAddress = z
   .string()
   .trim()
-  .refine(
-    (v) => emailAddress.safeParse(addressPart(v)).success,
-    'must be "Name <user@domain>" or "user@domain"',
-  );
+  .refine((v) => mailboxAddress(v) !== null, MAILBOX_EXPECTED)
+  .refine((v) => emailAddress.safeParse(addressPart(v)).success, 'must have an address with a dotted domain');
 
 const domainName = z
   .string()
@@ -197,8 +199,7 @@ export class ConfigContextError extends Error {
 
 /** The bare address out of `Name <user@domain>` or `user@domain`. */
 export function addressPart(from: string): string {
-  const match = /<([^>]+)>\s*$/.exec(from);
-  return (match?.[1] ?? from).trim();
+  return mailboxAddress(from) ?? from.trim();
 }
 
 /**

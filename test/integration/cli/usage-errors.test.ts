@@ -96,4 +96,25 @@ describe('usage errors exit 2 and name the problem', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('issue id');
   });
+
+  it('a From setting that is not a mailbox, before any .eml is written', async () => {
+    const result = await runCli(['send', '2026-11-23', '--to', 'me@example.com'], {
+      cwd,
+      env: { ...env, HASHBRIEF_FROM_ADDRESS: 'not an address' },
+    });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('HASHBRIEF_FROM_ADDRESS: must be a mailbox');
+    expect(await readdir(cwd)).toEqual([]);
+  });
+
+  it('a timeout Node would clamp to 1 ms', async () => {
+    const result = await runCli(['report', '--out', 'a'], {
+      cwd,
+      env: { ...env, HASHBRIEF_HTTP_TIMEOUT_MS: '3000000000' },
+    });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/HASHBRIEF_HTTP_TIMEOUT_MS: must be at most 600000/);
+  });
 });
