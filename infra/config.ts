@@ -142,10 +142,10 @@ const configSchema = z
      */
     senderReservedConcurrency: z.coerce.number().int().min(0).max(1000).default(2),
     /**
-     * Caps concurrent subscribe executions. Its Function URL (auth NONE) bypasses the links API's throttle,
-     * and every answer takes at least 1.5 s (uniform timing), so 2 executions allow at most ~1.3
-     * subscribe/confirm requests per second however hard the URL is hit. 0 = no reservation (accounts with
-     * the default concurrency quota of 10 cannot reserve any: set this and senderReservedConcurrency to 0).
+     * Caps concurrent subscribe executions. Its Function URL (auth NONE) bypasses the links API's throttle;
+     * an answer is one SQS call (the sign-up worker does the rest), so 2 executions still serve dozens of
+     * requests a second. 0 = no reservation (accounts with the default concurrency quota of 10 cannot
+     * reserve any: set this and senderReservedConcurrency to 0).
      */
     subscribeReservedConcurrency: z.coerce.number().int().min(0).max(1000).default(2),
     /** Max SES sends per second; unset lets the sender read GetSendQuota. */

@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 export interface AlarmsProps {
   readonly report: lambda.IFunction;
   readonly sender: lambda.IFunction;
+  readonly signup: lambda.IFunction;
   readonly feedback: lambda.IFunction;
   /** Every dead-letter queue, keyed by a short name used in the alarm's ID. */
   readonly deadLetterQueues: Record<string, sqs.IQueue>;
@@ -123,6 +124,11 @@ export class Alarms extends Construct {
       'SenderThrottles',
       'The sender was throttled: reserved concurrency is below what the queue pollers ask for.',
       props.sender.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+    );
+    onAny(
+      'SignupErrors',
+      'The sign-up worker failed as a whole (not one sign-up): confirmation mails are waiting in the sign-up queue.',
+      props.signup.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
     );
     onAny(
       'FeedbackErrors',

@@ -58,6 +58,8 @@ export const envSchema = z.object({
   /** S3 bucket of the archive (Lambda); the CLI uses it too when set. */
   HASHBRIEF_ARCHIVE_BUCKET: z.string().min(3).optional(),
   HASHBRIEF_SEND_QUEUE_URL: url.optional(),
+  /** SQS queue between the subscribe endpoint and the sign-up worker (Lambda). */
+  HASHBRIEF_SIGNUP_QUEUE_URL: url.optional(),
   /** From header of every mail: one mailbox, `Name <user@domain>` or `user@domain`. */
   HASHBRIEF_FROM_ADDRESS: mailbox.default('hashbrief <briefing@localhost>'),
   /** Base URL of the subscribe/confirm/unsubscribe endpoints (Function URLs or a custom domain). */
