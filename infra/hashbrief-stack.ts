@@ -302,7 +302,7 @@ export class HashbriefStack extends Stack {
       value: invoke('{}'),
     });
     new CfnOutput(this, 'DryRunCommand', {
-      description: 'Build and archive an issue for a given day without sending',
+      description: 'Build an issue for a given day in memory: nothing archived, nothing sent',
       value: invoke('{"asOf":"2026-11-23","dryRun":true}'),
     });
   }
