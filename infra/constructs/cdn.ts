@@ -229,12 +229,13 @@ export class Cdn extends Construct {
     });
     // Names are per account and region; the distribution id makes them unique and under the 60 limit.
     const name = `cdn-${this.distribution.distributionId}`;
-    const sourceArn = stack.formatArn({
+    // The form CloudWatch Logs documents for vended-log bucket policies: its own ARNs in the delivery
+    // region of this account (the delivery source is one of them).
+    const deliveryArns = stack.formatArn({
       service: 'logs',
       region: CLOUDFRONT_LOG_DELIVERY_REGION,
-      resource: 'delivery-source',
-      resourceName: name,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      resource: '*',
+      arnFormat: ArnFormat.NO_RESOURCE_NAME,
     });
     // Written here rather than left to CloudWatch Logs, which would append it to the bucket policy behind
     // CloudFormation's back (and the next deploy would remove it again).
@@ -246,7 +247,7 @@ export class Cdn extends Construct {
         resources: [logBucket.arnForObjects(`AWSLogs/${Aws.ACCOUNT_ID}/*`)],
         conditions: {
           StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': Aws.ACCOUNT_ID },
-          ArnLike: { 'aws:SourceArn': sourceArn },
+          ArnLike: { 'aws:SourceArn': deliveryArns },
         },
       }),
     );

@@ -83,7 +83,7 @@ describe('CloudFront access logs', () => {
     }[];
     const statement = statements.find((s) => s.Sid === 'CloudFrontAccessLogDelivery');
     expect(JSON.stringify(statement?.Resource)).toContain('/AWSLogs/');
-    expect(JSON.stringify(statement?.Condition)).toContain(':delivery-source:cdn-');
+    expect(JSON.stringify(statement?.Condition)).toContain(':logs:us-east-1:');
     expect(JSON.stringify(statement?.Condition)).toContain('aws:SourceAccount');
   });
 });
