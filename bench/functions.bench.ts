@@ -21,6 +21,7 @@ const ENV = {
   AWS_SECRET_ACCESS_KEY: 'bench',
   HASHBRIEF_ARCHIVE_BUCKET: 'bench-bucket',
   HASHBRIEF_SEND_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench',
+  HASHBRIEF_SIGNUP_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-signup',
   HASHBRIEF_LINKS_BASE_URL: 'https://links.example.com',
   HASHBRIEF_TOKEN_SECRET: 'bench-secret-0123456789',
   HASHBRIEF_MAX_SEND_RATE: '14',

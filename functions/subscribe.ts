@@ -1,18 +1,26 @@
 /**
- * Subscribe endpoint (Function URL). POST `/subscribe` with `email` (form or JSON) starts double opt-in and
- * always answers 202 with the same words; GET `/confirm?token=...` activates the subscription.
- * Env: HASHBRIEF_ARCHIVE_BUCKET, HASHBRIEF_FROM_ADDRESS, HASHBRIEF_LINKS_BASE_URL, HASHBRIEF_TOKEN_SECRET_PARAM.
+ * Subscribe endpoint (Function URL and links API). POST `/subscribe` with `email` (form or JSON) checks the
+ * address and puts it on the sign-up queue, then answers 202 with the same words at once, whatever the
+ * address's state: the lookup, rate limit and confirmation mail happen in the sign-up worker
+ * (functions/signup.ts), so neither the answer nor its timing says anything about the list, and no
+ * request holds an execution for longer than one SQS call. GET `/subscribe` shows the form; GET
+ * `/confirm?token=...` activates the subscription.
+ * Env: HASHBRIEF_ARCHIVE_BUCKET, HASHBRIEF_SIGNUP_QUEUE_URL, HASHBRIEF_TOKEN_SECRET_PARAM.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { SESClient } from '@aws-sdk/client-ses';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { InvalidAddressError } from '../src/delivery/errors';
-import { confirmResultPage, subscribeAcceptedPage, subscribeFormPage } from '../src/delivery/pages';
-import { createSesMailer } from '../src/delivery/ses-mailer';
-import { confirmSubscription, requestSubscription } from '../src/delivery/subscribe';
+import {
+  confirmResultPage,
+  subscribeAcceptedPage,
+  subscribeFormPage,
+  subscribeUnavailablePage,
+} from '../src/delivery/pages';
+import { acceptSignup, createSqsSignupQueue, SignupQueueError } from '../src/delivery/signup';
+import { confirmSubscription } from '../src/delivery/subscribe';
 import { createSubscriberStore } from '../src/delivery/subscribers';
-import { atLeast, SUBSCRIBE_RESPONSE_FLOOR_MS } from '../src/delivery/uniform-timing';
-import { realSleep, systemClock } from '../src/ports';
+import { systemClock } from '../src/ports';
 import { functionEnv, requireSetting } from './commons/config';
 import {
   bodyFields,
@@ -22,7 +30,7 @@ import {
   isFormPost,
   jsonResponse,
 } from './commons/http';
-import { lazy, SES_CLIENT_OPTIONS } from './commons/lazy';
+import { lazy } from './commons/lazy';
 import { createLogger, loggerReporter } from './commons/logger';
 import { createSecretSource } from './commons/secret';
 import { bucketStore } from './commons/stores';
@@ -31,18 +39,18 @@ const logger = createLogger('hashbrief-subscribe');
 const reporter = loggerReporter(logger);
 const env = functionEnv();
 const s3 = lazy(() => new S3Client({}));
-const ses = lazy(() => new SESClient(SES_CLIENT_OPTIONS));
+const sqs = lazy(() => new SQSClient({}));
 const ssm = lazy(() => new SSMClient({}));
-const linksBaseUrl = requireSetting(env, 'HASHBRIEF_LINKS_BASE_URL');
 const subscribers = createSubscriberStore(bucketStore(s3(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')));
-const secret = createSecretSource({ env, ssm: ssm, clock: systemClock });
-const mailer = createSesMailer({
-  client: ses(),
-  configurationSet: env.HASHBRIEF_SES_CONFIGURATION_SET,
+const signups = createSqsSignupQueue({
+  client: sqs(),
+  queueUrl: requireSetting(env, 'HASHBRIEF_SIGNUP_QUEUE_URL'),
 });
+const secret = createSecretSource({ env, ssm: ssm, clock: systemClock });
 
 const ACCEPTED =
   'If this address can receive email, a confirmation link is on its way. Click it to start receiving hashbrief.';
+const UNAVAILABLE = 'Sign-up is unavailable for a moment: nothing was recorded. Please try again shortly.';
 
 /** The Lambda entry point. */
 export async function handler(event: unknown): Promise<HttpResponse> {
@@ -67,32 +75,27 @@ export async function handler(event: unknown): Promise<HttpResponse> {
     );
   }
   if (method !== 'POST') return jsonResponse(405, { error: 'method not allowed' });
-  const tokenSecret = await secret();
 
+  const form = isFormPost(request);
   const fields = bodyFields(request);
-  const address = fields.email ?? fields.address ?? '';
   try {
-    // Same answer and the same time, whether the address is new, already active or suppressed.
-    await atLeast(
-      SUBSCRIBE_RESPONSE_FLOOR_MS,
-      () =>
-        requestSubscription(
-          address,
-          { subscribers, mailer, clock: systemClock, reporter },
-          { from: env.HASHBRIEF_FROM_ADDRESS, linksBaseUrl, tokenSecret },
-        ),
-      { clock: systemClock, sleep: realSleep },
-    );
+    await acceptSignup(fields.email ?? fields.address ?? '', signups);
   } catch (error) {
+    // Only the address's syntax is judged here; that reveals nothing about the list.
     if (error instanceof InvalidAddressError) {
-      return isFormPost(request)
+      return form
         ? htmlResponse(400, subscribeFormPage(error.message))
         : jsonResponse(400, { error: error.message });
+    }
+    // The queue did not take it: the same for every address, and the requester should retry.
+    if (error instanceof SignupQueueError) {
+      logger.error('sign-up queue unavailable', { error: String(error.cause) });
+      return form
+        ? htmlResponse(503, subscribeUnavailablePage(UNAVAILABLE))
+        : jsonResponse(503, { error: UNAVAILABLE });
     }
     throw error;
   }
   // A browser's form POST gets a page; API clients (JSON) get JSON. Same words either way.
-  return isFormPost(request)
-    ? htmlResponse(202, subscribeAcceptedPage(ACCEPTED))
-    : jsonResponse(202, { message: ACCEPTED });
+  return form ? htmlResponse(202, subscribeAcceptedPage(ACCEPTED)) : jsonResponse(202, { message: ACCEPTED });
 }

@@ -4,6 +4,7 @@
  * Everything below infra/app.ts receives the parsed {@link HashbriefConfig} as props.
  */
 import { z } from 'zod';
+import { MAILBOX_EXPECTED, mailboxAddress } from '../src/config/mailbox';
 import { LEDGER_LEASE_MS } from '../src/delivery/ledger';
 
 /** Every context key this app reads starts with this prefix, e.g. `hashbrief:fromAddress`. */
@@ -52,14 +53,15 @@ const httpsUrl = z
 
 const emailAddress = z.string().regex(/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/, 'must be an email address');
 
-/** `Name <local@domain>` or a bare address; the address part must be an email. */
+/**
+ * One RFC 5322 mailbox, checked by the same rule as the functions' HASHBRIEF_FROM_ADDRESS (so a value synth
+ * accepts cannot stop every function at cold start), with a dotted domain SES can verify.
+ */
 const fromAddress = z
   .string()
   .trim()
-  .refine(
-    (v) => emailAddress.safeParse(addressPart(v)).success,
-    'must be "Name <user@domain>" or "user@domain"',
-  );
+  .refine((v) => mailboxAddress(v) !== null, MAILBOX_EXPECTED)
+  .refine((v) => emailAddress.safeParse(addressPart(v)).success, 'must have an address with a dotted domain');
 
 const domainName = z
   .string()
@@ -140,10 +142,10 @@ const configSchema = z
      */
     senderReservedConcurrency: z.coerce.number().int().min(0).max(1000).default(2),
     /**
-     * Caps concurrent subscribe executions. Its Function URL (auth NONE) bypasses the links API's throttle,
-     * and every answer takes at least 1.5 s (uniform timing), so 2 executions allow at most ~1.3
-     * subscribe/confirm requests per second however hard the URL is hit. 0 = no reservation (accounts with
-     * the default concurrency quota of 10 cannot reserve any: set this and senderReservedConcurrency to 0).
+     * Caps concurrent subscribe executions. Its Function URL (auth NONE) bypasses the links API's throttle;
+     * an answer is one SQS call (the sign-up worker does the rest), so 2 executions still serve dozens of
+     * requests a second. 0 = no reservation (accounts with the default concurrency quota of 10 cannot
+     * reserve any: set this and senderReservedConcurrency to 0).
      */
     subscribeReservedConcurrency: z.coerce.number().int().min(0).max(1000).default(2),
     /** Max SES sends per second; unset lets the sender read GetSendQuota. */
@@ -197,8 +199,7 @@ export class ConfigContextError extends Error {
 
 /** The bare address out of `Name <user@domain>` or `user@domain`. */
 export function addressPart(from: string): string {
-  const match = /<([^>]+)>\s*$/.exec(from);
-  return (match?.[1] ?? from).trim();
+  return mailboxAddress(from) ?? from.trim();
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Everything one weekly briefing needs, in one account-independent stack: the archive (stateful, pinned
- * logical IDs), the CDN, five functions, the weekly schedule, the send queue, SES, alarms and outputs.
+ * logical IDs), the CDN, six functions, the weekly schedule, the send and sign-up queues, SES, alarms and
+ * outputs.
  */
 import path from 'node:path';
 import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
@@ -16,7 +17,7 @@ import { FunctionWithLogGroup } from './constructs/function-with-log-group.ts';
 import { LinksApi } from './constructs/links-api.ts';
 import { WeeklySchedule } from './constructs/schedule.ts';
 
-export const FUNCTION_NAMES = ['report', 'sender', 'subscribe', 'unsubscribe', 'feedback'] as const;
+export const FUNCTION_NAMES = ['report', 'sender', 'subscribe', 'signup', 'unsubscribe', 'feedback'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** The handler entry files, relative to the project root. */
@@ -68,6 +69,8 @@ export class HashbriefStack extends Stack {
     const { config, projectRoot } = props;
     const entries = { ...defaultEntries(projectRoot), ...props.entries };
     const senderTimeout = Duration.seconds(config.senderTimeoutSeconds);
+    // A batch of up to 10 sign-ups, one at a time: each an S3 read and write and one SES send.
+    const signupTimeout = Duration.seconds(30);
     // Placeholders synthesise (offline synth needs no settings) but must not deploy unnoticed.
     for (const warning of placeholderWarnings(config))
       Annotations.of(this).addWarningV2(warning.id, warning.message);
@@ -86,6 +89,7 @@ export class HashbriefStack extends Stack {
       sandboxRecipients: config.sandboxRecipients,
       senderTimeout,
       maxReceiveCount: config.sendMaxReceiveCount,
+      signupTimeout,
     });
 
     const common = { projectRoot, logRetentionDays: config.logRetentionDays };
@@ -114,12 +118,18 @@ export class HashbriefStack extends Stack {
     const subscribe = new FunctionWithLogGroup(this, 'Subscribe', {
       ...small,
       entry: entries.subscribe,
-      description: 'hashbrief: subscribe (POST) and confirm (GET) with double opt-in',
+      description: 'hashbrief: sign-up form (GET), queue a sign-up (POST), confirm (GET /confirm)',
       timeout: Duration.seconds(10),
-      // The direct Function URL is not behind the links API's throttle: reserved concurrency is its cap
-      // (each answer takes at least 1.5 s, so 2 executions ≈ 1.3 requests/s, and as many confirmation
-      // mails at most).
+      // The direct Function URL is not behind the links API's throttle: reserved concurrency caps what it
+      // can cost. An answer is one SQS call (tens of ms, no lookup, no send, no sleep), so even 2
+      // executions serve dozens of requests a second and junk traffic cannot starve real sign-ups.
       reservedConcurrentExecutions: reservation(config.subscribeReservedConcurrency),
+    });
+    const signup = new FunctionWithLogGroup(this, 'Signup', {
+      ...small,
+      entry: entries.signup,
+      description: 'hashbrief: sign-up worker: look up, rate-limit and mail the confirmation (SQS)',
+      timeout: signupTimeout,
     });
     const unsubscribe = new FunctionWithLogGroup(this, 'Unsubscribe', {
       ...small,
@@ -133,7 +143,7 @@ export class HashbriefStack extends Stack {
       description: 'hashbrief: suppress subscribers on SES bounces and complaints',
       timeout: Duration.seconds(30),
     });
-    this.functions = { report, sender, subscribe, unsubscribe, feedback };
+    this.functions = { report, sender, subscribe, signup, unsubscribe, feedback };
 
     // Direct endpoints as well (e.g. for a sign-up form on another site). Auth NONE on purpose: they are
     // opened from mail clients and browsers without AWS credentials, and every state change is authorised
@@ -209,15 +219,25 @@ export class HashbriefStack extends Stack {
       }),
     );
 
+    // The endpoint only queues sign-ups and confirms tokens: no SES, no links to build.
     subscribe
+      .bindArchive(this.archive, { read: ['subscribers/*'], write: ['subscribers/*'] })
+      .bindSignupQueue(this.delivery.signupQueue)
+      .bindTokenSecret(config.tokenSecretParameterName);
+
+    signup
       .bindArchive(this.archive, { read: ['subscribers/*'], write: ['subscribers/*'] })
       .bindMailer(this.delivery)
       .bindTokenSecret(config.tokenSecretParameterName)
-      .withEnvironment({
-        ...tuning,
-        HASHBRIEF_LINKS_BASE_URL: linksBaseUrl,
-        HASHBRIEF_PUBLIC_BASE_URL: publicBaseUrl,
-      });
+      .withEnvironment({ HASHBRIEF_LINKS_BASE_URL: linksBaseUrl });
+    signup.addEventSource(
+      new sources.SqsEventSource(this.delivery.signupQueue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        // Two pollers at most: confirmation mails share the account's SES rate with the weekly send.
+        maxConcurrency: 2,
+      }),
+    );
 
     unsubscribe
       .bindArchive(this.archive, { read: ['subscribers/*'], write: ['subscribers/*'] })
@@ -241,15 +261,21 @@ export class HashbriefStack extends Stack {
     this.alarms = new Alarms(this, 'Alarms', {
       report,
       sender,
+      signup,
       feedback,
       subscriberReaderLogs: {
         Report: report.logGroupResource,
         Sender: sender.logGroupResource,
+        Signup: signup.logGroupResource,
         Subscribe: subscribe.logGroupResource,
         Unsubscribe: unsubscribe.logGroupResource,
         Feedback: feedback.logGroupResource,
       },
-      deadLetterQueues: { Send: this.delivery.sendDeadLetterQueue, Schedule: this.schedule.deadLetterQueue },
+      deadLetterQueues: {
+        Send: this.delivery.sendDeadLetterQueue,
+        Signup: this.delivery.signupDeadLetterQueue,
+        Schedule: this.schedule.deadLetterQueue,
+      },
       bounceRateThreshold: config.bounceRateAlarmThreshold,
       complaintRateThreshold: config.complaintRateAlarmThreshold,
       alarmEmail: config.alarmEmail,
@@ -275,6 +301,7 @@ export class HashbriefStack extends Stack {
     new CfnOutput(this, 'SubscribeFunctionUrl', { value: this.functionUrls.subscribe.url });
     new CfnOutput(this, 'UnsubscribeFunctionUrl', { value: this.functionUrls.unsubscribe.url });
     new CfnOutput(this, 'SendQueueUrl', { value: this.delivery.sendQueue.queueUrl });
+    new CfnOutput(this, 'SignupQueueUrl', { value: this.delivery.signupQueue.queueUrl });
     new CfnOutput(this, 'OpsTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'SesConfigurationSet', { value: this.delivery.configurationSetName });
     new CfnOutput(this, 'TokenSecretParameterName', {
@@ -287,7 +314,7 @@ export class HashbriefStack extends Stack {
       value: invoke('{}'),
     });
     new CfnOutput(this, 'DryRunCommand', {
-      description: 'Build and archive an issue for a given day without sending',
+      description: 'Build an issue for a given day in memory: nothing archived, nothing sent',
       value: invoke('{"asOf":"2026-11-23","dryRun":true}'),
     });
   }

@@ -22,6 +22,7 @@ export const UNREADABLE_RECORDS_METRIC = 'UnreadableSubscriberRecords';
 export interface AlarmsProps {
   readonly report: lambda.IFunction;
   readonly sender: lambda.IFunction;
+  readonly signup: lambda.IFunction;
   readonly feedback: lambda.IFunction;
   /**
    * Log groups of the functions that read subscriber records: each warning about an unreadable record
@@ -135,6 +136,11 @@ export class Alarms extends Construct {
       'SenderThrottles',
       'The sender was throttled: reserved concurrency is below what the queue pollers ask for.',
       props.sender.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+    );
+    onAny(
+      'SignupErrors',
+      'The sign-up worker failed as a whole (not one sign-up): confirmation mails are waiting in the sign-up queue.',
+      props.signup.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
     );
     onAny(
       'FeedbackErrors',

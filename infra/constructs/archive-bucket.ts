@@ -9,6 +9,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
+/** Where CloudFront's legacy standard logs (with tokens in their query strings) used to be written. */
+export const LEGACY_CLOUDFRONT_LOG_PREFIX = 'cloudfront/';
+
 /** Logical IDs that must never change once deployed. */
 export const ARCHIVE_BUCKET_LOGICAL_ID = 'ArchiveBucket';
 export const ACCESS_LOG_BUCKET_LOGICAL_ID = 'AccessLogBucket';
@@ -55,9 +58,19 @@ export class ArchiveBucket extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
-      // CloudFront standard logging still writes through an ACL grant to the awslogsdelivery account.
+      // Log deliveries write with the bucket-owner-full-control ACL, which this setting honours.
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ id: 'expire-logs', expiration: Duration.days(props.accessLogExpirationDays) }],
+      lifecycleRules: [
+        { id: 'expire-logs', expiration: Duration.days(props.accessLogExpirationDays) },
+        {
+          // CloudFront's legacy standard logs (written here under `cloudfront/` before the switch to
+          // logging v2) hold the query strings of confirm and unsubscribe links, tokens included: they
+          // are deleted within a day or two of this rule being deployed instead of being kept for a year.
+          id: 'purge-legacy-cloudfront-logs',
+          prefix: LEGACY_CLOUDFRONT_LOG_PREFIX,
+          expiration: Duration.days(1),
+        },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     (this.logBucket.node.defaultChild as s3.CfnBucket).overrideLogicalId(ACCESS_LOG_BUCKET_LOGICAL_ID);

@@ -1,5 +1,6 @@
 /**
- * Mail plumbing: the SQS send queue (and its DLQ) the report fills and the sender drains, the SES identity
+ * Mail plumbing: the SQS send queue (and its DLQ) the report fills and the sender drains, the sign-up
+ * queue (and its DLQ) the subscribe endpoint fills and the sign-up worker drains, the SES identity
  * and configuration set every mail goes through, and the SNS topic SES reports bounces, complaints and
  * deliveries to. SNS rather than EventBridge because docs/delivery.md (which decides it for the feedback
  * handler) did not exist when this was written; switching is one EventDestination line.
@@ -21,11 +22,19 @@ export interface DeliveryProps {
   /** The queue's visibility timeout is 6 × this, as AWS recommends for Lambda event sources. */
   readonly senderTimeout: Duration;
   readonly maxReceiveCount: number;
+  /** The sign-up queue's visibility timeout is 6 × this. */
+  readonly signupTimeout: Duration;
 }
+
+/** Receives of one sign-up before it goes to the sign-up DLQ (a throttled SES send is retried this often). */
+export const SIGNUP_MAX_RECEIVE_COUNT = 5;
 
 export class Delivery extends Construct implements Mailer {
   readonly sendQueue: sqs.Queue;
   readonly sendDeadLetterQueue: sqs.Queue;
+  /** Addresses waiting for the sign-up worker (the only queue whose bodies carry addresses). */
+  readonly signupQueue: sqs.Queue;
+  readonly signupDeadLetterQueue: sqs.Queue;
   readonly identity: ses.EmailIdentity;
   readonly configurationSet: ses.ConfigurationSet;
   /** SES event destination for bounce/complaint/delivery notifications; the feedback function subscribes. */
@@ -57,6 +66,27 @@ export class Delivery extends Construct implements Mailer {
       visibilityTimeout: Duration.seconds(props.senderTimeout.toSeconds() * 6),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.sendDeadLetterQueue, maxReceiveCount: props.maxReceiveCount },
+    });
+
+    // Sign-up messages carry the address (no subscriber record exists yet), so they are kept briefly: a
+    // day in the queue (a confirmation mail a day late is pointless), a week in the DLQ for an operator to
+    // redrive after fixing the cause, then SQS deletes them.
+    this.signupDeadLetterQueue = new sqs.Queue(this, 'SignupDlq', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(7),
+    });
+    Validations.of(this.signupDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter queue of the sign-up queue; a DLQ of a DLQ would only hide failures.',
+    });
+    this.signupQueue = new sqs.Queue(this, 'SignupQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(props.signupTimeout.toSeconds() * 6),
+      retentionPeriod: Duration.days(1),
+      deadLetterQueue: { queue: this.signupDeadLetterQueue, maxReceiveCount: SIGNUP_MAX_RECEIVE_COUNT },
     });
 
     const isAddress = props.sesIdentity.includes('@');

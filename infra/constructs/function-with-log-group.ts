@@ -150,7 +150,16 @@ export class FunctionWithLogGroup extends nodejs.NodejsFunction {
 
   /** Sets HASHBRIEF_SEND_QUEUE_URL and grants sqs:SendMessage (covers SendMessageBatch) on that queue only. */
   bindSendQueue(queue: sqs.IQueue): this {
-    this.addEnvironment('HASHBRIEF_SEND_QUEUE_URL', queue.queueUrl);
+    return this.bindProducer('HASHBRIEF_SEND_QUEUE_URL', queue);
+  }
+
+  /** Sets HASHBRIEF_SIGNUP_QUEUE_URL and grants sqs:SendMessage on that queue only. */
+  bindSignupQueue(queue: sqs.IQueue): this {
+    return this.bindProducer('HASHBRIEF_SIGNUP_QUEUE_URL', queue);
+  }
+
+  private bindProducer(variable: string, queue: sqs.IQueue): this {
+    this.addEnvironment(variable, queue.queueUrl);
     this.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
     );

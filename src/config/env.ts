@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { parseAssumptions } from '../metrics/assumptions';
 import { AssumptionsError } from '../metrics/errors';
+import { MAILBOX_EXPECTED, mailboxAddress } from './mailbox';
 
 const url = z
   .string()
@@ -14,15 +15,26 @@ const url = z
 const positiveInt = z.coerce.number().int().positive();
 const positiveNumber = z.coerce.number().positive();
 
+/**
+ * Longest timeout or budget accepted, 10 minutes. Node's timers hold at most 2^31 − 1 ms (~24.8 days) and
+ * silently turn anything longer into 1 ms, so an unbounded value would make every request time out at once;
+ * no upstream call or report needs more than minutes.
+ */
+export const MAX_TIMEOUT_MS = 600_000;
+const timeoutMs = positiveInt.max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} (10 minutes)`);
+
+/** One RFC 5322 mailbox (see mailbox.ts): what nodemailer needs to write a From header. */
+const mailbox = z.string().refine((v) => mailboxAddress(v) !== null, MAILBOX_EXPECTED);
+
 export const envSchema = z.object({
   HASHBRIEF_COINMETRICS_URL: url.default('https://community-api.coinmetrics.io/v4'),
   HASHBRIEF_MEMPOOL_URL: url.default('https://mempool.space/api'),
   /** Root of all local state (archive, outbox, subscribers, ledger). Default ./out of the cwd. */
   HASHBRIEF_LOCAL_DIR: z.string().min(1).optional(),
-  /** Per-request timeout for upstream calls, ms. */
-  HASHBRIEF_HTTP_TIMEOUT_MS: positiveInt.default(20_000),
-  /** Total time budget for fetching all sources of one report, ms. */
-  HASHBRIEF_FETCH_BUDGET_MS: positiveInt.default(120_000),
+  /** Per-request timeout for upstream calls, ms (at most 10 minutes). */
+  HASHBRIEF_HTTP_TIMEOUT_MS: timeoutMs.default(20_000),
+  /** Total time budget for fetching all sources of one report, ms (at most 10 minutes). */
+  HASHBRIEF_FETCH_BUDGET_MS: timeoutMs.default(120_000),
   HASHBRIEF_HTTP_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   /** JSON overriding the economic assumptions (ASIC tiers, power price, AI hosting rate, stress, alerts). */
   HASHBRIEF_ASSUMPTIONS_JSON: z
@@ -46,7 +58,10 @@ export const envSchema = z.object({
   /** S3 bucket of the archive (Lambda); the CLI uses it too when set. */
   HASHBRIEF_ARCHIVE_BUCKET: z.string().min(3).optional(),
   HASHBRIEF_SEND_QUEUE_URL: url.optional(),
-  HASHBRIEF_FROM_ADDRESS: z.string().min(3).default('hashbrief <briefing@localhost>'),
+  /** SQS queue between the subscribe endpoint and the sign-up worker (Lambda). */
+  HASHBRIEF_SIGNUP_QUEUE_URL: url.optional(),
+  /** From header of every mail: one mailbox, `Name <user@domain>` or `user@domain`. */
+  HASHBRIEF_FROM_ADDRESS: mailbox.default('hashbrief <briefing@localhost>'),
   /** Base URL of the subscribe/confirm/unsubscribe endpoints (Function URLs or a custom domain). */
   HASHBRIEF_LINKS_BASE_URL: url.optional(),
   /** HMAC secret for unsubscribe and confirmation tokens (local use); in AWS use the SSM parameter. */

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { issueKey } from '../archive/keys';
 import type { ArchiveStore } from '../archive/store';
 import { personalize } from '../render/personalize';
+import { PLACEHOLDER_NONCE, placeholderTokens } from '../render/placeholders';
 import type { StoredEmail } from '../render/types';
 import { IssueNotFoundError } from './errors';
 import { assertHeaderSafe, buildRawMessage, fromDomain, type InlineImage } from './mime';
@@ -17,6 +18,7 @@ const storedEmailSchema = z.object({
   preheader: z.string(),
   html: z.string().min(1),
   text: z.string().min(1),
+  placeholderNonce: z.string().regex(PLACEHOLDER_NONCE, 'must be 32 lower-case hex digits').optional(),
   imageMode: z.enum(['hosted', 'cid']),
   images: z.array(
     z.object({
@@ -84,7 +86,7 @@ export interface MessageSettings {
   tokenSecret: string;
 }
 
-/** The greeting substituted for `%%HB_GREETING%%` (subscribers have no stored name). */
+/** The greeting substituted for the greeting placeholder (subscribers have no stored name). */
 export const DEFAULT_GREETING = 'Hello,';
 
 /** `${linksBaseUrl}/unsubscribe?token=...` for a subscriber hash. */
@@ -108,6 +110,7 @@ export async function buildIssueMessage(input: {
   subjectPrefix?: string;
 }): Promise<Buffer> {
   const { email, images } = input.loaded;
+  const tokens = placeholderTokens(email.placeholderNonce);
   const values = {
     unsubscribeUrl: unsubscribeUrl(input.settings, input.subscriberHash),
     greeting: DEFAULT_GREETING,
@@ -116,8 +119,8 @@ export async function buildIssueMessage(input: {
     from: input.settings.from,
     to: input.to,
     subject: `${input.subjectPrefix ?? ''}${email.subject}`,
-    html: personalize(email.html, values, 'html'),
-    text: personalize(email.text, values, 'text'),
+    html: personalize(email.html, values, 'html', tokens),
+    text: personalize(email.text, values, 'text', tokens),
     messageId: issueMessageId(email.issueId, input.subscriberHash, input.settings.from),
     date: input.now,
     listUnsubscribeUrl: values.unsubscribeUrl,

@@ -59,3 +59,8 @@ export function subscribeFormPage(problem?: string): string {
 export function subscribeAcceptedPage(message: string): string {
   return page('Check your inbox', `<p>${escapeHtml(message)}</p>`);
 }
+
+/** The answer when the sign-up could not be queued: the same for every address. */
+export function subscribeUnavailablePage(message: string): string {
+  return page('Please try again', `<p>${escapeHtml(message)}</p>`);
+}

@@ -1,12 +1,12 @@
 /**
- * Double opt-in. `requestSubscription` answers the same way whatever the address's state (the caller
- * cannot learn whether someone is subscribed) and sends a confirmation email only when appropriate and
- * not more than once per `resendAfterMs` per address. `confirmSubscription` activates on a valid token.
+ * Double opt-in. `requestSubscription` (run by the sign-up worker, never on the HTTP request path, so its
+ * work cannot be timed by the requester) sends a confirmation email only when appropriate and not more
+ * than once per `resendAfterMs` per address. `confirmSubscription` activates on a valid token.
  */
 import type { Clock, Reporter } from '../ports';
 import { normalizeAddress } from './address';
 import { TokenError } from './errors';
-import { claimConfirmation } from './mailbox';
+import { claimConfirmation, releaseConfirmation } from './mailbox';
 import type { Mailer } from './mailer';
 import { buildRawMessage, fromDomain } from './mime';
 import { newSubscriber, type SubscriberStore, subscriberIdFor, updateSubscriber } from './subscribers';
@@ -41,10 +41,13 @@ export async function requestSubscription(
     deps.reporter?.info('subscribe request', { subscriber: hash, outcome: gate });
     return { outcome: gate, subscriberHash: hash };
   }
+  const claimedAt = now.toISOString();
   let outcome: SubscribeOutcome = 'confirmation-sent';
-  const { changed } = await updateSubscriber(deps.subscribers, hash, (current) => {
+  // The resend window is claimed before sending (two concurrent requests cannot both mail) and released
+  // again if the send fails, so the failure does not block the retry for the whole window.
+  const { before, changed } = await updateSubscriber(deps.subscribers, hash, (current) => {
     if (!current) {
-      return { ...newSubscriber(normalized, 'pending', 'web', now), confirmationSentAt: now.toISOString() };
+      return { ...newSubscriber(normalized, 'pending', 'web', now), confirmationSentAt: claimedAt };
     }
     if (current.status === 'active') {
       outcome = 'already-active';
@@ -67,37 +70,77 @@ export async function requestSubscription(
       ...current,
       status: 'pending',
       source: 'web',
-      confirmationSentAt: now.toISOString(),
-      updatedAt: now.toISOString(),
+      confirmationSentAt: claimedAt,
+      updatedAt: claimedAt,
     };
   });
   if (changed) {
-    const token = signToken({
-      secret: settings.tokenSecret,
-      purpose: 'confirm',
-      subscriberHash: hash,
-      expiresAt: new Date(now.getTime() + (settings.confirmTtlMs ?? CONFIRM_TOKEN_TTL_MS)),
-    });
-    const link = `${settings.linksBaseUrl}/confirm?token=${token}`;
-    const raw = await buildRawMessage({
-      from: settings.from,
-      to: normalized,
-      subject: 'Confirm your hashbrief subscription',
-      text: `Someone (hopefully you) asked to receive hashbrief, a weekly briefing on Bitcoin mining economics.\n\nConfirm here: ${link}\n\nIf it was not you, ignore this email: nothing happens without confirmation.\n`,
-      html: `<p>Someone (hopefully you) asked to receive <b>hashbrief</b>, a weekly briefing on Bitcoin mining economics.</p><p><a href="${link}">Confirm your subscription</a></p><p>If it was not you, ignore this email: nothing happens without confirmation.</p>`,
-      messageId: `<confirm.${hash.slice(0, 24)}.${now.getTime().toString(36)}@${fromDomain(settings.from)}>`,
-      date: now,
-    });
-    await deps.mailer.send({
-      kind: 'confirmation',
-      recipientHash: hash,
-      from: settings.from,
-      to: normalized,
-      raw,
-    });
+    try {
+      await sendConfirmation(normalized, hash, now, deps.mailer, settings);
+    } catch (error) {
+      // The send failure is what the caller must see (and retry); a failed release only means the
+      // retry waits for the window, as before this fix.
+      const released = await Promise.all([
+        releaseResendClaim(deps.subscribers, hash, claimedAt, before?.confirmationSentAt ?? null),
+        releaseConfirmation(deps.subscribers, normalized, now),
+      ]).then(
+        () => true,
+        () => false,
+      );
+      deps.reporter?.warn('confirmation send failed', {
+        subscriber: hash,
+        error: error instanceof Error ? error.name : 'unknown',
+        resendWindowReleased: released,
+      });
+      throw error;
+    }
   }
   deps.reporter?.info('subscribe request', { subscriber: hash, outcome });
   return { outcome, subscriberHash: hash };
+}
+
+/**
+ * Gives the resend window back after a failed send: `confirmationSentAt` returns to what it was before
+ * the claim, unless another request has claimed the window since (then its claim stands). A send that
+ * failed ambiguously (SES may have accepted it) is released too: a second confirmation link is harmless,
+ * a sign-up blocked for the whole window is not.
+ */
+async function releaseResendClaim(
+  subscribers: SubscriberStore,
+  hash: string,
+  claimedAt: string,
+  previous: string | null,
+): Promise<void> {
+  await updateSubscriber(subscribers, hash, (current) =>
+    current && current.confirmationSentAt === claimedAt ? { ...current, confirmationSentAt: previous } : null,
+  );
+}
+
+/** Builds and sends the confirmation email with a link valid for `confirmTtlMs`. */
+async function sendConfirmation(
+  to: string,
+  hash: string,
+  now: Date,
+  mailer: Mailer,
+  settings: SubscribeSettings,
+): Promise<void> {
+  const token = signToken({
+    secret: settings.tokenSecret,
+    purpose: 'confirm',
+    subscriberHash: hash,
+    expiresAt: new Date(now.getTime() + (settings.confirmTtlMs ?? CONFIRM_TOKEN_TTL_MS)),
+  });
+  const link = `${settings.linksBaseUrl}/confirm?token=${token}`;
+  const raw = await buildRawMessage({
+    from: settings.from,
+    to,
+    subject: 'Confirm your hashbrief subscription',
+    text: `Someone (hopefully you) asked to receive hashbrief, a weekly briefing on Bitcoin mining economics.\n\nConfirm here: ${link}\n\nIf it was not you, ignore this email: nothing happens without confirmation.\n`,
+    html: `<p>Someone (hopefully you) asked to receive <b>hashbrief</b>, a weekly briefing on Bitcoin mining economics.</p><p><a href="${link}">Confirm your subscription</a></p><p>If it was not you, ignore this email: nothing happens without confirmation.</p>`,
+    messageId: `<confirm.${hash.slice(0, 24)}.${now.getTime().toString(36)}@${fromDomain(settings.from)}>`,
+    date: now,
+  });
+  await mailer.send({ kind: 'confirmation', recipientHash: hash, from: settings.from, to, raw });
 }
 
 /** Result of a confirmation link. */

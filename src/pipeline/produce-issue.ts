@@ -11,6 +11,7 @@ import type { Assumptions } from '../metrics/assumptions';
 import { buildSnapshot } from '../metrics/snapshot';
 import type { Clock, Fetch, Random, Reporter, Sleep } from '../ports';
 import { renderArchiveIndexPage } from '../render/index-page';
+import { newPlaceholderNonce } from '../render/placeholders';
 import { renderIssue } from '../render/render-issue';
 import type { Snapshot } from '../snapshot/schema';
 import type { HttpSettings, ResponseTime } from '../sources/http';
@@ -47,6 +48,11 @@ export interface ProduceIssueOptions {
   issueId?: string;
   /** The previous issue for week-over-week figures; default: looked up in the archive. */
   previous?: Snapshot | null;
+  /**
+   * The nonce of the email's per-recipient placeholders. Default: a new one from `deps.random`; a replay
+   * of an archived issue passes the nonce from its email.json, so the replayed email.json is the same.
+   */
+  placeholderNonce?: string;
   /** Called with every upstream response as received (for `--record`). */
   onRecordings?: (recordings: readonly RecordedResponse[]) => Promise<void>;
 }
@@ -150,6 +156,7 @@ export async function produceIssue(
     footer: { postalAddress: options.postalAddress },
     imageMode: options.publicBaseUrl ? 'hosted' : 'cid',
     publicBaseUrl: options.publicBaseUrl,
+    placeholderNonce: options.placeholderNonce ?? newPlaceholderNonce(deps.random),
   });
 
   deps.reporter.info(`archiving to ${deps.archive.location}`);

@@ -1,10 +1,13 @@
 /**
- * Replaying an archived issue must reproduce it byte for byte. Two things it depended on are not upstream
- * responses: its id, and the previous week's pool figures (read from the archive at the time). Both are in
- * the archived snapshot.json, so replay takes them from there.
+ * Replaying an archived issue must reproduce it byte for byte. Three things it depended on are not
+ * upstream responses: its id and the previous week's pool figures (read from the archive at the time),
+ * both in the archived snapshot.json, and the random nonce of its email placeholders, in its email.json.
+ * Replay takes them from there.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
+import { PLACEHOLDER_NONCE } from '../render/placeholders';
 import { type Snapshot, snapshotSchema } from '../snapshot/schema';
 import type { RecordedResponse } from '../sources/recording';
 
@@ -33,6 +36,36 @@ export async function readSnapshotFile(dir: string): Promise<Snapshot | null> {
     throw new ReplaySnapshotError(`${file}: field ${issue?.path.join('.')} ${issue?.message}`);
   }
   return parsed.data;
+}
+
+const storedNonceSchema = z.object({
+  placeholderNonce: z.string().regex(PLACEHOLDER_NONCE, 'must be 32 lower-case hex digits').optional(),
+});
+
+/**
+ * The placeholder nonce of the archived email.json in a replay folder; undefined for a plain `--record`
+ * folder and for an issue archived before nonces (the replay then draws a new one).
+ */
+export async function readPlaceholderNonce(dir: string): Promise<string | undefined> {
+  const file = path.join(dir, 'email.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ReplaySnapshotError(`${file} is not valid JSON`, { cause: error });
+  }
+  const parsed = storedNonceSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ReplaySnapshotError(`${file}: field ${issue?.path.join('.')} ${issue?.message}`);
+  }
+  return parsed.data.placeholderNonce;
 }
 
 /**

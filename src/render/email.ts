@@ -5,6 +5,7 @@
 import { CHART_SIZE, CHARTS, type ChartId } from './charts/catalog';
 import { escapeHtml } from './escape';
 import { type Block, type IssueModel, linkList, type Row, type Section, type Tone } from './model';
+import type { PlaceholderTokens } from './placeholders';
 import { partial } from './template';
 import { PERSONAL_TOKENS } from './types';
 
@@ -161,17 +162,18 @@ function section(s: Section, images: ImageOptions): string {
 }
 
 /**
- * The MJML document of the email version, with PERSONAL_TOKENS for greeting and unsubscribe link.
- * `imageSizes` are the charts' PNG sizes (for the <img> height); without them CHART_SIZE is assumed.
+ * The MJML document of the email version, with the placeholders `tokens` for greeting and unsubscribe
+ * link. `imageSizes` are the charts' PNG sizes (for the <img> height); without them CHART_SIZE is assumed.
  */
 export function buildEmailMjml(
   model: IssueModel,
   imageSrc: ImageSource,
   imageSizes: ImageSizes = {},
+  tokens: PlaceholderTokens = PERSONAL_TOKENS,
 ): string {
   const images: ImageOptions = { src: imageSrc, sizes: imageSizes };
   const archiveLinks = linksHtml(linkList(model));
-  const unsubscribe = `<a href="${PERSONAL_TOKENS.unsubscribeUrl}">Unsubscribe</a> with one click.`;
+  const unsubscribe = `<a href="${tokens.unsubscribeUrl}">Unsubscribe</a> with one click.`;
   return partial('issue', {
     subject: model.subject,
     preheader: model.preheader,
@@ -179,7 +181,7 @@ export function buildEmailMjml(
     masthead: {
       raw: partial('partials/masthead', {
         dateline: model.dateline,
-        greeting: PERSONAL_TOKENS.greeting,
+        greeting: tokens.greeting,
         headline: model.headline,
       }),
     },

@@ -11,6 +11,7 @@ import { buildEmailMjml, type ImageSizes, type ImageSource } from './email';
 import { safeHttpUrl } from './escape';
 import { compileMjml } from './mjml-compile';
 import { buildIssueModel, type IssueModel } from './model';
+import { breakPlaceholderSyntax, placeholderTokens } from './placeholders';
 import { renderText } from './text';
 import type { ChartImage, RenderedIssue, StoredEmail } from './types';
 import { renderIssueWebPage } from './web/issue-page';
@@ -33,6 +34,11 @@ export interface RenderIssueInput {
   imageMode: 'hosted' | 'cid';
   /** Required for `hosted`: the archive's public base URL (CloudFront), http(s). */
   publicBaseUrl?: string;
+  /**
+   * 32 hex digits that go into every per-recipient placeholder of the email (placeholders.ts): new per
+   * issue (`newPlaceholderNonce`), or the archived issue's own when it is replayed.
+   */
+  placeholderNonce: string;
 }
 
 export class RenderInputError extends Error {
@@ -65,18 +71,35 @@ function imageSizes(images: ChartImage[]): ImageSizes {
   return sizes;
 }
 
-/** Renders one issue once; per-recipient parts stay as PERSONAL_TOKENS for `personalize`. */
+/**
+ * The model with every string run through `breakPlaceholderSyntax`. Upstream text (pool names, source
+ * reasons, warnings) reaches the model unchanged, and the model is all the data an email shows, so after
+ * this no data string in the email can contain `%%`, the delimiter of every placeholder.
+ */
+function withoutPlaceholderSyntax<T>(value: T): T {
+  if (typeof value === 'string') return breakPlaceholderSyntax(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => withoutPlaceholderSyntax(v)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutPlaceholderSyntax(v)])) as T;
+  }
+  return value;
+}
+
+/** Renders one issue once; per-recipient parts stay as the issue's placeholders for `personalize`. */
 export async function renderIssue(input: RenderIssueInput): Promise<RenderedIssue> {
   const src = imageSource(input);
+  const tokens = placeholderTokens(input.placeholderNonce);
   const model = buildIssueModel({ snapshot: input.snapshot, links: input.links, footer: input.footer });
+  const emailModel = withoutPlaceholderSyntax(model);
   const images = renderCharts(input.snapshot, input.series, chartAlts(model));
-  const emailHtml = await compileMjml(buildEmailMjml(model, src, imageSizes(images)));
+  const emailHtml = await compileMjml(buildEmailMjml(emailModel, src, imageSizes(images), tokens));
   return {
     issueId: model.issueId,
     subject: model.subject,
     preheader: model.preheader,
     emailHtml,
-    emailText: renderText(model, 'email'),
+    emailText: renderText(emailModel, 'email', tokens),
+    placeholderNonce: input.placeholderNonce,
     webHtml: renderIssueWebPage(model),
     webText: renderText(model, 'web'),
     imageMode: input.imageMode,
@@ -92,6 +115,7 @@ export function toStoredEmail(rendered: RenderedIssue): StoredEmail {
     preheader: rendered.preheader,
     html: rendered.emailHtml,
     text: rendered.emailText,
+    placeholderNonce: rendered.placeholderNonce,
     imageMode: rendered.imageMode,
     images: rendered.images.map((i) => ({
       filename: i.filename,

@@ -4,6 +4,7 @@
  * "label: value" lists and links are printed in full.
  */
 import { type Block, type Column, type IssueModel, linkList, type Row, type Section } from './model';
+import type { PlaceholderTokens } from './placeholders';
 import { PERSONAL_TOKENS } from './types';
 import { pad, width, wrap } from './wrap';
 
@@ -111,13 +112,17 @@ function section(s: Section): string[] {
 }
 
 /**
- * Plain text of an issue. `email` carries PERSONAL_TOKENS (greeting, unsubscribe link); `web` is the
- * public newsletter.txt with a neutral greeting and no personal link.
+ * Plain text of an issue. `email` carries the placeholders `tokens` (greeting, unsubscribe link); `web`
+ * is the public newsletter.txt with a neutral greeting and no personal link.
  */
-export function renderText(model: IssueModel, variant: 'email' | 'web'): string {
+export function renderText(
+  model: IssueModel,
+  variant: 'email' | 'web',
+  tokens: PlaceholderTokens = PERSONAL_TOKENS,
+): string {
   const lines: string[] = [...wrap(`hashbrief: ${model.dateline}`, TEXT_COLUMNS)];
   if (model.sampleNotice) lines.push('', ...wrap(`*** ${model.sampleNotice} ***`, TEXT_COLUMNS));
-  lines.push('', variant === 'email' ? PERSONAL_TOKENS.greeting : model.neutralGreeting, '');
+  lines.push('', variant === 'email' ? tokens.greeting : model.neutralGreeting, '');
   lines.push(...heading(model.headline, '='));
   for (const s of model.sections) lines.push('', '', ...section(s));
   // Only absolute links are printed (the text part travels by email); no heading when none is left.
@@ -129,7 +134,7 @@ export function renderText(model: IssueModel, variant: 'email' | 'web'): string 
       '',
       ...wrap('You receive hashbrief because you subscribed. Unsubscribe with one click:', TEXT_COLUMNS),
     );
-    lines.push(PERSONAL_TOKENS.unsubscribeUrl);
+    lines.push(tokens.unsubscribeUrl);
   } else if (model.links.subscribeUrl) {
     lines.push('', 'Get hashbrief by email every week:', model.links.subscribeUrl);
   }

@@ -3,7 +3,10 @@
  * time (src/delivery never loads MJML or chart code).
  */
 
-/** Placeholders left in `html` and `text` of the email version, replaced per recipient. */
+/**
+ * The placeholders of issues archived before per-issue nonces (their email.json has no
+ * `placeholderNonce`). New issues use `placeholderTokens(nonce)` from placeholders.ts.
+ */
 export const PERSONAL_TOKENS = {
   unsubscribeUrl: '%%HB_UNSUBSCRIBE_URL%%',
   greeting: '%%HB_GREETING%%',
@@ -24,10 +27,12 @@ export interface RenderedIssue {
   issueId: string;
   subject: string;
   preheader: string;
-  /** Email HTML with PERSONAL_TOKENS; images referenced as `cid:` or hosted URLs per `imageMode`. */
+  /** Email HTML with the issue's placeholders; images referenced as `cid:` or hosted URLs per `imageMode`. */
   emailHtml: string;
-  /** Plain-text part with PERSONAL_TOKENS, wrapped at 72 columns. */
+  /** Plain-text part with the issue's placeholders, wrapped at 72 columns. */
   emailText: string;
+  /** The nonce inside every placeholder of `emailHtml` and `emailText` (see placeholders.ts). */
+  placeholderNonce: string;
   /** Public web version (newsletter.html): no tokens, images relative (`charts/x.png`). */
   webHtml: string;
   /** Public text version (newsletter.txt): no tokens. */
@@ -46,6 +51,8 @@ export interface StoredEmail {
   preheader: string;
   html: string;
   text: string;
+  /** The nonce of the placeholders in `html` and `text`; absent in issues archived before nonces. */
+  placeholderNonce?: string;
   imageMode: 'hosted' | 'cid';
   images: { filename: string; cid: string; contentType: 'image/png' }[];
 }

@@ -179,11 +179,21 @@ describe('archive bucket', () => {
 });
 
 describe('access-log bucket', () => {
-  it('is private, TLS-only, ACL-capable for CloudFront logs and expires logs', () => {
+  it('is private, TLS-only, honours log-delivery ACLs and expires logs', () => {
     expect(template.toJSON().Resources.AccessLogBucket.Properties).toMatchObject({
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, RestrictPublicBuckets: true },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] },
-      LifecycleConfiguration: { Rules: [{ ExpirationInDays: 365, Status: 'Enabled' }] },
+      LifecycleConfiguration: {
+        Rules: [
+          { Id: 'expire-logs', ExpirationInDays: 365, Status: 'Enabled' },
+          {
+            Id: 'purge-legacy-cloudfront-logs',
+            Prefix: 'cloudfront/',
+            ExpirationInDays: 1,
+            Status: 'Enabled',
+          },
+        ],
+      },
     });
   });
 });
@@ -201,7 +211,6 @@ describe('CDN', () => {
     expect(config()).toMatchObject({
       Enabled: true,
       DefaultRootObject: 'index.html',
-      Logging: { Bucket: { 'Fn::GetAtt': ['AccessLogBucket', 'RegionalDomainName'] }, Prefix: 'cloudfront/' },
       DefaultCacheBehavior: {
         ViewerProtocolPolicy: 'redirect-to-https',
         AllowedMethods: ['GET', 'HEAD', 'OPTIONS'],

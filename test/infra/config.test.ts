@@ -71,6 +71,19 @@ describe('infra config', () => {
     );
   });
 
+  it('rejects at synth a from address the functions would refuse at cold start', () => {
+    for (const fromAddress of [
+      'not an address',
+      'Brief, Inc. <brief@example.com>',
+      'Brief <brief@example.com',
+    ]) {
+      expect(() => parseConfig({ fromAddress }), fromAddress).toThrow(
+        /hashbrief:fromAddress: must be a mailbox/,
+      );
+    }
+    expect(parseConfig({ fromAddress: '"Brief, Inc." <brief@example.com>' }).sesIdentity).toBe('example.com');
+  });
+
   it('accepts a single verified address as SES identity', () => {
     const config = parseConfig({ fromAddress: 'me@example.com', sesIdentity: 'me@example.com' });
     expect(config.sesIdentity).toBe('me@example.com');

@@ -111,17 +111,48 @@ describe('least-privilege execution roles', () => {
     expect(keysFor('Sender', 's3:PutObject')).toEqual(['ledger/*']);
   });
 
-  it('limits subscribe and unsubscribe to subscribers/*, and feedback to subscribers/* and its ledger', () => {
+  it('limits subscribe, signup and unsubscribe to subscribers/*, and feedback to subscribers/* and its ledger', () => {
+    // The endpoint only queues sign-ups (and confirms tokens): no SES.
     expect(allActions('Subscribe')).toEqual(
-      [...xrayAndLogs, ...tokenSecret, ...mail, 's3:GetObject', 's3:ListBucket', 's3:PutObject'].sort(),
+      [
+        ...xrayAndLogs,
+        ...tokenSecret,
+        's3:GetObject',
+        's3:ListBucket',
+        's3:PutObject',
+        'sqs:SendMessage',
+      ].sort(),
     );
+    const enqueue = statements('Subscribe').find((s) => actionsOf(s).includes('sqs:SendMessage'));
+    expect(enqueue?.Resource).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^DeliverySignupQueue/), 'Arn'],
+    });
+    expect(allActions('Signup')).toEqual(
+      [
+        ...xrayAndLogs,
+        ...tokenSecret,
+        ...mail,
+        's3:GetObject',
+        's3:ListBucket',
+        's3:PutObject',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+      ].sort(),
+    );
+    const consume = statements('Signup').find((s) => actionsOf(s).includes('sqs:ReceiveMessage'));
+    expect(consume?.Resource).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^DeliverySignupQueue/), 'Arn'],
+    });
     expect(allActions('Unsubscribe')).toEqual(
       [...xrayAndLogs, ...tokenSecret, 's3:GetObject', 's3:ListBucket', 's3:PutObject'].sort(),
     );
     expect(allActions('Feedback')).toEqual(
       [...xrayAndLogs, 's3:GetObject', 's3:ListBucket', 's3:PutObject'].sort(),
     );
-    for (const name of ['Subscribe', 'Unsubscribe']) {
+    for (const name of ['Subscribe', 'Signup', 'Unsubscribe']) {
       expect(keysFor(name, 's3:GetObject')).toEqual(['subscribers/*']);
       expect(keysFor(name, 's3:PutObject')).toEqual(['subscribers/*']);
     }
@@ -145,7 +176,7 @@ describe('least-privilege execution roles', () => {
   });
 
   it('sends mail only from the SES identity through the configuration set', () => {
-    const send = statements('Subscribe').find((s) => actionsOf(s).includes('ses:SendRawEmail'));
+    const send = statements('Signup').find((s) => actionsOf(s).includes('ses:SendRawEmail'));
     const text = JSON.stringify(send?.Resource);
     expect(text).toContain(':identity/');
     expect(text).toContain(':configuration-set/');

@@ -13,7 +13,13 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ESM_REQUIRE_BANNER } from '../../infra/constructs/function-with-log-group';
 import { REPORT_NATIVE_FILES } from '../../infra/hashbrief-stack';
-import { fixtureFooter, fixtureLinks, fixtureSeries, fixtureSnapshot } from '../fixtures/render/fixture';
+import {
+  fixtureFooter,
+  fixtureLinks,
+  fixtureNonce,
+  fixtureSeries,
+  fixtureSnapshot,
+} from '../fixtures/render/fixture';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -43,6 +49,7 @@ beforeAll(async () => {
     links: fixtureLinks,
     footer: fixtureFooter,
     imageMode: 'cid',
+    placeholderNonce: fixtureNonce,
   };
   await writeFile(path.join(dir, 'input.json'), JSON.stringify(input));
   await writeFile(

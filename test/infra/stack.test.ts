@@ -17,7 +17,7 @@ beforeAll(() => {
 describe('functions', () => {
   it('runs every function on Node 24 with JSON logs, X-Ray and its own log group', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(5);
+    expect(Object.keys(functions)).toHaveLength(6);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -26,7 +26,7 @@ describe('functions', () => {
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.stringMatching(/Logs/) } },
       });
     }
-    template.resourceCountIs('AWS::Logs::LogGroup', 6); // five functions + the links API access log
+    template.resourceCountIs('AWS::Logs::LogGroup', 7); // six functions + the links API access log
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   });
 
@@ -46,6 +46,7 @@ describe('functions', () => {
   });
 
   it('caps the subscribe function (its Function URL bypasses the API throttle) at 2 concurrent executions', () => {
+    // With no lookup, send or sleep on the request path, 2 executions serve dozens of requests a second.
     const subscribe = resource(template, 'AWS::Lambda::Function', 'Subscribe');
     expect(subscribe.Properties.ReservedConcurrentExecutions).toBe(2);
   });
@@ -58,8 +59,8 @@ describe('functions', () => {
     expect(reserved({ subscribeReservedConcurrency: 0 })).toBeUndefined();
   });
 
-  it('runs subscribe, unsubscribe and feedback on arm64', () => {
-    for (const name of ['Subscribe', 'Unsubscribe', 'Feedback']) {
+  it('runs subscribe, signup, unsubscribe and feedback on arm64', () => {
+    for (const name of ['Subscribe', 'Signup', 'Unsubscribe', 'Feedback']) {
       expect(resource(template, 'AWS::Lambda::Function', name).Properties).toMatchObject({
         Architectures: ['arm64'],
       });
@@ -99,7 +100,15 @@ describe('functions', () => {
     const links = ['HASHBRIEF_LINKS_BASE_URL', 'HASHBRIEF_PUBLIC_BASE_URL'];
     const mail = ['HASHBRIEF_FROM_ADDRESS', 'HASHBRIEF_POSTAL_ADDRESS', 'HASHBRIEF_SES_CONFIGURATION_SET'];
     expect(vars('Sender')).toEqual([...common, ...links, ...mail, 'HASHBRIEF_SENDER_CONCURRENCY'].sort());
-    expect(vars('Subscribe')).toEqual([...common, ...links, ...mail].sort());
+    expect(vars('Subscribe')).toEqual([...common, 'HASHBRIEF_SIGNUP_QUEUE_URL'].sort());
+    expect(vars('Signup')).toEqual(
+      [
+        ...common,
+        'HASHBRIEF_LINKS_BASE_URL',
+        'HASHBRIEF_FROM_ADDRESS',
+        'HASHBRIEF_SES_CONFIGURATION_SET',
+      ].sort(),
+    );
     expect(vars('Unsubscribe')).toEqual([...common, ...links].sort());
     expect(vars('Feedback')).toEqual(['HASHBRIEF_ARCHIVE_BUCKET', 'NODE_OPTIONS']);
   });
@@ -111,7 +120,7 @@ describe('functions', () => {
         ['https://', { 'Fn::GetAtt': [expect.stringMatching(/^CdnDistribution/), 'DomainName'] }],
       ],
     };
-    for (const name of ['Report', 'Sender', 'Subscribe', 'Unsubscribe']) {
+    for (const name of ['Report', 'Sender', 'Signup', 'Unsubscribe']) {
       const env = resource(template, 'AWS::Lambda::Function', name).Properties.Environment as {
         Variables: Record<string, unknown>;
       };
@@ -209,7 +218,47 @@ describe('send queue', () => {
     for (const policy of Object.values(template.findResources('AWS::SQS::QueuePolicy'))) {
       expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
     }
-    template.resourceCountIs('AWS::SQS::QueuePolicy', 3);
+    template.resourceCountIs('AWS::SQS::QueuePolicy', 5);
+  });
+});
+
+describe('sign-up queue', () => {
+  it('keeps addresses briefly, encrypted, and dead-letters after 5 receives', () => {
+    expect(resource(template, 'AWS::SQS::Queue', 'DeliverySignupQueue').Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 86400,
+      VisibilityTimeout: 180,
+      RedrivePolicy: {
+        maxReceiveCount: 5,
+        deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^DeliverySignupDlq/), 'Arn'] },
+      },
+    });
+    expect(resource(template, 'AWS::SQS::Queue', 'DeliverySignupDlq').Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 604800,
+    });
+  });
+
+  it('feeds the sign-up worker with partial batch responses, two pollers at most', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^Signup') },
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeliverySignupQueue'), 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    expect(resource(template, 'AWS::Lambda::Function', 'Signup').Properties).toMatchObject({ Timeout: 30 });
+  });
+
+  it('alarms when a sign-up lands in the DLQ or the worker fails', () => {
+    expect(resource(template, 'AWS::CloudWatch::Alarm', 'AlarmsSignupDlqNotEmpty').Properties).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 0,
+    });
+    expect(resource(template, 'AWS::CloudWatch::Alarm', 'AlarmsSignupErrors').Properties).toMatchObject({
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: expect.stringMatching(/^Signup/) } }],
+    });
   });
 });
 
@@ -329,7 +378,7 @@ describe('alarms', () => {
     const filters = Object.values(template.findResources('AWS::Logs::MetricFilter'));
     const logGroups = filters.map((f) => JSON.stringify(f.Properties.LogGroupName)).sort();
     expect(logGroups).toEqual(
-      ['Feedback', 'Report', 'Sender', 'Subscribe', 'Unsubscribe'].map((name) =>
+      ['Feedback', 'Report', 'Sender', 'Signup', 'Subscribe', 'Unsubscribe'].map((name) =>
         expect.stringMatching(new RegExp(`^\\{"Ref":"${name}Logs`)),
       ),
     );
@@ -362,6 +411,8 @@ describe('outputs', () => {
         'ReportFunctionName',
         'SenderFunctionName',
         'SubscribeFunctionName',
+        'SignupFunctionName',
+        'SignupQueueUrl',
         'UnsubscribeFunctionName',
         'FeedbackFunctionName',
         'ManualInvokeCommand',

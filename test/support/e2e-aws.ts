@@ -238,22 +238,32 @@ export async function startAwsEmulators(options: { bucket?: string; queueName?: 
     setS3Fault(fault: (req: { method: string; path: string }) => number | undefined) {
       s3Fault = fault;
     },
-    /** Receives up to 10 messages as a Lambda SQS event (no Records when the queue is empty). */
-    async receiveEvent(): Promise<SQSEvent> {
+    /** Creates one more queue (1 s visibility timeout, like the send queue) and returns its URL. */
+    async createQueue(name: string): Promise<string> {
+      const created = await sqs.send(
+        new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '1' } }),
+      );
+      return created.QueueUrl ?? '';
+    },
+    /**
+     * Receives up to 10 messages of the send queue (or `fromQueueUrl`) as a Lambda SQS event (no Records
+     * when the queue is empty).
+     */
+    async receiveEvent(fromQueueUrl = queueUrl): Promise<SQSEvent> {
       const out = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+        new ReceiveMessageCommand({ QueueUrl: fromQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
       );
       const Records: SQSRecord[] = (out.Messages ?? []).map((m) => sqsRecord(m, REGION));
       return { Records };
     },
     /** Deletes records (what Lambda does with the ones not listed in batchItemFailures). */
-    async deleteRecords(records: SQSRecord[]) {
+    async deleteRecords(records: SQSRecord[], fromQueueUrl = queueUrl) {
       for (let i = 0; i < records.length; i += 10) {
         const chunk = records.slice(i, i + 10);
         if (chunk.length === 0) continue;
         await sqs.send(
           new DeleteMessageBatchCommand({
-            QueueUrl: queueUrl,
+            QueueUrl: fromQueueUrl,
             Entries: chunk.map((r, j) => ({ Id: String(j), ReceiptHandle: r.receiptHandle })),
           }),
         );

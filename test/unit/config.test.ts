@@ -47,4 +47,40 @@ describe('loadEnv', () => {
     expect(message).toContain('HASHBRIEF_TOKEN_SECRET');
     expect(message).not.toContain('short"');
   });
+
+  it('refuses timeouts above 10 minutes, which Node would clamp to 1 ms', () => {
+    for (const name of ['HASHBRIEF_HTTP_TIMEOUT_MS', 'HASHBRIEF_FETCH_BUDGET_MS']) {
+      expect(() => loadEnv({ [name]: '3000000000' })).toThrow(new RegExp(`${name}.*600000`, 's'));
+      expect(loadEnv({ [name]: '600000' })[name as 'HASHBRIEF_HTTP_TIMEOUT_MS']).toBe(600_000);
+    }
+  });
+
+  it('refuses a From that is not an RFC 5322 mailbox, naming the variable', () => {
+    for (const bad of [
+      'not an address',
+      'hashbrief <briefing@example.com',
+      'Brief <a@b.com>, Other <c@d.com>',
+      'brief@',
+      'Brief <brief@exa mple.com>',
+      'Brief, Inc. <brief@example.com>',
+      'Brief <brief@example.com>\r\nBcc: x@example.net',
+    ]) {
+      expect(() => loadEnv({ HASHBRIEF_FROM_ADDRESS: bad }), bad).toThrow(
+        /HASHBRIEF_FROM_ADDRESS: must be a mailbox/,
+      );
+    }
+  });
+
+  it('accepts the mailbox forms a From header may take', () => {
+    for (const good of [
+      'briefing@example.com',
+      'hashbrief <briefing@localhost>',
+      '"Brief, Inc." <brief@example.com>',
+      'J. Doe <j.doe+news@mail.example.org>',
+      'Zoë Brief <brief@example.com>',
+      '<brief@example.com>',
+    ]) {
+      expect(loadEnv({ HASHBRIEF_FROM_ADDRESS: good }).HASHBRIEF_FROM_ADDRESS, good).toBe(good);
+    }
+  });
 });

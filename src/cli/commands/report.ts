@@ -5,11 +5,14 @@ import type { ArchiveStore } from '../../archive/store';
 import { type ProducedIssue, produceIssue } from '../../pipeline/produce-issue';
 import {
   previousFromArchived,
+  ReplaySnapshotError,
+  readPlaceholderNonce,
   readSnapshotFile,
   recordedBaseUrls,
   requestedAsOf,
 } from '../../pipeline/replay-snapshot';
 import { isIsoDay } from '../../sources/dates';
+import { RecordingError } from '../../sources/errors';
 import { loadReplay, writeRecordingFolder } from '../../sources/recording-fs';
 import type { CliContext } from '../context';
 import { UsageError } from '../context';
@@ -41,9 +44,9 @@ async function report(ctx: CliContext, archive: ArchiveStore, flags: ReportFlags
   if (flags.replay) {
     const replayDir = path.resolve(ctx.cwd, flags.replay);
     if (!existsSync(replayDir)) throw new UsageError(`--replay: no such folder ${replayDir}`);
-    const replay = await loadReplay(replayDir);
-    // Replaying an archived issue keeps its id and the week-over-week context it was made with.
-    const original = await readSnapshotFile(replayDir);
+    // Replaying an archived issue keeps its id, the week-over-week context it was made with and the
+    // nonce of its email placeholders.
+    const { replay, original, placeholderNonce } = await loadReplayFolder(replayDir);
     return produceIssue(
       {
         ...liveDeps(ctx, archive),
@@ -58,6 +61,7 @@ async function report(ctx: CliContext, archive: ArchiveStore, flags: ReportFlags
         ...recordedBaseUrls(replay.recordings),
         onRecordings,
         ...(original ? { issueId: original.issueId, previous: previousFromArchived(original) } : {}),
+        placeholderNonce,
       }),
     );
   }
@@ -66,6 +70,22 @@ async function report(ctx: CliContext, archive: ArchiveStore, flags: ReportFlags
     deps,
     baseOptions(ctx, { sample: Boolean(flags.sample), asOf: flags.asOf, onRecordings }),
   );
+}
+
+/** Everything a replay reads from its folder; a file that is there but unreadable is bad usage (exit 2). */
+async function loadReplayFolder(replayDir: string) {
+  try {
+    return {
+      replay: await loadReplay(replayDir),
+      original: await readSnapshotFile(replayDir),
+      placeholderNonce: await readPlaceholderNonce(replayDir),
+    };
+  } catch (error) {
+    if (error instanceof RecordingError || error instanceof ReplaySnapshotError) {
+      throw new UsageError(`--replay: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
 }
 
 export const registerReport: CommandRegistrar = (program: Command, context) => {

@@ -5,7 +5,9 @@
  */
 
 import path from 'node:path';
+import { InvalidIssueIdError } from '../../archive/errors';
 import { createFsArchiveStore } from '../../archive/fs-store';
+import { assertIssueId } from '../../archive/keys';
 import { sendTestEmail } from '../../delivery/deliver';
 import { createEmailLoader } from '../../delivery/email';
 import { InvalidAddressError } from '../../delivery/errors';
@@ -22,6 +24,13 @@ export const registerSend: CommandRegistrar = (program, context) => {
     .option('--to <address>', 'test send to this one address (outside the list and the ledger)')
     .description('deliver an archived issue to the local list (outbox), or a test send with --to')
     .action(async (issueId: string, options: { to?: string }) => {
+      // The id becomes a folder under the outbox: one that is not a plain segment could land outside it.
+      try {
+        assertIssueId(issueId);
+      } catch (error) {
+        if (error instanceof InvalidIssueIdError) throw new UsageError(error.message, { cause: error });
+        throw error;
+      }
       const ctx = context();
       const paths = localPaths(ctx.localDir);
       const archive = archiveStoreFor(ctx);

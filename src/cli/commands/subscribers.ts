@@ -127,6 +127,22 @@ async function loadAll(store: SubscriberStore, ctx: CliContext) {
   return scan.records;
 }
 
+/** The size of an import file; a path that is missing or not a file is bad usage (exit 2). */
+async function importFileSize(full: string, given: string): Promise<number> {
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(full);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new UsageError(`${given}: no such file; nothing was imported`, { cause: error });
+    }
+    throw error;
+  }
+  if (!info.isFile()) throw new UsageError(`${given} is not a file; nothing was imported`);
+  return info.size;
+}
+
 const csvCell = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
 /** Dependencies of the `subscribers` command group that tests replace. */
@@ -200,7 +216,7 @@ function registerCommands(
     .action(async (file: string) => {
       const ctx = context();
       const full = path.resolve(ctx.cwd, file);
-      const { size } = await stat(full);
+      const size = await importFileSize(full, file);
       if (size > MAX_IMPORT_BYTES) {
         throw new UsageError(
           `${file} is ${size} bytes; an import takes at most ${MAX_IMPORT_BYTES} bytes (5 MiB). Nothing was imported: split the file.`,

@@ -8,9 +8,16 @@ import path from 'node:path';
 import type { IssueIndexEntry } from '../../../src/archive/index-entry';
 import { renderArchiveIndexPage } from '../../../src/render/index-page';
 import { personalize } from '../../../src/render/personalize';
+import { placeholderTokens } from '../../../src/render/placeholders';
 import { renderIssue } from '../../../src/render/render-issue';
 import type { RenderedIssue } from '../../../src/render/types';
-import { fixtureFooter, fixtureLinks, fixtureSeries, fixtureSnapshot } from '../../fixtures/render/fixture';
+import {
+  fixtureFooter,
+  fixtureLinks,
+  fixtureNonce,
+  fixtureSeries,
+  fixtureSnapshot,
+} from '../../fixtures/render/fixture';
 
 const HASH = 'a'.repeat(64);
 
@@ -52,6 +59,7 @@ export async function writeSite(emailBaseUrl: string, root?: string): Promise<Si
     footer: fixtureFooter,
     imageMode: 'hosted',
     publicBaseUrl: emailBaseUrl,
+    placeholderNonce: fixtureNonce,
   });
   const issueDir = path.join(dir, 'issues', snapshot.issueId);
   await mkdir(path.join(issueDir, 'charts'), { recursive: true });
@@ -65,6 +73,7 @@ export async function writeSite(emailBaseUrl: string, root?: string): Promise<Si
     rendered.emailHtml,
     { unsubscribeUrl: 'https://brief.example.org/u?t=abc&s=1', greeting: 'Hi Satoshi,' },
     'html',
+    placeholderTokens(fixtureNonce),
   );
   await writeFile(path.join(dir, 'email.html'), email);
   const files = ['newsletter.html', 'newsletter.txt', 'snapshot.json', 'metrics.csv'];

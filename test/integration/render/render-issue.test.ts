@@ -8,6 +8,7 @@ import { buildEmailMjml } from '../../../src/render/email';
 import { compileMjml, MjmlRenderError } from '../../../src/render/mjml-compile';
 import { buildIssueModel } from '../../../src/render/model';
 import { personalize } from '../../../src/render/personalize';
+import { placeholderTokens } from '../../../src/render/placeholders';
 import {
   RenderInputError,
   type RenderIssueInput,
@@ -15,15 +16,18 @@ import {
   toStoredEmail,
 } from '../../../src/render/render-issue';
 import { fill } from '../../../src/render/template';
-import { PERSONAL_TOKENS, type RenderedIssue } from '../../../src/render/types';
+import type { RenderedIssue } from '../../../src/render/types';
 import { snapshotSchema } from '../../../src/snapshot/schema';
 import {
   fixtureFooter,
   fixtureLinks,
   fixtureLocalLinks,
+  fixtureNonce,
   fixtureSeries,
   fixtureSnapshot,
 } from '../../fixtures/render/fixture';
+
+const TOKENS = placeholderTokens(fixtureNonce);
 
 const GMAIL_CLIP_BYTES = 102 * 1024;
 /** SES SendRawEmail limit (v1 API; v2 allows 40 MB). */
@@ -36,6 +40,7 @@ function input(overrides: Partial<RenderIssueInput> = {}): RenderIssueInput {
     links: fixtureLinks,
     footer: fixtureFooter,
     imageMode: 'cid',
+    placeholderNonce: fixtureNonce,
     ...overrides,
   };
 }
@@ -154,10 +159,11 @@ describe('renderIssue on the fixture issue', () => {
     }
   });
 
-  it('puts personal tokens in the email only; the web version is neutral', () => {
-    expect(cid.emailHtml).toContain(PERSONAL_TOKENS.greeting);
-    expect(cid.emailHtml).toContain(`href="${PERSONAL_TOKENS.unsubscribeUrl}"`);
-    expect(cid.emailText).toContain(PERSONAL_TOKENS.unsubscribeUrl);
+  it("puts the issue's placeholders in the email only; the web version is neutral", () => {
+    expect(cid.emailHtml).toContain(TOKENS.greeting);
+    expect(cid.emailHtml).toContain(`href="${TOKENS.unsubscribeUrl}"`);
+    expect(cid.emailText).toContain(TOKENS.unsubscribeUrl);
+    expect(toStoredEmail(cid).placeholderNonce).toBe(fixtureNonce);
     for (const part of [cid.webHtml, cid.webText]) expect(part).not.toContain('%%HB_');
     expect(cid.webHtml).toContain('Hello,');
     expect(cid.webHtml).not.toContain('Unsubscribe');
@@ -169,6 +175,7 @@ describe('renderIssue on the fixture issue', () => {
       cid.emailHtml,
       { unsubscribeUrl: 'https://x.test/u?t=1&s=2', greeting: 'Hi Ann,' },
       'html',
+      TOKENS,
     );
 
     // Assess

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PersonalizeError, personalize } from '../../../src/render/personalize';
+import {
+  breakPlaceholderSyntax,
+  newPlaceholderNonce,
+  PlaceholderNonceError,
+  placeholderTokens,
+} from '../../../src/render/placeholders';
 import { PERSONAL_TOKENS } from '../../../src/render/types';
 
 const template = `<p>${PERSONAL_TOKENS.greeting}</p><a href="${PERSONAL_TOKENS.unsubscribeUrl}">Unsubscribe</a> ${PERSONAL_TOKENS.unsubscribeUrl}`;
@@ -50,9 +56,56 @@ describe('personalize', () => {
     // Prepare
     const source = readFileSync(new URL('../../../src/render/personalize.ts', import.meta.url), 'utf8');
     const escaper = readFileSync(new URL('../../../src/render/escape.ts', import.meta.url), 'utf8');
+    const tokens = readFileSync(new URL('../../../src/render/placeholders.ts', import.meta.url), 'utf8');
 
     // Assess
-    const imports = [...`${source}\n${escaper}`.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
-    expect(imports.every((i) => ['./escape', './types'].includes(i ?? ''))).toBe(true);
+    const imports = [...`${source}\n${escaper}\n${tokens}`.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+    expect(imports.every((i) => ['./escape', './types', './placeholders'].includes(i ?? ''))).toBe(true);
+  });
+});
+
+describe('per-issue placeholders', () => {
+  const nonce = '00112233445566778899aabbccddeeff';
+  const tokens = placeholderTokens(nonce);
+
+  it('replaces only the placeholders carrying the issue nonce', () => {
+    // Arrange
+    const template = `${tokens.greeting} ${PERSONAL_TOKENS.greeting} ${tokens.unsubscribeUrl} %%HB_UNSUBSCRIBE_URL_ffffffffffffffffffffffffffffffff%%`;
+
+    // Act
+    const out = personalize(
+      template,
+      { unsubscribeUrl: 'https://x.test/u', greeting: 'Hi,' },
+      'text',
+      tokens,
+    );
+
+    // Assert
+    expect(out).toBe(
+      `Hi, ${PERSONAL_TOKENS.greeting} https://x.test/u %%HB_UNSUBSCRIBE_URL_ffffffffffffffffffffffffffffffff%%`,
+    );
+  });
+
+  it('draws the nonce from the random port, the same for the same sequence', () => {
+    const sequence = () => {
+      let i = 0;
+      return () => ((i++ * 7919) % 65536) / 65536;
+    };
+
+    expect(newPlaceholderNonce(sequence())).toBe(newPlaceholderNonce(sequence()));
+    expect(newPlaceholderNonce(sequence())).toMatch(/^[0-9a-f]{32}$/);
+    expect(newPlaceholderNonce(() => 0.999999)).toBe('ffff'.repeat(8));
+  });
+
+  it('refuses a nonce that is not 32 hex digits', () => {
+    expect(() => placeholderTokens('%%HB_GREETING%%')).toThrow(PlaceholderNonceError);
+  });
+
+  it('breaks every %% in data so it cannot delimit a placeholder, keeping the visible text', () => {
+    const broken = breakPlaceholderSyntax(`A%%%B ${tokens.unsubscribeUrl}`);
+
+    expect(broken).not.toContain('%%');
+    expect(broken.replace(/\u200b/g, '')).toBe(`A%%%B ${tokens.unsubscribeUrl}`);
+    expect(breakPlaceholderSyntax('12.5% of blocks')).toBe('12.5% of blocks');
   });
 });

@@ -1,0 +1,45 @@
+/**
+ * Sign-up worker (SQS → Lambda): for each address the subscribe endpoint queued, look the subscriber up,
+ * apply the per-address resend limit and send the confirmation mail (`requestSubscription`). A record that
+ * fails (store outage, SES refusal or throttling) comes back through the partial batch response; its
+ * resend window was released, so the retry sends. After the redrive limit it lands in the sign-up DLQ.
+ * Env: HASHBRIEF_ARCHIVE_BUCKET, HASHBRIEF_FROM_ADDRESS, HASHBRIEF_LINKS_BASE_URL,
+ * HASHBRIEF_TOKEN_SECRET_PARAM (or _SECRET), HASHBRIEF_SES_CONFIGURATION_SET.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESClient } from '@aws-sdk/client-ses';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createSesMailer } from '../src/delivery/ses-mailer';
+import { processSignupEvent } from '../src/delivery/signup';
+import { requestSubscription } from '../src/delivery/subscribe';
+import { createSubscriberStore } from '../src/delivery/subscribers';
+import { systemClock } from '../src/ports';
+import { functionEnv, requireSetting } from './commons/config';
+import { lazy, SES_CLIENT_OPTIONS } from './commons/lazy';
+import { createLogger, loggerReporter } from './commons/logger';
+import { createSecretSource } from './commons/secret';
+import { bucketStore } from './commons/stores';
+
+const logger = createLogger('hashbrief-signup');
+const reporter = loggerReporter(logger);
+const env = functionEnv();
+const s3 = lazy(() => new S3Client({}));
+const ses = lazy(() => new SESClient(SES_CLIENT_OPTIONS));
+const ssm = lazy(() => new SSMClient({}));
+const linksBaseUrl = requireSetting(env, 'HASHBRIEF_LINKS_BASE_URL');
+const subscribers = createSubscriberStore(bucketStore(s3(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')));
+const secret = createSecretSource({ env, ssm: ssm, clock: systemClock });
+const mailer = createSesMailer({ client: ses(), configurationSet: env.HASHBRIEF_SES_CONFIGURATION_SET });
+
+/** The Lambda entry point. */
+export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+  const tokenSecret = await secret();
+  const settings = { from: env.HASHBRIEF_FROM_ADDRESS, linksBaseUrl, tokenSecret };
+  return processSignupEvent(
+    event,
+    (message) =>
+      requestSubscription(message.address, { subscribers, mailer, clock: systemClock, reporter }, settings),
+    reporter,
+  );
+}
