@@ -181,13 +181,15 @@ export function cutSeries(series: DailySeries, asOf: string): DailySeries {
 }
 
 /**
- * The last complete UTC day the series has a price for: the latest date strictly before `today` with
- * PriceUSD present. Null when there is none.
+ * The last complete UTC day the series has a price for: the latest date strictly before `today` whose
+ * PriceUSD arrived. A price screened out as implausible still makes its day complete: Coin Metrics has
+ * published that day, and quietly reporting the day before would hide the glitch (the integrity rule
+ * judges it instead). Null when there is none.
  */
 export function lastCompleteDay(series: DailySeries, today: string): string | null {
   for (let i = series.dates.length - 1; i >= 0; i--) {
     const day = series.dates[i];
-    if (day !== undefined && day < today && series.values.PriceUSD[i] != null) return day;
+    if (day !== undefined && day < today && series.raw.PriceUSD[i] != null) return day;
   }
   return null;
 }
