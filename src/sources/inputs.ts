@@ -314,7 +314,8 @@ export async function fetchReportInputs(
     closePrice,
   );
   for (const note of judged.verdict.notes) reporter.info(`integrity: ${note}`);
-  for (const conflict of judged.verdict.conflicts) reporter.warn(`integrity: ${conflict}`);
+  // Progress only: a conflict is the caller's to report (produceIssue holds the issue, naming them all).
+  for (const conflict of judged.verdict.conflicts) reporter.info(`integrity: unsettled: ${conflict}`);
   const inputs = {
     ...judged.inputs,
     price: crossCheckPrice(judged.inputs.price, coinMetrics, asOf),

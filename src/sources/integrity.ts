@@ -91,6 +91,12 @@ export class IssueHeldError extends Error {
   }
 }
 
+/**
+ * The message the report Lambda logs (JSON, with `asOf` and `conflicts`) when it holds an issue; the
+ * `IssueHeld` alarm's metric filter matches it, so the two must not drift apart.
+ */
+export const ISSUE_HELD_LOG_MESSAGE = 'issue held';
+
 /** Throws IssueHeldError when the verdict has conflicts. */
 export function holdIfUnsettled(verdict: IntegrityVerdict): void {
   if (verdict.conflicts.length > 0) throw new IssueHeldError(verdict);
