@@ -236,6 +236,7 @@ export class HashbriefStack extends Stack {
 
     this.alarms = new Alarms(this, 'Alarms', {
       report,
+      reportLogGroup: report.logGroupResource,
       sender,
       feedback,
       deadLetterQueues: { Send: this.delivery.sendDeadLetterQueue, Schedule: this.schedule.deadLetterQueue },

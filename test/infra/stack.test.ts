@@ -262,6 +262,23 @@ describe('alarms', () => {
     });
   });
 
+  it('alarms when an issue is held, counting the "issue held" lines of the report log group', () => {
+    expect(resource(template, 'AWS::Logs::MetricFilter', 'AlarmsIssueHeldFilter').Properties).toEqual({
+      FilterPattern: '{ $.message = "issue held" }',
+      LogGroupName: { Ref: expect.stringMatching(/^ReportLogs/) },
+      MetricTransformations: [{ MetricNamespace: 'hashbrief', MetricName: 'IssueHeld', MetricValue: '1' }],
+    });
+    expect(alarm('IssueHeld')).toMatchObject({
+      ...toOpsTopic,
+      Namespace: 'hashbrief',
+      MetricName: 'IssueHeld',
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
   it('alarms when no successful report ran for 7 days, treating missing data as breaching', () => {
     expect(alarm('NoReportThisWeek')).toMatchObject({
       ...toOpsTopic,
