@@ -67,7 +67,9 @@ const CURRENT_PRICE_MAX_AGE_S = 36 * 3600;
 /** How far back "the previous value" may be (Coin Metrics gaps are filled with empty days). */
 const LOOKBACK_DAYS = 7;
 
-type Judged = keyof typeof PLAUSIBLE_DAILY_MOVE;
+/** The Coin Metrics columns whose day-over-day move is judged (block counts ride with HashRate). */
+export type JudgedColumn = keyof typeof PLAUSIBLE_DAILY_MOVE;
+const JUDGED_COLUMNS: readonly JudgedColumn[] = ['PriceUSD', 'HashRate'];
 
 /** What the witnesses decided. `conflicts` empty: the inputs may be published. */
 export interface IntegrityVerdict {
@@ -103,7 +105,7 @@ export function holdIfUnsettled(verdict: IntegrityVerdict): void {
 }
 
 /** One independent witness's reading of a judged value, in Coin Metrics' unit. */
-interface Witness {
+export interface Witness {
   kind: 'close-price' | 'current-price' | 'hashrate';
   /** "mempool's price at the close", for messages. */
   label: string;
@@ -122,12 +124,12 @@ function factor(ratio: number): string {
 }
 
 /** A Coin Metrics value with its unit: prices in USD, HashRate (TH/s) in EH/s. */
-function show(column: Judged, value: number): string {
+function show(column: JudgedColumn, value: number): string {
   return column === 'PriceUSD' ? `${significant(value)} USD` : `${significant(value / 1e6)} EH/s`;
 }
 
 /** The value of `column` on day `i` as received, or null when it is not a usable positive number. */
-export function receivedValue(series: DailySeries, column: CoinMetricsColumn, i: number): number | null {
+function receivedValue(series: DailySeries, column: CoinMetricsColumn, i: number): number | null {
   const text = series.raw[column][i];
   if (text === null || text === undefined) return null;
   const value = Number(text);
@@ -197,7 +199,7 @@ interface MoveJudgement {
  */
 function judgeMove(
   series: DailySeries,
-  column: Judged,
+  column: JudgedColumn,
   i: number,
   witnesses: readonly Witness[],
   missing: string,
@@ -320,7 +322,7 @@ export function judgeSeries(
   series: DailySeries,
   first: number,
   last: number,
-  witnessesFor: (column: Judged, i: number) => { witnesses: Witness[]; missing: string } = () => ({
+  witnessesFor: (column: JudgedColumn, i: number) => { witnesses: Witness[]; missing: string } = () => ({
     witnesses: [],
     missing: 'no independent witness consulted',
   }),
@@ -335,7 +337,7 @@ export function judgeSeries(
   for (let i = Math.max(0, first); i <= last && i < series.dates.length; i++) {
     const day = series.dates[i] ?? '';
     for (const message of selfContradictions(series, i)) conflicts.push({ day, message });
-    for (const column of Object.keys(PLAUSIBLE_DAILY_MOVE) as Judged[]) {
+    for (const column of JUDGED_COLUMNS) {
       const { witnesses, missing } = witnessesFor(column, i);
       const judged = judgeMove(series, column, i, witnesses, missing);
       if (judged.conflict !== null) conflicts.push({ day, message: judged.conflict });
