@@ -2,6 +2,8 @@
  * Report Lambda: the weekly schedule (empty payload) and manual invocations (`{ asOf?, dryRun?, sendTo? }`).
  * The payload is validated before any side effect; a bad one fails with a message naming the field.
  * Lambdas never fall back to sample data: an unavailable upstream fails the run (and raises the alarm).
+ * A held issue (implausible Coin Metrics figures no witness settles) fails it too, after logging
+ * ISSUE_HELD_LOG_MESSAGE with the conflicting values, which raises the IssueHeld alarm.
  */
 import { createEmailLoader } from '../src/delivery/email';
 import { createSqsSendQueue } from '../src/delivery/queue';
@@ -11,6 +13,7 @@ import { parseAssumptions } from '../src/metrics/assumptions';
 import { type ReportJobResult, runReportJob } from '../src/pipeline/report-job';
 import { parseReportPayload } from '../src/pipeline/report-payload';
 import { realSleep, systemClock } from '../src/ports';
+import { ISSUE_HELD_LOG_MESSAGE, IssueHeldError } from '../src/sources/integrity';
 import { awsClients } from './commons/aws';
 import { functionEnv, requireSetting } from './commons/config';
 import { createLogger, loggerReporter } from './commons/logger';
@@ -25,6 +28,17 @@ const queueUrl = requireSetting(env, 'HASHBRIEF_SEND_QUEUE_URL');
 const linksBaseUrl = requireSetting(env, 'HASHBRIEF_LINKS_BASE_URL');
 const assumptions = parseAssumptions(env.HASHBRIEF_ASSUMPTIONS_JSON);
 const secret = createSecretSource({ env, ssm: () => clients.ssm, clock: systemClock });
+
+/**
+ * Rethrows a failed run; a held issue first gets its own log line (the IssueHeld alarm's metric filter
+ * counts it; ReportErrors fires on the rethrow too).
+ */
+function logIfHeld(error: unknown): never {
+  if (error instanceof IssueHeldError) {
+    logger.error(ISSUE_HELD_LOG_MESSAGE, { asOf: error.asOf, conflicts: [...error.conflicts] });
+  }
+  throw error;
+}
 
 /** The Lambda entry point. */
 export async function handler(event: unknown): Promise<ReportJobResult> {
@@ -67,7 +81,7 @@ export async function handler(event: unknown): Promise<ReportJobResult> {
         retries: env.HASHBRIEF_HTTP_RETRIES,
       },
     },
-  );
+  ).catch(logIfHeld);
   logger.info('report finished', {
     issueId: result.issueId,
     status: result.status,

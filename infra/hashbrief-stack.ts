@@ -260,6 +260,7 @@ export class HashbriefStack extends Stack {
 
     this.alarms = new Alarms(this, 'Alarms', {
       report,
+      reportLogGroup: report.logGroupResource,
       sender,
       signup,
       feedback,

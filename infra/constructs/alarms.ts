@@ -1,7 +1,7 @@
 /**
  * Operational alarms, all to one SNS ops topic. Each alarm answers a question an operator would otherwise
- * only ask after subscribers complain: did this week's issue go out, did anything get stuck, is SES about
- * to put the account under review?
+ * only ask after subscribers complain: did this week's issue go out, was it held for implausible data, did
+ * anything get stuck, is SES about to put the account under review?
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -18,9 +18,12 @@ import { UNREADABLE_RECORD_WARNING } from '../../src/delivery/subscribers';
 export const METRIC_NAMESPACE = 'hashbrief';
 /** Count of "subscriber record unreadable" warnings, from every function that reads subscribers. */
 export const UNREADABLE_RECORDS_METRIC = 'UnreadableSubscriberRecords';
+import { ISSUE_HELD_LOG_MESSAGE } from '../../src/sources/integrity';
 
 export interface AlarmsProps {
   readonly report: lambda.IFunction;
+  /** The report function's log group: a held issue is counted from its `issue held` line. */
+  readonly reportLogGroup: logs.ILogGroup;
   readonly sender: lambda.IFunction;
   readonly signup: lambda.IFunction;
   readonly feedback: lambda.IFunction;
@@ -91,6 +94,21 @@ export class Alarms extends Construct {
       'ReportErrors',
       'The report function failed (weekly or manual run). Check its log group.',
       props.report.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
+    );
+
+    // A held issue also fails the run (ReportErrors), but needs another answer: the data, not the code,
+    // is wrong. The report function logs one JSON line per held issue; this filter counts them.
+    const held = new logs.MetricFilter(this, 'IssueHeldFilter', {
+      logGroup: props.reportLogGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', ISSUE_HELD_LOG_MESSAGE),
+      metricNamespace: METRIC_NAMESPACE,
+      metricName: 'IssueHeld',
+      metricValue: '1',
+    });
+    onAny(
+      'IssueHeld',
+      'An issue was held, not archived or sent: Coin Metrics\' figures were implausible and no witness settled them. The report log\'s "issue held" line names the values.',
+      held.metric({ period: Duration.hours(1), statistic: 'Sum' }),
     );
 
     // "No report this week": successful report runs per day, and the alarm fires when all of the last

@@ -1,12 +1,14 @@
 /**
  * The `hashbrief` command line. Each subcommand lives in src/cli/commands/<name>.ts and registers itself;
- * this file only wires the context and maps outcomes to exit codes (0 ok, 1 failed, 2 bad usage).
+ * this file only wires the context and maps outcomes to exit codes (0 ok, 1 failed or issue held, 2 bad
+ * usage).
  */
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadEnv } from '../config/env';
 import { systemClock } from '../ports';
 import { InputsOptionError } from '../sources/inputs';
+import { IssueHeldError } from '../sources/integrity';
 import { registerArchive } from './commands/archive';
 import { registerEmulate } from './commands/emulate';
 import { registerPreview } from './commands/preview';
@@ -78,9 +80,23 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       io.stderr(`hashbrief: ${error.message}\n`);
       return 2;
     }
+    if (error instanceof IssueHeldError) {
+      io.stderr(describeHold(error));
+      return 1;
+    }
     const message = error instanceof Error ? error.message : String(error);
     io.stderr(`hashbrief: failed: ${message}\n`);
     if (error instanceof Error && error.cause) io.stderr(`  cause: ${String(error.cause)}\n`);
     return 1;
   }
+}
+
+/** A held issue: one line per conflict, each naming the values, and what settles it. */
+function describeHold(error: IssueHeldError): string {
+  return [
+    `hashbrief: issue for ${error.asOf} held, not archived or sent: Coin Metrics' figures are implausible and no witness settles them`,
+    ...error.conflicts.map((conflict) => `  - ${conflict}`),
+    '  A later run publishes the issue once Coin Metrics corrects the data or mempool confirms it.',
+    '',
+  ].join('\n');
 }

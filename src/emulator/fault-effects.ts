@@ -3,7 +3,7 @@
  * socket server and the in-process fetch both carry out.
  */
 import { plainDecimal } from './decimal';
-import type { Fault, Upstream } from './faults';
+import type { Fault, GlitchTarget, Upstream } from './faults';
 import { type EmulatorResponse, jsonResponse } from './http-types';
 
 /** How to answer one request. */
@@ -132,6 +132,44 @@ function absurd(upstream: Upstream, response: EmulatorResponse): EmulatorRespons
   return { ...response, body: JSON.stringify(changed) };
 }
 
+/** Coin Metrics' USD figures, which a wrong reference rate moves together. */
+const USD_COLUMNS = ['PriceUSD', 'CapMrktCurUSD', 'IssTotUSD'];
+
+/**
+ * A plausible-looking wrong number, `factor` × the real one. Coin Metrics: the targeted columns of the
+ * last day served (`price` = its USD figures together). mempool (`price`): every USD price it serves.
+ */
+function glitch(
+  upstream: Upstream,
+  response: EmulatorResponse,
+  targets: readonly GlitchTarget[],
+  factor: number,
+): EmulatorResponse {
+  const parsed = tryParse(response.body);
+  if (parsed === undefined || !isJson(response)) return response;
+  if (upstream === 'coinmetrics') {
+    const rows = isRecord(parsed) ? parsed.data : undefined;
+    if (!isRecord(parsed) || !Array.isArray(rows) || rows.length === 0) return response;
+    const columns = new Set<string>(targets.flatMap((t) => (t === 'price' ? USD_COLUMNS : [t])));
+    const last = rows.at(-1);
+    const changed = isRecord(last)
+      ? Object.fromEntries(
+          Object.entries(last).map(([key, value]) =>
+            columns.has(key) && typeof value === 'string' && /^\d/.test(value)
+              ? [key, plainDecimal(Number(value) * factor, 10)]
+              : [key, value],
+          ),
+        )
+      : last;
+    return { ...response, body: JSON.stringify({ ...parsed, data: [...rows.slice(0, -1), changed] }) };
+  }
+  if (!targets.includes('price')) return response;
+  const changed = mapDeep(parsed, (key, value) =>
+    /^[A-Z]{3}$/.test(key) && typeof value === 'number' ? [key, value * factor] : [key, value],
+  );
+  return { ...response, body: JSON.stringify(changed) };
+}
+
 /** The plan for one request: the normal answer, changed by `fault` when there is one. */
 export function planFor(upstream: Upstream, response: EmulatorResponse, fault: Fault | null): Plan {
   if (fault === null) return respond(response);
@@ -167,5 +205,7 @@ export function planFor(upstream: Upstream, response: EmulatorResponse, fault: F
       return respond(drift(upstream, response));
     case 'absurd':
       return respond(absurd(upstream, response));
+    case 'glitch':
+      return respond(glitch(upstream, response, fault.targets ?? [], fault.factor ?? 1));
   }
 }

@@ -2,6 +2,7 @@
  * Fault injection: which requests misbehave and how. A fault matches by upstream and path prefix; with
  * `times` it hits only the first N matching requests, so "fail twice, then succeed" is one fault.
  */
+import { COIN_METRICS_COLUMNS } from '../sources/types';
 import { FaultSpecError } from './errors';
 
 /** Every kind of misbehaviour the emulator can inject. */
@@ -14,6 +15,7 @@ export const FAULT_KINDS = [
   'truncated',
   'drift',
   'absurd',
+  'glitch',
   'reset',
 ] as const;
 /** One of FAULT_KINDS. */
@@ -34,9 +36,43 @@ export type Fault = {
   status?: number;
   /** rate-limit: the Retry-After value in seconds (default 1). */
   retryAfterSeconds?: number;
+  /**
+   * glitch: what the factor multiplies. Coin Metrics: column names (`PriceUSD`, `HashRate`, `BlkCnt`, …)
+   * on the last day served, or `price` for its USD figures together (PriceUSD, CapMrktCurUSD, IssTotUSD:
+   * a wrong reference rate). mempool: `price`, every USD price it serves.
+   */
+  targets?: GlitchTarget[];
+  /** glitch: the factor (0 included: a value of 0). */
+  factor?: number;
   /** Only the first N matching requests; default every one. */
   times?: number;
 };
+
+/** What a glitch can multiply: a Coin Metrics column, or `price` (the USD figures together). */
+export const GLITCH_TARGETS = [...COIN_METRICS_COLUMNS, 'price'] as const;
+/** One of GLITCH_TARGETS. */
+export type GlitchTarget = (typeof GLITCH_TARGETS)[number];
+
+const isGlitchTarget = (value: string): value is GlitchTarget =>
+  (GLITCH_TARGETS as readonly string[]).includes(value);
+
+/** `PriceUSD*5`, `HashRate+BlkCnt*10`, `price*0.2`: targets joined by `+`, then `*` and a factor ≥ 0. */
+function parseGlitch(arg: string | undefined): { targets: GlitchTarget[]; factor: number } {
+  const usage = 'glitch needs TARGET*FACTOR, e.g. glitch:PriceUSD*5 or glitch:HashRate+BlkCnt*10';
+  if (arg === undefined) throw new Error(usage);
+  const star = arg.lastIndexOf('*');
+  if (star < 0) throw new Error(usage);
+  const factorText = arg.slice(star + 1);
+  if (!/^\d+(\.\d+)?$/.test(factorText)) {
+    throw new Error(`glitch factor must be a number ≥ 0, got "${factorText}"`);
+  }
+  const targets = arg.slice(0, star).split('+');
+  const unknown = targets.filter((t) => !isGlitchTarget(t));
+  if (unknown.length > 0 || targets.length === 0) {
+    throw new Error(`unknown glitch target "${unknown[0] ?? ''}" (expected ${GLITCH_TARGETS.join(', ')})`);
+  }
+  return { targets: targets.filter(isGlitchTarget), factor: Number(factorText) };
+}
 
 /** True when `fault` applies to a request for `route` (path under the base) of `upstream`. */
 export function faultMatches(fault: Fault, upstream: Upstream, route: string): boolean {
@@ -133,6 +169,9 @@ function parseRule(rule: string): Fault {
     case 'rate-limit':
       fault.retryAfterSeconds = arg === undefined ? 1 : wholeNumber(arg, 'Retry-After', 0, 86_400);
       break;
+    case 'glitch':
+      Object.assign(fault, parseGlitch(arg));
+      break;
     default:
       if (arg !== undefined) throw new Error(`${kindText} takes no argument, got "${arg}"`);
   }
@@ -142,7 +181,8 @@ function parseRule(rule: string): Fault {
 /**
  * Parses the CLI's `--faults` syntax: rules separated by `,` or `;`, each `TARGET=KIND[:ARG][xN]` where
  * TARGET is `coinmetrics|cm|mempool|mp|*` optionally followed by `:/path/prefix`. Examples:
- * `mempool:/v1/mining/pools=status:503x2`, `cm=rate-limit:5x1`, `*=latency:800`, `mp=reset`.
+ * `mempool:/v1/mining/pools=status:503x2`, `cm=rate-limit:5x1`, `*=latency:800`, `mp=reset`,
+ * `cm=glitch:price*5` (Coin Metrics' last day at 5× the price), `cm=glitch:HashRate*0`.
  * A bad spec throws FaultSpecError naming the part.
  */
 export function parseFaultSpec(spec: string): Fault[] {

@@ -192,11 +192,49 @@ function prices(state: MempoolState): EmulatorResponse {
   return jsonResponse(200, body);
 }
 
+/** Where mempool's price history starts; earlier times get its placeholder entry (USD 0). */
+const PRICE_HISTORY_START_S = 1_279_497_600;
+/** A day's price is stamped at its last hour, as the last of mempool's hourly prices would be. */
+const LAST_HOUR_S = 86_400 - 3600;
+
+/**
+ * `/v1/historical-price?currency=…&timestamp=…`: mempool's latest price strictly before `timestamp`
+ * (its `$getNearestHistoricalPrice`), from the day's PriceUSD stamped at 23:00 UTC; without a timestamp,
+ * the whole history, newest first. With a currency only that column (and USD) is listed; an unknown
+ * currency answers `null`, as mempool does. Before the history starts: `{ time: 1279497600, USD: 0 }`.
+ */
+function historicalPrice(state: MempoolState, query: URLSearchParams): EmulatorResponse {
+  const currency = query.get('currency');
+  if (currency !== null && currency !== 'USD' && !(currency in FX_PER_USD)) return jsonResponse(200, null);
+  const timestamp = Number.parseInt(query.get('timestamp') ?? '', 10) || 0;
+  const entries = state.days
+    .filter((day) => day.priceUsd !== null && day.priceUsd > 0)
+    .map((day) => ({ time: day.startTime + LAST_HOUR_S, usd: day.priceUsd ?? 0 }))
+    .filter((entry) => timestamp === 0 || entry.time < timestamp)
+    .reverse();
+  const picked = timestamp === 0 ? entries : entries.slice(0, 1);
+  const row = (time: number, usd: number): Record<string, number> => {
+    if (currency !== null) return { time, [currency]: usd * (FX_PER_USD[currency] ?? 1), USD: usd };
+    const out: Record<string, number> = { time, USD: usd };
+    for (const [code, rate] of Object.entries(FX_PER_USD)) out[code] = usd * rate;
+    return out;
+  };
+  const prices = picked.map((entry) => row(entry.time, entry.usd));
+  if (prices.length === 0 && currency !== null) prices.push(row(PRICE_HISTORY_START_S, 0));
+  const exchangeRates = Object.fromEntries(
+    Object.entries(FX_PER_USD).map(([code, rate]) => [`USD${code}`, rate]),
+  );
+  return jsonResponse(200, { prices, exchangeRates });
+}
+
+type RouteHandler = (state: MempoolState, param: string, query: URLSearchParams) => EmulatorResponse;
+
 /** Route table: path pattern under `/api` → handler (captures are the path parameters). */
-const ROUTES: readonly [RegExp, (state: MempoolState, param: string) => EmulatorResponse][] = [
+const ROUTES: readonly [RegExp, RouteHandler][] = [
   [/^\/blocks\/tip\/height$/, (state) => textResponse(200, String(state.tipHeight))],
   [/^\/v1\/difficulty-adjustment$/, difficultyAdjustment],
   [/^\/v1\/prices$/, prices],
+  [/^\/v1\/historical-price$/, (state, _param, query) => historicalPrice(state, query)],
   [/^\/v1\/fees\/recommended$/, recommendedFees],
   [/^\/v1\/mining\/pools\/([^/]+)$/, pools],
   [/^\/v1\/mining\/hashrate\/([^/]+)$/, hashrate],
@@ -204,11 +242,15 @@ const ROUTES: readonly [RegExp, (state: MempoolState, param: string) => Emulator
   [/^\/v1\/mining\/blocks\/fees\/([^/]+)$/, blockFees],
 ];
 
-/** Answers one mempool request for `route` (the path under `/api`). */
-export function mempoolResponse(state: MempoolState, route: string): EmulatorResponse {
+/** Answers one mempool request for `route` (the path under `/api`) with its query parameters. */
+export function mempoolResponse(
+  state: MempoolState,
+  route: string,
+  query: URLSearchParams = new URLSearchParams(),
+): EmulatorResponse {
   for (const [pattern, handle] of ROUTES) {
     const match = pattern.exec(route);
-    if (match) return handle(state, decodeURIComponent(match[1] ?? ''));
+    if (match) return handle(state, decodeURIComponent(match[1] ?? ''), query);
   }
   return mempoolNotFound(route);
 }

@@ -79,7 +79,7 @@ export function answer(dataset: Dataset, located: Located, url: URL): EmulatorRe
     return assetMetricsResponse(dataset.coinMetricsRows, url.searchParams, endpoint, url.search.slice(1));
   }
   if (!dataset.mempool) return mempoolNotFound(located.route);
-  return mempoolResponse(dataset.mempool, located.route);
+  return mempoolResponse(dataset.mempool, located.route, url.searchParams);
 }
 
 /** Synthetic answers say so in a header, so whatever consumes them can label its output sample. */

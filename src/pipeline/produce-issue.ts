@@ -16,6 +16,7 @@ import { renderIssue } from '../render/render-issue';
 import type { Snapshot } from '../snapshot/schema';
 import type { HttpSettings, ResponseTime } from '../sources/http';
 import { fetchReportInputs } from '../sources/inputs';
+import { holdIfUnsettled } from '../sources/integrity';
 import type { RecordedResponse } from '../sources/recording';
 import type { ReportInputs } from '../sources/types';
 import { issueFiles } from './issue-files';
@@ -114,12 +115,15 @@ async function previousWeekIssue(
   return gapDays >= 5 && gapDays <= 9 ? previous : null;
 }
 
-/** Fetches, computes, renders and archives one issue. Throws ReportUnavailableError when it can't. */
+/**
+ * Fetches, computes, renders and archives one issue. Throws ReportUnavailableError when it can't, and
+ * IssueHeldError (nothing archived) when Coin Metrics' figures are implausible and no witness settles them.
+ */
 export async function produceIssue(
   deps: ProduceIssueDeps,
   options: ProduceIssueOptions,
 ): Promise<ProducedIssue> {
-  const { inputs, recordings } = await fetchReportInputs(
+  const { inputs, recordings, integrity } = await fetchReportInputs(
     { ...deps, settings: options.httpSettings },
     {
       coinMetricsUrl: options.coinMetricsUrl,
@@ -129,6 +133,8 @@ export async function produceIssue(
     },
   );
   await options.onRecordings?.(recordings);
+  // Implausible figures no witness settles: throws IssueHeldError before anything is archived.
+  holdIfUnsettled(integrity);
   if (inputs.coinMetrics.status !== 'ok') {
     const reason = inputs.coinMetrics.status === 'failed' ? inputs.coinMetrics.reason : 'skipped';
     throw new ReportUnavailableError(`no issue produced: Coin Metrics unavailable (${reason})`, inputs);

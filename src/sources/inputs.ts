@@ -14,10 +14,12 @@ import {
   type HttpSettings,
   type ResponseTime,
 } from './http';
+import { type IntegrityVerdict, judgeInputs } from './integrity';
 import {
   fetchMempool,
   fetchMempoolRaw,
   hashrateEndpoint,
+  historicalPriceEndpoint,
   interpretMempool,
   MEMPOOL_ENDPOINTS,
   type MempoolEndpoint,
@@ -28,6 +30,7 @@ import {
   type Parsed,
   parseDifficultyAdjustment,
   parseHashrateHistory,
+  parseHistoricalPrice,
   parsePools,
   parsePrices,
   parseRewardStats,
@@ -35,7 +38,7 @@ import {
 } from './mempool-parse';
 import { fromSyntheticData, type RecordedResponse } from './recording';
 import { cutSeries, lastCompleteDay } from './series';
-import type { CurrentPrice, DailySeries, ReportInputs, SourceOutcome } from './types';
+import type { CurrentPrice, DailySeries, HistoricalPrice, ReportInputs, SourceOutcome } from './types';
 
 export { lastCompleteDay } from './series';
 
@@ -125,14 +128,24 @@ async function settle<T>(work: Promise<MempoolResult<T>>, url: string): Promise<
   }
 }
 
+/** What fetchReportInputs hands back. */
+export interface FetchedReportInputs {
+  inputs: ReportInputs;
+  recordings: RecordedResponse[];
+  /** Whether the witnesses settle Coin Metrics' figures (see integrity.ts); conflicts hold the issue. */
+  integrity: IntegrityVerdict;
+}
+
 /**
  * Fetches all sources concurrently. A past report (as-of before yesterday, UTC, per the clock) skips
- * mempool's present-only endpoints; series are cut to dates ≤ as-of. Throws only InputsOptionError.
+ * mempool's present-only endpoints; series are cut to dates ≤ as-of. mempool's price at the as-of day's
+ * close is asked too (once the day is known), as a witness for the integrity verdict. Throws only
+ * InputsOptionError.
  */
 export async function fetchReportInputs(
   deps: SourceDeps,
   options: FetchReportOptions,
-): Promise<{ inputs: ReportInputs; recordings: RecordedResponse[] }> {
+): Promise<FetchedReportInputs> {
   if (options.asOf !== undefined && !isIsoDay(options.asOf)) {
     throw new InputsOptionError(
       `asOf must be a calendar day written YYYY-MM-DD (got ${JSON.stringify(options.asOf)})`,
@@ -191,6 +204,19 @@ export async function fetchReportInputs(
   const tipWork = present(MEMPOOL_ENDPOINTS.tipHeight, parseTipHeight);
   const rewardWork = present(MEMPOOL_ENDPOINTS.rewardStats, parseRewardStats);
   const priceWork = present(MEMPOOL_ENDPOINTS.prices, parsePrices);
+  const closePriceWork = (day: string): Promise<SourceOutcome<HistoricalPrice>> => {
+    const ep = historicalPriceEndpoint(day);
+    return settle(
+      fetchMempool(http, options.mempoolUrl, ep, parseHistoricalPrice),
+      mempoolUrl(options.mempoolUrl, ep),
+    ).then((outcome) => {
+      reportOutcome(reporter, ep.label, outcome);
+      return outcome;
+    });
+  };
+  // With the day given, the close price is asked alongside everything else; otherwise once Coin Metrics
+  // has said which day it is.
+  const earlyClosePrice = options.asOf === undefined ? null : closePriceWork(options.asOf);
 
   const cm = await cmWork;
   const cmWarnings: string[] = [];
@@ -202,6 +228,8 @@ export async function fetchReportInputs(
     if (cm.ok && last === null)
       cmWarnings.push(`Coin Metrics has no complete day with a price; as-of set to ${asOf}`);
   }
+
+  const closePriceAnswer = earlyClosePrice ?? closePriceWork(asOf);
 
   // Coin Metrics lagging days behind (or a stale dataset) makes even the default day a past one.
   const pastReport = past || describesThePast(asOf, today);
@@ -265,14 +293,14 @@ export async function fetchReportInputs(
     asPresentOnly(rewardWork, MEMPOOL_ENDPOINTS.rewardStats),
     asPresentOnly(priceWork, MEMPOOL_ENDPOINTS.prices),
   ]);
-  const checkedPrice = crossCheckPrice(price, coinMetrics, asOf);
+  const closePrice = await closePriceAnswer;
   recordings.sort((a, b) => {
     const ka = `${a.source}-${a.name}`;
     const kb = `${b.source}-${b.name}`;
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
-  return {
-    inputs: {
+  const judged = judgeInputs(
+    {
       asOf,
       sample: (options.sample ?? false) || fromSyntheticData(recordings),
       coinMetrics,
@@ -281,18 +309,29 @@ export async function fetchReportInputs(
       hashrateHistory,
       tipHeight,
       rewardStats,
-      price: checkedPrice,
+      price,
     },
-    recordings,
+    closePrice,
+  );
+  for (const note of judged.verdict.notes) reporter.info(`integrity: ${note}`);
+  // Progress only: a conflict is the caller's to report (produceIssue holds the issue, naming them all).
+  for (const conflict of judged.verdict.conflicts) reporter.info(`integrity: unsettled: ${conflict}`);
+  const inputs = {
+    ...judged.inputs,
+    price: crossCheckPrice(judged.inputs.price, coinMetrics, asOf),
   };
+  return { inputs, recordings, integrity: judged.verdict };
 }
 
-/** A spot price more than 10× away from Coin Metrics' close is wrong, whichever of the two moved. */
-const MAX_PRICE_DISAGREEMENT = 10;
+/**
+ * A spot price more than 2× away from Coin Metrics' close is wrong, whichever of the two moved: no real
+ * day has moved that much (the integrity rule holds an issue whose Coin Metrics close did).
+ */
+const MAX_PRICE_DISAGREEMENT = 2;
 
 /**
  * Fails mempool's price when it disagrees wildly with Coin Metrics' latest close (on or before as-of):
- * a day's move of 10× has never happened, a unit or scaling error has.
+ * a unit or scaling error, never a real move. Judged after the integrity rule has settled that close.
  */
 export function crossCheckPrice(
   price: SourceOutcome<CurrentPrice>,

@@ -7,7 +7,14 @@
 import { z } from 'zod';
 import { dayOfUnixSeconds } from './dates';
 import { ShapeError } from './errors';
-import type { CurrentPrice, DifficultyAdjustment, HashrateHistory, PoolsWeek, RewardStats } from './types';
+import type {
+  CurrentPrice,
+  DifficultyAdjustment,
+  HashrateHistory,
+  HistoricalPrice,
+  PoolsWeek,
+  RewardStats,
+} from './types';
 
 /** A parsed value plus what was questionable about it. */
 export interface Parsed<T> {
@@ -256,4 +263,25 @@ const pricesSchema = z.object({ time: unixSeconds, USD: z.number().positive().ma
 export function parsePrices(json: unknown): Parsed<CurrentPrice> {
   const data = parseWith(pricesSchema, json);
   return { value: { time: new Date(data.time * 1000).toISOString(), usd: data.USD }, warnings: [] };
+}
+
+const historicalPriceSchema = z.object({
+  prices: z.array(z.object({ time: unixSeconds, USD: z.number() })),
+});
+
+/**
+ * `/v1/historical-price?currency=USD&timestamp=T`: the latest entry with a USD price. mempool marks a
+ * missing price with -1 and answers a placeholder `{ time: 1279497600, USD: 0 }` before its history
+ * starts; both mean "no price" (null, with a warning), not a price of 0.
+ */
+export function parseHistoricalPrice(json: unknown): Parsed<HistoricalPrice> {
+  const data = parseWith(historicalPriceSchema, json);
+  let latest: { time: number; USD: number } | undefined;
+  for (const entry of data.prices) {
+    if (entry.USD > 0 && (latest === undefined || entry.time > latest.time)) latest = entry;
+  }
+  if (latest === undefined) {
+    return { value: null, warnings: ['mempool historical price: no USD price for that time'] };
+  }
+  return { value: { time: new Date(latest.time * 1000).toISOString(), usd: latest.USD }, warnings: [] };
 }

@@ -50,6 +50,28 @@ export function hashrateEndpoint(asOf: string | undefined, today: string): Mempo
   return endpoint(`/v1/mining/hashrate/${interval}`, 'mempool hashrate history');
 }
 
+/** How long after a day's close (00:00 UTC the next day) the historical-price question is asked. */
+const CLOSE_QUERY_OFFSET_S = 3600;
+
+/**
+ * mempool's price at the close of `day`, the moment Coin Metrics fixes its daily PriceUSD (00:00 UTC the
+ * next day). mempool answers its latest price strictly before the timestamp, so asking an hour after the
+ * close returns the close itself whether its history is hourly or stamped once a day at midnight.
+ */
+export function historicalPriceEndpoint(day: string): MempoolEndpoint {
+  const timestamp = closeOfDay(day) + CLOSE_QUERY_OFFSET_S;
+  return {
+    path: `/v1/historical-price?currency=USD&timestamp=${timestamp}`,
+    name: 'historical-price',
+    label: 'mempool historical price',
+  };
+}
+
+/** Unix seconds of the close of a UTC day (00:00 UTC the following day). */
+export function closeOfDay(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`) / 1000 + 86_400;
+}
+
 /** The full URL of an endpoint under a base URL. */
 export function mempoolUrl(baseUrl: string, ep: MempoolEndpoint): string {
   return `${baseUrl.replace(/\/+$/, '')}${ep.path}`;

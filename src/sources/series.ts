@@ -14,6 +14,23 @@ export interface DayRow {
 /** Columns whose day-over-day jump of 100× or more is treated as implausible. */
 const JUMP_COLUMNS: readonly CoinMetricsColumn[] = ['PriceUSD', 'HashRate'];
 const JUMP_FACTOR = 100;
+
+/**
+ * The first UTC day with a mined block (block 1, 2009-01-09). Every day since has had blocks, so a day
+ * with none, or with a hashrate of 0, is missing data rather than news. Before it (genesis week) a count
+ * of 0 is the truth and is kept.
+ */
+export const FIRST_MINED_DAY = '2009-01-09';
+/** What a day without blocks takes with it: the columns Coin Metrics derives from that day's blocks. */
+export const BLOCK_DERIVED_COLUMNS: readonly CoinMetricsColumn[] = [
+  'BlkCnt',
+  'HashRate',
+  'IssTotNtv',
+  'IssTotUSD',
+  'FeeTotNtv',
+];
+/** Columns whose 0 is impossible on a day with blocks (price: no real day since trading began is 0). */
+const ZERO_IS_MISSING: readonly CoinMetricsColumn[] = ['HashRate', 'PriceUSD'];
 /**
  * Individual warnings listed per column before the rest are summarised, so one bad feed cannot flood a
  * report, and a single bad price is never hidden behind a thousand bad address counts.
@@ -54,10 +71,19 @@ export function buildDailySeries(rows: readonly DayRow[]): { series: DailySeries
 
   const push = (day: string, row: DayRow['values'] | null) => {
     series.dates.push(day);
+    const noBlocks = day >= FIRST_MINED_DAY && isZero(row?.BlkCnt ?? null);
+    if (noBlocks) {
+      flag(
+        'BlkCnt',
+        day,
+        `Coin Metrics BlkCnt on ${day} is 0: no UTC day since ${FIRST_MINED_DAY} has had no block; the day's ${listed(BLOCK_DERIVED_COLUMNS)} are treated as missing`,
+      );
+    }
     for (const column of COIN_METRICS_COLUMNS) {
       const text = row?.[column] ?? null;
       series.raw[column].push(text);
-      series.values[column].push(text === null ? null : screen(day, column, text));
+      const excluded = noBlocks && BLOCK_DERIVED_COLUMNS.includes(column);
+      series.values[column].push(text === null || excluded ? null : screen(day, column, text));
     }
   };
 
@@ -69,6 +95,14 @@ export function buildDailySeries(rows: readonly DayRow[]): { series: DailySeries
     }
     if (value < 0) {
       flag(column, day, `Coin Metrics ${column} on ${day} is negative (${text}); treated as missing`);
+      return null;
+    }
+    if (value === 0 && ZERO_IS_MISSING.includes(column) && day >= FIRST_MINED_DAY) {
+      flag(
+        column,
+        day,
+        `Coin Metrics ${column} on ${day} is 0, which no day since ${FIRST_MINED_DAY} has had; treated as missing`,
+      );
       return null;
     }
     if (JUMP_COLUMNS.includes(column)) {
@@ -121,6 +155,17 @@ export function buildDailySeries(rows: readonly DayRow[]): { series: DailySeries
   return { series, warnings };
 }
 
+function isZero(text: string | null): boolean {
+  return text !== null && Number(text) === 0;
+}
+
+/** "A, B and C". */
+function listed(columns: readonly string[]): string {
+  return columns.length <= 1
+    ? (columns[0] ?? '')
+    : `${columns.slice(0, -1).join(', ')} and ${columns.at(-1) ?? ''}`;
+}
+
 /** The series restricted to dates ≤ `asOf` (dates are ascending, so this is a prefix). */
 export function cutSeries(series: DailySeries, asOf: string): DailySeries {
   let end = series.dates.length;
@@ -136,13 +181,15 @@ export function cutSeries(series: DailySeries, asOf: string): DailySeries {
 }
 
 /**
- * The last complete UTC day the series has a price for: the latest date strictly before `today` with
- * PriceUSD present. Null when there is none.
+ * The last complete UTC day the series has a price for: the latest date strictly before `today` whose
+ * PriceUSD arrived. A price screened out as implausible still makes its day complete: Coin Metrics has
+ * published that day, and quietly reporting the day before would hide the glitch (the integrity rule
+ * judges it instead). Null when there is none.
  */
 export function lastCompleteDay(series: DailySeries, today: string): string | null {
   for (let i = series.dates.length - 1; i >= 0; i--) {
     const day = series.dates[i];
-    if (day !== undefined && day < today && series.values.PriceUSD[i] != null) return day;
+    if (day !== undefined && day < today && series.raw.PriceUSD[i] != null) return day;
   }
   return null;
 }

@@ -87,6 +87,12 @@ export interface CurrentPrice {
   usd: number;
 }
 
+/**
+ * mempool `/v1/historical-price?currency=USD&timestamp=T`: its latest USD price strictly before T, or
+ * null when it has none (mempool's history starts 2010-07-19; before that it answers a placeholder 0).
+ */
+export type HistoricalPrice = CurrentPrice | null;
+
 export type SourceName =
   | 'coinmetrics-asset-metrics'
   | 'mempool-pools-1w'

@@ -311,6 +311,23 @@ describe('alarms', () => {
     });
   });
 
+  it('alarms when an issue is held, counting the "issue held" lines of the report log group', () => {
+    expect(resource(template, 'AWS::Logs::MetricFilter', 'AlarmsIssueHeldFilter').Properties).toEqual({
+      FilterPattern: '{ $.message = "issue held" }',
+      LogGroupName: { Ref: expect.stringMatching(/^ReportLogs/) },
+      MetricTransformations: [{ MetricNamespace: 'hashbrief', MetricName: 'IssueHeld', MetricValue: '1' }],
+    });
+    expect(alarm('IssueHeld')).toMatchObject({
+      ...toOpsTopic,
+      Namespace: 'hashbrief',
+      MetricName: 'IssueHeld',
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
   it('alarms when no successful report ran for 7 days, treating missing data as breaching', () => {
     expect(alarm('NoReportThisWeek')).toMatchObject({
       ...toOpsTopic,
@@ -375,7 +392,9 @@ describe('alarms', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
     });
-    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter'));
+    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter')).filter(
+      (f) => f.Properties.MetricTransformations[0].MetricName === 'UnreadableSubscriberRecords',
+    );
     const logGroups = filters.map((f) => JSON.stringify(f.Properties.LogGroupName)).sort();
     expect(logGroups).toEqual(
       ['Feedback', 'Report', 'Sender', 'Signup', 'Subscribe', 'Unsubscribe'].map((name) =>

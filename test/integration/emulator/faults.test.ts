@@ -126,6 +126,27 @@ describe('faults observed by a real HTTP client', () => {
     expect(price.USD).toBeGreaterThan(10_000_000);
   });
 
+  it("glitch: multiplies the targeted columns of Coin Metrics' last day only, and mempool's USD prices", async () => {
+    const clean = z
+      .object({ data: z.array(z.object({ PriceUSD: z.string(), HashRate: z.string() })) })
+      .parse(await (await fetch(assetMetrics)).json());
+    const cleanPrice = z.object({ USD: z.number() }).parse(await (await fetch(prices)).json());
+    emulator.setFaults([
+      { upstream: 'coinmetrics', route: '*', kind: 'glitch', targets: ['PriceUSD'], factor: 5 },
+      { upstream: 'mempool', route: '*', kind: 'glitch', targets: ['price'], factor: 0.2 },
+    ]);
+
+    const cm = z
+      .object({ data: z.array(z.object({ PriceUSD: z.string(), HashRate: z.string() })) })
+      .parse(await (await fetch(assetMetrics)).json());
+    const price = z.object({ USD: z.number() }).parse(await (await fetch(prices)).json());
+
+    expect(Number(cm.data.at(-1)?.PriceUSD)).toBeCloseTo(Number(clean.data.at(-1)?.PriceUSD) * 5, 4);
+    expect(cm.data.slice(0, -1)).toEqual(clean.data.slice(0, -1));
+    expect(cm.data.at(-1)?.HashRate).toBe(clean.data.at(-1)?.HashRate);
+    expect(price.USD).toBeCloseTo(cleanPrice.USD * 0.2, 6);
+  });
+
   it('reset: destroys the connection without an answer', async () => {
     emulator.setFaults([{ upstream: 'mempool', route: '*', kind: 'reset' }]);
     const error = await fetch(prices).then(

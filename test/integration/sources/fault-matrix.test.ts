@@ -27,8 +27,12 @@ const sleep: Sleep = (ms, signal) => {
  * case passes a short one.
  */
 async function inputsWith(faults: Fault[], timeoutMs = 10_000): Promise<ReportInputs> {
+  return (await fetchedWith(faults, timeoutMs)).inputs;
+}
+
+async function fetchedWith(faults: Fault[], timeoutMs = 10_000) {
   emulator.setFaults(faults);
-  const { inputs } = await fetchReportInputs(
+  return fetchReportInputs(
     {
       fetch: (url, init) => fetch(url, init),
       clock: () => NOW,
@@ -39,7 +43,6 @@ async function inputsWith(faults: Fault[], timeoutMs = 10_000): Promise<ReportIn
     },
     { coinMetricsUrl: emulator.coinMetricsUrl, mempoolUrl: emulator.mempoolUrl },
   );
-  return inputs;
 }
 
 function reason(outcome: SourceOutcome<unknown>): string {
@@ -161,8 +164,10 @@ describe('fault matrix against the emulator', () => {
     expectNothingSilentlyWrong(inputs);
   });
 
-  it('absurd Coin Metrics values (negatives, a 1000× price jump): nulled with warnings, never passed on', async () => {
-    const inputs = await inputsWith([{ upstream: 'coinmetrics', route: '*', kind: 'absurd' }]);
+  it('absurd Coin Metrics values (negatives, a 1000× price jump): nulled with warnings, the jump held', async () => {
+    const { inputs, integrity } = await fetchedWith([
+      { upstream: 'coinmetrics', route: '*', kind: 'absurd' },
+    ]);
     const cm = inputs.coinMetrics;
     if (cm.status !== 'ok') throw new Error(`expected ok with warnings, got ${JSON.stringify(cm)}`);
     expect(cm.warnings.some((w) => /^Coin Metrics \w+ on \d{4}-\d{2}-\d{2} is negative \(-/.test(w))).toBe(
@@ -177,9 +182,33 @@ describe('fault matrix against the emulator', () => {
     expect(cm.warnings.length).toBeLessThanOrEqual(30);
     expect(cm.value.values.HashRate.every((v) => v === null)).toBe(true);
     expect(cm.value.values.PriceUSD.every((v) => v === null || v > 0)).toBe(true);
-    // The day whose price was nulled is no longer "complete", so the report moves to the day before.
-    expect(inputs.asOf).toBe('2025-11-22');
+    // The glitched day is still the newest complete one: the issue is not quietly moved to the day
+    // before, it is held, naming the value.
+    expect(inputs.asOf).toBe('2025-11-23');
+    expect(integrity.conflicts).toEqual([
+      expect.stringMatching(
+        /^Coin Metrics PriceUSD on 2025-11-23 is \d+ USD \(×\d{3,} the [\d.]+ USD of 2025-11-22\), but mempool's price at that day's close/,
+      ),
+    ]);
     expectNothingSilentlyWrong(inputs);
+  });
+
+  it('a plausible-looking Coin Metrics glitch (its USD figures ×5 on the last day): ok, and held by the witnesses', async () => {
+    const { inputs, integrity } = await fetchedWith([
+      { upstream: 'coinmetrics', route: '*', kind: 'glitch', targets: ['price'], factor: 5 },
+    ]);
+    expect(inputs.coinMetrics.status).toBe('ok');
+    expect(integrity.conflicts).toEqual([
+      expect.stringMatching(/^Coin Metrics PriceUSD on 2025-11-23 is .*×[45]\.\d\d the/),
+    ]);
+  });
+
+  it("a mempool price glitch (×3): its current price fails as implausible, Coin Metrics' close stands", async () => {
+    const { inputs, integrity } = await fetchedWith([
+      { upstream: 'mempool', route: '*', kind: 'glitch', targets: ['price'], factor: 3 },
+    ]);
+    expect(integrity.conflicts).toEqual([]);
+    expect(reason(inputs.price)).toMatch(/^mempool prices is implausible: USD \d+ against Coin Metrics' /);
   });
 
   it('absurd mempool values (negatives, ×1000 prices and rewards, progress over 100 %): every route fails', async () => {

@@ -26,6 +26,26 @@ describe('parseFaultSpec', () => {
     ]);
   });
 
+  it('parses a glitch: targets joined by +, a factor (0 included), and times', () => {
+    expect(
+      parseFaultSpec(
+        'cm=glitch:PriceUSD*5, cm=glitch:HashRate+BlkCnt*10x1, mp=glitch:price*0.2, cm=glitch:HashRate*0',
+      ),
+    ).toEqual<Fault[]>([
+      { upstream: 'coinmetrics', route: '*', kind: 'glitch', targets: ['PriceUSD'], factor: 5 },
+      {
+        upstream: 'coinmetrics',
+        route: '*',
+        kind: 'glitch',
+        targets: ['HashRate', 'BlkCnt'],
+        factor: 10,
+        times: 1,
+      },
+      { upstream: 'mempool', route: '*', kind: 'glitch', targets: ['price'], factor: 0.2 },
+      { upstream: 'coinmetrics', route: '*', kind: 'glitch', targets: ['HashRate'], factor: 0 },
+    ]);
+  });
+
   it('returns no faults for an empty spec', () => {
     expect(parseFaultSpec(' , ')).toEqual([]);
   });
@@ -39,6 +59,10 @@ describe('parseFaultSpec', () => {
     ['mp=reset:3', /reset takes no argument/],
     ['mempool', /expected TARGET=KIND/],
     ['mp=timeoutx0', /times must be 1\.\./],
+    ['cm=glitch', /glitch needs TARGET\*FACTOR/],
+    ['cm=glitch:PriceUSD', /glitch needs TARGET\*FACTOR/],
+    ['cm=glitch:PriceUSD*-2', /glitch factor must be a number ≥ 0, got "-2"/],
+    ['cm=glitch:Price*5', /unknown glitch target "Price"/],
   ])('rejects %s naming the part', (spec, message) => {
     expect(() => parseFaultSpec(spec)).toThrow(FaultSpecError);
     expect(() => parseFaultSpec(spec)).toThrow(message);

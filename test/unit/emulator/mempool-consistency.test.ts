@@ -98,6 +98,38 @@ describe('mempool state derived from the Coin Metrics rows', () => {
   });
 });
 
+describe('mempool historical price route', () => {
+  const historical = (query: string) => getJson(`/v1/historical-price?${query}`);
+  const unix = (day: string) => Date.parse(`${day}T00:00:00Z`) / 1000;
+  const priceOn = (day: string) => Number(rows.find((r) => r.time === day)?.values.PriceUSD);
+
+  it("answers the latest price strictly before the timestamp: a day's close is its PriceUSD, stamped 23:00", async () => {
+    const body = z
+      .strictObject({
+        prices: z.array(z.strictObject({ time: z.number(), USD: z.number() })),
+        exchangeRates: z.record(z.string(), z.number()),
+      })
+      .parse(await historical(`currency=USD&timestamp=${unix('2025-11-21') + 3600}`));
+    expect(body.prices).toEqual([{ time: unix('2025-11-20') + 23 * 3600, USD: priceOn('2025-11-20') }]);
+    expect(body.exchangeRates.USDEUR).toBeGreaterThan(0);
+  });
+
+  it("answers mempool's placeholder (USD 0) before its history, and null for an unknown currency", async () => {
+    expect(await historical(`currency=USD&timestamp=${unix('2015-01-01')}`)).toMatchObject({
+      prices: [{ time: 1279497600, USD: 0 }],
+    });
+    expect(await historical(`currency=XXX&timestamp=${unix('2025-01-01')}`)).toBeNull();
+  });
+
+  it('lists the whole history, newest first, without a timestamp', async () => {
+    const body = z
+      .object({ prices: z.array(z.object({ time: z.number(), USD: z.number() })) })
+      .parse(await historical('currency=USD'));
+    expect(body.prices).toHaveLength(rows.length);
+    expect(body.prices[0]?.USD).toBe(priceOn('2025-11-22'));
+  });
+});
+
 describe('mempool fee routes', () => {
   it('recommends ordered whole-number fees', async () => {
     const fees = z

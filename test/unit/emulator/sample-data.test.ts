@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sampleDataset } from '../../../src/emulator/dataset';
 import { SampleDataError } from '../../../src/emulator/sample-data';
+import { judgeSeries } from '../../../src/sources/integrity';
+import { buildDailySeries } from '../../../src/sources/series';
 import { COIN_METRICS_COLUMNS } from '../../../src/sources/types';
 
 const END = '2026-03-01';
@@ -21,6 +23,23 @@ function hashprice(i: number, price: number[], rev: number[], hash: number[]): n
 }
 
 describe('sampleDataset', () => {
+  it.each([
+    ['2026-03-01', undefined],
+    ['2021-11-10', 7],
+    ['2018-12-15', 99],
+  ])(
+    'is plausible data on every day (ends %s, seed %s): nothing flagged, nothing the integrity rule would hold even without mempool',
+    (endDate, seed) => {
+      const sample = sampleDataset({ endDate, seed });
+      const { series, warnings } = buildDailySeries(
+        sample.coinMetricsRows.map((row) => ({ day: row.time, values: row.values })),
+      );
+
+      expect(warnings).toEqual([]);
+      expect(judgeSeries(series, 0, series.dates.length - 1).conflicts).toEqual([]);
+    },
+  );
+
   it('is labelled as synthetic sample data', () => {
     expect(dataset.sample).toBe(true);
     expect(dataset.label).toBe('sample (synthetic)');

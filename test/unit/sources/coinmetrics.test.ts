@@ -196,6 +196,43 @@ describe('buildDailySeries plausibility', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('issue 12: a day with HashRate 0 is implausible data: flagged and treated as missing, never used as 0', () => {
+    const { series, warnings } = buildDailySeries([
+      row('2024-01-01', { HashRate: '700000000', BlkCnt: '144' }),
+      row('2024-01-02', { HashRate: '0', BlkCnt: '150' }),
+    ]);
+    expect(series.values.HashRate).toEqual([700000000, null]);
+    expect(series.raw.HashRate[1]).toBe('0');
+    expect(warnings).toContain(
+      'Coin Metrics HashRate on 2024-01-02 is 0, which no day since 2009-01-09 has had; treated as missing',
+    );
+  });
+
+  it('issue 12: a day with no blocks is implausible data: its block-derived values are treated as missing', () => {
+    const { series, warnings } = buildDailySeries([
+      row('2024-01-01', { HashRate: '700000000', BlkCnt: '144', IssTotNtv: '450', FeeTotNtv: '5' }),
+      row('2024-01-02', { HashRate: '0', BlkCnt: '0', IssTotNtv: '0', FeeTotNtv: '0', PriceUSD: '42000' }),
+    ]);
+    expect(series.values.BlkCnt).toEqual([144, null]);
+    expect(series.values.HashRate).toEqual([700000000, null]);
+    expect(series.values.IssTotNtv).toEqual([450, null]);
+    expect(series.values.FeeTotNtv).toEqual([5, null]);
+    expect(series.values.PriceUSD).toEqual([null, 42000]);
+    expect(warnings).toContain(
+      "Coin Metrics BlkCnt on 2024-01-02 is 0: no UTC day since 2009-01-09 has had no block; the day's BlkCnt, HashRate, IssTotNtv, IssTotUSD and FeeTotNtv are treated as missing",
+    );
+  });
+
+  it('keeps the real days without blocks before the first mined block (2009-01-03 … 2009-01-08) without a warning', () => {
+    const { series, warnings } = buildDailySeries([
+      row('2009-01-08', { BlkCnt: '0', IssTotNtv: '0', FeeTotNtv: '0' }),
+      row('2009-01-09', { BlkCnt: '14', HashRate: '0.0000006', IssTotNtv: '700', FeeTotNtv: '0' }),
+    ]);
+    expect(series.values.BlkCnt).toEqual([0, 14]);
+    expect(series.values.IssTotNtv).toEqual([0, 700]);
+    expect(warnings).toEqual([]);
+  });
+
   it('turns an exponent that overflows into null, never Infinity', () => {
     const { series, warnings } = buildDailySeries([row('2024-01-01', { SplyCur: '1e400' })]);
     expect(series.values.SplyCur).toEqual([null]);

@@ -132,7 +132,8 @@ export function cmRows(start: string, days: number): Record<string, string | nul
     const values: Record<CoinMetricsColumn, string> = {
       AdrActCnt: String(800_000 + i),
       BlkCnt: String(144 + (i % 5)),
-      CapMrktCurUSD: (1.7e12 + i * 1e9).toFixed(2),
+      // Price × supply, as Coin Metrics computes it (the integrity rule checks they agree).
+      CapMrktCurUSD: ((85_000 + i) * (19_900_000 + i * 450 + 0.5)).toFixed(2),
       FeeTotNtv: `${(10 + i * 0.1).toFixed(8)}`,
       HashRate: `${(700_000_000 + i * 1_000).toFixed(6)}`,
       IssTotNtv: '450',
@@ -159,6 +160,7 @@ export function mempoolRoutes(): Record<string, Handler> {
     '/v1/mining/hashrate/1y': text('hashrate-1y.json'),
     '/v1/mining/reward-stats/1008': text('reward-stats-1008.json'),
     '/v1/prices': text('prices.json'),
+    '/v1/historical-price': text('historical-price.json'),
     '/blocks/tip/height': () => new Response('925000', { headers: { 'content-type': 'text/plain' } }),
   };
 }

@@ -7,7 +7,15 @@ import {
   lastCompleteDay,
 } from '../../../src/sources/inputs';
 import { buildDailySeries } from '../../../src/sources/series';
-import { cmRows, coinMetricsRoute, createFakeTime, type Handler, mempoolRoutes, stubFetch } from './helpers';
+import {
+  cmRows,
+  coinMetricsRoute,
+  createFakeTime,
+  type Handler,
+  json,
+  mempoolRoutes,
+  stubFetch,
+} from './helpers';
 
 const CM = 'http://127.0.0.1:9/coinmetrics/v4';
 const MP = 'http://127.0.0.1:9/mempool/api';
@@ -64,6 +72,7 @@ describe('fetchReportInputs', () => {
       'mempool-blocks-tip-height',
       'mempool-difficulty-adjustment',
       'mempool-hashrate-1y',
+      'mempool-historical-price',
       'mempool-pools-1w',
       'mempool-prices',
       'mempool-reward-stats-1008',
@@ -86,8 +95,15 @@ describe('fetchReportInputs', () => {
     );
     expect(calls.map((c) => new URL(c.url).pathname).sort()).toEqual([
       '/coinmetrics/v4/timeseries/asset-metrics',
+      '/mempool/api/v1/historical-price',
       '/mempool/api/v1/mining/hashrate/1y',
     ]);
+    // The close price of the as-of day is not present-only: it is asked for the day's close (+1 h).
+    const closeQuery = new URL(calls.find((c) => c.url.includes('historical-price'))?.url ?? '').searchParams;
+    expect(Object.fromEntries(closeQuery)).toEqual({
+      currency: 'USD',
+      timestamp: String(Date.parse('2025-11-22T01:00:00Z') / 1000),
+    });
     expect(
       new URL(calls.find((c) => c.url.includes('asset-metrics'))?.url ?? '').searchParams.get('end_time'),
     ).toBe('2025-11-21');
@@ -196,6 +212,56 @@ describe('fetchReportInputs', () => {
   });
 });
 
+describe('fetchReportInputs integrity verdict', () => {
+  it('settles plausible data with no conflict, asking mempool for the close of the default as-of day', async () => {
+    const { integrity, calls } = await run();
+    expect(integrity).toEqual({ asOf: '2025-11-23', conflicts: [], notes: [] });
+    const close = calls.find((c) => c.url.includes('historical-price'));
+    expect(new URL(close?.url ?? '').searchParams.get('timestamp')).toBe(
+      String(Date.parse('2025-11-24T01:00:00Z') / 1000),
+    );
+  });
+
+  it("names the conflicting values when Coin Metrics' as-of price is 5× the day before and mempool's close disagrees", async () => {
+    const rows = rowsWithPartialToday();
+    const asOfRow = rows.at(-2);
+    if (asOfRow) {
+      asOfRow.PriceUSD = '425265';
+      asOfRow.CapMrktCurUSD = String(425265 * Number(asOfRow.SplyCur));
+    }
+    const lines: string[] = [];
+    const reporter: Reporter = { info: (m) => lines.push(m), warn: () => {} };
+
+    const { integrity, inputs } = await run(
+      {},
+      { '/timeseries/asset-metrics': coinMetricsRoute(rows) },
+      reporter,
+    );
+
+    expect(integrity.conflicts).toEqual([
+      "Coin Metrics PriceUSD on 2025-11-23 is 425265 USD (×5.00 the 85052.1 USD of 2025-11-22), but mempool's price at that day's close (2025-11-23T23:00:00.000Z) is 85053.5 USD and mempool's current price (2025-11-24T00:00:00.000Z) is 87654.5 USD",
+    ]);
+    expect(lines).toContain(`integrity: unsettled: ${integrity.conflicts[0]}`);
+    // The inputs themselves are unchanged: holding is the pipeline's call (produceIssue).
+    expect(inputs.coinMetrics.status).toBe('ok');
+  });
+
+  it("fails mempool's current price, not Coin Metrics, when mempool alone is 3× off a plausible close", async () => {
+    const { integrity, inputs } = await run(
+      {},
+      {
+        '/v1/prices': () => json({ time: 1763942400, USD: 255_000 }),
+        '/v1/historical-price': () => json({ prices: [] }),
+      },
+    );
+    expect(integrity.conflicts).toEqual([]);
+    expect(inputs.price).toMatchObject({
+      status: 'failed',
+      reason: "mempool prices is implausible: USD 255000 against Coin Metrics' 85053.1 on 2025-11-23",
+    });
+  });
+});
+
 describe('lastCompleteDay', () => {
   it('is the latest day strictly before today that has a price', () => {
     const { series } = buildDailySeries([
@@ -207,6 +273,15 @@ describe('lastCompleteDay', () => {
     expect(lastCompleteDay(series, '2025-11-24')).toBe('2025-11-23');
     expect(lastCompleteDay(series, '2025-11-23')).toBe('2025-11-21');
     expect(lastCompleteDay(series, '2025-11-21')).toBeNull();
+  });
+
+  it('counts a day whose price arrived but was screened out as implausible: the issue is for that day, and the integrity rule judges it', () => {
+    const { series } = buildDailySeries([
+      { day: '2025-11-22', values: { PriceUSD: '87000' } },
+      { day: '2025-11-23', values: { PriceUSD: '87000000' } },
+    ]);
+    expect(series.values.PriceUSD[1]).toBeNull();
+    expect(lastCompleteDay(series, '2025-11-24')).toBe('2025-11-23');
   });
 });
 
