@@ -19,6 +19,11 @@ export class HeaderInjectionError extends Error {
   override name = 'HeaderInjectionError';
 }
 
+/** A built message that breaks the wire format (a bare CR or LF, a line over 998 octets): never sent. */
+export class MimeFormatError extends Error {
+  override name = 'MimeFormatError';
+}
+
 /** A confirmation or unsubscribe token that does not verify. */
 export class TokenError extends Error {
   override name = 'TokenError';

@@ -1,10 +1,11 @@
 /**
  * Raw MIME for one recipient, built with nodemailer's MailComposer (multipart/alternative text + HTML,
  * wrapped in multipart/related with Content-ID images when images travel inline). Every value that
- * reaches a header is checked for CR, LF and other control characters first.
+ * reaches a header is checked for CR, LF and other control characters first, and every line of every
+ * part ends in CRLF (RFC 5322 §2.3): MTAs hardened against SMTP smuggling reject a bare LF.
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { HeaderInjectionError } from './errors';
+import { HeaderInjectionError, MimeFormatError } from './errors';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point.
 const UNSAFE_HEADER = /[\u0000-\u001f\u007f\u2028\u2029]/;
@@ -39,7 +40,40 @@ export interface RawMessageInput {
   images?: InlineImage[];
 }
 
-/** Builds the raw RFC 5322 message; throws HeaderInjectionError before building anything unsafe. */
+/** The longest line RFC 5322 §2.1.1 allows, without its CRLF. */
+export const MAX_LINE_OCTETS = 998;
+
+/**
+ * `text` with every line break (LF, CR or CRLF) written as CRLF. MailComposer copies a body's line breaks
+ * as they are into 7bit and quoted-printable parts, so the bodies must arrive in wire form.
+ */
+export function toCrlf(text: string): string {
+  return text.replace(/\r\n|\r|\n/g, '\r\n');
+}
+
+/**
+ * Throws MimeFormatError unless every line of `raw` ends in CRLF and none is longer than 998 octets: the
+ * last guard before a message leaves, whatever the composer did.
+ */
+export function assertWireFormat(raw: Buffer): void {
+  let lineStart = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const byte = raw[i];
+    if (byte === 0x0d && raw[i + 1] !== 0x0a) throw new MimeFormatError(`bare CR at byte ${i}`);
+    if (byte !== 0x0a) continue;
+    if (raw[i - 1] !== 0x0d) throw new MimeFormatError(`bare LF at byte ${i}`);
+    if (i - 1 - lineStart > MAX_LINE_OCTETS)
+      throw new MimeFormatError(`a line of ${i - 1 - lineStart} octets at byte ${lineStart}`);
+    lineStart = i + 1;
+  }
+  if (raw.length - lineStart > MAX_LINE_OCTETS)
+    throw new MimeFormatError(`a line of ${raw.length - lineStart} octets at byte ${lineStart}`);
+}
+
+/**
+ * Builds the raw RFC 5322 message; throws HeaderInjectionError before building anything unsafe and
+ * MimeFormatError if the result would break the wire format.
+ */
 export async function buildRawMessage(input: RawMessageInput): Promise<Buffer> {
   assertHeaderSafe('From', input.from);
   assertHeaderSafe('To', input.to);
@@ -59,8 +93,8 @@ export async function buildRawMessage(input: RawMessageInput): Promise<Buffer> {
     from: input.from,
     to: input.to,
     subject: input.subject,
-    html: input.html,
-    text: input.text,
+    html: toCrlf(input.html),
+    text: toCrlf(input.text),
     messageId: input.messageId,
     date: input.date,
     headers,
@@ -74,7 +108,9 @@ export async function buildRawMessage(input: RawMessageInput): Promise<Buffer> {
       contentDisposition: 'inline' as const,
     })),
   });
-  return composer.compile().build();
+  const raw = await composer.compile().build();
+  assertWireFormat(raw);
+  return raw;
 }
 
 /** The domain of a From value such as `hashbrief <briefing@example.com>`, for Message-IDs. */
