@@ -24,11 +24,10 @@ export function issueFiles(input: {
   const { snapshot, series, rendered, recordings } = input;
   return [
     ...recordingsToArchiveFiles(recordings),
-    ...rendered.images.map((image) => ({
-      name: `charts/${image.filename}`,
-      body: image.png,
-      contentType: 'image/png',
-    })),
+    ...rendered.images.flatMap((image) => [
+      { name: `charts/${image.filename}`, body: image.png, contentType: 'image/png' },
+      { name: `charts/${image.svgFilename}`, body: image.svg, contentType: 'image/svg+xml' },
+    ]),
     { name: 'metrics.csv', body: metricsCsv(series), contentType: 'text/csv; charset=utf-8' },
     { name: 'newsletter.html', body: rendered.webHtml, contentType: 'text/html; charset=utf-8' },
     { name: 'newsletter.txt', body: rendered.webText, contentType: 'text/plain; charset=utf-8' },

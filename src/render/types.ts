@@ -3,6 +3,8 @@
  * time (src/delivery never loads MJML or chart code).
  */
 
+import type { ChartId } from './charts/catalog';
+
 /**
  * The placeholders of issues archived before per-issue nonces (their email.json has no
  * `placeholderNonce`). New issues use `placeholderTokens(nonce)` from placeholders.ts.
@@ -13,14 +15,20 @@ export const PERSONAL_TOKENS = {
 } as const;
 
 export interface ChartImage {
-  /** File name under `issues/<id>/charts/`, e.g. `price-hashprice.png`. */
+  id: ChartId;
+  /** File name of the PNG under `issues/<id>/charts/`, e.g. `price-hashprice.png`. */
   filename: string;
+  /** File name of the SVG beside it, e.g. `price-hashprice.svg`. */
+  svgFilename: string;
   /** Content-ID used when the image travels inline. */
   cid: string;
   alt: string;
+  /** Size in CSS px; the PNG has CHART_SCALE× as many pixels. */
   width: number;
   height: number;
   png: Buffer;
+  /** The chart as a standalone SVG document (what the PNG is rasterised from). */
+  svg: string;
 }
 
 export interface RenderedIssue {

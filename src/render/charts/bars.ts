@@ -1,15 +1,29 @@
 /**
- * Horizontal bar chart used by pool shares and breakeven-by-tier: labels on the left (clipped so a long
- * or hostile name cannot overflow), value labels at the bar's end, an optional vertical reference line.
+ * Horizontal bar chart used by pool shares and breakeven-by-tier, laid out for a phone: each entry is a
+ * line of text (name on the left, cut to fit, value on the right) above its full-width bar, so names and
+ * values keep a legible size however narrow the screen. An optional vertical reference line is drawn
+ * behind; text crossing it gets a card-coloured halo.
  */
 import { scaleLinear } from 'd3-scale';
-import { CHART_SIZE } from './catalog';
-import { COLORS, card, clip, text, unavailableCard } from './svg';
+import { CHART_WIDTH } from './catalog';
+import { fitText, textWidth } from './fonts';
+import {
+  type ChartDrawing,
+  type ColorRole,
+  card,
+  header,
+  line,
+  MIN_FONT,
+  PAD,
+  paint,
+  text,
+  unavailableCard,
+} from './svg';
 
 export interface Bar {
   label: string;
   value: number | null;
-  color: string;
+  color: ColorRole;
   valueLabel: string;
 }
 
@@ -23,40 +37,56 @@ export interface BarSpec {
   max?: number;
 }
 
-const LABEL_WIDTH = 206;
-const TOP = 50;
+const BAR_HEIGHT = 12;
+/** Label line + gap + bar + gap below. */
+const ROW_HEIGHT = MIN_FONT + 7 + BAR_HEIGHT + 10;
 
-/** SVG text for a horizontal bar chart; an "unavailable" card when no bar has a value. */
-export function barChart(spec: BarSpec): string {
+/** SVG for a horizontal bar chart; an "unavailable" card when no bar has a value. */
+export function barChart(spec: BarSpec): ChartDrawing {
   const values = spec.bars.map((b) => b.value).filter((v): v is number => v !== null);
   if (values.length === 0) return unavailableCard(spec.title);
   const maxValue = Math.max(spec.max ?? 0, ...values, spec.reference?.value ?? 0);
-  const left = 16 + LABEL_WIDTH;
-  const right = CHART_SIZE.width - 84;
+  const left = PAD;
+  const right = CHART_WIDTH - PAD;
   const x = scaleLinear().domain([0, maxValue]).range([left, right]);
-  const bottom = CHART_SIZE.height - (spec.reference ? 34 : 12);
-  const band = Math.min(44, (bottom - TOP) / spec.bars.length);
-  const barHeight = Math.max(6, band * 0.62);
+  const top = header(spec.title, spec.subtitle);
+  const rowsTop = top.bottom + 6;
+  const rowsBottom = rowsTop + spec.bars.length * ROW_HEIGHT - 6;
   const parts: string[] = [];
+  let height = rowsBottom + PAD;
   if (spec.reference) {
-    // Drawn first so bars and their value labels sit on top of the marker.
+    // Drawn first so bars and labels sit on top of the marker.
     const rx = x(spec.reference.value);
+    const labelY = rowsBottom + 8 + MIN_FONT;
+    const half = textWidth(spec.reference.label, MIN_FONT) / 2;
+    const centre = Math.min(Math.max(rx, PAD + half), CHART_WIDTH - PAD - half);
     parts.push(
-      `<line x1="${rx.toFixed(1)}" y1="${TOP - 4}" x2="${rx.toFixed(1)}" y2="${bottom + 2}" stroke="${COLORS.text}" stroke-width="1.5" stroke-dasharray="5 3"/>`,
-      text(Math.min(rx, right - 40), bottom + 22, spec.reference.label, {
-        anchor: 'middle',
-        size: 14,
-        fill: COLORS.text,
+      line(rx, rowsTop, rx, rowsBottom + 4, { color: 'text', width: 3, dash: '7 4', kind: 'data' }),
+      text(centre, labelY, spec.reference.label, { anchor: 'middle', color: 'text' }),
+    );
+    height = labelY + 6 + PAD;
+  }
+  spec.bars.forEach((bar, i) => {
+    const baseline = rowsTop + i * ROW_HEIGHT + MIN_FONT;
+    const weight = bar.value === null ? 'normal' : 'bold';
+    const valueWidth = textWidth(bar.valueLabel, MIN_FONT, weight);
+    const name = fitText(bar.label, MIN_FONT, right - left - valueWidth - 16);
+    const halo = spec.reference !== undefined;
+    parts.push(
+      text(left, baseline, name, { color: 'text', halo }),
+      text(right, baseline, bar.valueLabel, {
+        anchor: 'end',
+        color: bar.value === null ? 'muted' : 'text',
+        weight,
+        halo,
       }),
     );
-  }
-  const drawn = spec.bars.map((bar, i) => {
-    const yMid = TOP + band * i + band / 2;
-    const label = text(16, yMid + 5, clip(bar.label, 22), { fill: COLORS.text, size: 15 });
-    if (bar.value === null)
-      return `${label}${text(left + 4, yMid + 5, bar.valueLabel, { size: 15, fill: COLORS.muted })}`;
-    const w = Math.max(1, x(bar.value) - left);
-    return `${label}<rect x="${left}" y="${(yMid - barHeight / 2).toFixed(1)}" width="${w.toFixed(1)}" height="${barHeight.toFixed(1)}" rx="2" fill="${bar.color}"/><rect x="${(left + w + 2).toFixed(1)}" y="${(yMid - 11).toFixed(1)}" width="${(bar.valueLabel.length * 9 + 6).toFixed(1)}" height="21" fill="${COLORS.card}"/>${text(left + w + 5, yMid + 5, bar.valueLabel, { size: 15, fill: COLORS.text })}`;
+    if (bar.value !== null) {
+      const width = Math.max(2, x(bar.value) - left);
+      parts.push(
+        `<rect x="${left}" y="${baseline + 7}" width="${width.toFixed(1)}" height="${BAR_HEIGHT}" rx="2" ${paint({ fill: bar.color })}/>`,
+      );
+    }
   });
-  return card(spec.title, spec.subtitle, [...parts, ...drawn].join(''));
+  return card(Math.ceil(height), top.svg, parts.join(''));
 }

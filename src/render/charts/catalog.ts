@@ -5,17 +5,27 @@
 
 export type ChartId = 'price-hashprice' | 'hashrate-difficulty' | 'pools' | 'breakeven';
 
-/** CSS pixel size of every chart; the PNG is drawn at 2× for sharp phones. */
-export const CHART_SIZE = { width: 600, height: 320 } as const;
+/** Width of every chart in CSS px (SVG user units); the height depends on the chart. */
+export const CHART_WIDTH = 600;
 
-/** Pixel density of the PNGs relative to CHART_SIZE. */
+/** Size of the time charts, and what the email assumes for a chart whose PNG size is unknown. */
+export const CHART_SIZE = { width: CHART_WIDTH, height: 360 } as const;
+
+/** Pixel density of the PNGs relative to the CSS size: 2× for sharp phone screens. */
 export const CHART_SCALE = 2;
 
-export const CHARTS: Record<ChartId, { filename: string }> = {
-  'price-hashprice': { filename: 'price-hashprice.png' },
-  'hashrate-difficulty': { filename: 'hashrate-difficulty.png' },
-  pools: { filename: 'pools.png' },
-  breakeven: { filename: 'breakeven.png' },
+/**
+ * The narrowest display width of a chart: a 375-px phone minus the email's 24-px margins. Every label
+ * is drawn to be at least 11 CSS px at this width.
+ */
+export const NARROWEST_CHART_PX = 327;
+
+/** Each chart's archived files under `issues/<id>/charts/`: the PNG the email shows, and its SVG. */
+export const CHARTS: Record<ChartId, { filename: string; svgFilename: string }> = {
+  'price-hashprice': { filename: 'price-hashprice.png', svgFilename: 'price-hashprice.svg' },
+  'hashrate-difficulty': { filename: 'hashrate-difficulty.png', svgFilename: 'hashrate-difficulty.svg' },
+  pools: { filename: 'pools.png', svgFilename: 'pools.svg' },
+  breakeven: { filename: 'breakeven.png', svgFilename: 'breakeven.svg' },
 };
 
 /** Content-ID of a chart in a given issue (unique per issue so clients never mix cached images). */

@@ -1,11 +1,11 @@
 /**
- * The four chart specs of an issue, as SVG text, from the snapshot and the series. Pure and cheap; the
- * PNG step (raster.ts) is separate so tests can inspect the SVG.
+ * The four charts of an issue, drawn as SVG from the snapshot and the series. Pure and cheap; the PNG
+ * step (raster.ts) is separate so tests can inspect the SVG.
  */
 import type { ChartRow, Snapshot } from '../../snapshot/schema';
 import { type Bar, barChart } from './bars';
 import type { ChartId } from './catalog';
-import { COLORS, compact } from './svg';
+import { type ChartDrawing, compact } from './svg';
 import { dualAxisChart } from './time-series';
 
 /** The last `days` rows of the series (it is ordered by date), so charts show a fixed window. */
@@ -14,42 +14,50 @@ function window(series: ChartRow[], days: number): ChartRow[] {
   return sorted.slice(-days);
 }
 
-function priceHashprice(series: ChartRow[]): string {
+/** What a time chart's window covers: "daily, 12 months" for a full year, else its real length. */
+function spanSubtitle(rows: ChartRow[]): string {
+  const days = rows.length;
+  if (days >= 365) return 'daily, 12 months';
+  if (days >= 61) return `daily, ${Math.round(days / 30.44)} months`;
+  return `daily, ${days} days`;
+}
+
+function priceHashprice(series: ChartRow[]): ChartDrawing {
   const rows = window(series, 365);
   return dualAxisChart({
     title: 'BTC price vs hashprice',
-    subtitle: 'daily, 12 months',
+    subtitle: spanSubtitle(rows),
     dates: rows.map((r) => r.date),
     left: {
       label: 'BTC price, USD',
-      color: COLORS.primary,
+      color: 'primary',
       values: rows.map((r) => r.priceUsd),
       format: (v) => `$${compact(v)}`,
     },
     right: {
       label: 'Hashprice, $/PH/day',
-      color: COLORS.accent,
+      color: 'accent',
       values: rows.map((r) => r.hashpriceUsdPerPhDay7d),
       format: (v) => `$${compact(v)}`,
     },
   });
 }
 
-function hashrateDifficulty(series: ChartRow[]): string {
+function hashrateDifficulty(series: ChartRow[]): ChartDrawing {
   const rows = window(series, 365);
   return dualAxisChart({
     title: 'Hashrate and difficulty',
-    subtitle: 'daily, 12 months',
+    subtitle: spanSubtitle(rows),
     dates: rows.map((r) => r.date),
     left: {
       label: 'Hashrate, EH/s (7d)',
-      color: COLORS.primary,
+      color: 'primary',
       values: rows.map((r) => r.hashrateEhs7d),
       format: compact,
     },
     right: {
       label: 'Difficulty, T',
-      color: COLORS.violet,
+      color: 'violet',
       values: rows.map((r) => (r.difficulty === null ? null : r.difficulty / 1e12)),
       format: (v) => `${compact(v)}T`,
       step: true,
@@ -58,7 +66,7 @@ function hashrateDifficulty(series: ChartRow[]): string {
   });
 }
 
-function pools(snapshot: Snapshot): string {
+function pools(snapshot: Snapshot): ChartDrawing {
   const p = snapshot.metrics.pools;
   const top = p.top.slice(0, 7);
   const known = top.reduce((s, x) => s + x.sharePct, 0);
@@ -66,21 +74,21 @@ function pools(snapshot: Snapshot): string {
   const bars: Bar[] = top.map((x) => ({
     label: x.name,
     value: x.sharePct,
-    color: COLORS.primary,
+    color: 'primary',
     valueLabel: `${x.sharePct.toFixed(1)}%`,
   }));
   if (top.length > 0) {
     bars.push({
       label: 'Other pools',
       value: others,
-      color: COLORS.other,
+      color: 'other',
       valueLabel: `${others.toFixed(1)}%`,
     });
     if (p.unknownSharePct !== null)
       bars.push({
         label: 'Unidentified',
         value: p.unknownSharePct,
-        color: COLORS.unknown,
+        color: 'unknown',
         valueLabel: `${p.unknownSharePct.toFixed(1)}%`,
       });
   }
@@ -88,7 +96,7 @@ function pools(snapshot: Snapshot): string {
   return barChart({ title: 'Pool shares of last week’s blocks', subtitle: `${blocks}% of all`, bars });
 }
 
-function breakeven(snapshot: Snapshot): string {
+function breakeven(snapshot: Snapshot): ChartDrawing {
   const m = snapshot.metrics.miners;
   const power = m.powerPriceUsdPerKwh;
   return barChart({
@@ -97,19 +105,30 @@ function breakeven(snapshot: Snapshot): string {
     bars: m.breakeven.map((t) => ({
       label: t.model,
       value: t.breakevenUsdPerKwh,
-      color: t.breakevenUsdPerKwh !== null && t.breakevenUsdPerKwh < power ? COLORS.bad : COLORS.good,
+      color: t.breakevenUsdPerKwh !== null && t.breakevenUsdPerKwh < power ? 'bad' : 'good',
       valueLabel: t.breakevenUsdPerKwh === null ? 'unavailable' : `$${t.breakevenUsdPerKwh.toFixed(3)}`,
     })),
     reference: { value: power, label: `power price $${power.toFixed(3)}` },
   });
 }
 
-/** SVG text of every chart of the issue, keyed by chart id. */
-export function issueChartSvgs(snapshot: Snapshot, series: ChartRow[]): Record<ChartId, string> {
+/** Every chart of the issue, keyed by chart id. */
+export function issueChartDrawings(snapshot: Snapshot, series: ChartRow[]): Record<ChartId, ChartDrawing> {
   return {
     'price-hashprice': priceHashprice(series),
     'hashrate-difficulty': hashrateDifficulty(series),
     pools: pools(snapshot),
     breakeven: breakeven(snapshot),
+  };
+}
+
+/** SVG text of every chart of the issue, keyed by chart id. */
+export function issueChartSvgs(snapshot: Snapshot, series: ChartRow[]): Record<ChartId, string> {
+  const drawings = issueChartDrawings(snapshot, series);
+  return {
+    'price-hashprice': drawings['price-hashprice'].svg,
+    'hashrate-difficulty': drawings['hashrate-difficulty'].svg,
+    pools: drawings.pools.svg,
+    breakeven: drawings.breakeven.svg,
   };
 }

@@ -40,7 +40,7 @@ describe('issue charts', () => {
     expect(svg).toContain('&lt;script&gt;');
   });
 
-  it('renders four opaque PNGs at twice the CSS size with alt text', () => {
+  it('renders four opaque PNGs at twice the CSS size, each with its SVG and alt text', () => {
     // Act
     const images = renderCharts(fixtureSnapshot(), fixtureSeries(), { pools: 'Pool shares' });
 
@@ -53,13 +53,28 @@ describe('issue charts', () => {
     ]);
     for (const image of images) {
       expect(image.png.subarray(1, 4).toString()).toBe('PNG');
+      expect(image.width).toBe(CHART_SIZE.width);
       expect(pngSize(image.png)).toEqual({
-        width: CHART_SIZE.width * CHART_SCALE,
-        height: CHART_SIZE.height * CHART_SCALE,
+        width: image.width * CHART_SCALE,
+        height: image.height * CHART_SCALE,
       });
+      expect(image.svgFilename).toBe(image.filename.replace(/\.png$/, '.svg'));
+      expect(image.svg).toMatch(new RegExp(`^<svg [^>]*viewBox="0 0 ${image.width} ${image.height}"`));
       expect(image.alt.length).toBeGreaterThan(0);
     }
     expect(images.find((i) => i.filename === 'pools.png')?.alt).toBe('Pool shares');
+  });
+});
+
+describe('chart subtitles', () => {
+  it('say how long a history shorter than a year really is', () => {
+    const year = issueChartSvgs(fixtureSnapshot(), fixtureSeries())['price-hashprice'];
+    const fiveWeeks = issueChartSvgs(fixtureSnapshot(), fixtureSeries(35))['hashrate-difficulty'];
+    const sixMonths = issueChartSvgs(fixtureSnapshot(), fixtureSeries(183))['price-hashprice'];
+
+    expect(year).toContain('>daily, 12 months<');
+    expect(fiveWeeks).toContain('>daily, 35 days<');
+    expect(sixMonths).toContain('>daily, 6 months<');
   });
 });
 
@@ -77,10 +92,11 @@ describe('email chart size', () => {
   it('scales the height to the email display width with the PNG aspect ratio', () => {
     expect(EMAIL_CHART_WIDTH).toBe(552);
     expect(emailChartSize({ width: 1200, height: 640 })).toEqual({ width: 552, height: 294 });
+    expect(emailChartSize({ width: 1200, height: 720 })).toEqual({ width: 552, height: 331 });
     expect(emailChartSize({ width: 1000, height: 1000 })).toEqual({ width: 552, height: 552 });
     expect(emailChartSize({ width: 1200, height: 500 })).toEqual({ width: 552, height: 230 });
-    // Unknown or broken size: the charts' CSS size (600×320).
-    expect(emailChartSize(undefined)).toEqual({ width: 552, height: 294 });
-    expect(emailChartSize({ width: 0, height: 0 })).toEqual({ width: 552, height: 294 });
+    // Unknown or broken size: the time charts' CSS size (600×360).
+    expect(emailChartSize(undefined)).toEqual({ width: 552, height: 331 });
+    expect(emailChartSize({ width: 0, height: 0 })).toEqual({ width: 552, height: 331 });
   });
 });
