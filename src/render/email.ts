@@ -4,12 +4,21 @@
  */
 import { CHART_SIZE, CHARTS, type ChartId } from './charts/catalog';
 import { escapeHtml } from './escape';
-import { type Block, type IssueModel, linkList, type Row, type Section, type Tone } from './model';
+import {
+  type Block,
+  type Column,
+  type IssueModel,
+  linkList,
+  type Row,
+  type Section,
+  type Tone,
+} from './model';
 import type { PlaceholderTokens } from './placeholders';
+import { figureLabels, stackedLabels } from './stacked';
 import { partial } from './template';
 import { PERSONAL_TOKENS } from './types';
 
-/** Tone colours, chosen for contrast ≥ 4.5:1 on white. */
+/** Tone colours, chosen for contrast ≥ 4.5:1 on white; the dark theme repaints them by class. */
 export const TONE_COLORS: Record<Tone, string> = {
   good: '#1a7f37',
   bad: '#b42318',
@@ -17,10 +26,19 @@ export const TONE_COLORS: Record<Tone, string> = {
   muted: '#6e7781',
 };
 
+/** Classes by which the dark theme repaints a toned cell. */
+const TONE_CLASSES: Record<Tone, string> = {
+  good: 'hb-good',
+  bad: 'hb-bad',
+  neutral: '',
+  muted: 'hb-muted-tone',
+};
+
+/** Alert boxes: the label colour has ≥ 4.5:1 contrast on the box (WCAG AA for 14-px bold text). */
 const ALERT_STYLE = {
-  critical: { bar: '#b42318', bg: '#fdecea', label: 'Critical' },
-  warning: { bar: '#b26a00', bg: '#fff4d6', label: 'Warning' },
-  info: { bar: '#1f4e8c', bg: '#eaf1fb', label: 'Note' },
+  critical: { bar: '#b42318', label: '#b42318', bg: '#fdecea', name: 'Critical' },
+  warning: { bar: '#b26a00', label: '#7a4a00', bg: '#fff4d6', name: 'Warning' },
+  info: { bar: '#1f4e8c', label: '#1f4e8c', bg: '#eaf1fb', name: 'Note' },
 } as const;
 
 /** Where the email's <img> tags point: `cid:` references or hosted absolute URLs. */
@@ -49,34 +67,51 @@ interface ImageOptions {
   sizes: ImageSizes;
 }
 
-function cell(content: string, align: 'left' | 'right', color?: string, bold = false): string {
+interface CellOptions {
+  tone?: Tone;
+  bold?: boolean;
+  /** Column name shown before the value when the row is stacked on a phone (see stacked.ts). */
+  label?: string | null;
+}
+
+/**
+ * One table cell. The tone is an inline colour (clients without <style>) plus a class the dark theme
+ * repaints; the stacked label is hidden inline and shown by the phone media query.
+ */
+function cell(content: string, align: 'left' | 'right', o: CellOptions = {}): string {
+  const toned = o.tone !== undefined && o.tone !== 'neutral';
   const style = [
     `text-align:${align}`,
     align === 'right' ? 'white-space:nowrap' : '',
-    color ? `color:${color}` : '',
-    bold ? 'font-weight:600' : '',
+    toned && o.tone ? `color:${TONE_COLORS[o.tone]}` : '',
+    o.bold ? 'font-weight:600' : '',
   ]
     .filter(Boolean)
     .join(';');
-  return `<td${align === 'right' ? ' class="hb-r"' : ''} style="${style}">${content}</td>`;
+  const classes = [align === 'right' ? 'hb-r' : 'hb-l', toned && o.tone ? TONE_CLASSES[o.tone] : '']
+    .filter(Boolean)
+    .join(' ');
+  const label = o.label
+    ? `<span class="hb-k" style="display:none;mso-hide:all">${escapeHtml(o.label)}: </span>`
+    : '';
+  return `<td class="${classes}" style="${style}">${label}${content}</td>`;
 }
 
 function headerRow(labels: { label: string; align: 'left' | 'right' }[]): string {
-  return `<tr>${labels.map((c) => `<th style="text-align:${c.align}${c.align === 'right' ? ';white-space:nowrap' : ''}">${escapeHtml(c.label)}</th>`).join('')}</tr>`;
+  return `<tr class="hb-h">${labels.map((c) => `<th scope="col" style="text-align:${c.align}${c.align === 'right' ? ';white-space:nowrap' : ''}">${escapeHtml(c.label)}</th>`).join('')}</tr>`;
 }
 
-function tableRows(columns: { label: string; align: 'left' | 'right' }[], rows: Row[]): string {
+function tableRows(columns: Column[], rows: Row[]): string {
+  const labels = stackedLabels(columns);
   const body = rows.map((row) => {
-    const color = row.tone && row.tone !== 'neutral' ? TONE_COLORS[row.tone] : undefined;
     const cells = row.cells.map((c, i) => {
       const align = columns[i]?.align ?? 'left';
       // Colour only the verdict column (last) so long tables stay calm; the word itself carries the meaning.
-      return cell(
-        escapeHtml(c),
-        align,
-        i === row.cells.length - 1 ? color : undefined,
-        row.tone === 'neutral' && i > 0,
-      );
+      return cell(escapeHtml(c), align, {
+        tone: i === row.cells.length - 1 ? row.tone : undefined,
+        bold: row.tone === 'neutral' && i > 0,
+        label: c === '' ? null : labels[i],
+      });
     });
     return `<tr>${cells.join('')}</tr>`;
   });
@@ -97,17 +132,17 @@ function block(b: Block, images: ImageOptions): string {
         { label: 'Value', align: 'right' as const },
         ...(b.changeLabel ? [{ label: b.changeLabel, align: 'right' as const }] : []),
       ];
+      const labels = figureLabels(b.changeLabel);
       const rows = b.figures.map((f) => {
         const change = f.change
-          ? cell(
-              escapeHtml(`${f.change.arrow ? `${f.change.arrow} ` : ''}${f.change.text}`),
-              'right',
-              TONE_COLORS[f.change.tone],
-            )
+          ? cell(escapeHtml(`${f.change.arrow ? `${f.change.arrow} ` : ''}${f.change.text}`), 'right', {
+              tone: f.change.tone,
+              label: labels[2],
+            })
           : b.changeLabel
             ? cell('', 'right')
             : '';
-        return `<tr>${cell(escapeHtml(f.label), 'left')}${cell(escapeHtml(f.value), 'right', undefined, true)}${change}</tr>`;
+        return `<tr>${cell(escapeHtml(f.label), 'left')}${cell(escapeHtml(f.value), 'right', { bold: true })}${change}</tr>`;
       });
       return partial('partials/table', {
         caption: b.caption,
@@ -132,7 +167,7 @@ function block(b: Block, images: ImageOptions): string {
           raw: b.alerts
             .map((a) => {
               const s = ALERT_STYLE[a.severity];
-              return `<tr><td style="background:${s.bg};border-left:4px solid ${s.bar};padding:10px 12px;font-size:14px;line-height:1.45"><strong style="color:${s.bar}">${s.label}:</strong> ${escapeHtml(a.message)}</td></tr><tr><td style="height:8px;line-height:8px;font-size:0">&nbsp;</td></tr>`;
+              return `<tr><td class="hb-alert hb-alert-${a.severity}" style="background:${s.bg};border-left:4px solid ${s.bar};padding:10px 12px;font-size:14px;line-height:1.45;color:#1f2328"><strong style="color:${s.label}">${s.name}:</strong> ${escapeHtml(a.message)}</td></tr><tr><td style="height:8px;line-height:8px;font-size:0">&nbsp;</td></tr>`;
             })
             .join(''),
         },

@@ -14,7 +14,7 @@ import { buildIssueModel, type IssueModel } from './model';
 import { breakPlaceholderSyntax, placeholderTokens } from './placeholders';
 import { renderText } from './text';
 import type { ChartImage, RenderedIssue, StoredEmail } from './types';
-import { renderIssueWebPage } from './web/issue-page';
+import { renderIssueWebPage, type WebCharts } from './web/issue-page';
 
 /** Public links printed in the issue; each must be http(s) or it is left out. */
 export interface IssueLinks {
@@ -71,6 +71,13 @@ function imageSizes(images: ChartImage[]): ImageSizes {
   return sizes;
 }
 
+/** The drawn charts for the web edition, which inlines their SVG. */
+function webCharts(images: ChartImage[]): WebCharts {
+  const charts: WebCharts = {};
+  for (const image of images) charts[image.id] = { svg: image.svg, width: image.width, height: image.height };
+  return charts;
+}
+
 /**
  * The model with every string run through `breakPlaceholderSyntax`. Upstream text (pool names, source
  * reasons, warnings) reaches the model unchanged, and the model is all the data an email shows, so after
@@ -100,7 +107,7 @@ export async function renderIssue(input: RenderIssueInput): Promise<RenderedIssu
     emailHtml,
     emailText: renderText(emailModel, 'email', tokens),
     placeholderNonce: input.placeholderNonce,
-    webHtml: renderIssueWebPage(model),
+    webHtml: renderIssueWebPage(model, webCharts(images)),
     webText: renderText(model, 'web'),
     imageMode: input.imageMode,
     images,

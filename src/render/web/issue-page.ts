@@ -1,47 +1,79 @@
 /**
  * Content model → the issue's public web version (newsletter.html). Same model as the email, drawn in
- * the site's page shell; no personal tokens, a neutral greeting, charts as relative `charts/<file>`.
+ * the site's page shell; no personal tokens, a neutral greeting. Charts are inlined as SVG (sharp at any
+ * density, text selectable, recoloured by the dark theme), or `charts/<file>.png` when no drawing is given.
  */
-import { CHARTS } from '../charts/catalog';
+import { CHART_SIZE, CHARTS, type ChartId } from '../charts/catalog';
 import { escapeHtml } from '../escape';
 import { type Block, type IssueModel, linkList, type Section } from '../model';
+import { figureLabels, stackedLabels } from '../stacked';
 import { renderPage } from './shell';
+
+/** The issue's charts as drawn, by id: SVG documents and their size in CSS px. */
+export type WebCharts = Partial<Record<ChartId, { svg: string; width: number; height: number }>>;
 
 function tone(t: string | undefined): string {
   return t && t !== 'neutral' ? ` ${t}` : '';
 }
 
-function block(b: Block): string {
+/** The label a stacked row shows before a cell (hidden on wide screens). */
+function stackedLabel(label: string | null | undefined): string {
+  return label ? `<span class="hb-k">${escapeHtml(label)}: </span>` : '';
+}
+
+/**
+ * A chart SVG document as inline markup: the root's fixed size gives way to its viewBox (the CSS sizes
+ * it to the column), and it becomes one image to assistive technology, named by the alt text.
+ */
+export function inlineChartSvg(svg: string, alt: string): string {
+  const root = /^<svg\b[^>]*\bviewBox="([\d. ]+)"[^>]*>/.exec(svg);
+  if (!root) return '';
+  return `<svg viewBox="${root[1]}" role="img" aria-label="${escapeHtml(alt)}" focusable="false">${svg.slice(root[0].length)}`;
+}
+
+function chart(b: Extract<Block, { kind: 'chart' }>, charts: WebCharts): string {
+  const drawn = charts[b.chart];
+  const inline = drawn ? inlineChartSvg(drawn.svg, b.alt) : '';
+  const size = drawn ?? CHART_SIZE;
+  const picture =
+    inline ||
+    `<img src="charts/${escapeHtml(CHARTS[b.chart].filename)}" width="${size.width}" height="${size.height}" alt="${escapeHtml(b.alt)}">`;
+  return `<figure class="hb-fig" id="chart-${escapeHtml(b.chart)}">${picture}<figcaption>${escapeHtml(b.caption)}</figcaption></figure>`;
+}
+
+function block(b: Block, charts: WebCharts): string {
   switch (b.kind) {
     case 'paragraphs':
       return b.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('');
     case 'figures': {
-      const head = `<tr><th>Measure</th><th class="r">Value</th>${b.changeLabel ? `<th class="r">${escapeHtml(b.changeLabel)}</th>` : ''}</tr>`;
+      const labels = figureLabels(b.changeLabel);
+      const head = `<tr class="hb-h"><th scope="col">Measure</th><th scope="col" class="r">Value</th>${b.changeLabel ? `<th scope="col" class="r">${escapeHtml(b.changeLabel)}</th>` : ''}</tr>`;
       const rows = b.figures.map((f) => {
         const change = f.change
-          ? `<td class="r${tone(f.change.tone)}">${escapeHtml(`${f.change.arrow ? `${f.change.arrow} ` : ''}${f.change.text}`)}</td>`
+          ? `<td class="r${tone(f.change.tone)}">${stackedLabel(labels[2])}${escapeHtml(`${f.change.arrow ? `${f.change.arrow} ` : ''}${f.change.text}`)}</td>`
           : b.changeLabel
             ? '<td class="r"></td>'
             : '';
-        return `<tr><td>${escapeHtml(f.label)}</td><td class="r b">${escapeHtml(f.value)}</td>${change}</tr>`;
+        return `<tr><td class="l">${escapeHtml(f.label)}</td><td class="r b">${escapeHtml(f.value)}</td>${change}</tr>`;
       });
       return `<p class="hb-cap">${escapeHtml(b.caption)}</p><table class="hb-t">${head}${rows.join('')}</table>`;
     }
     case 'table': {
-      const head = `<tr>${b.columns.map((c) => `<th${c.align === 'right' ? ' class="r"' : ''}>${escapeHtml(c.label)}</th>`).join('')}</tr>`;
+      const labels = stackedLabels(b.columns);
+      const head = `<tr class="hb-h">${b.columns.map((c) => `<th scope="col"${c.align === 'right' ? ' class="r"' : ''}>${escapeHtml(c.label)}</th>`).join('')}</tr>`;
       const rows = b.rows.map((row) => {
         const cells = row.cells.map((c, i) => {
           const right = b.columns[i]?.align === 'right';
           const last = i === row.cells.length - 1;
-          const cls = `${right ? 'r' : ''}${last ? tone(row.tone) : ''}`.trim();
-          return `<td${cls ? ` class="${cls}"` : ''}>${escapeHtml(c)}</td>`;
+          const cls = `${i === 0 ? 'l' : right ? 'r' : ''}${last ? tone(row.tone) : ''}`.trim();
+          return `<td${cls ? ` class="${cls}"` : ''}>${c === '' ? '' : stackedLabel(labels[i])}${escapeHtml(c)}</td>`;
         });
         return `<tr>${cells.join('')}</tr>`;
       });
       return `<p class="hb-cap">${escapeHtml(b.caption)}</p><table class="hb-t">${head}${rows.join('')}</table>`;
     }
     case 'chart':
-      return `<figure><img src="charts/${escapeHtml(CHARTS[b.chart].filename)}" width="600" height="320" alt="${escapeHtml(b.alt)}"><figcaption>${escapeHtml(b.caption)}</figcaption></figure>`;
+      return chart(b, charts);
     case 'alerts':
       return b.alerts
         .map(
@@ -59,12 +91,15 @@ function block(b: Block): string {
   }
 }
 
-function section(s: Section): string {
-  return `<section class="hb-card" id="${escapeHtml(s.id)}"><h2>${escapeHtml(s.title)}</h2>${s.blocks.map(block).join('')}</section>`;
+function section(s: Section, charts: WebCharts): string {
+  return `<section class="hb-card" id="${escapeHtml(s.id)}"><h2>${escapeHtml(s.title)}</h2>${s.blocks.map((b) => block(b, charts)).join('')}</section>`;
 }
 
-/** The public web version of an issue, served at `issues/<id>/newsletter.html`. */
-export function renderIssueWebPage(model: IssueModel): string {
+/**
+ * The public web version of an issue, served at `issues/<id>/newsletter.html`; `charts` are inlined,
+ * a chart without a drawing falls back to its PNG beside the page.
+ */
+export function renderIssueWebPage(model: IssueModel, charts: WebCharts = {}): string {
   // Links within the archive are relative, so the page works from S3/CloudFront and from `hashbrief preview`.
   const downloads = [
     { label: 'Data (snapshot.json)', href: 'snapshot.json' },
@@ -76,7 +111,7 @@ export function renderIssueWebPage(model: IssueModel): string {
   const main = [
     model.sampleNotice ? `<div class="hb-banner" role="note">${escapeHtml(model.sampleNotice)}</div>` : '',
     `<section class="hb-card"><p class="hb-muted">${escapeHtml(model.neutralGreeting)}</p><h1>${escapeHtml(model.headline)}</h1></section>`,
-    ...model.sections.map(section),
+    ...model.sections.map((s) => section(s, charts)),
     `<section class="hb-card hb-links"><h2>Archive and downloads</h2><ul>${downloads
       .map((d) => `<li><a href="${escapeHtml(d.href)}">${escapeHtml(d.label)}</a></li>`)
       .join(

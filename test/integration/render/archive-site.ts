@@ -1,15 +1,17 @@
 /**
  * Test helper: lays out a temporary folder like the archive (issues/<id>/newsletter.html, charts/…,
- * index.html) from the render fixture, plus the email HTML with hosted images pointing at the server.
+ * index.html) from the render fixture, plus the email as mailed: the raw MIME message one subscriber
+ * gets, read back strictly, its HTML part with each `cid:` image replaced by the attached PNG as a mail
+ * client shows it.
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IssueIndexEntry } from '../../../src/archive/index-entry';
+import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
+import { buildIssueMessage, createEmailLoader } from '../../../src/delivery/email';
 import { renderArchiveIndexPage } from '../../../src/render/index-page';
-import { personalize } from '../../../src/render/personalize';
-import { placeholderTokens } from '../../../src/render/placeholders';
-import { renderIssue } from '../../../src/render/render-issue';
+import { renderIssue, toStoredEmail } from '../../../src/render/render-issue';
 import type { RenderedIssue } from '../../../src/render/types';
 import {
   fixtureFooter,
@@ -18,6 +20,8 @@ import {
   fixtureSeries,
   fixtureSnapshot,
 } from '../../fixtures/render/fixture';
+import { TEST_SETTINGS } from '../../support/delivery-fixtures';
+import { header, leaves, parseMimeStrict, textOf } from '../../support/strict-mime';
 
 const HASH = 'a'.repeat(64);
 
@@ -46,19 +50,63 @@ export interface Site {
   root: string;
   issueId: string;
   rendered: RenderedIssue;
+  /** The raw message one subscriber gets. */
+  mailed: Buffer;
 }
 
-/** Writes the site; `emailBaseUrl` is where the email's hosted images will be fetched from. */
-export async function writeSite(emailBaseUrl: string, root?: string): Promise<Site> {
+/**
+ * The HTML part of a raw message as a mail client shows it: every `cid:` reference replaced by its
+ * attached image as a data: URL. Throws when the message has defects or a reference has no attachment.
+ */
+export function mailedHtml(raw: Buffer): string {
+  const { root, defects } = parseMimeStrict(raw);
+  if (defects.length > 0) throw new Error(`the mailed message has defects: ${defects.join('; ')}`);
+  const parts = leaves(root);
+  const html = parts.find((p) => p.type === 'text/html');
+  if (!html) throw new Error('the mailed message has no HTML part');
+  const images = new Map(
+    parts
+      .filter((p) => p.type.startsWith('image/'))
+      .map((p) => [(header(p, 'Content-ID') ?? '').replace(/^<|>$/g, ''), p]),
+  );
+  return textOf(html).replace(/src="cid:([^"]+)"/g, (_m, cid: string) => {
+    const image = images.get(cid);
+    if (!image) throw new Error(`cid:${cid} has no attached image`);
+    return `src="data:${image.type};base64,${image.body.toString('base64')}"`;
+  });
+}
+
+/** One subscriber's raw message of a rendered issue, built as the sender builds it. */
+async function mailedMessage(rendered: RenderedIssue): Promise<Buffer> {
+  const archive = createMemoryArchiveStore();
+  const stored = toStoredEmail(rendered);
+  await archive.putIfAbsent(`issues/${stored.issueId}/email.json`, JSON.stringify(stored), {
+    contentType: 'application/json',
+  });
+  for (const image of rendered.images)
+    await archive.putIfAbsent(`issues/${stored.issueId}/charts/${image.filename}`, image.png, {
+      contentType: 'image/png',
+    });
+  return buildIssueMessage({
+    loaded: await createEmailLoader(archive)(stored.issueId),
+    settings: TEST_SETTINGS,
+    to: 'satoshi@example.com',
+    subscriberHash: 'cd'.repeat(32),
+    now: new Date('2026-11-24T06:00:00Z'),
+  });
+}
+
+/** Writes the site into `root` (a new temporary folder when absent). */
+export async function writeSite(root?: string): Promise<Site> {
   const dir = root ?? (await mkdtemp(path.join(tmpdir(), 'hashbrief-site-')));
   const snapshot = fixtureSnapshot();
+  // Inline images, as a local run without a public base URL mails them.
   const rendered = await renderIssue({
     snapshot,
     series: fixtureSeries(),
     links: fixtureLinks,
     footer: fixtureFooter,
-    imageMode: 'hosted',
-    publicBaseUrl: emailBaseUrl,
+    imageMode: 'cid',
     placeholderNonce: fixtureNonce,
   });
   const issueDir = path.join(dir, 'issues', snapshot.issueId);
@@ -67,15 +115,13 @@ export async function writeSite(emailBaseUrl: string, root?: string): Promise<Si
   await writeFile(path.join(issueDir, 'newsletter.txt'), rendered.webText);
   await writeFile(path.join(issueDir, 'snapshot.json'), JSON.stringify(snapshot, null, 2));
   await writeFile(path.join(issueDir, 'metrics.csv'), 'date,priceUsd\n2026-11-23,61842.17\n');
-  for (const image of rendered.images)
+  for (const image of rendered.images) {
     await writeFile(path.join(issueDir, 'charts', image.filename), image.png);
-  const email = personalize(
-    rendered.emailHtml,
-    { unsubscribeUrl: 'https://brief.example.org/u?t=abc&s=1', greeting: 'Hi Satoshi,' },
-    'html',
-    placeholderTokens(fixtureNonce),
-  );
-  await writeFile(path.join(dir, 'email.html'), email);
+    await writeFile(path.join(issueDir, 'charts', image.svgFilename), image.svg);
+  }
+  const mailed = await mailedMessage(rendered);
+  await writeFile(path.join(dir, 'email.eml'), mailed);
+  await writeFile(path.join(dir, 'email.html'), mailedHtml(mailed));
   const files = ['newsletter.html', 'newsletter.txt', 'snapshot.json', 'metrics.csv'];
   const entries = [
     entry(snapshot.issueId, false, files),
@@ -83,5 +129,5 @@ export async function writeSite(emailBaseUrl: string, root?: string): Promise<Si
     entry('2026-11-09-adhoc-<b>x</b>', true, ['snapshot.json']),
   ];
   await writeFile(path.join(dir, 'index.html'), renderArchiveIndexPage(entries));
-  return { root: dir, issueId: snapshot.issueId, rendered };
+  return { root: dir, issueId: snapshot.issueId, rendered, mailed };
 }

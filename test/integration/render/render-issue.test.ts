@@ -70,8 +70,9 @@ describe('renderIssue on the fixture issue', () => {
     hosted = await renderIssue(input({ imageMode: 'hosted', publicBaseUrl: 'https://cdn.example.org/' }));
   });
 
-  it('keeps the email HTML part under the Gmail clipping limit', () => {
+  it('keeps the email HTML part under the Gmail clipping limit, in both image modes', () => {
     expect(Buffer.byteLength(cid.emailHtml)).toBeLessThan(GMAIL_CLIP_BYTES);
+    expect(Buffer.byteLength(hosted.emailHtml)).toBeLessThan(GMAIL_CLIP_BYTES);
   });
 
   it('keeps the whole MIME message with inline images within the SES limit', () => {
@@ -121,28 +122,34 @@ describe('renderIssue on the fixture issue', () => {
     );
   });
 
-  it('gives every chart alt text and fixed dimensions', () => {
-    const imgs = [...cid.webHtml.matchAll(/<img [^>]+>/g)].map((m) => m[0]);
-    expect(imgs).toHaveLength(4);
-    for (const img of imgs) {
-      expect(img).toMatch(/ alt="[^"]{20,}"/);
-      expect(img).toContain('width="600" height="320"');
-      expect(img).toMatch(/src="charts\/[a-z-]+\.png"/);
+  it('inlines every chart in the web version as one image named by its alt text, sized by its viewBox', () => {
+    const svgs = [...cid.webHtml.matchAll(/<svg [^>]+>/g)].map((m) => m[0]);
+    expect(svgs).toHaveLength(4);
+    expect(cid.webHtml).not.toMatch(/<img\b/);
+    for (const svg of svgs) {
+      expect(svg).toMatch(/ role="img" aria-label="[^"]{20,}"/);
+      expect(svg).toMatch(/ viewBox="0 0 600 \d+"/);
+      expect(svg).not.toMatch(/ width=/);
     }
   });
 
   it('gives every email <img> alt text and a fixed numeric width and height, in both image modes', () => {
-    // 552 px display width, height from the PNG's aspect ratio (1200×640 → 294).
-    const png = cid.images[0]?.png as Buffer;
-    const expectedHeight = Math.round((552 * png.readUInt32BE(20)) / png.readUInt32BE(16));
-    expect(expectedHeight).toBe(294);
+    // 552 px display width, each height from its own PNG's aspect ratio (1200×720 → 331).
+    const heights = new Map(
+      cid.images.map((i) => [
+        i.filename,
+        Math.round((552 * i.png.readUInt32BE(20)) / i.png.readUInt32BE(16)),
+      ]),
+    );
+    expect(heights.get('price-hashprice.png')).toBe(331);
     for (const rendered of [cid, hosted]) {
       const imgs = [...rendered.emailHtml.matchAll(/<img\b[^>]*>/g)].map((m) => m[0]);
       expect(imgs).toHaveLength(4);
       for (const img of imgs) {
+        const file = /src="[^"]*?([a-z-]+)(?:\.[^"]*@hashbrief|\.png)"/.exec(img)?.[1] ?? '';
         expect(img).toMatch(/\salt="[^"]{20,}"/);
         expect(img).toMatch(/\swidth="552"/);
-        expect(img).toMatch(new RegExp(`\\sheight="${expectedHeight}"`));
+        expect(img).toMatch(new RegExp(`\\sheight="${heights.get(`${file}.png`)}"`));
         expect(img).not.toMatch(/="auto"/);
       }
     }
