@@ -155,6 +155,26 @@ describe('renderIssue on the fixture issue', () => {
     }
   });
 
+  it('declares light and dark colour schemes in the email and styles the dark one', () => {
+    for (const rendered of [cid, hosted]) {
+      expect(rendered.emailHtml).toContain('<meta name="color-scheme" content="light dark">');
+      expect(rendered.emailHtml).toContain('<meta name="supported-color-schemes" content="light dark">');
+      const dark =
+        /@media \(prefers-color-scheme: dark\) \{([\s\S]*?)\n\s*\}\n/.exec(rendered.emailHtml)?.[1] ?? '';
+      for (const hook of ['.hb-sec', '.hb-foot', '.hb-alert-critical', '.hb-good', '.hb-bad', '.hb-body a'])
+        expect(dark).toContain(hook);
+    }
+  });
+
+  it('themes the web alert boxes and charts for dark mode instead of fixed light colours', () => {
+    const css = /<style>([\s\S]*?)<\/style>/.exec(cid.webHtml)?.[1] ?? '';
+    const dark = /@media \(prefers-color-scheme:dark\)\{(.*)\}$/m.exec(css)?.[1] ?? '';
+
+    expect(css).toMatch(/\.hb-alert\.critical\{background:var\(--crit-bg\)/);
+    expect(dark).toContain('--crit-bg:');
+    expect(dark).toContain('.hb-fig .f-card{fill:#161b22}');
+  });
+
   it('loads no web font or other external stylesheet in the email', () => {
     for (const rendered of [cid, hosted]) {
       const html = rendered.emailHtml;
