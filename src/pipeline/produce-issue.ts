@@ -80,7 +80,10 @@ export class ReportUnavailableError extends Error {
   }
 }
 
-/** True when not a single upstream answered: the signal for the CLI's sample-data fallback. */
+/**
+ * True when not a single upstream answered: the signal for the CLI's sample-data fallback. An upstream
+ * that answered without data for the day asked did answer.
+ */
 export function noUpstreamReachable(inputs: ReportInputs): boolean {
   const outcomes = [
     inputs.coinMetrics,
@@ -91,7 +94,7 @@ export function noUpstreamReachable(inputs: ReportInputs): boolean {
     inputs.rewardStats,
     inputs.price,
   ];
-  return outcomes.every((o) => o.status !== 'ok');
+  return outcomes.every((o) => o.status === 'skipped' || (o.status === 'failed' && o.noData !== true));
 }
 
 /** Latest fetch time among the sources: a deterministic generatedAt that replays reproduce exactly. */
@@ -136,8 +139,13 @@ export async function produceIssue(
   // Implausible figures no witness settles: throws IssueHeldError before anything is archived.
   holdIfUnsettled(integrity);
   if (inputs.coinMetrics.status !== 'ok') {
-    const reason = inputs.coinMetrics.status === 'failed' ? inputs.coinMetrics.reason : 'skipped';
-    throw new ReportUnavailableError(`no issue produced: Coin Metrics unavailable (${reason})`, inputs);
+    const cm = inputs.coinMetrics;
+    // Data that ends before the day asked is an answer, not an outage: say which it is.
+    const message =
+      cm.status === 'failed' && cm.noData
+        ? `no issue produced: ${cm.reason}`
+        : `no issue produced: Coin Metrics unavailable (${cm.status === 'failed' ? cm.reason : 'skipped'})`;
+    throw new ReportUnavailableError(message, inputs);
   }
 
   const asOf = inputs.asOf;

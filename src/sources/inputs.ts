@@ -100,6 +100,7 @@ function failed<T>(error: unknown, url: string): SourceOutcome<T> {
       url,
       fetchedAt: error.fetchedAt,
       attempts: error.attempts,
+      ...(error.kind === 'no-data' ? { noData: true as const } : {}),
     };
   }
   // A bug in a parser must not take the whole report down either; the reason makes it visible.
@@ -250,6 +251,7 @@ export async function fetchReportInputs(
         url: cm.r.url,
         fetchedAt: cm.r.fetchedAt,
         attempts: cm.r.attempts,
+        noData: true,
       };
     } else {
       coinMetrics = {

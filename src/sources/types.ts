@@ -105,7 +105,15 @@ export type SourceName =
 /** What happened when one upstream was asked. Failures are values, not exceptions. */
 export type SourceOutcome<T> =
   | { status: 'ok'; value: T; url: string; fetchedAt: string; attempts: number; warnings: string[] }
-  | { status: 'failed'; reason: string; url: string; fetchedAt: string | null; attempts: number }
+  | {
+      status: 'failed';
+      reason: string;
+      url: string;
+      fetchedAt: string | null;
+      attempts: number;
+      /** The upstream answered, but its data does not reach the day asked: not an outage. */
+      noData?: true;
+    }
   | { status: 'skipped'; reason: string; url: string };
 
 /** Everything the metrics stage receives. */
