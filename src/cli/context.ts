@@ -40,9 +40,23 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+const PORT_EXPECTED = 'must be a whole number from 0 to 65535, 0 for any free port';
+
 /** `--port N` for the local servers: 0–65535, 0 (or absent) meaning any free port. */
 export const portFlag = z
   .string()
-  .regex(/^\d+$/, 'must be a whole number')
+  .regex(/^\d+$/, PORT_EXPECTED)
   .transform(Number)
-  .pipe(z.number().int().min(0).max(65_535));
+  .pipe(z.number().min(0, PORT_EXPECTED).max(65_535, PORT_EXPECTED));
+
+/**
+ * The UsageError for the first problem of a failed flag parse, in the tool's own words: the flag, what it
+ * takes, and the value given (`--port: must be a whole number from 0 to 65535, … (got "70000")`).
+ */
+export function flagError(error: z.ZodError, given: Record<string, unknown>): UsageError {
+  const issue = error.issues[0];
+  const flag = String(issue?.path[0] ?? 'flags');
+  const value = given[flag];
+  const shown = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+  return new UsageError(`--${flag}: ${issue?.message ?? 'invalid'}${shown}`);
+}

@@ -11,8 +11,9 @@ import { type Fault, parseFaultSpec } from '../../emulator/faults';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import type { Clock } from '../../ports';
 import { addDays, utcDay } from '../../sources/dates';
-import { type CliIo, portFlag, UsageError } from '../context';
+import { type CliIo, flagError, portFlag, UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
+import { count } from '../plural';
 import { untilSignal } from '../shutdown';
 
 const flagsSchema = z.object({
@@ -20,6 +21,11 @@ const flagsSchema = z.object({
   data: z.string().min(1, 'must name a file or folder').optional(),
   faults: z.string().optional(),
 });
+
+/** Commander's options as a record, for naming the value a bad flag was given. */
+function asRecord(raw: unknown): Record<string, unknown> {
+  return typeof raw === 'object' && raw !== null ? Object.fromEntries(Object.entries(raw)) : {};
+}
 
 /** Parsed `emulate` flags. */
 export interface EmulateFlags {
@@ -31,10 +37,7 @@ export interface EmulateFlags {
 /** Validates raw commander options; bad values become UsageError (exit 2) naming the flag. */
 export function parseEmulateFlags(raw: unknown): EmulateFlags {
   const parsed = flagsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UsageError(`--${String(issue?.path[0] ?? 'flags')}: ${issue?.message ?? 'invalid'}`);
-  }
+  if (!parsed.success) throw flagError(parsed.error, asRecord(raw));
   let faults: Fault[] = [];
   try {
     faults = parsed.data.faults === undefined ? [] : parseFaultSpec(parsed.data.faults);
@@ -75,7 +78,7 @@ export function describeEmulator(
     `  mempool:      ${emulator.mempoolUrl}`,
   ];
   if (dataset.sample) lines.push('  SAMPLE DATA, not live: synthetic numbers for trying hashbrief out.');
-  if (faults.length > 0) lines.push(`  faults: ${faults.length} rule(s) active`);
+  if (faults.length > 0) lines.push(`  faults: ${count(faults.length, 'rule')} active`);
   lines.push(
     '',
     '# point hashbrief at it:',
@@ -116,9 +119,12 @@ export const registerEmulate: CommandRegistrar = (program, context) => {
   program
     .command('emulate')
     .description('Serve both upstream APIs on 127.0.0.1 from sample data, a Coin Metrics CSV or a recording')
-    .option('--port <n>', 'port to listen on (default: any free port)')
+    .option('--port <n>', 'Port to listen on, 0 to 65535 (default: any free port)')
     .option('--data <file|dir>', 'Coin Metrics community CSV file, or a --record folder')
-    .option('--faults <spec>', 'inject faults, e.g. "mempool:/v1/mining/pools=status:503x2,cm=latency:800"')
+    .option(
+      '--faults <spec>',
+      'Inject faults, for example "mempool:/v1/mining/pools=status:503x2,cm=latency:800"',
+    )
     .action(async (options: unknown) => {
       const flags = parseEmulateFlags(options);
       const ctx = context();

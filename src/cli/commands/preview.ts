@@ -7,7 +7,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { type StaticServer, startStaticServer } from '../../render/static-server';
-import { type CliIo, localPaths, portFlag, UsageError } from '../context';
+import { type CliIo, flagError, localPaths, portFlag, UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
 import { untilSignal } from '../shutdown';
 
@@ -82,11 +82,11 @@ export const registerPreview: CommandRegistrar = (program, context) => {
   program
     .command('preview')
     .description("Serve the local archive on 127.0.0.1 and print the URL of an issue's web version")
-    .argument('[id]', 'issue id (default: the latest issue)')
-    .option('--port <n>', 'port to listen on (default: any free port)')
-    .action(async (id: string | undefined, options: unknown) => {
+    .argument('[id]', 'Issue id (default: the latest issue)')
+    .option('--port <n>', 'Port to listen on, 0 to 65535 (default: any free port)')
+    .action(async (id: string | undefined, options: { port?: string }) => {
       const parsed = flagsSchema.safeParse(options);
-      if (!parsed.success) throw new UsageError(`--port: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      if (!parsed.success) throw flagError(parsed.error, options);
       const ctx = context();
       await runPreview(
         { id, port: parsed.data.port },
