@@ -8,13 +8,33 @@ import { sampleDataset } from '../emulator/dataset';
 import { createEmulatorFetch } from '../emulator/server';
 import { parseAssumptions } from '../metrics/assumptions';
 import type { ProduceIssueDeps, ProduceIssueOptions } from '../pipeline/produce-issue';
-import { realSleep } from '../ports';
-import { addDays, utcDay } from '../sources/dates';
+import { type Clock, realSleep } from '../ports';
+import { addDays, isIsoDay, utcDay } from '../sources/dates';
 import { archiveStoreFor } from './commands/archive';
-import type { CliContext } from './context';
+import { type CliContext, UsageError } from './context';
 
 /** Base URLs the in-process sample emulator answers on (never leave the process). */
 const SAMPLE_BASE = 'http://sample.hashbrief.invalid';
+
+/** Help of `--as-of`, the same in `run` and `report`. */
+export const AS_OF_HELP =
+  'The issue as it would have been on that day, from data up to it (default: the latest day Coin Metrics has a price for, usually yesterday, UTC)';
+
+/**
+ * `--as-of D` checked before anything is fetched: a calendar day written YYYY-MM-DD and a complete UTC
+ * day (yesterday or earlier). Anything else is bad usage (exit 2), naming the flag.
+ */
+export function asOfFlag(value: string | undefined, clock: Clock): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isIsoDay(value)) {
+    throw new UsageError(`--as-of must be a day written YYYY-MM-DD (got ${JSON.stringify(value)})`);
+  }
+  const yesterday = addDays(utcDay(clock()), -1);
+  if (value > yesterday) {
+    throw new UsageError(`--as-of must be a complete UTC day, ${yesterday} or earlier (got ${value})`);
+  }
+  return value;
+}
 
 /** `--out DIR` when given; else the archive bucket when HASHBRIEF_ARCHIVE_BUCKET is set; else ./out/archive. */
 export function archiveFor(ctx: CliContext, outDir?: string): ArchiveStore {

@@ -65,7 +65,10 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     .description('Weekly briefing on Bitcoin mining economics and network security')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Subcommands inherit these, so every help page reads in the same sentence case.
+    .helpOption('-h, --help', 'Show help for the command')
+    .helpCommand('help [command]', 'Show help for a command');
   for (const register of registrars) register(program, context);
 
   try {

@@ -12,7 +12,7 @@ import { deliverBatch } from './deliver';
 import { createEmailLoader, type MessageSettings } from './email';
 import { createLedger } from './ledger';
 import { createOutboxMailer } from './outbox-mailer';
-import { planDelivery } from './plan';
+import { deliverableSubscribers, planDelivery } from './plan';
 import { createMemorySendQueue } from './queue';
 import { unlimited } from './rate-limiter';
 import { createSubscriberStore } from './subscribers';
@@ -71,6 +71,33 @@ export async function deliverIssueLocally(input: {
     totals.failed += outcome.failed.length;
   }
   return { issueId: input.issueId, recipients: plan.recipients, ...totals, outboxDir: input.outboxDir };
+}
+
+/** Who a local delivery would reach, as `previewLocalDelivery` counts it. */
+export interface LocalDeliveryPreview {
+  /** Active subscribers the issue goes to. */
+  recipients: number;
+  /** Of those, how many the ledger already has as sent for this issue. */
+  alreadySent: number;
+}
+
+/**
+ * Counts who a local delivery of `issueId` would reach, reading the subscriber list and the ledger and
+ * writing nothing (for `run --dry-run`).
+ */
+export async function previewLocalDelivery(input: {
+  issueId: string;
+  /** The state store holding `subscribers/` and `ledger/`. */
+  state: ArchiveStore;
+  reporter?: Reporter;
+}): Promise<LocalDeliveryPreview> {
+  const { recipients } = await deliverableSubscribers(createSubscriberStore(input.state), input.reporter);
+  const ledger = createLedger(input.state);
+  let alreadySent = 0;
+  for (const r of recipients) {
+    if ((await ledger.read(input.issueId, r.hash))?.state === 'sent') alreadySent++;
+  }
+  return { recipients: recipients.length, alreadySent };
 }
 
 /**

@@ -16,8 +16,10 @@ import type { ArchiveStore } from '../../archive/store';
 import type { Env } from '../../config/env';
 import { subscribeUrlFor } from '../../pipeline/links';
 import { renderArchiveIndexPage } from '../../render/index-page';
+import { alignColumns } from '../columns';
 import { type CliContext, localPaths, UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
+import { count } from '../plural';
 
 export interface ArchiveCommandDeps {
   /** Builds the S3 client (tests pass a mocked or emulator-bound one). */
@@ -52,7 +54,7 @@ export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandReg
     archive
       .command('list')
       .description('List archived issues, newest first')
-      .option('--json', 'print one JSON object: { location, issues }')
+      .option('--json', 'Print one JSON object: { location, issues }')
       .action(
         usage(async (options: { json?: boolean }) => {
           const s = store();
@@ -61,16 +63,16 @@ export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandReg
             out(`${JSON.stringify({ location: s.location, issues }, null, 2)}\n`);
             return;
           }
-          out(`${issues.length} issue${issues.length === 1 ? '' : 's'} in ${s.location}\n`);
-          for (const e of issues) out(`${summaryLine(e)}\n`);
+          out(`${count(issues.length, 'issue')} in ${s.location}\n`);
+          for (const line of alignColumns(issues.map(summaryCells))) out(`${line}\n`);
         }),
       );
 
     archive
       .command('show')
       .description("Show one issue's manifest entry and files")
-      .argument('<id>', 'issue id, e.g. 2026-11-23')
-      .option('--json', 'print the manifest entry as JSON')
+      .argument('<id>', 'Issue id, e.g. 2026-11-23')
+      .option('--json', 'Print the manifest entry as JSON')
       .action(
         usage(async (id: string, options: { json?: boolean }) => {
           const entry = await getIssueEntry(store(), id);
@@ -90,11 +92,11 @@ export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandReg
     archive
       .command('get')
       .description('Download one file of an issue (bytes as stored; .json.gz stays gzip)')
-      .argument('<id>', 'issue id')
-      .argument('<file>', 'file name in the issue, e.g. metrics.csv or charts/pools.png')
+      .argument('<id>', 'Issue id')
+      .argument('<file>', 'File name in the issue, e.g. metrics.csv or charts/pools.png')
       .option(
         '-o, --output <path>',
-        'where to write it ("-" for stdout); default: the file name in the current folder',
+        'Where to write it ("-" for stdout); default: the file name in the current folder',
       )
       .action(
         usage(async (id: string, file: string, options: { output?: string }) => {
@@ -114,9 +116,9 @@ export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandReg
     archive
       .command('url')
       .description('Print a download URL: the CDN URL when public, else presigned with a stated expiry')
-      .argument('<id>', 'issue id')
-      .argument('<file>', 'file name in the issue')
-      .option('--expires <seconds>', 'lifetime of a presigned URL, 1 to 604800 seconds (default 3600)')
+      .argument('<id>', 'Issue id')
+      .argument('<file>', 'File name in the issue')
+      .option('--expires <seconds>', 'Lifetime of a presigned URL, 1 to 604800 seconds (default 3600)')
       .action(
         usage(async (id: string, file: string, options: { expires?: string }) => {
           const expiresInSeconds = options.expires === undefined ? undefined : parseSeconds(options.expires);
@@ -139,7 +141,7 @@ export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandReg
               }),
             clock: context().clock,
           });
-          out(`${result.issues.length} issue(s) indexed in ${s.location}\n`);
+          out(`${count(result.issues.length, 'issue')} indexed in ${s.location}\n`);
           out(
             result.written.length
               ? `rewrote ${result.written.join(', ')}\n`
@@ -156,19 +158,22 @@ export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandReg
 
 export const registerArchive: CommandRegistrar = buildArchiveRegistrar();
 
-function summaryLine(e: IssueIndexEntry): string {
+/** One issue's summary as table cells (aligned across issues by `archive list`). */
+function summaryCells(e: IssueIndexEntry): string[] {
   const hashprice = e.headline.hashpriceUsdPerPhDay;
   const price = e.headline.priceUsd;
   return [
-    e.issueId.padEnd(12),
+    e.issueId,
     `as of ${e.asOf}`,
     `hashprice ${hashprice === null ? 'n/a' : `$${hashprice.toFixed(2)}/PH/day`}`,
     `price ${price === null ? 'n/a' : `$${Math.round(price).toLocaleString('en-US')}`}`,
-    `${Object.keys(e.files).length} files`,
+    count(Object.keys(e.files).length, 'file'),
     e.sample ? 'SAMPLE DATA' : '',
-  ]
-    .filter(Boolean)
-    .join('  ');
+  ];
+}
+
+function summaryLine(e: IssueIndexEntry): string {
+  return alignColumns([summaryCells(e)])[0] ?? '';
 }
 
 function parseSeconds(text: string): number {

@@ -11,12 +11,11 @@ import {
   recordedBaseUrls,
   requestedAsOf,
 } from '../../pipeline/replay-snapshot';
-import { isIsoDay } from '../../sources/dates';
 import { RecordingError } from '../../sources/errors';
 import { loadReplay, writeRecordingFolder } from '../../sources/recording-fs';
 import type { CliContext } from '../context';
 import { UsageError } from '../context';
-import { archiveFor, baseOptions, liveDeps, sampleDeps } from '../issue-options';
+import { AS_OF_HELP, archiveFor, asOfFlag, baseOptions, liveDeps, sampleDeps } from '../issue-options';
 import { describeIssue, issueJson } from '../issue-output';
 import type { CommandRegistrar } from '../main';
 
@@ -30,9 +29,7 @@ interface ReportFlags {
 }
 
 async function report(ctx: CliContext, archive: ArchiveStore, flags: ReportFlags): Promise<ProducedIssue> {
-  if (flags.asOf !== undefined && !isIsoDay(flags.asOf)) {
-    throw new UsageError(`--as-of must be a day written YYYY-MM-DD (got ${JSON.stringify(flags.asOf)})`);
-  }
+  asOfFlag(flags.asOf, ctx.clock);
   if (flags.replay && flags.sample) throw new UsageError('--replay and --sample cannot be combined');
   const recordDir = flags.record ? path.resolve(ctx.cwd, flags.record) : undefined;
   const onRecordings = recordDir
@@ -88,19 +85,28 @@ async function loadReplayFolder(replayDir: string) {
   }
 }
 
+const REPORT_NOTES = `
+Without --as-of the issue is for the latest day Coin Metrics has a price for (usually yesterday, UTC).
+report uses the live upstreams; when none answers it fails (exit 1) rather than fall back to the
+bundled sample data as \`run\` does. Pass --sample to build a sample issue on purpose.`;
+
 export const registerReport: CommandRegistrar = (program: Command, context) => {
   program
     .command('report')
-    .description('build and archive one issue (no sending)')
-    .option('--as-of <YYYY-MM-DD>', 'the report as it would have been on that day (data up to it only)')
+    .description('Build and archive one issue, without sending it')
+    .option('--as-of <YYYY-MM-DD>', AS_OF_HELP)
     .option(
       '--replay <DIR>',
-      'serve upstream data from a --record folder or an archived issue folder (no network)',
+      'Serve upstream data from a --record folder or an archived issue folder (no network)',
     )
-    .option('--record <DIR>', 'store every upstream response as received under DIR/raw/')
-    .option('--out <DIR>', 'archive root (default ./out/archive)')
-    .option('--sample', 'use the bundled synthetic sample data instead of the live upstreams')
-    .option('--json', 'print one JSON object describing the issue on stdout')
+    .option('--record <DIR>', 'Store every upstream response as received under DIR/raw/')
+    .option(
+      '--out <DIR>',
+      'Archive root (default: out/archive, or the bucket when HASHBRIEF_ARCHIVE_BUCKET is set)',
+    )
+    .option('--sample', 'Use the bundled synthetic sample data instead of the live upstreams')
+    .option('--json', 'Print one JSON object describing the issue on stdout')
+    .addHelpText('after', REPORT_NOTES)
     .action(async (flags: ReportFlags) => {
       const ctx = context();
       const quietCtx = flags.json ? { ...ctx, reporter: { ...ctx.reporter, info: () => {} } } : ctx;

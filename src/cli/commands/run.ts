@@ -1,5 +1,7 @@
 import { createFsArchiveStore } from '../../archive/fs-store';
-import { deliverIssueLocally, localMessageSettings } from '../../delivery/local';
+import { createOverlayArchiveStore } from '../../archive/overlay-store';
+import type { ArchiveStore } from '../../archive/store';
+import { deliverIssueLocally, localMessageSettings, previewLocalDelivery } from '../../delivery/local';
 import {
   noUpstreamReachable,
   type ProducedIssue,
@@ -8,9 +10,16 @@ import {
 } from '../../pipeline/produce-issue';
 import type { ReportInputs } from '../../sources/types';
 import { type CliContext, localPaths } from '../context';
-import { archiveFor, baseOptions, liveDeps, sampleDeps } from '../issue-options';
-import { describeIssue } from '../issue-output';
+import { AS_OF_HELP, archiveFor, asOfFlag, baseOptions, liveDeps, sampleDeps } from '../issue-options';
+import { describeDryRun, describeIssue } from '../issue-output';
 import type { CommandRegistrar } from '../main';
+import { placeholderWarnings } from '../placeholder-settings';
+import { count } from '../plural';
+
+interface RunFlags {
+  asOf?: string;
+  dryRun?: boolean;
+}
 
 function failureLines(inputs: ReportInputs): string[] {
   const outcomes = {
@@ -21,11 +30,17 @@ function failureLines(inputs: ReportInputs): string[] {
   return Object.entries(outcomes).map(([name, o]) => `  ${name}: ${o.status === 'ok' ? 'ok' : o.reason}`);
 }
 
-/** This week's issue from the live upstreams, or, when none answers at all, from the bundled sample data. */
-async function produceThisWeek(ctx: CliContext): Promise<ProducedIssue> {
-  const archive = archiveFor(ctx);
+/**
+ * The issue of `asOf` (default: the latest day with data) from the live upstreams, or, when none answers
+ * at all, from the bundled sample data.
+ */
+async function produceIssueOrSample(
+  ctx: CliContext,
+  archive: ArchiveStore,
+  asOf: string | undefined,
+): Promise<ProducedIssue> {
   try {
-    return await produceIssue(liveDeps(ctx, archive), baseOptions(ctx, { sample: false }));
+    return await produceIssue(liveDeps(ctx, archive), baseOptions(ctx, { sample: false, asOf }));
   } catch (error) {
     if (!(error instanceof ReportUnavailableError) || !noUpstreamReachable(error.inputs)) throw error;
     ctx.io.stderr(
@@ -38,18 +53,48 @@ async function produceThisWeek(ctx: CliContext): Promise<ProducedIssue> {
         '',
       ].join('\n'),
     );
-    return produceIssue(sampleDeps(ctx, archive), baseOptions(ctx, { sample: true }));
+    return produceIssue(sampleDeps(ctx, archive), baseOptions(ctx, { sample: true, asOf }));
   }
 }
+
+/** Builds and renders the issue against the archive as it is, then says what a run would do. */
+async function dryRun(ctx: CliContext, asOf: string | undefined): Promise<void> {
+  const archive = archiveFor(ctx);
+  // Reads see the real archive (last week's issue, "already archived"); writes stay in memory.
+  const issue = await produceIssueOrSample(ctx, createOverlayArchiveStore(archive), asOf);
+  const delivery = await previewLocalDelivery({
+    issueId: issue.issueId,
+    state: createFsArchiveStore(ctx.localDir),
+    reporter: ctx.reporter,
+  });
+  ctx.io.stdout(describeDryRun(issue, archive, { ...delivery, outboxDir: localPaths(ctx.localDir).outbox }));
+}
+
+const RUN_NOTES = `
+Without --as-of the issue is for the latest day Coin Metrics has a price for (usually yesterday, UTC).
+When no upstream answers at all, run builds the issue from the bundled sample data instead and marks
+every output "SAMPLE DATA, not live".`;
 
 export const registerRun: CommandRegistrar = (program, context) => {
   program
     .command('run')
-    .description("this week's issue end to end: fetch → report → archive → deliver to the local outbox")
-    .action(async () => {
+    .description("Build this week's issue end to end: fetch → report → archive → deliver to the local outbox")
+    .option('--as-of <YYYY-MM-DD>', AS_OF_HELP)
+    .option(
+      '--dry-run',
+      'Fetch, compute and render, then print what would be archived and delivered; write nothing',
+    )
+    .addHelpText('after', RUN_NOTES)
+    .action(async (flags: RunFlags) => {
       const ctx = context();
-      const issue = await produceThisWeek(ctx);
+      const asOf = asOfFlag(flags.asOf, ctx.clock);
+      for (const warning of placeholderWarnings(ctx.env)) ctx.io.stderr(`warning: ${warning}\n`);
+      if (flags.dryRun) {
+        await dryRun(ctx, asOf);
+        return;
+      }
       const archive = archiveFor(ctx);
+      const issue = await produceIssueOrSample(ctx, archive, asOf);
       ctx.io.stdout(describeIssue(issue, archive));
       const paths = localPaths(ctx.localDir);
       const delivery = await deliverIssueLocally({
@@ -76,6 +121,7 @@ export const registerRun: CommandRegistrar = (program, context) => {
           `  delivery: ${delivery.sent} sent, ${delivery.skipped} already sent, ${delivery.failed} failed → ${delivery.outboxDir}/${issue.issueId}/\n`,
         );
       }
-      if (delivery.failed > 0) throw new Error(`${delivery.failed} recipient(s) could not be delivered`);
+      if (delivery.failed > 0)
+        throw new Error(`${count(delivery.failed, 'recipient')} could not be delivered`);
     });
 };

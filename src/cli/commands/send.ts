@@ -15,14 +15,15 @@ import { deliverIssueLocally, localMessageSettings } from '../../delivery/local'
 import { createOutboxMailer, outboxRelativePath } from '../../delivery/outbox-mailer';
 import { localPaths, UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
+import { count } from '../plural';
 import { archiveStoreFor } from './archive';
 
 export const registerSend: CommandRegistrar = (program, context) => {
   program
     .command('send')
-    .argument('<issueId>', 'archived issue id, e.g. 2026-11-23')
-    .option('--to <address>', 'test send to this one address (outside the list and the ledger)')
-    .description('deliver an archived issue to the local list (outbox), or a test send with --to')
+    .argument('<issueId>', 'Archived issue id, e.g. 2026-11-23')
+    .option('--to <address>', 'Test send to this one address (outside the list and the ledger)')
+    .description('Deliver an archived issue to the local list (outbox), or a test send with --to')
     .action(async (issueId: string, options: { to?: string }) => {
       // The id becomes a folder under the outbox: one that is not a plain segment could land outside it.
       try {
@@ -72,8 +73,8 @@ export const registerSend: CommandRegistrar = (program, context) => {
         reporter: ctx.reporter,
       });
       ctx.io.stdout(
-        `issue ${issueId}: ${result.recipients} active subscribers, ${result.sent} sent, ${result.skipped} already sent or skipped, ${result.failed} failed -> ${path.join(result.outboxDir, issueId)}\n`,
+        `issue ${issueId}: ${count(result.recipients, 'active subscriber')}, ${result.sent} sent, ${result.skipped} already sent or skipped, ${result.failed} failed → ${path.join(result.outboxDir, issueId)}\n`,
       );
-      if (result.failed > 0) throw new Error(`${result.failed} recipient(s) failed`);
+      if (result.failed > 0) throw new Error(`${count(result.failed, 'recipient')} failed`);
     });
 };

@@ -28,6 +28,7 @@ import {
 import type { CliContext } from '../context';
 import { UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
+import { count } from '../plural';
 
 /**
  * `subscribers remove` for an address that is not on the list: exit 1, so a typo in a script or an erasure
@@ -103,6 +104,20 @@ async function addActive(
   return { id, result, before };
 }
 
+/** What `subscribers add` did, in a sentence naming the subscriber by id (never by address). */
+function describeAdd(id: string, result: AddResult, before: Subscriber | null): string {
+  switch (result) {
+    case 'added':
+      return `added ${id} as an active subscriber (operator add: no confirmation email)`;
+    case 'activated':
+      return `${id} is an active subscriber again (it was ${before?.status ?? 'inactive'})`;
+    case 'unchanged':
+      return `${id} is already an active subscriber; nothing changed`;
+    case 'suppressed':
+      return `${id} was left as it is: its mailbox is suppressed`;
+  }
+}
+
 /** Splits an import file into candidate addresses: first CSV column, `#` comments and blank lines skipped. */
 export function importRows(text: string): { line: number; value: string }[] {
   const rows: { line: number; value: string }[] = [];
@@ -121,7 +136,7 @@ async function loadAll(store: SubscriberStore, ctx: CliContext) {
   const scan = await scanSubscribers(store, { reporter: ctx.reporter });
   if (scan.unreadable.length > 0) {
     ctx.io.stderr(
-      `${scan.unreadable.length} unreadable subscriber record(s) skipped; \`hashbrief subscribers doctor\` lists and repairs them\n`,
+      `${count(scan.unreadable.length, 'unreadable subscriber record')} skipped; \`hashbrief subscribers doctor\` lists and repairs them\n`,
     );
   }
   return scan.records;
@@ -163,13 +178,13 @@ function registerCommands(
   context: Parameters<CommandRegistrar>[1],
   deps: SubscribersCommandDeps,
 ): void {
-  const cmd = program.command('subscribers').description('manage the local subscriber list');
+  const cmd = program.command('subscribers').description('Manage the local subscriber list');
   const store = (ctx: CliContext) => localSubscriberStore(ctx.localDir);
 
   cmd
     .command('add')
-    .argument('<address>', 'email address')
-    .description('add an address as active (operator add: no confirmation email)')
+    .argument('<address>', 'Email address')
+    .description('Add an address as active (operator add: no confirmation email)')
     .action(async (address: string) => {
       const ctx = context();
       const normalized = parseAddress(address);
@@ -181,14 +196,15 @@ function registerCommands(
         overriding: before?.status === 'bounced' || before?.status === 'complained',
         reporter: ctx.reporter,
       });
-      ctx.io.stdout(`${result} ${id}${lifted ? ` (mailbox suppression lifted: ${lifted})` : ''}\n`);
+      const lift = lifted ? `; mailbox suppression lifted: ${lifted}` : '';
+      ctx.io.stdout(`${describeAdd(id, result, before)}${lift}\n`);
     });
 
   cmd
     .command('remove')
-    .argument('<address>', 'email address')
-    .option('--purge', 'delete the record entirely instead of marking it unsubscribed')
-    .description('unsubscribe an address (kept as unsubscribed so it is not re-imported), or --purge it')
+    .argument('<address>', 'Email address')
+    .option('--purge', 'Delete the record entirely instead of marking it unsubscribed')
+    .description('Unsubscribe an address (kept as unsubscribed so it is not re-imported), or --purge it')
     .action(async (address: string, options: { purge?: boolean }) => {
       const ctx = context();
       const subscribers = store(ctx);
@@ -211,8 +227,8 @@ function registerCommands(
 
   cmd
     .command('import')
-    .argument('<file>', 'text or CSV file, one address per line (first column)')
-    .description('add many addresses as active; bad rows are reported with their line number')
+    .argument('<file>', 'Text or CSV file, one address per line (first column)')
+    .description('Add many addresses as active; bad rows are reported with their line number')
     .action(async (file: string) => {
       const ctx = context();
       const full = path.resolve(ctx.cwd, file);
@@ -248,12 +264,12 @@ function registerCommands(
         `imported ${counts.added}, already active ${counts.unchanged}, kept suppressed ${counts.suppressed}, rejected ${bad.length}\n`,
       );
       if (bad.length > 0)
-        throw new Error(`${bad.length} row(s) rejected (listed above); the others were imported`);
+        throw new Error(`${count(bad.length, 'row')} rejected (listed above); the others were imported`);
     });
 
   cmd
     .command('export')
-    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .option('-o, --output <file>', 'Write to a file instead of stdout')
     .description('CSV of every subscriber WITH addresses: address,status,source,createdAt,updatedAt')
     .action(async (options: { output?: string }) => {
       const ctx = context();
@@ -264,14 +280,14 @@ function registerCommands(
       const csv = `${lines.join('\n')}\n`;
       if (options.output) {
         await writeFile(path.resolve(ctx.cwd, options.output), csv, { mode: 0o600 });
-        ctx.io.stderr(`exported ${lines.length - 1} subscribers to ${options.output}\n`);
+        ctx.io.stderr(`exported ${count(lines.length - 1, 'subscriber')} to ${options.output}\n`);
       } else ctx.io.stdout(csv);
     });
 
   cmd
     .command('list')
-    .option('--json', 'one JSON array on stdout')
-    .description('subscriber hashes with status (no addresses)')
+    .option('--json', 'Print one JSON array on stdout')
+    .description('List subscriber ids with their status (no addresses)')
     .action(async (options: { json?: boolean }) => {
       const ctx = context();
       const rows = (await loadAll(store(ctx), ctx)).map(({ hash, subscriber: s }) => ({
@@ -288,18 +304,18 @@ function registerCommands(
       for (const r of rows)
         ctx.io.stdout(`${r.id}  ${r.status.padEnd(12)} ${r.source.padEnd(8)} ${r.createdAt}\n`);
       const active = rows.filter((r) => r.status === 'active').length;
-      ctx.io.stderr(`${rows.length} subscribers, ${active} active\n`);
+      ctx.io.stderr(`${count(rows.length, 'subscriber')}, ${active} active\n`);
     });
 
   cmd
     .command('doctor')
-    .option('--repair', 'fix what is found (merge spellings, salvage or move aside unreadable records)')
+    .option('--repair', 'Fix what is found (merge spellings, salvage or move aside unreadable records)')
     .option(
       '--bucket <name>',
-      "check the S3 bucket's subscribers/ (AWS credentials) instead of the local list",
+      "Check the S3 bucket's subscribers/ (AWS credentials) instead of the local list",
     )
     .description(
-      'list unreadable records, spellings of one address stored apart, and unsuppressed mailboxes; exit 1 if any remain',
+      'List unreadable records, spellings of one address stored apart, and unsuppressed mailboxes; exit 1 if any remain',
     )
     .action(async (options: { repair?: boolean; bucket?: string }) => {
       const ctx = context();
@@ -326,7 +342,9 @@ function registerCommands(
       printReport(ctx, before);
       for (const r of repairs) ctx.io.stdout(`repaired  ${r.id}  ${r.action}\n`);
       if (after.findings.length > 0) {
-        ctx.io.stderr(`${after.findings.length} problem(s) remain:\n`);
+        ctx.io.stderr(
+          `${count(after.findings.length, 'problem')} remain${after.findings.length === 1 ? 's' : ''}:\n`,
+        );
         printReport(ctx, after);
         throw new SubscriberProblemsError(after.findings.length);
       }
@@ -337,8 +355,8 @@ function registerCommands(
 /** `subscribers doctor` found problems (or could not repair them all): exit 1. */
 export class SubscriberProblemsError extends Error {
   override name = 'SubscriberProblemsError';
-  constructor(readonly count: number) {
-    super(`${count} subscriber record problem(s)`);
+  constructor(readonly problems: number) {
+    super(`${count(problems, 'subscriber record problem')}`);
   }
 }
 

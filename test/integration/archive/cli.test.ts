@@ -158,7 +158,7 @@ describe('hashbrief archive (local filesystem)', () => {
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/index\.json is corrupt .*run "hashbrief archive repair"/);
     expect(repaired.code).toBe(0);
-    expect(repaired.stdout).toMatch(/1 issue\(s\) indexed .*\nrewrote index\.json/);
+    expect(repaired.stdout).toMatch(/1 issue indexed .*\nrewrote index\.json/);
     expect(JSON.parse(after.stdout).issues).toHaveLength(1);
   });
 

@@ -134,7 +134,7 @@ describe('hashbrief report', () => {
     const result = await runCli(['report', '--as-of', '2999-01-01'], { cwd, env });
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/asOf must be a complete UTC day/);
+    expect(result.stderr).toMatch(/--as-of must be a complete UTC day/);
   });
 
   it('exits 2 for a --replay folder that does not exist', async () => {

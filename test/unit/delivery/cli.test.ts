@@ -121,7 +121,7 @@ describe('hashbrief subscribers', () => {
     // Assert
     expect(imported.stdout).toContain('imported 0, already active 0, kept suppressed 1');
     expect(added.stdout).toBe(
-      `added ${addressHash('victim+news@example.com')} (mailbox suppression lifted: complained)\n`,
+      `added ${addressHash('victim+news@example.com')} as an active subscriber (operator add: no confirmation email); mailbox suppression lifted: complained\n`,
     );
     expect((await subscribers.get(addressHash('victim@example.com')))?.subscriber.status).toBe('complained');
   });
