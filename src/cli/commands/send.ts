@@ -15,6 +15,7 @@ import { deliverIssueLocally, localMessageSettings } from '../../delivery/local'
 import { createOutboxMailer, outboxRelativePath } from '../../delivery/outbox-mailer';
 import { localPaths, UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
+import { placeholderWarnings } from '../placeholder-settings';
 import { count } from '../plural';
 import { archiveStoreFor } from './archive';
 
@@ -33,6 +34,7 @@ export const registerSend: CommandRegistrar = (program, context) => {
         throw error;
       }
       const ctx = context();
+      for (const warning of placeholderWarnings(ctx.env)) ctx.io.stderr(`warning: ${warning}\n`);
       const paths = localPaths(ctx.localDir);
       const archive = archiveStoreFor(ctx);
       const settings = await localMessageSettings({

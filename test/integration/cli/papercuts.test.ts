@@ -291,6 +291,17 @@ describe('placeholder settings', () => {
     expect(result.stderr).toMatch(/warning: .*briefing@localhost.*HASHBRIEF_FROM_ADDRESS/);
   });
 
+  it('send warns about them too, before it writes any message', async () => {
+    await run(['run']);
+    const issueId = (await readdir(path.join(cwd, 'out', 'archive', 'issues')))[0] ?? '';
+
+    const result = await run(['send', issueId, '--to', 'me@example.com'], unreachable);
+
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/HASHBRIEF_POSTAL_ADDRESS/);
+    expect(result.stderr).toMatch(/HASHBRIEF_FROM_ADDRESS/);
+  });
+
   it('run says nothing about placeholders once both are set', async () => {
     const result = await run(['run', '--dry-run']);
 
