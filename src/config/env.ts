@@ -19,9 +19,10 @@ const url = z
   )
   .transform((u) => u.replace(/\/+$/, ''));
 
-/** A whole number in `[min, max]`, written in decimal digits. */
-function wholeNumber(min: number, max: number, unit = ''): z.ZodType<number, string> {
-  const expected = `must be a whole number${unit ? ` of ${unit}` : ''} from ${min} to ${max}`;
+/** A whole number in `[min, max]` (no upper bound when `max` is omitted), written in decimal digits. */
+function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER, unit = ''): z.ZodType<number, string> {
+  const range = max === Number.MAX_SAFE_INTEGER ? `, ${min} or more` : ` from ${min} to ${max}`;
+  const expected = `must be a whole number${unit ? ` of ${unit}` : ''}${range}`;
   return z
     .string()
     .trim()
@@ -114,11 +115,8 @@ export const envSchema = z.object({
   /** Postal / footer block printed in every email (CAN-SPAM). */
   HASHBRIEF_POSTAL_ADDRESS: z.string().default(DEFAULT_POSTAL_ADDRESS),
   HASHBRIEF_RECIPIENTS_PER_MESSAGE: wholeNumber(1, 500).default(50),
-  /**
-   * The sender's reserved concurrency (AWS sets no variable for it): the SES rate is split this many ways.
-   * At most 1000, the default concurrency limit of an AWS account.
-   */
-  HASHBRIEF_SENDER_CONCURRENCY: wholeNumber(1, 1000).default(1),
+  /** The sender's reserved concurrency (AWS sets no variable for it): the SES rate is split this many ways. */
+  HASHBRIEF_SENDER_CONCURRENCY: wholeNumber(1).default(1),
 });
 
 export type Env = z.infer<typeof envSchema>;
