@@ -11,7 +11,7 @@ import { parseCoinMetricsCsv } from '../../src/emulator/csv-dataset';
 import type { Dataset } from '../../src/emulator/dataset';
 import { deriveMempoolState } from '../../src/emulator/mempool-state';
 import { createEmulatorFetch } from '../../src/emulator/server';
-import { silentReporter } from '../../src/ports';
+import { realSleep, silentReporter } from '../../src/ports';
 import { fetchReportInputs } from '../../src/sources/inputs';
 import type { DailySeries, ReportInputs } from '../../src/sources/types';
 import { seriesFromCsv } from '../fixtures/metrics/builders';
@@ -124,7 +124,7 @@ export async function liveInputsAt(asOf: string): Promise<ReportInputs> {
     {
       fetch: createEmulatorFetch({ dataset, baseUrl: base }),
       clock: () => new Date(Date.parse(`${asOf}T00:00:00Z`) + 30 * 3_600_000),
-      sleep: async () => {},
+      sleep: realSleep,
       random: () => 0.5,
       reporter: silentReporter,
     },
