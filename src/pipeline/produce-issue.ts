@@ -13,7 +13,7 @@ import type { Clock, Fetch, Random, Reporter, Sleep } from '../ports';
 import { renderArchiveIndexPage } from '../render/index-page';
 import { renderIssue } from '../render/render-issue';
 import type { Snapshot } from '../snapshot/schema';
-import type { HttpSettings, ResponseTime } from '../sources/http';
+import type { HttpSettings, ResponseAttempts, ResponseTime } from '../sources/http';
 import { fetchReportInputs } from '../sources/inputs';
 import type { RecordedResponse } from '../sources/recording';
 import type { ReportInputs } from '../sources/types';
@@ -31,6 +31,8 @@ export interface ProduceIssueDeps {
   archive: ArchiveStore;
   /** Replay supplies each response's recorded fetch time. */
   responseTime?: ResponseTime;
+  /** Replay supplies each response's recorded attempt count. */
+  responseAttempts?: ResponseAttempts;
 }
 
 export interface ProduceIssueOptions {
@@ -89,7 +91,7 @@ export function noUpstreamReachable(inputs: ReportInputs): boolean {
 
 /** Latest fetch time among the sources: a deterministic generatedAt that replays reproduce exactly. */
 function generatedAtOf(recordings: readonly RecordedResponse[], clock: Clock): string {
-  const times = recordings.map((r) => Date.parse(r.fetchedAt)).filter(Number.isFinite);
+  const times = recordings.flatMap((r) => (r.fetchedAt === null ? [] : [Date.parse(r.fetchedAt)]));
   return new Date(times.length ? Math.max(...times) : clock().getTime()).toISOString();
 }
 

@@ -51,6 +51,7 @@ async function report(ctx: CliContext, archive: ArchiveStore, flags: ReportFlags
         clock: replay.clock,
         sleep: replay.sleep,
         responseTime: replay.responseTime,
+        responseAttempts: replay.responseAttempts,
       },
       baseOptions(ctx, {
         sample: original?.sample ?? false,
