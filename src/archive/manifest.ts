@@ -116,6 +116,8 @@ export async function compareAndSwap(
 export interface ManifestUpdateOptions {
   /** Treat an unreadable index.json as empty instead of failing (repair only). */
   replaceCorrupt?: boolean;
+  /** Leave index.html as it is (it is drawn with the caller's settings, which may not be the deployment's). */
+  keepIndexPage?: boolean;
 }
 
 /**
@@ -162,6 +164,7 @@ export async function updateManifests(
     [INDEX_HTML_KEY, 'text/html; charset=utf-8', (list) => deps.renderIndexPage(list)],
   ];
   for (const [key, contentType, render] of derived) {
+    if (key === INDEX_HTML_KEY && options.keepIndexPage) continue;
     const changed = await compareAndSwap(
       store,
       key,
