@@ -3,6 +3,7 @@
  * The payload is validated before any side effect; a bad one fails with a message naming the field.
  * Lambdas never fall back to sample data: an unavailable upstream fails the run (and raises the alarm).
  */
+import { hostname } from 'node:os';
 import { createEmailLoader } from '../src/delivery/email';
 import { createSqsSendQueue } from '../src/delivery/queue';
 import { createSesMailer } from '../src/delivery/ses-mailer';
@@ -43,6 +44,9 @@ export async function handler(event: unknown): Promise<ReportJobResult> {
       random: Math.random,
       reporter: loggerReporter(logger),
       archive: store,
+      // Named in the issue's lease. A Lambda's lease is freed only by completion or expiry: a retry after a
+      // timeout waits out what is left of the dead invocation's lease (2 min at most), then resumes it.
+      runner: { host: hostname(), pid: process.pid },
       subscribers: createSubscriberStore(store),
       queue: createSqsSendQueue({ client: clients.sqs, queueUrl }),
       mailer: createSesMailer({ client: clients.ses, configurationSet: env.HASHBRIEF_SES_CONFIGURATION_SET }),
@@ -71,6 +75,8 @@ export async function handler(event: unknown): Promise<ReportJobResult> {
   logger.info('report finished', {
     issueId: result.issueId,
     status: result.status,
+    resumed: result.resumed,
+    alreadyPlanned: result.delivery.alreadyPlanned,
     queued: result.delivery.queued,
     warnings: result.warnings.length,
   });

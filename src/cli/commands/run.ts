@@ -2,7 +2,7 @@ import { createFsArchiveStore } from '../../archive/fs-store';
 import { deliverIssueLocally, localMessageSettings } from '../../delivery/local';
 import {
   noUpstreamReachable,
-  type ProducedIssue,
+  type ProduceIssueResult,
   produceIssue,
   ReportUnavailableError,
 } from '../../pipeline/produce-issue';
@@ -22,10 +22,10 @@ function failureLines(inputs: ReportInputs): string[] {
 }
 
 /** This week's issue from the live upstreams, or, when none answers at all, from the bundled sample data. */
-async function produceThisWeek(ctx: CliContext): Promise<ProducedIssue> {
+async function produceThisWeek(ctx: CliContext): Promise<ProduceIssueResult> {
   const archive = archiveFor(ctx);
   try {
-    return await produceIssue(liveDeps(ctx, archive), baseOptions(ctx, { sample: false }));
+    return await produceIssue(liveDeps(ctx, archive), baseOptions(ctx, { sample: false, runDay: 'live' }));
   } catch (error) {
     if (!(error instanceof ReportUnavailableError) || !noUpstreamReachable(error.inputs)) throw error;
     ctx.io.stderr(
@@ -38,7 +38,7 @@ async function produceThisWeek(ctx: CliContext): Promise<ProducedIssue> {
         '',
       ].join('\n'),
     );
-    return produceIssue(sampleDeps(ctx, archive), baseOptions(ctx, { sample: true }));
+    return produceIssue(sampleDeps(ctx, archive), baseOptions(ctx, { sample: true, runDay: 'sample' }));
   }
 }
 
@@ -51,6 +51,8 @@ export const registerRun: CommandRegistrar = (program, context) => {
       const issue = await produceThisWeek(ctx);
       const archive = archiveFor(ctx);
       ctx.io.stdout(describeIssue(issue, archive));
+      // Another run is producing the issue and will deliver it: nothing for this one to do.
+      if (issue.status === 'in-progress') return;
       const paths = localPaths(ctx.localDir);
       const delivery = await deliverIssueLocally({
         issueId: issue.issueId,
