@@ -46,13 +46,20 @@ export const registerRun: CommandRegistrar = (program, context) => {
   program
     .command('run')
     .description("this week's issue end to end: fetch → report → archive → deliver to the local outbox")
-    .action(async () => {
+    .option('--allow-sample', 'deliver the issue to the local list even when it is built from sample data')
+    .action(async (flags: { allowSample?: boolean }) => {
       const ctx = context();
       const issue = await produceThisWeek(ctx);
       const archive = archiveFor(ctx);
       ctx.io.stdout(describeIssue(issue, archive));
       // Another run is producing the issue and will deliver it: nothing for this one to do.
       if (issue.status === 'in-progress') return;
+      if (issue.snapshot.sample && !flags.allowSample) {
+        ctx.io.stdout(
+          '  delivery: not delivered: this issue is built from SAMPLE DATA; rerun with --allow-sample to mail it to the local list anyway\n',
+        );
+        return;
+      }
       const paths = localPaths(ctx.localDir);
       const delivery = await deliverIssueLocally({
         issueId: issue.issueId,

@@ -1,11 +1,12 @@
 /**
  * One issue, one set of inputs, through the CLI: a rerun of an archived issue is a no-op that fetches
- * nothing, and `archive verify` replays an issue from its own raw/ files.
+ * nothing, and a sample issue never takes the lead from a live one.
  */
-import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseLatestManifest } from '../../../src/archive/manifest';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/server';
 import { addDays, utcDay } from '../../../src/sources/dates';
 import { runCli } from '../../support/cli-run';
@@ -87,5 +88,47 @@ describe('archive verify', () => {
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Invalid issue id');
+  });
+});
+
+describe('sample issues never lead', () => {
+  it('`report --sample` after a live issue leaves latest.json and the top of index.html on the live issue', async () => {
+    const live = await runCli(['report', '--json'], { cwd, env });
+    expect(live.code).toBe(0);
+
+    const sample = await runCli(['report', '--sample', '--json'], { cwd, env });
+
+    expect(sample.code).toBe(0);
+    expect(JSON.parse(sample.stdout)).toMatchObject({ sample: true, status: 'created' });
+    const archiveDir = path.join(cwd, 'out', 'archive');
+    const latest = parseLatestManifest(await readFile(path.join(archiveDir, 'latest.json')));
+    expect(latest.issue).toMatchObject({ issueId: DATA_END, sample: false });
+    const html = await readFile(path.join(archiveDir, 'index.html'), 'utf8');
+    const firstIssueLink = /href="issues\/([^/"]+)\//.exec(html)?.[1];
+    expect(firstIssueLink).toBe(DATA_END);
+    // The sample issue is still archived and listed, after the live one.
+    expect(html).toContain(`issues/${DATA_END}-sample/`);
+  });
+
+  it('with only sample issues, the newest sample leads', async () => {
+    const sample = await runCli(['report', '--sample', '--json'], { cwd, env });
+
+    expect(sample.code).toBe(0);
+    const latest = parseLatestManifest(await readFile(path.join(cwd, 'out', 'archive', 'latest.json')));
+    expect(latest.issue).toMatchObject({ sample: true });
+  });
+
+  it('`send` refuses to mail a sample issue to the list without --allow-sample', async () => {
+    await runCli(['subscribers', 'add', 'reader@example.com'], { cwd, env });
+    const sample = JSON.parse((await runCli(['report', '--sample', '--json'], { cwd, env })).stdout);
+
+    const refused = await runCli(['send', sample.issueId], { cwd, env });
+    const allowed = await runCli(['send', sample.issueId, '--allow-sample'], { cwd, env });
+
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--allow-sample');
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain('1 sent');
+    expect(await readdir(path.join(cwd, 'out', 'outbox', sample.issueId))).toHaveLength(1);
   });
 });
