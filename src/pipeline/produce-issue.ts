@@ -217,9 +217,10 @@ async function produceTarget(
 
   const committed = target ? ((await readRunRecord(archive, target.issueId))?.record.inputs ?? null) : null;
   const fetchAsOf = options.asOf ?? target?.asOf;
-  let sourced = committed
-    ? await resume(deps, options, target?.issueId ?? '', committed)
-    : await fetchFresh(deps, options, fetchAsOf);
+  let sourced =
+    target && committed
+      ? await resume(deps, options, target.issueId, committed)
+      : await fetchFresh(deps, options, fetchAsOf);
   assertCoinMetrics(sourced.inputs);
   // Checks that hold an issue back belong here: nothing of the issue is archived yet.
 
@@ -401,11 +402,16 @@ async function finishIssue(
   await claim.complete().catch(() => {
     // snapshot.json is stored: the issue is complete whatever its run record says.
   });
+  if (archived.status === 'already-archived') {
+    // Another run completed the issue first (this one had lost its lease): report what is stored.
+    const stored = await completeIssue(deps, options, issueId);
+    if (stored) return { ...stored, warnings: [...stored.warnings, ...archived.warnings] };
+  }
   const keys = Object.fromEntries(built.files.map((f) => [f.name, issueKey(issueId, f.name)]));
   return {
     issueId,
     asOf: inputs.asOf,
-    status: archived.status,
+    status: 'created',
     resumed: sourced.context !== null,
     snapshot: built.snapshot,
     subject: built.rendered.subject,

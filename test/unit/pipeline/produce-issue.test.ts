@@ -1,10 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
+import { ClaimLostError, readRunRecord } from '../../../src/archive/run-record';
 import type { ArchiveStore } from '../../../src/archive/store';
 import { sampleDataset } from '../../../src/emulator/dataset';
 import { createEmulatorFetch } from '../../../src/emulator/server';
 import { defaultAssumptions } from '../../../src/metrics/assumptions';
 import { type ProducedIssue, produceIssue } from '../../../src/pipeline/produce-issue';
+import { verifyIssue } from '../../../src/pipeline/verify-issue';
 import { realSleep, silentReporter } from '../../../src/ports';
 import { liveLikeDataset } from '../../support/datasets';
 
@@ -124,5 +126,57 @@ describe('produceIssue for an issue that is already complete', () => {
     expect(await archive.list('issues/')).toEqual(keysBefore);
     expect(later.warnings).toEqual(first.warnings);
     expect(later.snapshot).toEqual(first.snapshot);
+  });
+});
+
+describe('produceIssue when its lease runs out mid-run', () => {
+  it('another run takes over from the committed inputs and completes the issue; the slow run stops before snapshot.json', async () => {
+    // Arrange: run A stalls after its first chart, longer than its (tiny) lease; run B starts meanwhile.
+    const archive = createMemoryArchiveStore();
+    let release!: () => void;
+    const stalled = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let stalls = 0;
+    const slowArchive: ArchiveStore = {
+      ...archive,
+      async putIfAbsent(key, body, options) {
+        const result = await archive.putIfAbsent(key, body, options);
+        if (key.includes('/charts/') && stalls++ === 0) await stalled;
+        return result;
+      },
+    };
+    const deps = (store: ArchiveStore) => ({
+      fetch: createEmulatorFetch({ dataset: liveLikeDataset({ endDate: '2026-11-23' }) }),
+      clock: () => new Date(),
+      sleep: realSleep,
+      random: () => 0.5,
+      reporter: silentReporter,
+      archive: store,
+    });
+    const options = {
+      coinMetricsUrl: `${BASE}/coinmetrics/v4`,
+      mempoolUrl: `${BASE}/mempool/api`,
+      asOf: '2026-11-23',
+      sample: false,
+      assumptions: defaultAssumptions(),
+      postalAddress: 'hashbrief, 1 Test Street',
+    };
+
+    // Act
+    const a = produceIssue(deps(slowArchive), { ...options, claim: { leaseMs: 1 } }).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(stalls).toBeGreaterThan(0), { timeout: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const b = await produceIssue(deps(archive), { ...options, claim: { pollMs: 5 } });
+    release();
+    const aResult = await a;
+
+    // Assert
+    expect(b).toMatchObject({ status: 'created', resumed: true });
+    expect(aResult).toBeInstanceOf(ClaimLostError);
+    const record = await readRunRecord(archive, '2026-11-23');
+    expect(record?.record.completedAt).not.toBeNull();
+    const verdict = await verifyIssue(archive, '2026-11-23', options, { reporter: silentReporter });
+    expect(verdict.status).toBe('ok');
   });
 });
