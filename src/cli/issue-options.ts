@@ -12,6 +12,7 @@ import { realSleep } from '../ports';
 import { addDays, utcDay } from '../sources/dates';
 import { archiveStoreFor } from './commands/archive';
 import type { CliContext } from './context';
+import { localHolderGone, thisRunner } from './local-process';
 
 /** Base URLs the in-process sample emulator answers on (never leave the process). */
 const SAMPLE_BASE = 'http://sample.hashbrief.invalid';
@@ -30,6 +31,8 @@ export function liveDeps(ctx: CliContext, archive: ArchiveStore): ProduceIssueDe
     random: Math.random,
     reporter: ctx.reporter,
     archive,
+    runner: thisRunner(),
+    holderGone: localHolderGone,
   };
 }
 

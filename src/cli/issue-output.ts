@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { ArchiveStore } from '../archive/store';
-import type { ProducedIssue } from '../pipeline/produce-issue';
+import type { ProducedIssue, ProduceIssueResult } from '../pipeline/produce-issue';
 
 function locate(archive: ArchiveStore, key: string): string {
   return path.isAbsolute(archive.location) ? path.join(archive.location, key) : key;
@@ -34,20 +34,38 @@ export function issueFileLocations(issue: ProducedIssue, archive: ArchiveStore) 
   };
 }
 
-export function issueJson(issue: ProducedIssue, archive: ArchiveStore) {
+export function issueJson(issue: ProduceIssueResult, archive: ArchiveStore) {
+  if (issue.status === 'in-progress') {
+    return {
+      issueId: issue.issueId,
+      asOf: issue.asOf,
+      status: issue.status,
+      heldUntil: issue.heldUntil,
+      warnings: issue.warnings,
+    };
+  }
   return {
     issueId: issue.issueId,
     asOf: issue.asOf,
     status: issue.status,
+    resumed: issue.resumed,
     sample: issue.snapshot.sample,
     files: issueFileLocations(issue, archive),
     warnings: issue.warnings,
   };
 }
 
-export function describeIssue(issue: ProducedIssue, archive: ArchiveStore): string {
+export function describeIssue(issue: ProduceIssueResult, archive: ArchiveStore): string {
+  if (issue.status === 'in-progress') {
+    return `issue ${issue.issueId} (as of ${issue.asOf}) is in progress: another run is producing it (its lease runs until ${issue.heldUntil}); nothing done\n`;
+  }
   const files = issueFileLocations(issue, archive);
-  const verb = issue.status === 'created' ? 'archived' : 'already archived (nothing rewritten)';
+  const verb =
+    issue.status === 'already-archived'
+      ? 'already archived (nothing fetched or rewritten)'
+      : issue.resumed
+        ? 'archived (resumed from the inputs an interrupted run had archived)'
+        : 'archived';
   const lines = [
     `${issue.snapshot.sample ? '[SAMPLE DATA, not live] ' : ''}issue ${issue.issueId} (as of ${issue.asOf}) ${verb}`,
     `  subject:  ${issue.subject}`,

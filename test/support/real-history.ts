@@ -14,6 +14,7 @@ import { createEmulatorFetch } from '../../src/emulator/server';
 import { realSleep, silentReporter } from '../../src/ports';
 import { fetchReportInputs } from '../../src/sources/inputs';
 import type { DailySeries, ReportInputs } from '../../src/sources/types';
+import { MONTHS } from '../../src/text/dates';
 import { seriesFromCsv } from '../fixtures/metrics/builders';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -89,21 +90,7 @@ export class NaiveHistory {
 /** `20 April 2024` → `2024-04-20`. */
 export function parseLongDate(text: string): string {
   const [d, month, y] = text.split(' ');
-  const m =
-    [
-      'January',
-      'February',
-      'March',
-      'April',
-      'May',
-      'June',
-      'July',
-      'August',
-      'September',
-      'October',
-      'November',
-      'December',
-    ].indexOf(month ?? '') + 1;
+  const m = MONTHS.indexOf((month ?? '') as (typeof MONTHS)[number]) + 1;
   return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 

@@ -2,7 +2,7 @@ import { createFsArchiveStore } from '../../archive/fs-store';
 import { deliverIssueLocally, localMessageSettings } from '../../delivery/local';
 import {
   noUpstreamReachable,
-  type ProducedIssue,
+  type ProduceIssueResult,
   produceIssue,
   ReportUnavailableError,
 } from '../../pipeline/produce-issue';
@@ -22,10 +22,10 @@ function failureLines(inputs: ReportInputs): string[] {
 }
 
 /** This week's issue from the live upstreams, or, when none answers at all, from the bundled sample data. */
-async function produceThisWeek(ctx: CliContext): Promise<ProducedIssue> {
+async function produceThisWeek(ctx: CliContext): Promise<ProduceIssueResult> {
   const archive = archiveFor(ctx);
   try {
-    return await produceIssue(liveDeps(ctx, archive), baseOptions(ctx, { sample: false }));
+    return await produceIssue(liveDeps(ctx, archive), baseOptions(ctx, { sample: false, runDay: 'live' }));
   } catch (error) {
     if (!(error instanceof ReportUnavailableError) || !noUpstreamReachable(error.inputs)) throw error;
     ctx.io.stderr(
@@ -38,7 +38,7 @@ async function produceThisWeek(ctx: CliContext): Promise<ProducedIssue> {
         '',
       ].join('\n'),
     );
-    return produceIssue(sampleDeps(ctx, archive), baseOptions(ctx, { sample: true }));
+    return produceIssue(sampleDeps(ctx, archive), baseOptions(ctx, { sample: true, runDay: 'sample' }));
   }
 }
 
@@ -46,11 +46,20 @@ export const registerRun: CommandRegistrar = (program, context) => {
   program
     .command('run')
     .description("this week's issue end to end: fetch → report → archive → deliver to the local outbox")
-    .action(async () => {
+    .option('--allow-sample', 'deliver the issue to the local list even when it is built from sample data')
+    .action(async (flags: { allowSample?: boolean }) => {
       const ctx = context();
       const issue = await produceThisWeek(ctx);
       const archive = archiveFor(ctx);
       ctx.io.stdout(describeIssue(issue, archive));
+      // Another run is producing the issue and will deliver it: nothing for this one to do.
+      if (issue.status === 'in-progress') return;
+      if (issue.snapshot.sample && !flags.allowSample) {
+        ctx.io.stdout(
+          '  delivery: not delivered: this issue is built from SAMPLE DATA; rerun with --allow-sample to mail it to the local list anyway\n',
+        );
+        return;
+      }
       const paths = localPaths(ctx.localDir);
       const delivery = await deliverIssueLocally({
         issueId: issue.issueId,
