@@ -195,7 +195,7 @@ export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandReg
           );
           if (failed.length) {
             throw new ArchiveVerifyError(
-              `${failed.length} issue(s) do not replay from their own raw/ files: ${failed.map((v) => v.issueId).join(', ')}`,
+              `${failed.length} issue(s) do not replay from their own raw/ files: ${failed.map((v) => v.issueId).join(', ')} (an issue made by an older hashbrief differs when the newer one words or computes anything differently: verify it with the version that made it)`,
             );
           }
         }),
