@@ -5,6 +5,7 @@
  * A held issue (implausible Coin Metrics figures no witness settles) fails it too, after logging
  * ISSUE_HELD_LOG_MESSAGE with the conflicting values, which raises the IssueHeld alarm.
  */
+import { hostname } from 'node:os';
 import { createEmailLoader } from '../src/delivery/email';
 import { createSqsSendQueue } from '../src/delivery/queue';
 import { createSesMailer } from '../src/delivery/ses-mailer';
@@ -57,6 +58,9 @@ export async function handler(event: unknown): Promise<ReportJobResult> {
       random: Math.random,
       reporter: loggerReporter(logger),
       archive: store,
+      // Named in the issue's lease. A Lambda's lease is freed only by completion or expiry: a retry after a
+      // timeout waits out what is left of the dead invocation's lease (2 min at most), then resumes it.
+      runner: { host: hostname(), pid: process.pid },
       subscribers: createSubscriberStore(store),
       queue: createSqsSendQueue({ client: clients.sqs, queueUrl }),
       mailer: createSesMailer({ client: clients.ses, configurationSet: env.HASHBRIEF_SES_CONFIGURATION_SET }),
@@ -85,6 +89,8 @@ export async function handler(event: unknown): Promise<ReportJobResult> {
   logger.info('report finished', {
     issueId: result.issueId,
     status: result.status,
+    resumed: result.resumed,
+    alreadyPlanned: result.delivery.alreadyPlanned,
     queued: result.delivery.queued,
     warnings: result.warnings.length,
   });

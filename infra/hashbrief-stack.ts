@@ -171,10 +171,11 @@ export class HashbriefStack extends Stack {
     report
       .bindArchive(this.archive, {
         // Reads its own earlier issues and all three manifests (each is replaced with If-Match on the version
-        // read, index.html included) and the subscriber list it fans out to; writes only the issue and the
-        // manifests.
-        read: ['issues/*', 'index.json', 'latest.json', 'index.html', 'subscribers/*'],
-        write: ['issues/*', 'index.json', 'latest.json', 'index.html'],
+        // read, index.html included) and the subscriber list it fans out to; writes only the issue, the
+        // manifests and its run records (runs/*: the issue's lease and committed inputs, the day's issue id,
+        // the delivery plan; private, never served by the CDN).
+        read: ['issues/*', 'index.json', 'latest.json', 'index.html', 'subscribers/*', 'runs/*'],
+        write: ['issues/*', 'index.json', 'latest.json', 'index.html', 'runs/*'],
       })
       .bindSendQueue(this.delivery.sendQueue)
       .bindMailer(this.delivery)

@@ -1,6 +1,7 @@
 /**
- * The manifests at the archive root: `index.json` (every issue's entry, newest first), `latest.json`
- * (the newest entry) and `index.html` (drawn by the caller's renderIndexPage). They are the only
+ * The manifests at the archive root: `index.json` (every issue's entry, live issues first, each group
+ * newest first), `latest.json` (the first entry: the newest live issue, or the newest sample issue when
+ * there is no live one) and `index.html` (drawn by the caller's renderIndexPage). They are the only
  * mutable objects; each is rewritten with compare-and-swap so concurrent runs never lose an entry, and
  * only when its content changes, so re-running an archived issue writes nothing.
  */
@@ -17,7 +18,7 @@ export const indexManifestSchema = z.object({
   schemaVersion: z.literal(MANIFEST_SCHEMA_VERSION),
   /** When the list of entries last changed. */
   updatedAt: z.string().datetime({ offset: true }),
-  /** Newest first (asOf, then generatedAt, then issueId, all descending). */
+  /** Live issues before sample issues; each group newest first (asOf, generatedAt, issueId, descending). */
   issues: z.array(issueIndexEntrySchema),
 });
 export type IndexManifest = z.infer<typeof indexManifestSchema>;
@@ -75,10 +76,15 @@ export async function readIndexManifest(store: ArchiveStore): Promise<IssueIndex
   return current ? parseIndexManifest(current.body).issues : [];
 }
 
-/** Newest first: asOf, then generatedAt, then issueId, all descending. */
-export function sortEntries(entries: IssueIndexEntry[]): IssueIndexEntry[] {
+/**
+ * Live issues first, then sample issues; each group newest first (asOf, then generatedAt, then issueId,
+ * all descending). A sample issue therefore never leads (latest.json, the top of index.html) while a
+ * live issue exists, however recent it is.
+ */
+export function sortEntries(entries: readonly IssueIndexEntry[]): IssueIndexEntry[] {
   const key = (e: IssueIndexEntry) => [e.asOf, e.generatedAt, e.issueId] as const;
   return [...entries].sort((a, b) => {
+    if (a.sample !== b.sample) return a.sample ? 1 : -1;
     const [ka, kb] = [key(a), key(b)];
     for (let i = 0; i < ka.length; i++) {
       const x = ka[i] ?? '';
@@ -116,6 +122,8 @@ export async function compareAndSwap(
 export interface ManifestUpdateOptions {
   /** Treat an unreadable index.json as empty instead of failing (repair only). */
   replaceCorrupt?: boolean;
+  /** Leave index.html as it is (it is drawn with the caller's settings, which may not be the deployment's). */
+  keepIndexPage?: boolean;
 }
 
 /**
@@ -162,6 +170,7 @@ export async function updateManifests(
     [INDEX_HTML_KEY, 'text/html; charset=utf-8', (list) => deps.renderIndexPage(list)],
   ];
   for (const [key, contentType, render] of derived) {
+    if (key === INDEX_HTML_KEY && options.keepIndexPage) continue;
     const changed = await compareAndSwap(
       store,
       key,

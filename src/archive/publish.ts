@@ -7,7 +7,7 @@
  * A re-run of a complete issue writes nothing and reports "already-archived"; differing bytes are kept
  * (the original wins) and reported as warnings.
  */
-import { ArchiveInputError } from './errors';
+import { ArchiveInputError, ArchiveStoreError } from './errors';
 import { sha256Hex, toBuffer } from './hash';
 import type { ArchivedFile, IssueIndexEntry } from './index-entry';
 import {
@@ -16,6 +16,7 @@ import {
   IMMUTABLE_CACHE_CONTROL,
   isPublicKey,
   issueKey,
+  issuePrefix,
   SNAPSHOT_FILE,
 } from './keys';
 import { type ManifestDeps, updateManifests } from './manifest';
@@ -39,6 +40,11 @@ export interface ArchiveIssueInput {
   /** Must include `snapshot.json`; order does not matter (snapshot.json is always written last). */
   files: IssueFile[];
   entry: Omit<IssueIndexEntry, 'files'>;
+  /**
+   * Called after every other object is stored and before snapshot.json makes the issue complete; a
+   * throw stops there (the pipeline checks that it still holds the issue's lease).
+   */
+  beforeSnapshot?: () => Promise<void>;
 }
 
 export type ArchiveIssueDeps = ManifestDeps;
@@ -77,6 +83,7 @@ export async function archiveIssue(
     const { file: archived } = await putOnce(store, issueId, file, warnings);
     stored.set(file.name, archived);
   });
+  await input.beforeSnapshot?.();
   const snapshotResult = await putOnce(store, issueId, snapshotFile, warnings);
   stored.set(SNAPSHOT_FILE, snapshotResult.file);
   const status = snapshotResult.created ? 'created' : 'already-archived';
@@ -109,6 +116,59 @@ export async function archiveIssue(
     keys: [...input.files.map((f) => issueKey(issueId, f.name)), ...written],
     warnings,
   };
+}
+
+/** What {@link archiveRawFiles} stored: every file with its hash, and what it had to replace. */
+export interface ArchivedRaw {
+  files: { name: string; sha256: string; bytes: number }[];
+  /** Files an interrupted earlier attempt left with other bytes, replaced (they were never committed). */
+  replaced: string[];
+  /** Files under raw/ that are not part of this set (left by an interrupted attempt; not committed). */
+  strays: string[];
+}
+
+/**
+ * Stores an issue's upstream responses ahead of everything else, for a run that holds the issue's lease
+ * and has no committed inputs yet. Bytes an interrupted earlier attempt left under the same name were
+ * never committed, so nothing was made from them: they are replaced (If-Match on the version read). A
+ * conflict means another writer is active despite the lease, and fails the run.
+ */
+export async function archiveRawFiles(
+  store: ArchiveStore,
+  issueId: string,
+  files: readonly IssueFile[],
+): Promise<ArchivedRaw> {
+  const stored: ArchivedRaw['files'] = [];
+  const replaced: string[] = [];
+  await forEachLimited([...files], WRITE_CONCURRENCY, async (file) => {
+    assertIssueFileName(file.name);
+    const key = issueKey(issueId, file.name);
+    const body = toBuffer(file.body);
+    const sha256 = sha256Hex(body);
+    const options = {
+      contentType: file.contentType,
+      ...(file.contentEncoding ? { contentEncoding: file.contentEncoding } : {}),
+      cacheControl: IMMUTABLE_CACHE_CONTROL,
+    };
+    if ((await store.putIfAbsent(key, body, options)) === 'exists') {
+      const existing = await store.get(key);
+      if (!existing || sha256Hex(existing.body) !== sha256) {
+        const result = await store.putIfMatch(key, body, existing?.etag ?? null, options);
+        if (result === 'conflict') {
+          throw new ArchiveStoreError(`${key} changed while this run held the issue; run the issue again.`);
+        }
+        replaced.push(file.name);
+      }
+    }
+    stored.push({ name: file.name, sha256, bytes: body.length });
+  });
+  const prefix = issuePrefix(issueId);
+  const names = new Set(files.map((f) => f.name));
+  const strays = (await store.list(`${prefix}raw/`))
+    .map((key) => key.slice(prefix.length))
+    .filter((name) => !names.has(name));
+  stored.sort((a, b) => (a.name < b.name ? -1 : 1));
+  return { files: stored, replaced: replaced.sort(), strays };
 }
 
 async function putOnce(

@@ -12,6 +12,7 @@ import { type Clock, realSleep } from '../ports';
 import { addDays, isIsoDay, utcDay } from '../sources/dates';
 import { archiveStoreFor } from './commands/archive';
 import { type CliContext, UsageError } from './context';
+import { localHolderGone, thisRunner } from './local-process';
 
 /** Base URLs the in-process sample emulator answers on (never leave the process). */
 const SAMPLE_BASE = 'http://sample.hashbrief.invalid';
@@ -50,6 +51,8 @@ export function liveDeps(ctx: CliContext, archive: ArchiveStore): ProduceIssueDe
     random: Math.random,
     reporter: ctx.reporter,
     archive,
+    runner: thisRunner(),
+    holderGone: localHolderGone,
   };
 }
 

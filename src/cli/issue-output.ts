@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { ArchiveStore } from '../archive/store';
 import type { LocalDeliveryPreview } from '../delivery/local';
-import type { ProducedIssue } from '../pipeline/produce-issue';
+import type { ProducedIssue, ProduceIssueResult } from '../pipeline/produce-issue';
 import { count } from './plural';
 
 function locate(archive: ArchiveStore, key: string): string {
@@ -36,20 +36,38 @@ export function issueFileLocations(issue: ProducedIssue, archive: ArchiveStore) 
   };
 }
 
-export function issueJson(issue: ProducedIssue, archive: ArchiveStore) {
+export function issueJson(issue: ProduceIssueResult, archive: ArchiveStore) {
+  if (issue.status === 'in-progress') {
+    return {
+      issueId: issue.issueId,
+      asOf: issue.asOf,
+      status: issue.status,
+      heldUntil: issue.heldUntil,
+      warnings: issue.warnings,
+    };
+  }
   return {
     issueId: issue.issueId,
     asOf: issue.asOf,
     status: issue.status,
+    resumed: issue.resumed,
     sample: issue.snapshot.sample,
     files: issueFileLocations(issue, archive),
     warnings: issue.warnings,
   };
 }
 
-export function describeIssue(issue: ProducedIssue, archive: ArchiveStore): string {
+export function describeIssue(issue: ProduceIssueResult, archive: ArchiveStore): string {
+  if (issue.status === 'in-progress') {
+    return `issue ${issue.issueId} (as of ${issue.asOf}) is in progress: another run is producing it (its lease runs until ${issue.heldUntil}); nothing done\n`;
+  }
   const files = issueFileLocations(issue, archive);
-  const verb = issue.status === 'created' ? 'archived' : 'already archived (nothing rewritten)';
+  const verb =
+    issue.status === 'already-archived'
+      ? 'already archived (nothing fetched or rewritten)'
+      : issue.resumed
+        ? 'archived (resumed from the inputs an interrupted run had archived)'
+        : 'archived';
   const lines = [
     `${issue.snapshot.sample ? '[SAMPLE DATA, not live] ' : ''}issue ${issue.issueId} (as of ${issue.asOf}) ${verb}`,
     `  subject:  ${issue.subject}`,
@@ -63,15 +81,25 @@ export function describeIssue(issue: ProducedIssue, archive: ArchiveStore): stri
   return `${lines.join('\n')}\n`;
 }
 
+/** Who a dry run would deliver to, and whether a run would deliver at all. */
+export interface DryRunDelivery extends LocalDeliveryPreview {
+  outboxDir: string;
+  /** The issue is sample data and `--allow-sample` was not given: a run would not deliver it. */
+  sampleRefused: boolean;
+}
+
 /**
- * What `run --dry-run` found: the issue it would archive (or that it is archived already) and who it
- * would be delivered to. Nothing it names was written.
+ * What `run --dry-run` found: the issue it would archive (or that it is archived already, or being made
+ * by another run) and who it would be delivered to. Nothing it names was written.
  */
 export function describeDryRun(
-  issue: ProducedIssue,
+  issue: ProduceIssueResult,
   archive: ArchiveStore,
-  delivery: LocalDeliveryPreview & { outboxDir: string },
+  delivery: DryRunDelivery,
 ): string {
+  if (issue.status === 'in-progress') {
+    return `dry run: nothing was written\nissue ${issue.issueId} (as of ${issue.asOf}) is in progress: another run is producing it (its lease runs until ${issue.heldUntil}); a run now would do nothing\n`;
+  }
   const sample = issue.snapshot.sample ? '[SAMPLE DATA, not live] ' : '';
   const names = Object.keys(issue.keys);
   const charts = names.filter((n) => n.startsWith('charts/')).length;
@@ -87,10 +115,16 @@ export function describeDryRun(
   if (issue.warnings.length) {
     lines.push(`  ${count(issue.warnings.length, 'warning')}:`, ...issue.warnings.map((w) => `    - ${w}`));
   }
-  lines.push(
-    delivery.recipients === 0
-      ? '  delivery: the local subscriber list is empty; nobody would get it'
-      : `  delivery: would deliver to ${count(delivery.recipients, 'active subscriber')} (${delivery.alreadySent} already sent) → ${path.join(delivery.outboxDir, issue.issueId)}/`,
-  );
+  if (delivery.sampleRefused) {
+    lines.push(
+      '  delivery: would not deliver: the issue is built from SAMPLE DATA (--allow-sample delivers it)',
+    );
+  } else if (delivery.recipients === 0) {
+    lines.push('  delivery: the local subscriber list is empty; nobody would get it');
+  } else {
+    lines.push(
+      `  delivery: would deliver to ${count(delivery.recipients, 'active subscriber')} (${delivery.alreadySent} already sent) → ${path.join(delivery.outboxDir, issue.issueId)}/`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -13,7 +13,8 @@ import { DatasetError } from './errors';
 const envelopeSchema = z.object({
   source: z.enum(['coinmetrics', 'mempool']),
   url: z.string().url(),
-  status: z.number().int().min(100).max(599),
+  /** 0: the request got no response at all (a recorded timeout or network failure). */
+  status: z.union([z.literal(0), z.number().int().min(100).max(599)]),
   headers: z
     .object({ 'content-type': z.string().optional(), 'retry-after': z.string().optional() })
     .default({}),
@@ -102,6 +103,8 @@ export async function datasetFromRecording(dir: string): Promise<Dataset> {
     } catch (error) {
       throw new DatasetError(`${file}: not a recording envelope`, { cause: error });
     }
+    // A request that never got an answer has nothing to serve; the emulator answers it from the dataset.
+    if (envelope.status === 0) continue;
     const url = new URL(envelope.url);
     exchanges.push({
       upstream: envelope.source,

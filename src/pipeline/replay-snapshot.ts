@@ -54,6 +54,11 @@ export async function readPlaceholderNonce(dir: string): Promise<string | undefi
   } catch {
     return undefined;
   }
+  return placeholderNonceOf(text, file);
+}
+
+/** The placeholder nonce stored in an email.json's text (`file` names it in errors), if it has one. */
+export function placeholderNonceOf(text: string, file: string): string | undefined {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -5,9 +5,14 @@
  * - `{ sendTo }`: the issue → archive → a test send to those addresses only.
  * - `{ dryRun: true }`: everything in memory; nothing archived, nothing sent.
  * An issue built from synthetic sample data is never mailed to the list (test sends still work).
- * Re-running is safe: the archive never overwrites and the send ledger skips recipients already sent.
+ * Re-running is safe and takes the same path as any rerun (src/pipeline/produce-issue.ts): a complete
+ * issue is not fetched again, an interrupted one resumes from its archived inputs, and a run that finds
+ * another run producing the issue returns `in-progress` without doing anything. The list is planned once
+ * per issue (`runs/deliveries/<id>.json`); a run dying between the enqueue and that record plans again,
+ * and the send ledger skips recipients already sent.
  */
 import { createMemoryArchiveStore } from '../archive/memory-store';
+import { type ClaimSettings, readDeliveryRecord, recordDelivery } from '../archive/run-record';
 import type { ArchiveStore } from '../archive/store';
 import { sendTestEmail } from '../delivery/deliver';
 import type { EmailLoader, MessageSettings } from '../delivery/email';
@@ -21,7 +26,7 @@ import { type ProduceIssueDeps, produceIssue } from './produce-issue';
 import type { ReportPayload } from './report-payload';
 
 /** The pipeline's ports plus what delivery needs. */
-export interface ReportJobDeps extends Omit<ProduceIssueDeps, 'responseTime'> {
+export interface ReportJobDeps extends Omit<ProduceIssueDeps, 'replay'> {
   subscribers: SubscriberStore;
   queue: SendQueue;
   mailer: Mailer;
@@ -38,17 +43,25 @@ export interface ReportJobSettings {
   linksBaseUrl?: string;
   recipientsPerMessage: number;
   httpSettings?: Partial<HttpSettings>;
+  /** Lease timing of the issue's claim (defaults in src/archive/run-record.ts). */
+  claim?: Partial<ClaimSettings>;
 }
 
 export interface ReportJobResult {
   issueId: string;
   asOf: string;
-  status: 'created' | 'already-archived' | 'dry-run';
+  /** `in-progress`: another run is producing the issue; this one did nothing (exit 0, no retry needed). */
+  status: 'created' | 'already-archived' | 'in-progress' | 'dry-run';
+  /** True when this run completed an issue an earlier (crashed or timed-out) run started. */
+  resumed: boolean;
   files: Record<string, string>;
   urls: Record<string, string>;
-  delivery: { queued: number; recipients: number; testSends: number };
+  /** `alreadyPlanned`: an earlier run enqueued this issue's mailing, so this one enqueued nothing. */
+  delivery: { queued: number; recipients: number; testSends: number; alreadyPlanned: boolean };
   warnings: string[];
 }
+
+const NO_DELIVERY = { queued: 0, recipients: 0, testSends: 0, alreadyPlanned: false };
 
 const LINKED_FILES = ['newsletter.html', 'snapshot.json', 'metrics.csv', 'newsletter.txt'];
 
@@ -70,12 +83,33 @@ export async function runReportJob(
       publicBaseUrl: settings.publicBaseUrl,
       linksBaseUrl: settings.linksBaseUrl,
       httpSettings: settings.httpSettings,
+      // This week's issue (no as-of day) is remembered per day, so a retry knows it without fetching.
+      ...(payload.asOf === undefined ? { runDay: 'live' as const } : {}),
+      ...(settings.claim ? { claim: settings.claim } : {}),
     },
   );
-  const base = { issueId: issue.issueId, asOf: issue.asOf, files: issue.keys, warnings: issue.warnings };
-  if (payload.dryRun) {
-    return { ...base, status: 'dry-run', urls: {}, delivery: { queued: 0, recipients: 0, testSends: 0 } };
+  if (issue.status === 'in-progress') {
+    return {
+      issueId: issue.issueId,
+      asOf: issue.asOf,
+      status: 'in-progress',
+      resumed: false,
+      files: {},
+      urls: {},
+      delivery: NO_DELIVERY,
+      warnings: [
+        `issue ${issue.issueId} is being produced by another run (its lease runs until ${issue.heldUntil}); this run did nothing`,
+      ],
+    };
   }
+  const base = {
+    issueId: issue.issueId,
+    asOf: issue.asOf,
+    resumed: issue.resumed,
+    files: issue.keys,
+    warnings: issue.warnings,
+  };
+  if (payload.dryRun) return { ...base, status: 'dry-run', urls: {}, delivery: NO_DELIVERY };
 
   const urls: Record<string, string> = {};
   for (const name of LINKED_FILES) {
@@ -83,7 +117,7 @@ export async function runReportJob(
     if (key) urls[name] = (await archive.url(key)).url;
   }
 
-  let delivery = { queued: 0, recipients: 0, testSends: 0 };
+  let delivery = NO_DELIVERY;
   if (payload.sendTo) {
     const settingsForMail = await deps.messageSettings();
     const emails = deps.emails(archive);
@@ -102,14 +136,24 @@ export async function runReportJob(
     // Synthetic numbers are for trying hashbrief out; they never go to the list.
     base.warnings = [...base.warnings, 'sample data: this issue was archived but not mailed to subscribers'];
   } else if (!payload.asOf) {
-    const plan = await planDelivery({
-      issueId: issue.issueId,
-      subscribers: deps.subscribers,
-      queue: deps.queue,
-      recipientsPerMessage: settings.recipientsPerMessage,
-      reporter: deps.reporter,
-    });
-    delivery = { ...delivery, queued: plan.queued, recipients: plan.recipients };
+    const planned = await readDeliveryRecord(archive, issue.issueId);
+    if (planned) {
+      deps.reporter.info('delivery already planned', {
+        issueId: issue.issueId,
+        plannedAt: planned.plannedAt,
+      });
+      delivery = { ...delivery, recipients: planned.recipients, alreadyPlanned: true };
+    } else {
+      const plan = await planDelivery({
+        issueId: issue.issueId,
+        subscribers: deps.subscribers,
+        queue: deps.queue,
+        recipientsPerMessage: settings.recipientsPerMessage,
+        reporter: deps.reporter,
+      });
+      await recordDelivery(archive, plan, deps.clock);
+      delivery = { ...delivery, queued: plan.queued, recipients: plan.recipients };
+    }
   }
   return { ...base, status: issue.status, urls, delivery };
 }

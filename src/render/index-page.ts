@@ -1,8 +1,9 @@
 /**
- * The archive index (index.html): every issue, newest first, with its headline numbers and download
- * links, drawn through the same page shell as each issue's web version.
+ * The archive index (index.html): every issue, live issues first and each group newest first, with its
+ * headline numbers and download links, drawn through the same page shell as each issue's web version.
  */
 import type { IssueIndexEntry } from '../archive/index-entry';
+import { sortEntries } from '../archive/manifest';
 import { hashpriceUsd, hashrateEhs, pctChange, usd } from '../text/numbers';
 import { escapeHtml, safeHttpUrl } from './escape';
 import { renderPage } from './web/shell';
@@ -45,7 +46,7 @@ function entryHtml(e: IssueIndexEntry): string {
   return `<article class="hb-entry"><h2>${title}${id}${sample}</h2><p>${figures.map(escapeHtml).join(' &middot; ')}</p><p class="hb-dl">${links.join(' ')}</p></article>`;
 }
 
-/** Renders index.html for the archive; entries in any order (shown newest first). */
+/** Renders index.html for the archive; entries in any order (shown live first, newest first). */
 export function renderArchiveIndexPage(
   entries: IssueIndexEntry[],
   options: { title?: string; subscribeUrl?: string } = {},
@@ -55,9 +56,8 @@ export function renderArchiveIndexPage(
   const subscribe = subscribeHref
     ? `<p class="hb-subscribe">Get hashbrief by email every week: <a href="${escapeHtml(subscribeHref)}">subscribe</a>.</p>`
     : '';
-  const sorted = [...entries].sort((a, b) =>
-    a.asOf === b.asOf ? b.generatedAt.localeCompare(a.generatedAt) : b.asOf.localeCompare(a.asOf),
-  );
+  // The manifest's order: a sample issue never tops the page while a live issue exists.
+  const sorted = sortEntries(entries);
   const list = sorted.length
     ? sorted.map(entryHtml).join('\n')
     : '<p class="hb-muted">No issues yet. Run <code>hashbrief run</code> to make the first one.</p>';
@@ -66,6 +66,6 @@ export function renderArchiveIndexPage(
     description: 'Every hashbrief issue with its headline numbers and data downloads.',
     homeHref: 'index.html',
     tagline: 'Bitcoin mining economics and network security, weekly. All issues.',
-    main: `<section class="hb-card"><h1>${escapeHtml(title)}</h1><p class="hb-muted">${sorted.length} issue${sorted.length === 1 ? '' : 's'}, newest first. Each issue has its data as JSON (snapshot) and CSV (daily series).</p>${subscribe}${list}</section>`,
+    main: `<section class="hb-card"><h1>${escapeHtml(title)}</h1><p class="hb-muted">${sorted.length} issue${sorted.length === 1 ? '' : 's'}, newest first${sorted.some((e) => e.sample) && sorted.some((e) => !e.sample) ? ', sample-data issues after the live ones' : ''}. Each issue has its data as JSON (snapshot) and CSV (daily series).</p>${subscribe}${list}</section>`,
   });
 }

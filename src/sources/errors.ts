@@ -2,6 +2,7 @@
  * Errors raised while talking to an upstream. They become `SourceOutcome` failures in inputs.ts, so
  * their messages are written for a reader of the report ("mempool pools timed out after 3 tries").
  */
+import type { RecordedFailure, RecordedResponse } from './recording';
 
 /** Why an upstream call failed. */
 export type UpstreamErrorKind =
@@ -55,6 +56,18 @@ export class ReplayMissError extends Error {
   override name = 'ReplayMissError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
+  }
+}
+
+/**
+ * Replay's answer for a request that originally failed for good: the HTTP client turns it back into the
+ * very UpstreamError the original run ended with (message, kind, attempts, status, fetch time), with no
+ * retries, so a replayed failure reads exactly like the original one.
+ */
+export class ReplayedFailureError extends Error {
+  override name = 'ReplayedFailureError';
+  constructor(readonly recording: RecordedResponse & { failure: RecordedFailure }) {
+    super(recording.failure.message);
   }
 }
 

@@ -4,7 +4,14 @@
  * descriptive User-Agent. Every side effect (fetch, clock, sleep, randomness, progress) is a port.
  */
 import type { Clock, Fetch, Random, Reporter, Sleep } from '../ports';
-import { describeError, ReplayMissError, tries, UpstreamError, type UpstreamErrorKind } from './errors';
+import {
+  describeError,
+  ReplayedFailureError,
+  ReplayMissError,
+  tries,
+  UpstreamError,
+  type UpstreamErrorKind,
+} from './errors';
 import { createHostGate, type HostGate, type HostLimit, RateWindowWaitError } from './limits';
 import { keptHeaders, type RecordedSource, type Recorder } from './recording';
 
@@ -45,15 +52,19 @@ export const DEFAULT_HTTP_SETTINGS: HttpSettings = {
 /** Where the fetch time of a response comes from when not the clock (replay supplies the recorded time). */
 export type ResponseTime = (response: Response) => string | undefined;
 
+/** How many attempts a response took, when not counted here (replay supplies the recorded count). */
+export type ResponseAttempts = (response: Response) => number | undefined;
+
 export interface HttpPorts {
   fetch: Fetch;
   sleep: Sleep;
   random: Random;
   clock: Clock;
   reporter: Reporter;
-  /** Receives every final response (success or the last failure that had a response). */
+  /** Receives every request's final outcome: its response, or how it failed for good. */
   recorder?: Recorder;
   responseTime?: ResponseTime;
+  responseAttempts?: ResponseAttempts;
 }
 
 export interface HttpRequest {
@@ -99,6 +110,7 @@ class AttemptTimeout extends Error {
 type Attempt =
   | { kind: 'response'; response: Response; body: string; fetchedAt: string }
   | { kind: 'error'; error: unknown; timeout: AttemptTimeout | null };
+type ResponseAttempt = Extract<Attempt, { kind: 'response' }>;
 
 /** Parses `Retry-After` (delta seconds or HTTP date) into ms from now; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now: Date): number | undefined {
@@ -197,19 +209,67 @@ export function createHttpClient(options: HttpPorts & { settings?: Partial<HttpS
     }
   }
 
-  function record(request: HttpRequest, attempt: Extract<Attempt, { kind: 'response' }>): void {
+  /**
+   * Records a request's final outcome once: the last response seen (if any) and, for a failure, the exact
+   * error, so that a replay ends the request the same way without retrying or waiting.
+   */
+  function record(
+    request: HttpRequest,
+    last: ResponseAttempt | null,
+    attempts: number,
+    failure?: UpstreamError,
+  ) {
     options.recorder?.({
       source: request.source,
       name: request.name,
       url: request.url,
-      fetchedAt: attempt.fetchedAt,
-      status: attempt.response.status,
-      headers: keptHeaders(attempt.response.headers),
-      body: attempt.body,
+      fetchedAt: last?.fetchedAt ?? null,
+      status: last?.response.status ?? 0,
+      headers: last ? keptHeaders(last.response.headers) : {},
+      body: last?.body ?? '',
+      ...(attempts === 1 ? {} : { attempts }),
+      ...(failure
+        ? {
+            failure: {
+              kind: failure.kind,
+              message: failure.message,
+              status: failure.status,
+              fetchedAt: failure.fetchedAt,
+            },
+          }
+        : {}),
     });
   }
 
   async function get(request: HttpRequest): Promise<HttpResponse> {
+    const seen: { last: ResponseAttempt | null } = { last: null };
+    try {
+      const response = await attemptUntilDone(request, seen);
+      record(request, seen.last, response.attempts);
+      return response;
+    } catch (error) {
+      if (error instanceof ReplayedFailureError) {
+        options.recorder?.(error.recording);
+        const { failure } = error.recording;
+        throw new UpstreamError(failure.message, {
+          kind: failure.kind,
+          attempts: error.recording.attempts ?? 1,
+          status: failure.status,
+          fetchedAt: failure.fetchedAt,
+        });
+      }
+      // A replay miss is the replay's own problem, not an outcome of the upstream: never recorded.
+      if (error instanceof UpstreamError && !(error.cause instanceof ReplayMissError)) {
+        record(request, seen.last, error.attempts, error);
+      }
+      throw error;
+    }
+  }
+
+  async function attemptUntilDone(
+    request: HttpRequest,
+    seen: { last: ResponseAttempt | null },
+  ): Promise<HttpResponse> {
     const gate = gateFor(request.limitKey ?? new URL(request.url).host);
     const maxAttempts = settings.retries + 1;
     for (let attemptNo = 1; ; attemptNo++) {
@@ -222,21 +282,21 @@ export function createHttpClient(options: HttpPorts & { settings?: Partial<HttpS
       let cause: unknown;
 
       if (attempt.kind === 'response') {
+        seen.last = attempt;
         const { response, body } = attempt;
         status = response.status;
         fetchedAt = attempt.fetchedAt;
         if (response.ok) {
-          record(request, attempt);
+          const attempts = options.responseAttempts?.(response) ?? attemptNo;
           const headers: Record<string, string> = {};
           response.headers.forEach((value, key) => {
             headers[key] = value;
           });
-          return { url: request.url, status, headers, body, attempts: attemptNo, fetchedAt };
+          return { url: request.url, status, headers, body, attempts, fetchedAt };
         }
         kind = status === 429 ? 'rate-limited' : 'http';
         detail = status === 429 ? 'was rate-limited (HTTP 429)' : `answered HTTP ${status}`;
         if (!isRetryableStatus(status)) {
-          record(request, attempt);
           throw new UpstreamError(`${request.label} ${detail}`, {
             kind,
             attempts: attemptNo,
@@ -248,6 +308,7 @@ export function createHttpClient(options: HttpPorts & { settings?: Partial<HttpS
       } else {
         cause = attempt.error;
         if (attempt.timeout?.byBudget) throw budgetError(request, attemptNo, 'timed out', cause);
+        if (attempt.error instanceof ReplayedFailureError) throw attempt.error;
         if (attempt.error instanceof ReplayMissError) {
           throw new UpstreamError(`${request.label} is not in the recording: ${attempt.error.message}`, {
             kind: 'network',
@@ -259,38 +320,29 @@ export function createHttpClient(options: HttpPorts & { settings?: Partial<HttpS
         detail = attempt.timeout ? 'timed out' : `could not be reached (${describeError(attempt.error)})`;
       }
 
-      const giveUp = (error: UpstreamError): UpstreamError => {
-        // The last response of a failed request is recorded too, so a replay fails the same way.
-        if (attempt.kind === 'response') record(request, attempt);
-        return error;
-      };
       if (attemptNo >= maxAttempts) {
-        throw giveUp(
-          new UpstreamError(`${request.label} ${detail} after ${tries(attemptNo)}`, {
-            kind,
-            attempts: attemptNo,
-            status,
-            fetchedAt,
-            cause,
-          }),
-        );
+        throw new UpstreamError(`${request.label} ${detail} after ${tries(attemptNo)}`, {
+          kind,
+          attempts: attemptNo,
+          status,
+          fetchedAt,
+          cause,
+        });
       }
       const left = remainingMs();
       if (retryAfterMs !== undefined && retryAfterMs > left) {
-        throw giveUp(
-          new UpstreamError(
-            `${request.label} ${detail} and asked to retry after ${seconds(retryAfterMs)}, more than the ${seconds(Math.max(0, left))} left of the fetch budget`,
-            {
-              kind: kind === 'rate-limited' ? 'rate-limited' : 'budget',
-              attempts: attemptNo,
-              status,
-              fetchedAt,
-            },
-          ),
+        throw new UpstreamError(
+          `${request.label} ${detail} and asked to retry after ${seconds(retryAfterMs)}, more than the ${seconds(Math.max(0, left))} left of the fetch budget`,
+          {
+            kind: kind === 'rate-limited' ? 'rate-limited' : 'budget',
+            attempts: attemptNo,
+            status,
+            fetchedAt,
+          },
         );
       }
       const delay = retryAfterMs ?? backoffDelay(attemptNo, settings, random);
-      if (delay >= left) throw giveUp(budgetError(request, attemptNo, detail, cause));
+      if (delay >= left) throw budgetError(request, attemptNo, detail, cause);
       reporter.info(
         `${request.label} ${detail}; retrying in ${seconds(delay)} (try ${attemptNo + 1} of ${maxAttempts})`,
         { source: request.source, name: request.name, attempt: attemptNo, delayMs: delay },

@@ -12,6 +12,7 @@ import {
   createHttpClient,
   type HttpClient,
   type HttpSettings,
+  type ResponseAttempts,
   type ResponseTime,
 } from './http';
 import { type IntegrityVerdict, judgeInputs } from './integrity';
@@ -52,6 +53,8 @@ export interface SourceDeps {
   settings?: Partial<HttpSettings>;
   /** Replay supplies the recorded fetch time of each response. */
   responseTime?: ResponseTime;
+  /** Replay supplies the recorded attempt count of each response. */
+  responseAttempts?: ResponseAttempts;
 }
 
 export interface FetchReportOptions {
@@ -166,6 +169,7 @@ export async function fetchReportInputs(
     random: deps.random,
     reporter: deps.reporter,
     responseTime: deps.responseTime,
+    responseAttempts: deps.responseAttempts,
     recorder: (recording) => recordings.push(recording),
     settings: { ...deps.settings, hostLimits: { ...DEFAULT_LIMITS, ...deps.settings?.hostLimits } },
   });

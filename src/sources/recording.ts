@@ -4,6 +4,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
+import type { UpstreamErrorKind } from './errors';
 
 /** Which upstream a response came from. */
 export type RecordedSource = 'coinmetrics' | 'mempool';
@@ -20,18 +21,37 @@ export function fromSyntheticData(recordings: readonly RecordedResponse[]): bool
   return recordings.some((r) => r.headers[SYNTHETIC_DATA_HEADER] === SYNTHETIC_DATA_VALUE);
 }
 
-/** One upstream response, body exactly as received. */
+/** How a request that failed for good ended; replay fails it again with exactly this. */
+export interface RecordedFailure {
+  kind: UpstreamErrorKind;
+  /** The UpstreamError's message, as the report states it ("mempool pools timed out after 2 tries"). */
+  message: string;
+  /** The error's HTTP status and response time (null when its last attempt got no response). */
+  status: number | null;
+  fetchedAt: string | null;
+}
+
+/**
+ * One upstream request's final outcome: the response, body exactly as received, and, when the request
+ * failed for good, how. A replay of these reproduces the original inputs byte for byte, failures,
+ * retries and timeouts included.
+ */
 export interface RecordedResponse {
   source: RecordedSource;
   /** Derived from the request path, e.g. `asset-metrics-p0`, `pools-1w`. */
   name: string;
   url: string;
-  /** ISO 8601 instant the body was fully read. */
-  fetchedAt: string;
+  /** ISO 8601 instant the body was fully read; null when no response ever arrived (timeout, network). */
+  fetchedAt: string | null;
+  /** 0 when no response ever arrived. */
   status: number;
   /** Only the headers the parsers look at, and the emulator's synthetic-data marker. */
   headers: { 'content-type'?: string; 'retry-after'?: string; [SYNTHETIC_DATA_HEADER]?: string };
   body: string;
+  /** How many attempts the request took; absent means one. */
+  attempts?: number;
+  /** Present when the request failed for good. */
+  failure?: RecordedFailure;
 }
 
 /** Receives each response as the HTTP client finishes it. */
@@ -45,19 +65,44 @@ export interface ArchiveFile {
   contentEncoding?: string;
 }
 
-export const recordedResponseSchema = z.object({
-  source: z.enum(['coinmetrics', 'mempool']),
-  name: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'expected a lowercase file-name-safe name'),
-  url: z.string().url(),
-  fetchedAt: z.string().datetime({ offset: true }),
-  status: z.number().int().min(100).max(599),
-  headers: z.object({
-    'content-type': z.string().optional(),
-    'retry-after': z.string().optional(),
-    [SYNTHETIC_DATA_HEADER]: z.string().optional(),
-  }),
-  body: z.string(),
-});
+const UPSTREAM_ERROR_KINDS = [
+  'timeout',
+  'http',
+  'network',
+  'rate-limited',
+  'invalid-json',
+  'invalid-shape',
+  'no-data',
+  'budget',
+] as const satisfies readonly UpstreamErrorKind[];
+
+export const recordedResponseSchema = z
+  .object({
+    source: z.enum(['coinmetrics', 'mempool']),
+    name: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'expected a lowercase file-name-safe name'),
+    url: z.string().url(),
+    fetchedAt: z.string().datetime({ offset: true }).nullable(),
+    status: z.union([z.literal(0), z.number().int().min(100).max(599)]),
+    headers: z.object({
+      'content-type': z.string().optional(),
+      'retry-after': z.string().optional(),
+      [SYNTHETIC_DATA_HEADER]: z.string().optional(),
+    }),
+    body: z.string(),
+    attempts: z.number().int().min(1).optional(),
+    failure: z
+      .object({
+        kind: z.enum(UPSTREAM_ERROR_KINDS),
+        message: z.string(),
+        status: z.number().int().nullable(),
+        fetchedAt: z.string().datetime({ offset: true }).nullable(),
+      })
+      .optional(),
+  })
+  .refine((r) => r.failure !== undefined || (r.status !== 0 && r.fetchedAt !== null), {
+    message: 'a recording without a failure needs a response (status and fetchedAt)',
+    path: ['status'],
+  });
 
 /** Relative file name of a recording: `raw/<source>-<name>.json.gz`. */
 export function recordingFileName(recording: Pick<RecordedResponse, 'source' | 'name'>): string {
@@ -103,6 +148,18 @@ export function encodeRecording(recording: RecordedResponse): Buffer {
     status: recording.status,
     headers,
     body: recording.body,
+    // Written only when they say something, so a plain one-try response keeps its original bytes.
+    ...(recording.attempts !== undefined && recording.attempts !== 1 ? { attempts: recording.attempts } : {}),
+    ...(recording.failure
+      ? {
+          failure: {
+            kind: recording.failure.kind,
+            message: recording.failure.message,
+            status: recording.failure.status,
+            fetchedAt: recording.failure.fetchedAt,
+          },
+        }
+      : {}),
   };
   return deterministicGzip(`${JSON.stringify(envelope, null, 1)}\n`);
 }

@@ -1,11 +1,13 @@
 /**
  * Replay: serves a report from recorded envelopes with no network. Requests match recordings by API path
  * and query (parameter order ignored) whatever the base URL was, and the clock stands still at the
- * latest recorded fetch time, so a replay reproduces the original inputs byte for byte.
+ * latest recorded fetch time. A recorded failure fails again with the original error (no retries, no
+ * waiting) and a response keeps its recorded attempt count, so a replay reproduces the original inputs
+ * byte for byte, timeouts and retries included.
  */
 import type { Clock, Fetch, Sleep } from '../ports';
-import { ReplayMissError } from './errors';
-import type { ResponseTime } from './http';
+import { ReplayedFailureError, ReplayMissError } from './errors';
+import type { ResponseAttempts, ResponseTime } from './http';
 import type { RecordedResponse } from './recording';
 
 /** Path segments where each upstream's public API begins (everything before is the base URL). */
@@ -42,6 +44,7 @@ export interface Replay {
    */
   sleep: Sleep;
   responseTime: ResponseTime;
+  responseAttempts: ResponseAttempts;
   recordings: RecordedResponse[];
 }
 
@@ -50,8 +53,11 @@ export function createReplay(recordings: readonly RecordedResponse[], origin = '
   if (recordings.length === 0) throw new ReplayMissError(`${origin} holds no recorded responses`);
   const byKey = new Map<string, RecordedResponse>();
   for (const recording of recordings) byKey.set(requestKey(recording.url), recording);
-  const frozen = new Date(Math.max(...recordings.map((r) => Date.parse(r.fetchedAt))));
+  const instants = recordings.flatMap((r) => (r.fetchedAt === null ? [] : [Date.parse(r.fetchedAt)]));
+  if (instants.length === 0) throw new ReplayMissError(`${origin} holds no response, only failures`);
+  const frozen = new Date(Math.max(...instants));
   const times = new WeakMap<Response, string>();
+  const attempts = new WeakMap<Response, number>();
 
   const fetch: Fetch = async (url) => {
     const key = requestKey(url);
@@ -61,6 +67,8 @@ export function createReplay(recordings: readonly RecordedResponse[], origin = '
         `no recorded response for ${key} in ${origin} (it has ${byKey.size}: ${[...byKey.keys()].slice(0, 8).join(', ')})`,
       );
     }
+    const { failure } = recording;
+    if (failure) throw new ReplayedFailureError({ ...recording, failure });
     const headers = new Headers();
     for (const [name, value] of Object.entries(recording.headers)) {
       if (value !== undefined) headers.set(name, value);
@@ -68,7 +76,8 @@ export function createReplay(recordings: readonly RecordedResponse[], origin = '
     // These statuses may not carry a body in the Fetch standard.
     const bodyless = [204, 205, 304].includes(recording.status);
     const response = new Response(bodyless ? null : recording.body, { status: recording.status, headers });
-    times.set(response, recording.fetchedAt);
+    if (recording.fetchedAt !== null) times.set(response, recording.fetchedAt);
+    attempts.set(response, recording.attempts ?? 1);
     return response;
   };
 
@@ -87,6 +96,7 @@ export function createReplay(recordings: readonly RecordedResponse[], origin = '
         }
       }),
     responseTime: (response) => times.get(response),
+    responseAttempts: (response) => attempts.get(response),
     recordings: [...recordings],
   };
 }

@@ -1,6 +1,6 @@
 /** How dates read in running text. Dates stay `YYYY-MM-DD` in data; words are for readers. */
 
-const MONTHS = [
+export const MONTHS = [
   'January',
   'February',
   'March',

@@ -2,7 +2,9 @@
  * Chaos matrix, upstream half: each upstream down, slow, rate-limiting, returning garbage or a drifted
  * schema (faults of the in-process upstream emulator), through the report job and the sender core.
  * What a reader sees: either no issue at all (Coin Metrics is the issue's backbone) or an issue whose
- * missing parts are null with warnings; never a half-archived issue, never a lost or doubled email.
+ * missing parts are null with warnings; never a half-archived issue, never a lost or doubled email. Every
+ * issue made replays byte for byte from its own raw/ files (`archive verify`), failures, timeouts and
+ * retries included.
  * The other half (storage, kills, sender, SES, duplicates, concurrency) is in chaos.test.ts.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,6 +21,7 @@ import {
   exactlyOncePerActive,
   reportSettings,
 } from '../support/e2e-world';
+import { verifyArchive } from '../support/verify-check';
 
 const DATA_END = addDays(utcDay(new Date()), -2);
 const dataset = liveLikeDataset({ endDate: DATA_END });
@@ -134,11 +137,12 @@ describe('chaos matrix: upstream faults', () => {
       const snapshot = snapshotSchema.parse(JSON.parse(stored?.body.toString() ?? 'null'));
       const failed = snapshot.sources.filter((s) => s.status === 'failed').map((s) => s.name);
       const shape = failed.length === 0 ? 'full' : 'partial';
+      const verify = await verifyArchive(world.archive, reportSettings());
       rows.push({
         name: c.name,
-        expected: EXPECTED[c.outcome],
-        observed: `issue ${result.status}; failed sources: ${failed.length ? failed.join(', ') : 'none'}; ${snapshot.warnings.length} warnings; ${delivery.detail}`,
-        ok: c.outcome === shape && delivery.ok,
+        expected: `${EXPECTED[c.outcome]}; verify ok`,
+        observed: `issue ${result.status}; failed sources: ${failed.length ? failed.join(', ') : 'none'}; ${snapshot.warnings.length} warnings; ${delivery.detail}; ${verify.detail}`,
+        ok: c.outcome === shape && delivery.ok && verify.ok,
       });
       expect(shape).toBe(c.outcome);
       expect(result).toMatchObject({ issueId: DATA_END, status: 'created' });
@@ -148,6 +152,7 @@ describe('chaos matrix: upstream faults', () => {
         expect(snapshot.warnings.length).toBeGreaterThan(0);
       }
       expect(delivery).toMatchObject({ ok: true });
+      expect(verify.verdicts.map((v) => v.status)).toEqual(['ok']);
     });
   }
 });

@@ -1,9 +1,12 @@
 /**
- * Chaos matrix, system half: storage failing mid-issue, the report job killed at each stage and retried,
- * the sender crashing mid-batch, SES throttling and transient errors, a duplicate schedule event, and two
- * concurrent runs of the same issue. Each case asserts what a reader sees (one issue, one email each) and
- * that nothing is lost, doubled or overwritten. Stores are named in each case: the memory ArchiveStore
- * (same conditional-write semantics as S3) or the filesystem store. The upstream half is chaos-upstream.test.ts.
+ * Chaos matrix, system half: storage failing mid-issue, the report job killed at every stage and rerun
+ * (as a Lambda retry would), an interrupted run resumed with healthy upstreams, two runs interleaved, the
+ * sender crashing mid-batch, SES throttling and transient errors, a duplicate schedule event, and
+ * concurrent runs of the same issue. Each case asserts what a reader sees (one issue, one email each),
+ * that nothing is lost, doubled or overwritten, and that the issue replays byte for byte from its own
+ * raw/ files (`archive verify`). Stores are named in each case: the memory ArchiveStore (same
+ * conditional-write semantics as S3) or the filesystem store. The upstream half is
+ * chaos-upstream.test.ts; real processes (five at once, SIGKILL) are in chaos-processes.test.ts.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,12 +18,14 @@ import { ArchiveStoreError } from '../../src/archive/errors';
 import { createFsArchiveStore } from '../../src/archive/fs-store';
 import { parseIndexManifest } from '../../src/archive/manifest';
 import { createMemoryArchiveStore } from '../../src/archive/memory-store';
+import { readSnapshot } from '../../src/archive/read';
 import type { ArchiveStore } from '../../src/archive/store';
 import type { Mailer } from '../../src/delivery/mailer';
 import type { SendQueue } from '../../src/delivery/queue';
 import { createSesMailer } from '../../src/delivery/ses-mailer';
-import { type ReportJobDeps, runReportJob } from '../../src/pipeline/report-job';
-import { silentReporter } from '../../src/ports';
+import { createEmulatorFetch } from '../../src/emulator/server';
+import { type ReportJobDeps, type ReportJobSettings, runReportJob } from '../../src/pipeline/report-job';
+import { type Fetch, silentReporter } from '../../src/ports';
 import { addDays, utcDay } from '../../src/sources/dates';
 import { liveLikeDataset } from '../support/datasets';
 import { fakeClock } from '../support/delivery-fixtures';
@@ -30,8 +35,11 @@ import {
   createWorld,
   exactlyOncePerActive,
   reportSettings,
+  UPSTREAM_BASE,
   type World,
 } from '../support/e2e-world';
+import { replayDiffers } from '../support/replay-check';
+import { verifyArchive } from '../support/verify-check';
 
 const DATA_END = addDays(utcDay(new Date()), -2);
 const dataset = liveLikeDataset({ endDate: DATA_END });
@@ -48,12 +56,13 @@ class KilledError extends Error {
   override name = 'KilledError';
 }
 
-/** Wraps a store: counts objects actually created per key and lets a test make operations throw. */
+/** Wraps a store: counts objects actually written per key and lets a test make operations throw. */
 function instrumentedStore(
   inner: ArchiveStore,
   fail: (op: 'putIfAbsent' | 'putIfMatch', key: string) => Error | undefined = () => undefined,
 ) {
   const creations = new Map<string, number>();
+  const replacements = new Map<string, number>();
   const store: ArchiveStore = {
     location: inner.location,
     async putIfAbsent(key, body, options) {
@@ -66,15 +75,95 @@ function instrumentedStore(
     async putIfMatch(key, body, etag, options) {
       const error = fail('putIfMatch', key);
       if (error) throw error;
-      return inner.putIfMatch(key, body, etag, options);
+      const result = await inner.putIfMatch(key, body, etag, options);
+      if (result !== 'conflict' && etag !== null) replacements.set(key, (replacements.get(key) ?? 0) + 1);
+      return result;
     },
     get: (key) => inner.get(key),
     list: (prefix) => inner.list(prefix),
     delete: (key) => inner.delete(key),
     url: (key, options) => inner.url(key, options),
   };
-  return { store, creations };
+  return { store, creations, replacements };
 }
+
+type WriteOp = 'putIfAbsent' | 'putIfMatch';
+
+/** Where a dying process dies: before or after the first write matching `op`, `key` (and `body`). */
+interface KillPoint {
+  op: WriteOp;
+  key: RegExp;
+  when: 'before' | 'after';
+  body?: RegExp;
+}
+
+/**
+ * A store seen from a process that can die: once killed, every later operation throws, as nothing leaves
+ * a dead process; its lease and half-written issue stay behind. `kill()` kills it from outside (a kill
+ * switch in the queue or the reporter).
+ */
+function dyingStore(inner: ArchiveStore, at?: KillPoint) {
+  let dead = false;
+  const alive = () => {
+    if (dead) throw new KilledError('the process is dead');
+  };
+  const maybeDie = (op: WriteOp, key: string, body: Buffer | string, when: 'before' | 'after') => {
+    if (!at || at.op !== op || at.when !== when || !at.key.test(key)) return;
+    if (at.body && !at.body.test(body.toString())) return;
+    dead = true;
+    throw new KilledError(`killed ${when} ${op} ${key}`);
+  };
+  const store: ArchiveStore = {
+    location: inner.location,
+    async putIfAbsent(key, body, options) {
+      alive();
+      maybeDie('putIfAbsent', key, body, 'before');
+      const result = await inner.putIfAbsent(key, body, options);
+      maybeDie('putIfAbsent', key, body, 'after');
+      return result;
+    },
+    async putIfMatch(key, body, etag, options) {
+      alive();
+      maybeDie('putIfMatch', key, body, 'before');
+      const result = await inner.putIfMatch(key, body, etag, options);
+      maybeDie('putIfMatch', key, body, 'after');
+      return result;
+    },
+    get: async (key) => {
+      alive();
+      return inner.get(key);
+    },
+    list: async (prefix) => {
+      alive();
+      return inner.list(prefix);
+    },
+    delete: async (key) => {
+      alive();
+      return inner.delete(key);
+    },
+    url: (key, options) => inner.url(key, options),
+  };
+  return {
+    store,
+    kill: (where: string) => {
+      dead = true;
+      throw new KilledError(`killed ${where}`);
+    },
+    isDead: () => dead,
+  };
+}
+
+/** A fetch that counts the upstream requests it forwards. */
+function countingFetch(inner: Fetch) {
+  const counter = { requests: 0 };
+  const fetch: Fetch = (url, init) => {
+    counter.requests++;
+    return inner(url, init);
+  };
+  return { fetch, counter };
+}
+
+const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function indexIds(archive: ArchiveStore): Promise<string[]> {
   const body = (await archive.get('index.json'))?.body;
@@ -96,14 +185,20 @@ async function deliverEverything(world: World): Promise<number> {
 }
 
 const settings = reportSettings();
+/**
+ * A run that dies holds a short lease, so its rerun takes over after a moment instead of the 2 minutes a
+ * dead Lambda's lease lasts (a Lambda retry comes after its timeout, when the lease has run out).
+ */
+const dyingSettings: ReportJobSettings = { ...settings, claim: { leaseMs: 50, pollMs: 20 } };
+const rerunSettings: ReportJobSettings = { ...settings, claim: { pollMs: 20 } };
 
 describe('chaos matrix: storage, kills, sender, SES, duplicates, concurrency', () => {
-  it('S3 write failing mid-issue (memory store, 5th object put throws): the retry completes the issue with no object written twice', async () => {
+  it('S3 write failing mid-issue (memory store, 5th object put throws): the retry completes the issue; only the uncommitted raw/ responses of the failed run are replaced', async () => {
     // Arrange
     let puts = 0;
     let broken = true;
     const inner = createMemoryArchiveStore();
-    const { store, creations } = instrumentedStore(inner, (op) => {
+    const { store, creations, replacements } = instrumentedStore(inner, (op) => {
       if (op !== 'putIfAbsent' || !broken) return undefined;
       puts++;
       return puts === 5 ? new ArchiveStoreError('S3 put failed: InternalError (injected)') : undefined;
@@ -120,98 +215,306 @@ describe('chaos matrix: storage, kills, sender, SES, duplicates, concurrency', (
     await deliverEverything(world);
 
     // Assess
-    const rewritten = [...creations.values()].filter((n) => n > 1).length;
+    const issueKeys = (keys: Map<string, number>) => [...keys.keys()].filter((k) => k.startsWith('issues/'));
+    const createdTwice = issueKeys(creations).filter((k) => (creations.get(k) ?? 0) > 1);
+    const replaced = issueKeys(replacements);
     const ids = await indexIds(inner);
     const delivery = exactlyOncePerActive(world);
+    const verify = await verifyArchive(inner, settings);
     rows.push({
       name: 'S3 put fails mid-issue, then retry',
       expected:
-        'first run fails with no snapshot.json; retry creates the issue; no object written twice; mailed once',
-      observed: `first: ${(first as Error).name}, ${partial} objects left; retry: ${retry.status}; ${rewritten} rewritten; index ${ids.join(',')}; ${delivery.detail}`,
+        'first run fails with no snapshot.json; retry creates the issue; only uncommitted raw/ leftovers replaced; mailed once; verify ok',
+      observed: `first: ${(first as Error).name}, ${partial} objects left; retry: ${retry.status}; ${createdTwice.length} created twice, ${replaced.length} raw replaced; index ${ids.join(',')}; ${delivery.detail}; ${verify.detail}`,
       ok:
         first instanceof ArchiveStoreError &&
         !snapshotLeft &&
         retry.status === 'created' &&
-        rewritten === 0 &&
-        delivery.ok,
+        createdTwice.length === 0 &&
+        replaced.every((k) => k.includes('/raw/')) &&
+        delivery.ok &&
+        verify.ok,
     });
     expect(first).toBeInstanceOf(ArchiveStoreError);
     expect(partial).toBeGreaterThan(0);
     expect(snapshotLeft).toBe(false);
     expect(retry.status).toBe('created');
-    expect(rewritten).toBe(0);
+    expect(createdTwice).toEqual([]);
+    expect(replaced.length).toBeLessThanOrEqual(partial);
+    expect(replaced.every((k) => k.includes('/raw/'))).toBe(true);
     expect(ids).toEqual([DATA_END]);
+    expect(delivery).toMatchObject({ ok: true });
+    expect(verify.ok).toBe(true);
+  });
+
+  it('killed once email.json exists while mempool was failing, then a healthy rerun (memory store): the rerun resumes from the archived responses, so every file says mempool failed', async () => {
+    // Arrange
+    const world = await createWorld({
+      dataset,
+      faults: [{ upstream: 'mempool', route: '*', kind: 'status', status: 503 }],
+    });
+    const dying = dyingStore(world.archive, {
+      op: 'putIfAbsent',
+      key: /\/email\.json$/,
+      when: 'after',
+    });
+    const healthy = countingFetch(createEmulatorFetch({ dataset, baseUrl: UPSTREAM_BASE }));
+
+    // Act
+    const first = await runReportJob({}, { ...world.deps, archive: dying.store }, dyingSettings).catch(
+      (e: unknown) => e,
+    );
+    const retry = await runReportJob({}, { ...world.deps, fetch: healthy.fetch }, rerunSettings);
+    await deliverEverything(world);
+
+    // Assess
+    const snapshot = await readSnapshot(world.archive, DATA_END);
+    const failed = snapshot.sources.filter((s) => s.status === 'failed').map((s) => s.name);
+    const differing = await replayDiffers(world.archive, DATA_END, settings);
+    const verify = await verifyArchive(world.archive, settings);
+    const delivery = exactlyOncePerActive(world);
+    rows.push({
+      name: 'killed once email.json exists (mempool failing), healthy rerun',
+      expected:
+        'rerun resumes from the archived responses without fetching: snapshot says mempool failed, like email.json; verify ok',
+      observed: `first: ${(first as Error).name}; retry: ${retry.status}${retry.resumed ? ' (resumed)' : ''}, ${healthy.counter.requests} requests; failed sources [${failed.join(', ')}]; replay differs in [${differing.join(', ')}]; ${verify.detail}; ${delivery.detail}`,
+      ok:
+        first instanceof KilledError &&
+        failed.length > 0 &&
+        healthy.counter.requests === 0 &&
+        differing.length === 0 &&
+        verify.ok &&
+        delivery.ok,
+    });
+    expect(first).toBeInstanceOf(KilledError);
+    expect(retry.status).toBe('created');
+    expect(retry.resumed).toBe(true);
+    expect(healthy.counter.requests).toBe(0);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((name) => name.startsWith('mempool'))).toBe(true);
+    expect(retry.warnings.length).toBeGreaterThan(0);
+    expect(differing).toEqual([]);
+    expect(verify.ok).toBe(true);
     expect(delivery).toMatchObject({ ok: true });
   });
 
-  const STAGES = [
-    { stage: 'during fetch', killsAt: 'reporter:fetching', retryStatus: 'created' },
+  it('two runs of one issue interleaved (memory store): the one that writes snapshot.json wrote it from the raw/ files that stand', async () => {
+    // Arrange: run A fetches first and writes its responses; run B fetches a moment later and would
+    // finish while A is still rendering.
+    const world = await createWorld({ dataset });
+    let aWroteRaw!: () => void;
+    const aRawWritten = new Promise<void>((resolve) => {
+      aWroteRaw = resolve;
+    });
+    let bFinished!: () => void;
+    const bDone = new Promise<void>((resolve) => {
+      bFinished = resolve;
+    });
+    let rawLeft = 7;
+    const storeA: ArchiveStore = {
+      ...world.archive,
+      async putIfAbsent(key, body, options) {
+        if (key.endsWith('/snapshot.json')) await Promise.race([bDone, sleepMs(5_000)]);
+        const result = await world.archive.putIfAbsent(key, body, options);
+        if (key.includes('/raw/') && --rawLeft === 0) aWroteRaw();
+        return result;
+      },
+    };
+    const fetchB: Fetch = async (url, init) => {
+      await Promise.race([aRawWritten, sleepMs(5_000)]);
+      return world.deps.fetch(url, init);
+    };
+    const quick: ReportJobSettings = { ...settings, claim: { waitMs: 300, pollMs: 20 } };
+
+    // Act
+    const [a, b] = await Promise.all([
+      runReportJob({}, { ...world.deps, archive: storeA }, quick),
+      runReportJob(
+        {},
+        { ...world.deps, fetch: fetchB, clock: () => new Date(Date.now() + 1_000) },
+        quick,
+      ).finally(() => bFinished()),
+    ]);
+    await deliverEverything(world);
+
+    // Assess
+    const statuses = [a.status, b.status];
+    const differing = await replayDiffers(world.archive, DATA_END, settings);
+    const verify = await verifyArchive(world.archive, settings);
+    const delivery = exactlyOncePerActive(world);
+    rows.push({
+      name: 'two runs interleaved (B would finish while A renders)',
+      expected:
+        'A created; B waits, then reports "in progress"; the snapshot replays from the stored raw/ files',
+      observed: `A ${a.status}, B ${b.status}; replay differs in [${differing.join(', ')}]; ${verify.detail}; ${delivery.detail}`,
+      ok:
+        a.status === 'created' &&
+        b.status === 'in-progress' &&
+        differing.length === 0 &&
+        verify.ok &&
+        delivery.ok,
+    });
+    expect(statuses.filter((s) => s === 'created')).toHaveLength(1);
+    expect(b.status).toBe('in-progress');
+    expect(b.delivery.queued).toBe(0);
+    expect(differing).toEqual([]);
+    expect(verify.ok).toBe(true);
+    expect(delivery).toMatchObject({ ok: true });
+  });
+
+  /**
+   * Every stage of a run, in order, each as a point where the process dies. `resumes`: the rerun finds
+   * the dead run's committed inputs and asks no upstream.
+   */
+  const STAGES: {
+    stage: string;
+    at: KillPoint | 'fetching' | 'enqueue' | 'planned';
+    retryStatus: 'created' | 'already-archived';
+    resumes: boolean;
+  }[] = [
+    { stage: 'while fetching', at: 'fetching', retryStatus: 'created', resumes: false },
     {
-      stage: 'after the issue objects, before snapshot.json',
-      killsAt: 'store:snapshot',
+      stage: "after recording today's issue id",
+      at: { op: 'putIfAbsent', key: /^runs\/days\//, when: 'after' },
       retryStatus: 'created',
+      resumes: false,
+    },
+    {
+      stage: 'after claiming the issue',
+      at: { op: 'putIfMatch', key: /^runs\/issues\//, when: 'after', body: /"inputs": null/ },
+      retryStatus: 'created',
+      resumes: false,
+    },
+    {
+      stage: 'after the first raw/ response',
+      at: { op: 'putIfAbsent', key: /\/raw\//, when: 'after' },
+      retryStatus: 'created',
+      resumes: false,
+    },
+    {
+      stage: 'after raw/, before committing the inputs',
+      at: { op: 'putIfMatch', key: /^runs\/issues\//, when: 'before', body: /"committedAt"/ },
+      retryStatus: 'created',
+      resumes: false,
+    },
+    {
+      stage: 'after committing the inputs, before the issue files',
+      at: { op: 'putIfMatch', key: /^runs\/issues\//, when: 'after', body: /"committedAt"/ },
+      retryStatus: 'created',
+      resumes: true,
+    },
+    {
+      stage: 'once the charts exist',
+      at: { op: 'putIfAbsent', key: /\/charts\//, when: 'after' },
+      retryStatus: 'created',
+      resumes: true,
+    },
+    {
+      stage: 'once email.json exists',
+      at: { op: 'putIfAbsent', key: /\/email\.json$/, when: 'after' },
+      retryStatus: 'created',
+      resumes: true,
+    },
+    {
+      stage: 'before snapshot.json',
+      at: { op: 'putIfAbsent', key: /\/snapshot\.json$/, when: 'before' },
+      retryStatus: 'created',
+      resumes: true,
     },
     {
       stage: 'after snapshot.json, before the manifests',
-      killsAt: 'store:manifest',
+      at: { op: 'putIfAbsent', key: /\/snapshot\.json$/, when: 'after' },
       retryStatus: 'already-archived',
+      resumes: true,
     },
-    { stage: 'after the manifests, before enqueue', killsAt: 'queue', retryStatus: 'already-archived' },
-    { stage: 'after enqueue', killsAt: 'reporter:planned', retryStatus: 'already-archived' },
-  ] as const;
+    {
+      stage: 'after index.json, before latest.json',
+      at: { op: 'putIfMatch', key: /^index\.json$/, when: 'after' },
+      retryStatus: 'already-archived',
+      resumes: true,
+    },
+    {
+      stage: 'after the manifests, before the run record says complete',
+      at: { op: 'putIfMatch', key: /^runs\/issues\//, when: 'before', body: /"completedAt": "/ },
+      retryStatus: 'already-archived',
+      resumes: true,
+    },
+    {
+      stage: 'after the archive, before enqueue',
+      at: 'enqueue',
+      retryStatus: 'already-archived',
+      resumes: true,
+    },
+    {
+      stage: 'after enqueue, before recording the delivery',
+      at: 'planned',
+      retryStatus: 'already-archived',
+      resumes: true,
+    },
+    {
+      stage: 'after recording the delivery',
+      at: { op: 'putIfAbsent', key: /^runs\/deliveries\//, when: 'after' },
+      retryStatus: 'already-archived',
+      resumes: true,
+    },
+  ];
 
-  for (const { stage, killsAt, retryStatus } of STAGES) {
-    it(`report job killed ${stage} (memory store): the retry yields one issue in the index and one email per reader`, async () => {
+  for (const { stage, at, retryStatus, resumes } of STAGES) {
+    it(`report job killed ${stage}, then rerun (memory store): one issue from one set of inputs, verified, one email per reader`, async () => {
       // Arrange
-      let armed = true;
-      const kill = (where: string) => {
-        if (armed && where === killsAt) {
-          armed = false;
-          throw new KilledError(`killed ${stage}`);
-        }
-      };
       const world = await createWorld({ dataset });
-      const { store } = instrumentedStore(world.archive, (op, key) => {
-        try {
-          if (op === 'putIfAbsent' && key.endsWith('/snapshot.json')) kill('store:snapshot');
-          if (op === 'putIfMatch') kill('store:manifest');
-        } catch (error) {
-          return error as Error;
-        }
-        return undefined;
-      });
+      const dying = dyingStore(world.archive, typeof at === 'string' ? undefined : at);
       const queue: SendQueue = {
         enqueue: async (messages) => {
-          kill('queue');
+          if (at === 'enqueue') dying.kill('before enqueue');
           await world.queue.enqueue(messages);
         },
       };
       const reporter = {
         info: (message: string) => {
-          if (message.startsWith('fetching')) kill('reporter:fetching');
-          if (message === 'delivery planned') kill('reporter:planned');
+          if (at === 'fetching' && message.startsWith('fetching')) dying.kill('while fetching');
+          if (at === 'planned' && message === 'delivery planned') dying.kill('after enqueue');
         },
         warn: () => {},
       };
-      const deps: ReportJobDeps = { ...world.deps, archive: store, queue, reporter };
+      const upstream = countingFetch(world.deps.fetch);
 
       // Act
-      const first = await runReportJob({}, deps, settings).catch((e: unknown) => e);
-      const retry = await runReportJob({}, deps, settings);
+      const first = await runReportJob(
+        {},
+        { ...world.deps, archive: dying.store, queue, reporter },
+        dyingSettings,
+      ).catch((e: unknown) => e);
+      const requestsBefore = upstream.counter.requests;
+      const retry = await runReportJob({}, { ...world.deps, fetch: upstream.fetch }, rerunSettings);
       const messages = await deliverEverything(world);
 
       // Assess
       const ids = await indexIds(world.archive);
+      const latest = (await world.archive.get('latest.json'))?.body.toString() ?? '';
+      const verify = await verifyArchive(world.archive, settings);
       const delivery = exactlyOncePerActive(world);
+      const fetched = upstream.counter.requests - requestsBefore;
       rows.push({
-        name: `report killed ${stage}, retried`,
-        expected: `retry: ${retryStatus}; index lists the issue once; each reader mailed once`,
-        observed: `first: ${(first as Error).name}; retry: ${retry.status}; index [${ids.join(',')}]; ${messages} batches delivered; ${delivery.detail}`,
-        ok: first instanceof KilledError && retry.status === retryStatus && ids.length === 1 && delivery.ok,
+        name: `report killed ${stage}, rerun`,
+        expected: `rerun ${retryStatus}${resumes ? ', resumed with no fetch' : ', fetches'}; index lists the issue once; verify ok; each reader once`,
+        observed: `first: ${(first as Error).name}; rerun: ${retry.status}${retry.resumed ? ' (resumed)' : ''}, ${fetched} requests; index [${ids.join(',')}]; ${messages} batches; ${verify.detail}; ${delivery.detail}`,
+        ok:
+          first instanceof KilledError &&
+          retry.status === retryStatus &&
+          (resumes ? fetched === 0 : fetched > 0) &&
+          ids.length === 1 &&
+          verify.ok &&
+          delivery.ok,
       });
       expect(first).toBeInstanceOf(KilledError);
+      expect(dying.isDead()).toBe(true);
       expect(retry.status).toBe(retryStatus);
+      if (resumes) expect(fetched).toBe(0);
+      else expect(fetched).toBeGreaterThan(0);
       expect(ids).toEqual([DATA_END]);
+      expect(latest).toContain(`"issueId": "${DATA_END}"`);
+      expect(verify.verdicts.map((v) => v.status)).toEqual(['ok']);
       expect(delivery).toMatchObject({ ok: true });
     });
   }
@@ -255,6 +558,7 @@ describe('chaos matrix: storage, kills, sender, SES, duplicates, concurrency', (
     expect(early?.skipped.map((s) => s.reason)).toEqual(['already-sent', 'already-sent']);
     expect(late?.sent).toHaveLength(3);
     expect(delivery).toMatchObject({ ok: true });
+    expect((await verifyArchive(world.archive, settings)).ok).toBe(true);
   });
 
   it('SES throttling and transient 5xx (aws-sdk-client-mock on SESClient): backoff retries, every reader gets exactly one', async () => {
@@ -307,34 +611,49 @@ describe('chaos matrix: storage, kills, sender, SES, duplicates, concurrency', (
     expect(failed).toBe(0);
     expect(calls).toBe(ids + 3);
     expect(delivery).toMatchObject({ ok: true });
+    expect((await verifyArchive(world.archive, settings)).ok).toBe(true);
     ses.restore();
   });
 
-  it('a duplicate schedule event (memory store): "already archived", re-planned batches send nothing twice', async () => {
+  it('a duplicate schedule event (memory store): "already archived", nothing fetched, nothing rewritten, nothing enqueued twice', async () => {
     // Arrange
     const world = await createWorld({ dataset });
+    const upstream = countingFetch(world.deps.fetch);
+    const deps = { ...world.deps, fetch: upstream.fetch };
 
     // Act
-    const first = await runReportJob({}, world.deps, settings);
+    const first = await runReportJob({}, deps, settings);
     const objects = await world.archive.list('');
     const etags = await Promise.all(objects.map(async (k) => (await world.archive.get(k))?.etag));
-    const second = await runReportJob({}, world.deps, settings);
+    const requests = upstream.counter.requests;
+    const second = await runReportJob({}, deps, settings);
     const messages = await deliverEverything(world);
 
     // Assess
     const after = await Promise.all(objects.map(async (k) => (await world.archive.get(k))?.etag));
-    const changed = objects.filter((k, i) => after[i] !== etags[i] && !/^(index|latest)\./.test(k));
+    const changed = objects.filter((_key, i) => after[i] !== etags[i]);
+    const verify = await verifyArchive(world.archive, settings);
     const delivery = exactlyOncePerActive(world);
     rows.push({
       name: 'duplicate schedule event',
-      expected: 'second run "already-archived", no issue object changed; ledger stops duplicate emails',
-      observed: `${first.status} then ${second.status}; ${changed.length} issue objects changed; ${messages} batches for ${first.delivery.queued} planned; ${delivery.detail}`,
-      ok: second.status === 'already-archived' && changed.length === 0 && delivery.ok,
+      expected:
+        'second run "already-archived" with no fetch; no object changed; delivery planned once; verify ok',
+      observed: `${first.status} then ${second.status}, ${upstream.counter.requests - requests} requests; ${changed.length} objects changed; ${messages} batches for ${first.delivery.queued} planned; ${verify.detail}; ${delivery.detail}`,
+      ok:
+        second.status === 'already-archived' &&
+        upstream.counter.requests === requests &&
+        changed.length === 0 &&
+        messages === first.delivery.queued &&
+        verify.ok &&
+        delivery.ok,
     });
     expect(first.status).toBe('created');
     expect(second.status).toBe('already-archived');
+    expect(upstream.counter.requests).toBe(requests);
     expect(changed).toEqual([]);
-    expect(messages).toBe(first.delivery.queued * 2);
+    expect(second.delivery).toMatchObject({ queued: 0, alreadyPlanned: true });
+    expect(messages).toBe(first.delivery.queued);
+    expect(verify.ok).toBe(true);
     expect(delivery).toMatchObject({ ok: true });
   });
 
@@ -361,17 +680,21 @@ describe('chaos matrix: storage, kills, sender, SES, duplicates, concurrency', (
       .map((r) => r.status)
       .sort();
     const delivery = exactlyOncePerActive(world);
+    const verify = await verifyArchive(archive, settings);
     rows.push({
       name: 'two concurrent runs of one issue + a backfill (fs store)',
-      expected: 'one "created", one "already-archived"; index lists both issues once; each reader once',
-      observed: `${statuses.join(' + ')}; index [${ids.join(', ')}]; ${delivery.detail}`,
+      expected:
+        'one "created", the other waits for it: "already-archived"; index lists both issues once; each reader once; verify ok',
+      observed: `${statuses.join(' + ')}; index [${ids.join(', ')}]; ${delivery.detail}; ${verify.detail}`,
       ok:
         statuses.join() === 'already-archived,created' &&
         ids.join() === [backfill, DATA_END].sort().join() &&
-        delivery.ok,
+        delivery.ok &&
+        verify.ok,
     });
     expect(statuses).toEqual(['already-archived', 'created']);
     expect(ids).toEqual([backfill, DATA_END].sort());
     expect(delivery).toMatchObject({ ok: true });
+    expect(verify.verdicts.map((v) => v.status)).toEqual(['ok', 'ok']);
   });
 });

@@ -4,7 +4,7 @@
  * does not. Through the REAL report Lambda handler (AWS clients mocked, so any side effect is counted):
  * the invocation fails with IssueHeldError and logs the `issue held` line the IssueHeld alarm counts.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -121,7 +121,14 @@ describe('the report Lambda holding an issue', () => {
     await emulator.close();
   });
 
-  it('fails the invocation naming the values, logs "issue held", and touches no AWS resource', async () => {
+  it('fails the invocation naming the values, logs "issue held", and writes or sends nothing', async () => {
+    // The run looks for today's issue in the archive first (an empty bucket here), then fetches.
+    s3.on(GetObjectCommand).rejects(
+      Object.assign(new Error('The specified key does not exist.'), {
+        name: 'NoSuchKey',
+        $metadata: { httpStatusCode: 404 },
+      }),
+    );
     const error = await handler({}).then(
       () => null,
       (e: unknown) => e,
@@ -142,7 +149,10 @@ describe('the report Lambda holding an issue', () => {
     expect(held).toHaveLength(1);
     expect(held[0]).toMatchObject({ level: 'ERROR', asOf: DATA_END });
     expect(held[0]?.conflicts).toEqual([expect.stringContaining(`Coin Metrics PriceUSD on ${DATA_END}`)]);
-    expect(s3.calls()).toHaveLength(0);
+    // Reads only: nothing archived (no day record, no claim, no raw/ file), nothing queued or mailed.
+    expect(s3.calls().map((c) => c.args[0].constructor.name)).toEqual(
+      s3.calls().map(() => 'GetObjectCommand'),
+    );
     expect(sqs.calls()).toHaveLength(0);
     expect(ses.calls()).toHaveLength(0);
   });

@@ -113,7 +113,7 @@ describe('archive bucket', () => {
     expect(granted).not.toMatch(/subscribers|ledger/);
   });
 
-  it('denies CloudFront everything under subscribers/ and ledger/, and every issue’s email.json, explicitly', () => {
+  it('denies CloudFront everything under subscribers/, ledger/ and runs/, and every issue’s email.json, explicitly', () => {
     const deny = policy.find((s) => s.Sid === 'CloudFrontNeverReadsPrivateData');
     expect(deny).toMatchObject({
       Effect: 'Deny',
@@ -122,6 +122,7 @@ describe('archive bucket', () => {
     });
     expect(resources(deny as Statement)).toContain('/subscribers/*');
     expect(resources(deny as Statement)).toContain('/ledger/*');
+    expect(resources(deny as Statement)).toContain('/runs/*');
     // Inside the allowed issues/*, but private (isPublicKey): only the explicit Deny keeps it off the CDN.
     expect(resources(deny as Statement)).toContain('/issues/*/email.json');
     expect(isPublicKey('issues/2026-11-23/email.json')).toBe(false);

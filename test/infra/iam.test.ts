@@ -78,13 +78,16 @@ describe('least-privilege execution roles', () => {
       'index.json',
       'issues/*',
       'latest.json',
+      'runs/*',
       'subscribers/*',
     ]);
+    // runs/*: the run records that keep one issue to one set of inputs across retries and concurrent runs.
     expect(keysFor('Report', 's3:PutObject')).toEqual([
       'index.html',
       'index.json',
       'issues/*',
       'latest.json',
+      'runs/*',
     ]);
     const send = statements('Report').find((s) => actionsOf(s).includes('sqs:SendMessage'));
     expect(send?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DeliverySendQueue/), 'Arn'] });

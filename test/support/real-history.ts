@@ -11,9 +11,10 @@ import { parseCoinMetricsCsv } from '../../src/emulator/csv-dataset';
 import type { Dataset } from '../../src/emulator/dataset';
 import { deriveMempoolState } from '../../src/emulator/mempool-state';
 import { createEmulatorFetch } from '../../src/emulator/server';
-import { silentReporter } from '../../src/ports';
+import { realSleep, silentReporter } from '../../src/ports';
 import { fetchReportInputs } from '../../src/sources/inputs';
 import type { DailySeries, ReportInputs } from '../../src/sources/types';
+import { MONTHS } from '../../src/text/dates';
 import { seriesFromCsv } from '../fixtures/metrics/builders';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -89,21 +90,7 @@ export class NaiveHistory {
 /** `20 April 2024` → `2024-04-20`. */
 export function parseLongDate(text: string): string {
   const [d, month, y] = text.split(' ');
-  const m =
-    [
-      'January',
-      'February',
-      'March',
-      'April',
-      'May',
-      'June',
-      'July',
-      'August',
-      'September',
-      'October',
-      'November',
-      'December',
-    ].indexOf(month ?? '') + 1;
+  const m = MONTHS.indexOf((month ?? '') as (typeof MONTHS)[number]) + 1;
   return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
@@ -124,7 +111,7 @@ export async function liveInputsAt(asOf: string): Promise<ReportInputs> {
     {
       fetch: createEmulatorFetch({ dataset, baseUrl: base }),
       clock: () => new Date(Date.parse(`${asOf}T00:00:00Z`) + 30 * 3_600_000),
-      sleep: async () => {},
+      sleep: realSleep,
       random: () => 0.5,
       reporter: silentReporter,
     },

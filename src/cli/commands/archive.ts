@@ -1,6 +1,6 @@
 /**
- * `hashbrief archive list | show ID | get ID FILE | url ID FILE | repair`: browse, download and fix the
- * archive. Uses S3 when HASHBRIEF_ARCHIVE_BUCKET is set (default AWS credential chain), else the local
+ * `hashbrief archive list | show ID | get ID FILE | url ID FILE | repair | verify [ID]`: browse,
+ * download, fix and check the archive. Uses S3 when HASHBRIEF_ARCHIVE_BUCKET is set (default AWS credential chain), else the local
  * archive under the state folder. Bad input becomes UsageError (exit 2); everything else exit 1.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -9,12 +9,15 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { InvalidArchiveKeyError, InvalidExpiryError, InvalidIssueIdError } from '../../archive/errors';
 import { createFsArchiveStore } from '../../archive/fs-store';
 import type { IssueIndexEntry } from '../../archive/index-entry';
+import { assertIssueId } from '../../archive/keys';
 import { getIssueEntry, issueFileUrl, listIssues, readIssueFile } from '../../archive/read';
 import { repairManifests } from '../../archive/repair';
 import { createS3ArchiveStore } from '../../archive/s3-store';
 import type { ArchiveStore } from '../../archive/store';
 import type { Env } from '../../config/env';
+import { parseAssumptions } from '../../metrics/assumptions';
 import { subscribeUrlFor } from '../../pipeline/links';
+import { archivedIssueIds, type IssueVerdict, verifyIssue } from '../../pipeline/verify-issue';
 import { renderArchiveIndexPage } from '../../render/index-page';
 import { alignColumns } from '../columns';
 import { type CliContext, localPaths, UsageError } from '../context';
@@ -153,7 +156,80 @@ export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandReg
           for (const s of result.skipped) out(`skipped ${s.issueId}: ${s.reason}\n`);
         }),
       );
+
+    archive
+      .command('verify')
+      .description(
+        'Replay issues from their own raw/ responses and check every file comes out byte for byte as stored',
+      )
+      .argument('[id]', 'One issue id (default: every issue in the archive)')
+      .option('--json', 'Print one JSON object: { location, issues: [verdict, ...] }')
+      .action(
+        usage(async (id: string | undefined, options: { json?: boolean }) => {
+          const ctx = context();
+          const s = store();
+          if (id !== undefined) assertIssueId(id);
+          const ids = id !== undefined ? [id] : await archivedIssueIds(s);
+          const { env } = ctx;
+          const fallback = {
+            coinMetricsUrl: env.HASHBRIEF_COINMETRICS_URL,
+            mempoolUrl: env.HASHBRIEF_MEMPOOL_URL,
+            assumptions: parseAssumptions(env.HASHBRIEF_ASSUMPTIONS_JSON),
+            postalAddress: env.HASHBRIEF_POSTAL_ADDRESS,
+            ...(env.HASHBRIEF_PUBLIC_BASE_URL ? { publicBaseUrl: env.HASHBRIEF_PUBLIC_BASE_URL } : {}),
+            ...(env.HASHBRIEF_LINKS_BASE_URL ? { linksBaseUrl: env.HASHBRIEF_LINKS_BASE_URL } : {}),
+          };
+          const quiet = { info: () => {}, warn: () => {} };
+          const verdicts: IssueVerdict[] = [];
+          for (const issueId of ids)
+            verdicts.push(await verifyIssue(s, issueId, fallback, { reporter: quiet }));
+          if (options.json) out(`${JSON.stringify({ location: s.location, issues: verdicts }, null, 2)}\n`);
+          else {
+            out(`${verdicts.length} issue${verdicts.length === 1 ? '' : 's'} checked in ${s.location}\n`);
+            for (const v of verdicts) out(`${verdictLine(v)}\n`);
+          }
+          // An issue still being made is not a failure of the archive, unless it was the one asked about.
+          const failed = verdicts.filter(
+            (v) =>
+              v.status === 'mismatch' ||
+              v.status === 'error' ||
+              (id !== undefined && v.status === 'incomplete'),
+          );
+          if (failed.length) {
+            throw new ArchiveVerifyError(
+              `${failed.length} issue(s) do not replay from their own raw/ files: ${failed.map((v) => v.issueId).join(', ')} (an issue made by an older hashbrief differs when the newer one words or computes anything differently: verify it with the version that made it)`,
+            );
+          }
+        }),
+      );
   };
+}
+
+/** `archive verify` found issues that do not reproduce (exit code 1). */
+export class ArchiveVerifyError extends Error {
+  override name = 'ArchiveVerifyError';
+}
+
+function verdictLine(v: IssueVerdict): string {
+  switch (v.status) {
+    case 'ok':
+      return `${v.issueId}: ok (${v.checked.length} files reproduced from raw/, ${basisText(v.basis)})`;
+    case 'mismatch':
+      return [
+        `${v.issueId}: MISMATCH (${basisText(v.basis)})`,
+        ...v.differing.map((d) => `  ${d.name}: ${d.detail}`),
+      ].join('\n');
+    case 'incomplete':
+      return `${v.issueId}: incomplete: ${v.detail}`;
+    case 'error':
+      return `${v.issueId}: ERROR: ${v.detail}`;
+  }
+}
+
+function basisText(basis: 'run record' | 'current settings'): string {
+  return basis === 'run record'
+    ? 'settings from the run record'
+    : 'with the current settings (no run record)';
 }
 
 export const registerArchive: CommandRegistrar = buildArchiveRegistrar();

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { ArchiveStore } from '../../archive/store';
-import { type ProducedIssue, produceIssue } from '../../pipeline/produce-issue';
+import { type ProduceIssueResult, produceIssue } from '../../pipeline/produce-issue';
 import {
   previousFromArchived,
   ReplaySnapshotError,
@@ -28,7 +28,11 @@ interface ReportFlags {
   sample?: boolean;
 }
 
-async function report(ctx: CliContext, archive: ArchiveStore, flags: ReportFlags): Promise<ProducedIssue> {
+async function report(
+  ctx: CliContext,
+  archive: ArchiveStore,
+  flags: ReportFlags,
+): Promise<ProduceIssueResult> {
   asOfFlag(flags.asOf, ctx.clock);
   if (flags.replay && flags.sample) throw new UsageError('--replay and --sample cannot be combined');
   const recordDir = flags.record ? path.resolve(ctx.cwd, flags.record) : undefined;
@@ -45,13 +49,7 @@ async function report(ctx: CliContext, archive: ArchiveStore, flags: ReportFlags
     // nonce of its email placeholders.
     const { replay, original, placeholderNonce } = await loadReplayFolder(replayDir);
     return produceIssue(
-      {
-        ...liveDeps(ctx, archive),
-        fetch: replay.fetch,
-        clock: replay.clock,
-        sleep: replay.sleep,
-        responseTime: replay.responseTime,
-      },
+      { ...liveDeps(ctx, archive), replay },
       baseOptions(ctx, {
         sample: original?.sample ?? false,
         asOf: flags.asOf ?? requestedAsOf(replay.recordings),
@@ -63,9 +61,16 @@ async function report(ctx: CliContext, archive: ArchiveStore, flags: ReportFlags
     );
   }
   const deps = flags.sample ? sampleDeps(ctx, archive) : liveDeps(ctx, archive);
+  const sample = Boolean(flags.sample);
   return produceIssue(
     deps,
-    baseOptions(ctx, { sample: Boolean(flags.sample), asOf: flags.asOf, onRecordings }),
+    baseOptions(ctx, {
+      sample,
+      asOf: flags.asOf,
+      onRecordings,
+      // Without --as-of, the day's issue is remembered so a rerun today finds it without fetching.
+      ...(flags.asOf === undefined ? { runDay: sample ? ('sample' as const) : ('live' as const) } : {}),
+    }),
   );
 }
 

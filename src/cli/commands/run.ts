@@ -4,7 +4,8 @@ import type { ArchiveStore } from '../../archive/store';
 import { deliverIssueLocally, localMessageSettings, previewLocalDelivery } from '../../delivery/local';
 import {
   noUpstreamReachable,
-  type ProducedIssue,
+  type ProduceIssueOptions,
+  type ProduceIssueResult,
   produceIssue,
   ReportUnavailableError,
 } from '../../pipeline/produce-issue';
@@ -19,6 +20,7 @@ import { count } from '../plural';
 interface RunFlags {
   asOf?: string;
   dryRun?: boolean;
+  allowSample?: boolean;
 }
 
 function failureLines(inputs: ReportInputs): string[] {
@@ -30,6 +32,14 @@ function failureLines(inputs: ReportInputs): string[] {
   return Object.entries(outcomes).map(([name, o]) => `  ${name}: ${o.status === 'ok' ? 'ok' : o.reason}`);
 }
 
+/** Which issue: day D's, or (without --as-of) today's, remembered per day so a rerun needs no fetch. */
+function dayOptions(
+  asOf: string | undefined,
+  kind: 'live' | 'sample',
+): Pick<ProduceIssueOptions, 'asOf' | 'runDay'> {
+  return asOf === undefined ? { runDay: kind } : { asOf };
+}
+
 /**
  * The issue of `asOf` (default: the latest day with data) from the live upstreams, or, when none answers
  * at all, from the bundled sample data.
@@ -38,9 +48,12 @@ async function produceIssueOrSample(
   ctx: CliContext,
   archive: ArchiveStore,
   asOf: string | undefined,
-): Promise<ProducedIssue> {
+): Promise<ProduceIssueResult> {
   try {
-    return await produceIssue(liveDeps(ctx, archive), baseOptions(ctx, { sample: false, asOf }));
+    return await produceIssue(
+      liveDeps(ctx, archive),
+      baseOptions(ctx, { sample: false, ...dayOptions(asOf, 'live') }),
+    );
   } catch (error) {
     if (!(error instanceof ReportUnavailableError) || !noUpstreamReachable(error.inputs)) throw error;
     ctx.io.stderr(
@@ -53,27 +66,37 @@ async function produceIssueOrSample(
         '',
       ].join('\n'),
     );
-    return produceIssue(sampleDeps(ctx, archive), baseOptions(ctx, { sample: true, asOf }));
+    return produceIssue(
+      sampleDeps(ctx, archive),
+      baseOptions(ctx, { sample: true, ...dayOptions(asOf, 'sample') }),
+    );
   }
 }
 
 /** Builds and renders the issue against the archive as it is, then says what a run would do. */
-async function dryRun(ctx: CliContext, asOf: string | undefined): Promise<void> {
+async function dryRun(ctx: CliContext, asOf: string | undefined, allowSample: boolean): Promise<void> {
   const archive = archiveFor(ctx);
-  // Reads see the real archive (last week's issue, "already archived"); writes stay in memory.
+  // Reads see the real archive (last week's issue, "already archived", leases); writes stay in memory.
   const issue = await produceIssueOrSample(ctx, createOverlayArchiveStore(archive), asOf);
   const delivery = await previewLocalDelivery({
     issueId: issue.issueId,
     state: createFsArchiveStore(ctx.localDir),
     reporter: ctx.reporter,
   });
-  ctx.io.stdout(describeDryRun(issue, archive, { ...delivery, outboxDir: localPaths(ctx.localDir).outbox }));
+  const sampleRefused = issue.status !== 'in-progress' && issue.snapshot.sample && !allowSample;
+  ctx.io.stdout(
+    describeDryRun(issue, archive, {
+      ...delivery,
+      outboxDir: localPaths(ctx.localDir).outbox,
+      sampleRefused,
+    }),
+  );
 }
 
 const RUN_NOTES = `
 Without --as-of the issue is for the latest day Coin Metrics has a price for (usually yesterday, UTC).
 When no upstream answers at all, run builds the issue from the bundled sample data instead and marks
-every output "SAMPLE DATA, not live".`;
+every output "SAMPLE DATA, not live"; it delivers such an issue only with --allow-sample.`;
 
 export const registerRun: CommandRegistrar = (program, context) => {
   program
@@ -84,18 +107,27 @@ export const registerRun: CommandRegistrar = (program, context) => {
       '--dry-run',
       'Fetch, compute and render, then print what would be archived and delivered; write nothing',
     )
+    .option('--allow-sample', 'Deliver the issue to the local list even when it is built from sample data')
     .addHelpText('after', RUN_NOTES)
     .action(async (flags: RunFlags) => {
       const ctx = context();
       const asOf = asOfFlag(flags.asOf, ctx.clock);
       for (const warning of placeholderWarnings(ctx.env)) ctx.io.stderr(`warning: ${warning}\n`);
       if (flags.dryRun) {
-        await dryRun(ctx, asOf);
+        await dryRun(ctx, asOf, Boolean(flags.allowSample));
         return;
       }
       const archive = archiveFor(ctx);
       const issue = await produceIssueOrSample(ctx, archive, asOf);
       ctx.io.stdout(describeIssue(issue, archive));
+      // Another run is producing the issue and will deliver it: nothing for this one to do.
+      if (issue.status === 'in-progress') return;
+      if (issue.snapshot.sample && !flags.allowSample) {
+        ctx.io.stdout(
+          '  delivery: not delivered: this issue is built from SAMPLE DATA; rerun with --allow-sample to mail it to the local list anyway\n',
+        );
+        return;
+      }
       const paths = localPaths(ctx.localDir);
       const delivery = await deliverIssueLocally({
         issueId: issue.issueId,

@@ -7,7 +7,9 @@
 import path from 'node:path';
 import { InvalidIssueIdError } from '../../archive/errors';
 import { createFsArchiveStore } from '../../archive/fs-store';
-import { assertIssueId } from '../../archive/keys';
+import { assertIssueId, issueKey, SNAPSHOT_FILE } from '../../archive/keys';
+import { readSnapshot } from '../../archive/read';
+import type { ArchiveStore } from '../../archive/store';
 import { sendTestEmail } from '../../delivery/deliver';
 import { createEmailLoader } from '../../delivery/email';
 import { InvalidAddressError } from '../../delivery/errors';
@@ -24,8 +26,9 @@ export const registerSend: CommandRegistrar = (program, context) => {
     .command('send')
     .argument('<issueId>', 'Archived issue id, e.g. 2026-11-23')
     .option('--to <address>', 'Test send to this one address (outside the list and the ledger)')
+    .option('--allow-sample', 'Deliver an issue built from sample data to the list (refused without it)')
     .description('Deliver an archived issue to the local list (outbox), or a test send with --to')
-    .action(async (issueId: string, options: { to?: string }) => {
+    .action(async (issueId: string, options: { to?: string; allowSample?: boolean }) => {
       // The id becomes a folder under the outbox: one that is not a plain segment could land outside it.
       try {
         assertIssueId(issueId);
@@ -64,6 +67,11 @@ export const registerSend: CommandRegistrar = (program, context) => {
         }
         return;
       }
+      if (!options.allowSample && (await isSampleIssue(archive, issueId))) {
+        throw new UsageError(
+          `issue ${issueId} is built from SAMPLE DATA, not live data; add --allow-sample to mail it to the list anyway (or --to ADDRESS for a test send)`,
+        );
+      }
       const result = await deliverIssueLocally({
         issueId,
         archive,
@@ -80,3 +88,9 @@ export const registerSend: CommandRegistrar = (program, context) => {
       if (result.failed > 0) throw new Error(`${count(result.failed, 'recipient')} failed`);
     });
 };
+
+/** Sample data by its snapshot; an issue without one (not complete yet) by its `-sample` id. */
+async function isSampleIssue(archive: ArchiveStore, issueId: string): Promise<boolean> {
+  if (!(await archive.get(issueKey(issueId, SNAPSHOT_FILE)))) return issueId.endsWith('-sample');
+  return (await readSnapshot(archive, issueId)).sample;
+}

@@ -45,9 +45,14 @@ export function minerSection(s: Snapshot): Section {
   const known = mi.breakeven.filter((t) => t.underwater !== null);
   if (known.length > 0) {
     const under = known.filter((t) => t.underwater === true).length;
-    intro.push(
-      `At an assumed power price of ${perKwh(mi.powerPriceUsdPerKwh)}, ${under} of ${known.length} modelled machine types ${under === 1 ? 'is underwater: its' : 'are underwater: their'} power costs more than ${under === 1 ? 'it earns' : 'they earn'}.`,
-    );
+    const total = known.length;
+    const count =
+      under === 0
+        ? `none of the ${total} modelled machine types is underwater: each earns more than its power costs`
+        : under === total
+          ? `all ${total} modelled machine types are underwater: their power costs more than they earn`
+          : `${under} of ${total} modelled machine types ${under === 1 ? 'is underwater: its power costs more than it earns' : 'are underwater: their power costs more than they earn'}`;
+    intro.push(`At an assumed power price of ${perKwh(mi.powerPriceUsdPerKwh)}, ${count}.`);
   }
   if (mi.breakeven.length === 0) {
     intro.push(

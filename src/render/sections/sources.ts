@@ -5,7 +5,6 @@
 import type { Snapshot, SourceStatus } from '../../snapshot/schema';
 import { utcMinute } from '../format';
 import type { Section } from '../model';
-import { listWords } from './missing';
 
 /** A source's name as a reader knows it, and what the issue does without it. */
 const SOURCES: Record<string, { name: string; without: string }> = {
@@ -63,7 +62,6 @@ function notes(s: Snapshot): string[] {
 
 export function sourcesSection(s: Snapshot): Section {
   const problems = notes(s);
-  const late = s.sources.filter((src) => src.status === 'ok').map((src) => sourceName(src.name));
   return {
     id: 'sources',
     title: 'Data sources',
@@ -87,7 +85,7 @@ export function sourcesSection(s: Snapshot): Section {
       },
       {
         kind: 'notes',
-        notes: problems.length ? problems : [`Every source answered: ${listWords(late)}.`],
+        notes: problems.length ? problems : ['Every source answered.'],
       },
     ],
   };

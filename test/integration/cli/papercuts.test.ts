@@ -66,10 +66,11 @@ describe('wording', () => {
 
   it('prints the same arrow in `send` as in `run`', async () => {
     await run(['subscribers', 'add', 'reader@example.com']);
-    const produced = await run(['run']);
+    // No upstream answers, so the issue is sample data: both commands deliver it only when allowed to.
+    const produced = await run(['run', '--allow-sample']);
     const issueId = (await readdir(path.join(cwd, 'out', 'archive', 'issues')))[0] ?? '';
 
-    const sent = await run(['send', issueId]);
+    const sent = await run(['send', issueId, '--allow-sample']);
 
     expect(produced.stdout).toContain('→');
     expect(sent.code).toBe(0);
@@ -99,6 +100,7 @@ describe('help text', () => {
     ['archive', 'get'],
     ['archive', 'url'],
     ['archive', 'repair'],
+    ['archive', 'verify'],
     ['subscribers'],
     ['subscribers', 'add'],
     ['subscribers', 'remove'],
@@ -244,7 +246,7 @@ describe('run options', () => {
     const day = addDays(utcDay(new Date()), -9);
     await run(['subscribers', 'add', 'reader@example.com']);
 
-    const result = await run(['run', '--as-of', day]);
+    const result = await run(['run', '--as-of', day, '--allow-sample']);
 
     expect(result.code).toBe(0);
     expect(await readdir(path.join(cwd, 'out', 'archive', 'issues'))).toEqual([`${day}-sample`]);
@@ -263,12 +265,14 @@ describe('run options', () => {
     await run(['subscribers', 'add', 'reader@example.com']);
     const before = (await readdir(path.join(cwd, 'out'))).sort();
 
-    const result = await run(['run', '--dry-run']);
+    const result = await run(['run', '--dry-run', '--allow-sample']);
+    const refused = await run(['run', '--dry-run']);
 
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^dry run: nothing was written/m);
     expect(result.stdout).toMatch(/would archive issue \S+-sample/);
     expect(result.stdout).toContain('would deliver to 1 active subscriber (0 already sent)');
+    expect(refused.stdout).toContain('would not deliver: the issue is built from SAMPLE DATA');
     expect((await readdir(path.join(cwd, 'out'))).sort()).toEqual(before);
   });
 

@@ -47,7 +47,7 @@ describe('hashbrief run', () => {
   it('falls back to the sample data when no upstream answers, says so, and labels every output', async () => {
     await runCli(['subscribers', 'add', 'reader@example.com'], { cwd, env: unreachable });
 
-    const result = await runCli(['run'], { cwd, env: unreachable });
+    const result = await runCli(['run', '--allow-sample'], { cwd, env: unreachable });
 
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/No upstream is reachable.*SAMPLE DATA/s);
@@ -69,11 +69,22 @@ describe('hashbrief run', () => {
     expect(result.stdout).toContain('1 sent');
   });
 
+  it('archives a sample issue but does not mail it to the list without --allow-sample', async () => {
+    await runCli(['subscribers', 'add', 'reader@example.com'], { cwd, env: unreachable });
+
+    const result = await runCli(['run'], { cwd, env: unreachable });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/not delivered: this issue is built from SAMPLE DATA.*--allow-sample/);
+    expect(await readdir(path.join(cwd, 'out', 'archive', 'issues'))).toHaveLength(1);
+    await expect(readdir(path.join(cwd, 'out', 'outbox'))).rejects.toThrow();
+  });
+
   it('delivers each subscriber once: a second run sends nothing new', async () => {
     await runCli(['subscribers', 'add', 'reader@example.com'], { cwd, env: unreachable });
-    await runCli(['run'], { cwd, env: unreachable });
+    await runCli(['run', '--allow-sample'], { cwd, env: unreachable });
 
-    const again = await runCli(['run'], { cwd, env: unreachable });
+    const again = await runCli(['run', '--allow-sample'], { cwd, env: unreachable });
 
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already archived');

@@ -115,6 +115,8 @@ describe('usage errors exit 2 and name the problem', () => {
     });
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/HASHBRIEF_HTTP_TIMEOUT_MS: must be a whole number of milliseconds from 1 to 600000/);
+    expect(result.stderr).toMatch(
+      /HASHBRIEF_HTTP_TIMEOUT_MS: must be a whole number of milliseconds from 1 to 600000/,
+    );
   });
 });

@@ -12,6 +12,7 @@ import { buildSnapshot } from '../../../src/metrics/snapshot';
 import { buildIssueModel } from '../../../src/render/model';
 import { renderText } from '../../../src/render/text';
 import type { Snapshot } from '../../../src/snapshot/schema';
+import { MONTHS } from '../../../src/text/dates';
 import { inputsFor } from '../../fixtures/metrics/builders';
 import { fixtureFooter, fixtureLinks } from '../../fixtures/render/fixture';
 import {
@@ -25,20 +26,6 @@ import {
 noteIfAbsent('golden-week tests');
 
 const HALVINGS = ['2012-11-28', '2016-07-09', '2020-05-11', '2024-04-20'];
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 interface Golden {
   day: string;
@@ -156,7 +143,7 @@ function falseClaims(snapshot: Snapshot, naive: NaiveHistory): string[] {
     if (/a record low/.test(text))
       say(lastLower === -1, `"record low" but ${naive.s.dates[lastLower]} was lower`);
     for (const m of text.matchAll(/lowest since (\w+) (\d{4})/g)) {
-      const month = `${m[2]}-${String(MONTHS.indexOf(m[1] as string) + 1).padStart(2, '0')}`;
+      const month = `${m[2]}-${String(MONTHS.indexOf(m[1] as (typeof MONTHS)[number]) + 1).padStart(2, '0')}`;
       say(
         lastLower >= 0 && (naive.s.dates[lastLower] ?? '').startsWith(month) && D - lastLower >= 90,
         `"lowest since ${m[1]} ${m[2]}": last lower ${naive.s.dates[lastLower]}`,

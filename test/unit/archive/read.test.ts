@@ -41,6 +41,26 @@ describe('archive reads', () => {
     expect((await latestIssue(store))?.issueId).toBe('2026-01-19');
   });
 
+  it('never lets a sample issue lead while a live one exists, however recent the sample is', async () => {
+    const store = await archiveWith(['2026-01-05', '2026-01-12']);
+    const sample = makeIssue('2026-01-19-sample', '2026-01-19');
+    await archiveIssue(
+      store,
+      { issueId: sample.entry.issueId, files: sample.files, entry: { ...sample.entry, sample: true } },
+      deps,
+    );
+
+    expect((await listIssues(store)).map((e) => e.issueId)).toEqual([
+      '2026-01-12',
+      '2026-01-05',
+      '2026-01-19-sample',
+    ]);
+    expect((await latestIssue(store))?.issueId).toBe('2026-01-12');
+    expect((await store.get('index.html'))?.body.toString()).toBe(
+      '<ul><li>2026-01-12</li><li>2026-01-05</li><li>2026-01-19-sample</li></ul>\n',
+    );
+  });
+
   it('treats an archive without index.json as empty', async () => {
     const store = createMemoryArchiveStore();
     expect(await listIssues(store)).toEqual([]);

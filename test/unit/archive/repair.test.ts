@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
 import { archiveIssue } from '../../../src/archive/publish';
-import { listIssues } from '../../../src/archive/read';
-import { repairManifests } from '../../../src/archive/repair';
-import { fixedClock, listPage, makeIssue } from '../../fixtures/archive/issue';
+import { latestIssue, listIssues } from '../../../src/archive/read';
+import { relistIssue, repairManifests } from '../../../src/archive/repair';
+import { fixedClock, listPage, makeIssue, makeSnapshot } from '../../fixtures/archive/issue';
 
 const deps = { renderIndexPage: listPage, clock: fixedClock };
 
@@ -60,5 +60,44 @@ describe('repairManifests', () => {
   it('writes nothing when the manifests are already right', async () => {
     const store = await archived(['2026-01-05']);
     expect((await repairManifests(store, deps)).written).toEqual([]);
+  });
+});
+
+describe('relistIssue (a rerun finding its issue complete)', () => {
+  it('lists a complete issue a run left unlisted (it died after snapshot.json), hashing its stored files', async () => {
+    const store = await archived(['2026-01-05']);
+    const issue = makeIssue('2026-01-12', '2026-01-12');
+    for (const file of issue.files) {
+      await store.putIfAbsent(`issues/2026-01-12/${file.name}`, file.body, { contentType: file.contentType });
+    }
+
+    const result = await relistIssue(store, '2026-01-12', makeSnapshot('2026-01-12', '2026-01-12'), deps);
+
+    expect(result.written).toEqual(['index.json', 'latest.json', 'index.html']);
+    const entry = (await listIssues(store)).find((e) => e.issueId === '2026-01-12');
+    expect(Object.keys(entry?.files ?? {}).sort()).toEqual(
+      issue.files
+        .map((f) => f.name)
+        .filter((n) => n !== 'email.json')
+        .sort(),
+    );
+    expect((await latestIssue(store))?.issueId).toBe('2026-01-12');
+  });
+
+  it('writes nothing for a listed issue, even when this run would draw index.html differently', async () => {
+    const store = await archived(['2026-01-05']);
+    const otherPage = {
+      ...deps,
+      renderIndexPage: () => '<p>drawn with other settings: issues/2026-01-05/</p>',
+    };
+
+    const result = await relistIssue(
+      store,
+      '2026-01-05',
+      makeSnapshot('2026-01-05', '2026-01-05'),
+      otherPage,
+    );
+
+    expect(result.written).toEqual([]);
   });
 });

@@ -65,7 +65,7 @@ describe('runReportJob', () => {
     const result = await runReportJob(parseReportPayload({}), deps, settings);
 
     expect(result).toMatchObject({ issueId: '2026-11-23', asOf: '2026-11-23', status: 'created' });
-    expect(result.delivery).toEqual({ queued: 2, recipients: 3, testSends: 0 });
+    expect(result.delivery).toEqual({ queued: 2, recipients: 3, testSends: 0, alreadyPlanned: false });
     expect(queue.drain().map((m) => m.recipients.length)).toEqual([2, 1]);
     expect(sent).toHaveLength(0);
     expect(await archive.get('issues/2026-11-23/snapshot.json')).not.toBeNull();
@@ -88,7 +88,7 @@ describe('runReportJob', () => {
 
     const result = await runReportJob(parseReportPayload({ sendTo: ['tester@example.com'] }), deps, settings);
 
-    expect(result.delivery).toEqual({ queued: 0, recipients: 0, testSends: 1 });
+    expect(result.delivery).toEqual({ queued: 0, recipients: 0, testSends: 1, alreadyPlanned: false });
     expect(queue.drain()).toHaveLength(0);
     expect(sent.map((m) => m.to)).toEqual(['tester@example.com']);
     expect(sent[0]?.raw.toString('utf8')).toMatch(/^Subject: .*test/im);
@@ -122,12 +122,28 @@ describe('runReportJob', () => {
     expect(result.warnings).toContain('sample data: this issue was archived but not mailed to subscribers');
   });
 
-  it('a repeated schedule event re-plans without rewriting the issue', async () => {
-    const { deps, settings } = await setup();
-    await runReportJob(parseReportPayload({}), deps, settings);
+  it('a repeated schedule event fetches nothing, rewrites nothing and enqueues nothing again', async () => {
+    const { archive, queue, deps, settings } = await setup();
+    let requests = 0;
+    const counted = {
+      ...deps,
+      fetch: (url: string) => {
+        requests++;
+        return deps.fetch(url);
+      },
+    };
+    await runReportJob(parseReportPayload({}), counted, settings);
+    const firstQueued = queue.drain().length;
+    const objects = await archive.list('issues/');
+    requests = 0;
 
-    const again = await runReportJob(parseReportPayload({}), deps, settings);
+    const again = await runReportJob(parseReportPayload({}), counted, settings);
 
     expect(again.status).toBe('already-archived');
+    expect(requests).toBe(0);
+    expect(await archive.list('issues/')).toEqual(objects);
+    expect(firstQueued).toBe(2);
+    expect(queue.drain()).toHaveLength(0);
+    expect(again.delivery).toEqual({ queued: 0, recipients: 3, testSends: 0, alreadyPlanned: true });
   });
 });

@@ -132,3 +132,30 @@ describe('buildIssueModel', () => {
     ]);
   });
 });
+
+describe('miner economics wording', () => {
+  const intro = (underwater: boolean[]) => {
+    const m = model((s) => {
+      s.metrics.miners.breakeven = underwater.map((u, i) => ({
+        model: `M${i}`,
+        jPerTh: 15 + i,
+        breakevenUsdPerKwh: 0.05,
+        underwater: u,
+      }));
+    });
+    const section = m.sections.find((s) => s.id === 'miner-economics');
+    const first = section?.blocks[0];
+    return first?.kind === 'paragraphs' ? first.paragraphs.join(' ') : '';
+  };
+
+  it('counts machine types with the right words for none, some and all', () => {
+    expect(intro([false, false, false])).toContain(
+      'none of the 3 modelled machine types is underwater: each earns more than its power costs.',
+    );
+    expect(intro([false, true, false])).toContain(
+      '1 of 3 modelled machine types is underwater: its power costs more than it earns.',
+    );
+    expect(intro([true, true, false])).toContain('2 of 3 modelled machine types are underwater');
+    expect(intro([true, true, true])).toContain('all 3 modelled machine types are underwater');
+  });
+});

@@ -8,7 +8,7 @@ import { fetchReportInputs } from '../../../src/sources/inputs';
 import { type RecordedResponse, recordingsToArchiveFiles } from '../../../src/sources/recording';
 import { loadReplay, readRecordingFolder, writeRecordingFolder } from '../../../src/sources/recording-fs';
 import { createReplay, requestKey } from '../../../src/sources/replay';
-import { cmRows, coinMetricsRoute, createFakeTime, mempoolRoutes, stubFetch } from './helpers';
+import { cmRows, coinMetricsRoute, createFakeTime, hang, json, mempoolRoutes, stubFetch } from './helpers';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -162,5 +162,74 @@ describe('record and replay', () => {
     await writeRecordingFolder(dir, [bad]);
     await expect(readRecordingFolder(dir)).rejects.toThrow(/mempool-prices\.json\.gz: field `fetchedAt`/);
     expect((await readFile(path.join(dir, 'raw', 'mempool-prices.json.gz'))).length).toBeGreaterThan(0);
+  });
+
+  it('replays failures and retries exactly: a timeout, a refused request and a success on the 2nd try', async () => {
+    // Arrange: pools hangs past every timeout, prices answers 404, reward stats is rate-limited once.
+    const time = createFakeTime('2025-11-24T08:00:00.000Z');
+    let rewardCalls = 0;
+    const { fetch } = stubFetch({
+      '/timeseries/asset-metrics': coinMetricsRoute(cmRows('2025-10-01', 54)),
+      ...mempoolRoutes(),
+      '/v1/mining/pools/1w': hang,
+      '/v1/prices': () => json({ error: 'gone' }, 404),
+      '/v1/mining/reward-stats/1008': () =>
+        ++rewardCalls === 1
+          ? json({}, 429, { 'retry-after': '1' })
+          : json({ startBlock: 1, endBlock: 1008, totalReward: '1', totalFee: '1', totalTx: '1' }),
+    });
+    const options = {
+      coinMetricsUrl: 'https://community-api.coinmetrics.io/v4',
+      mempoolUrl: 'https://mempool.space/api',
+    };
+    const original = await time.run(
+      fetchReportInputs(
+        {
+          fetch,
+          clock: time.clock,
+          sleep: time.sleep,
+          random: () => 0.5,
+          reporter: silentReporter,
+          settings: { timeoutMs: 1_000, retries: 1 },
+        },
+        options,
+      ),
+    );
+
+    // Act: replay with other retry settings; a replay must not retry or wait on its own.
+    const replay = createReplay(original.recordings);
+    const replayed = await fetchReportInputs(
+      { ...replay, random: () => 0.5, reporter: silentReporter, settings: { timeoutMs: 5, retries: 5 } },
+      options,
+    );
+
+    // Assert
+    expect(original.inputs.pools).toMatchObject({ status: 'failed', attempts: 2, fetchedAt: null });
+    expect(original.inputs.pools.status === 'failed' && original.inputs.pools.reason).toMatch(/timed out/);
+    expect(original.inputs.price).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(original.inputs.rewardStats).toMatchObject({ attempts: 2 });
+    expect(JSON.stringify(replayed.inputs)).toBe(JSON.stringify(original.inputs));
+    expect(recordingsToArchiveFiles(replayed.recordings)).toEqual(
+      recordingsToArchiveFiles(original.recordings),
+    );
+    const pools = original.recordings.find((r) => r.name === 'pools-1w');
+    expect(pools).toMatchObject({ status: 0, fetchedAt: null, attempts: 2, failure: { kind: 'timeout' } });
+  });
+
+  it('keeps the bytes of a one-try response envelope as before (no attempts or failure fields)', async () => {
+    const { recordings } = await recordRun();
+
+    const [file] = recordingsToArchiveFiles(recordings.filter((r) => r.name === 'prices'));
+
+    const envelope = JSON.parse(gunzipSync(file?.body ?? Buffer.alloc(0)).toString('utf8'));
+    expect(Object.keys(envelope)).toEqual([
+      'source',
+      'name',
+      'url',
+      'fetchedAt',
+      'status',
+      'headers',
+      'body',
+    ]);
   });
 });
