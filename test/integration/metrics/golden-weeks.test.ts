@@ -114,7 +114,7 @@ const GOLDEN: Golden[] = [
     day: '2017-12-17',
     lead: 'price-ath',
     why: 'the 2017 top: hashprice at a 52-week high is not "the lowest since" anything',
-    check: (s, words) => expect(words).not.toMatch(/lowest since 2017-12-16|lowest since December 2017/),
+    check: (_s, words) => expect(words).not.toMatch(/lowest since 2017-12-16|lowest since December 2017/),
   },
   { day: '2021-05-23', lead: 'price', why: 'a −24% crash week' },
 ];
