@@ -68,8 +68,8 @@ export function minerSection(s: Snapshot): Section {
     blocks.push({
       kind: 'chart',
       chart: 'price-hashprice',
-      alt: `Line chart, last 12 months: BTC price (left axis) and 7-day hashprice in USD per PH per day (right axis). Latest: price ${usd(m.price.usd, 0)}, hashprice ${hashpriceUsd(hp.usdPerPhDay)}.`,
-      caption: 'BTC price and 7-day hashprice, 12 months',
+      alt: `Line chart, up to the last 12 months: BTC price (left axis) and 7-day hashprice in USD per PH per day (right axis). Latest: price ${usd(m.price.usd, 0)}, hashprice ${hashpriceUsd(hp.usdPerPhDay)}.`,
+      caption: 'BTC price and 7-day hashprice',
     });
   }
   if (known.length > 0) {

@@ -125,8 +125,8 @@ export function securitySection(s: Snapshot): Section {
     blocks.push({
       kind: 'chart',
       chart: 'hashrate-difficulty',
-      alt: `Line chart, last 12 months: 7-day average hashrate (left axis) with the difficulty in force (right axis, step line). Latest hashrate ${hashrateEhs(m.hashrate.ehs7d)}${m.difficulty.current === null ? '' : `, difficulty ${difficultyT(m.difficulty.current)}`}.`,
-      caption: 'Hashrate (7-day average) and difficulty, 12 months',
+      alt: `Line chart, up to the last 12 months: 7-day average hashrate (left axis) with the difficulty in force (right axis, step line). Latest hashrate ${hashrateEhs(m.hashrate.ehs7d)}${m.difficulty.current === null ? '' : `, difficulty ${difficultyT(m.difficulty.current)}`}.`,
+      caption: 'Hashrate (7-day average) and difficulty',
     });
   }
   blocks.push({
