@@ -93,14 +93,14 @@ function pools(snapshot: Snapshot): ChartDrawing {
       });
   }
   const blocks = p.blockCount === null ? '' : `${p.blockCount} blocks, `;
-  return barChart({ title: 'Pool shares of last week’s blocks', subtitle: `${blocks}% of all`, bars });
+  return barChart({ title: 'Pool shares of the week’s blocks', subtitle: `${blocks}% of all`, bars });
 }
 
 function breakeven(snapshot: Snapshot): ChartDrawing {
   const m = snapshot.metrics.miners;
   const power = m.powerPriceUsdPerKwh;
   return barChart({
-    title: 'Breakeven power price by ASIC tier',
+    title: 'Breakeven power price by machine type',
     subtitle: 'USD per kWh',
     bars: m.breakeven.map((t) => ({
       label: t.model,
