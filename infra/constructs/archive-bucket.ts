@@ -17,7 +17,7 @@ export const ARCHIVE_BUCKET_LOGICAL_ID = 'ArchiveBucket';
 export const ACCESS_LOG_BUCKET_LOGICAL_ID = 'AccessLogBucket';
 export const ARCHIVE_KEY_LOGICAL_ID = 'ArchiveKey';
 
-/** Keys CloudFront may read: the published issues and the manifests (DESIGN.md "Archive layout"). */
+/** Keys CloudFront may read: the published issues and the manifests (docs/architecture.md, "Archive layout"). */
 export const PUBLIC_KEY_PATTERNS = ['issues/*', 'index.html', 'index.json', 'latest.json'] as const;
 /**
  * Keys never served, denied to CloudFront explicitly: personal data and send state, the report's run

@@ -59,7 +59,7 @@ export class WeeklySchedule extends Construct {
       enabled: props.enabled,
       target: new targets.LambdaInvoke(props.target, {
         role,
-        // The weekly run is the empty payload (DESIGN.md "Manual invocation"): as of the last complete day.
+        // The weekly run is the empty payload (docs/architecture.md, "Contracts"): as of the last complete day.
         input: scheduler.ScheduleTargetInput.fromObject({}),
         // Scheduler invokes asynchronously; retries cover throttling and Lambda service errors, while the
         // report's own failures are alarmed on the function. The report is idempotent, so a retry is safe.

@@ -1,5 +1,5 @@
 /**
- * The archive layout (DESIGN.md, "Archive layout"): key builders and validators shared by every adapter
+ * The archive layout (docs/architecture.md and docs/archive.md, "Layout"): key builders and validators shared by every adapter
  * and by the publish/read functions, so the layout is spelled out in one place.
  */
 import { InvalidArchiveKeyError, InvalidIssueIdError } from './errors';

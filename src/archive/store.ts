@@ -1,5 +1,5 @@
 /**
- * The archive port. Keys are the same on S3 and the filesystem (see DESIGN.md, "Archive layout").
+ * The archive port. Keys are the same on S3 and the filesystem (see docs/architecture.md, "Archive layout").
  * Adapters: src/archive/fs-store.ts (CLI) and src/archive/s3-store.ts (Lambda).
  */
 

@@ -25,7 +25,7 @@ export interface CliContext {
   reporter: Reporter;
 }
 
-/** Local folders under the state root (DESIGN.md: archive, outbox, subscriber list, send ledger). */
+/** Local folders under the state root (docs/architecture.md: archive, outbox, subscriber list, send ledger). */
 export function localPaths(localDir: string) {
   return {
     archive: path.join(localDir, 'archive'),

@@ -1,5 +1,5 @@
 /**
- * How `report` and `run` describe an issue: a human summary, or the `--json` object from DESIGN.md
+ * How `report` and `run` describe an issue: a human summary, or the `--json` object (README; docs/architecture.md, "Contracts")
  * (`{ issueId, asOf, files: { snapshot, html, text, csv, ... }, warnings }`) with absolute paths for the
  * local archive and keys for S3.
  */

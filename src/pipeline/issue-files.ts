@@ -1,5 +1,5 @@
 /**
- * Turns one report's products into the archive's issue files (DESIGN.md "Archive layout").
+ * Turns one report's products into the archive's issue files (docs/architecture.md, "Archive layout").
  */
 import { metricsCsv } from '../archive/metrics-csv';
 import { toStoredEmail } from '../render/render-issue';

@@ -1,5 +1,5 @@
 /**
- * The report Lambda's manual-invocation payload (DESIGN.md "Manual invocation"). The weekly schedule
+ * The report Lambda's manual-invocation payload (docs/architecture.md, "Contracts"; the table in docs/infra.md). The weekly schedule
  * sends `{}`. Unknown fields are rejected so a typo can't silently turn a test send into a full send.
  */
 import { z } from 'zod';

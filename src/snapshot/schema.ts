@@ -1,5 +1,5 @@
 /**
- * snapshot.json: the issue's data. The fixed keys and definitions come from ../shared/DESIGN.md; units
+ * snapshot.json: the issue's data. The fixed keys and their definitions are a contract (docs/architecture.md, docs/metrics.md); units
  * are part of every key name. Any metric may be null when its inputs are unavailable (then `warnings`
  * says why). `finite()` rejects NaN and Infinity so they can never reach a reader.
  */

@@ -1,6 +1,6 @@
 /**
  * Cross-check against the shared Coin Metrics CSV (read at run time, never copied into the repo).
- * The fixed DESIGN.md metrics are recomputed here straight from the CSV columns, naively (plain loops
+ * The fixed metrics (docs/metrics.md) are recomputed here straight from the CSV columns, naively (plain loops
  * over the whole history per week), and compared with buildSnapshot for every week of history.
  *
  * Difficulty: the CSV has no difficulty column. Coin Metrics defines HashRate (TH/s) as

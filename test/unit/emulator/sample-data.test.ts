@@ -11,7 +11,7 @@ const rows = dataset.coinMetricsRows;
 const col = (name: (typeof COIN_METRICS_COLUMNS)[number]) => rows.map((row) => Number(row.values[name]));
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
-/** 7-day hashprice (USD per PH/s per day) ending at index i, per DESIGN.md. */
+/** 7-day hashprice (USD per PH/s per day) ending at index i, by the fixed definition (docs/metrics.md). */
 function hashprice(i: number, price: number[], rev: number[], hash: number[]): number {
   let usd = 0;
   let ph = 0;
