@@ -170,12 +170,23 @@ export class HashbriefStack extends Stack {
 
     report
       .bindArchive(this.archive, {
-        // Reads its own earlier issues and all three manifests (each is replaced with If-Match on the version
-        // read, index.html included) and the subscriber list it fans out to; writes only the issue, the
-        // manifests and its run records (runs/*: the issue's lease and committed inputs, the day's issue id,
-        // the delivery plan; private, never served by the CDN).
-        read: ['issues/*', 'index.json', 'latest.json', 'index.html', 'subscribers/*', 'runs/*'],
-        write: ['issues/*', 'index.json', 'latest.json', 'index.html', 'runs/*'],
+        // Reads its own earlier issues, all three manifests and both feeds (each is replaced with If-Match on
+        // the version read, index.html included), the alert editions' list (the feeds list them too) and the
+        // subscriber list it fans out to; writes only the issue, the manifests, the feeds and its run records
+        // (runs/*: the issue's lease and committed inputs, the day's issue id, the delivery plan; private,
+        // never served by the CDN).
+        read: [
+          'issues/*',
+          'index.json',
+          'latest.json',
+          'index.html',
+          'feed.xml',
+          'feed.json',
+          'alerts/index.json',
+          'subscribers/*',
+          'runs/*',
+        ],
+        write: ['issues/*', 'index.json', 'latest.json', 'index.html', 'feed.xml', 'feed.json', 'runs/*'],
       })
       .bindSendQueue(this.delivery.sendQueue)
       .bindMailer(this.delivery)

@@ -107,7 +107,15 @@ describe('archive bucket', () => {
     });
     expect(JSON.stringify(allow?.Condition)).toContain('CdnDistribution');
     const granted = resources(allow as Statement);
-    for (const key of ['/issues/*', '/index.html', '/index.json', '/latest.json'])
+    for (const key of [
+      '/issues/*',
+      '/alerts/*',
+      '/index.html',
+      '/index.json',
+      '/latest.json',
+      '/feed.xml',
+      '/feed.json',
+    ])
       expect(granted).toContain(key);
     expect(granted).not.toContain('"/*"');
     expect(granted).not.toMatch(/subscribers|ledger/);
@@ -125,7 +133,9 @@ describe('archive bucket', () => {
     expect(resources(deny as Statement)).toContain('/runs/*');
     // Inside the allowed issues/*, but private (isPublicKey): only the explicit Deny keeps it off the CDN.
     expect(resources(deny as Statement)).toContain('/issues/*/email.json');
+    expect(resources(deny as Statement)).toContain('/alerts/*/email.json');
     expect(isPublicKey('issues/2026-11-23/email.json')).toBe(false);
+    expect(isPublicKey('alerts/2026-11-19-hashprice-low/email.json')).toBe(false);
   });
 
   it('lets CloudFront read exactly the keys isPublicKey calls public', () => {
@@ -146,6 +156,12 @@ describe('archive bucket', () => {
       'issues/2026-11-23/charts/hashprice.png',
       'issues/2026-11-23/raw/coinmetrics-asset-metrics.json.gz',
       'issues/2026-11-23/email.json',
+      'feed.xml',
+      'feed.json',
+      'alerts/index.json',
+      'alerts/2026-11-19-hashprice-low/index.html',
+      'alerts/2026-11-19-hashprice-low/charts/hashprice.png',
+      'alerts/2026-11-19-hashprice-low/email.json',
       'subscribers/0123abcd.json',
       'ledger/2026-11-23/0123abcd',
     ];

@@ -74,6 +74,9 @@ describe('least-privilege execution roles', () => {
     );
     // Every manifest is read before it is replaced (If-Match on the version read), index.html included.
     expect(keysFor('Report', 's3:GetObject')).toEqual([
+      'alerts/index.json',
+      'feed.json',
+      'feed.xml',
       'index.html',
       'index.json',
       'issues/*',
@@ -83,6 +86,8 @@ describe('least-privilege execution roles', () => {
     ]);
     // runs/*: the run records that keep one issue to one set of inputs across retries and concurrent runs.
     expect(keysFor('Report', 's3:PutObject')).toEqual([
+      'feed.json',
+      'feed.xml',
       'index.html',
       'index.json',
       'issues/*',

@@ -16,7 +16,7 @@ import { createS3ArchiveStore } from '../../archive/s3-store';
 import type { ArchiveStore } from '../../archive/store';
 import type { Env } from '../../config/env';
 import { parseAssumptions } from '../../metrics/assumptions';
-import { subscribeUrlFor } from '../../pipeline/links';
+import { archiveFeeds, subscribeUrlFor } from '../../pipeline/links';
 import { archivedIssueIds, type IssueVerdict, verifyIssue } from '../../pipeline/verify-issue';
 import { renderArchiveIndexPage } from '../../render/index-page';
 import { type CliContext, localPaths, UsageError } from '../context';
@@ -131,7 +131,9 @@ export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandReg
 
     archive
       .command('repair')
-      .description('Rebuild index.json, latest.json and index.html from the issue objects (deletes nothing)')
+      .description(
+        'Rebuild index.json, latest.json, index.html and the feeds from the issue objects (deletes nothing)',
+      )
       .action(
         usage(async () => {
           const s = store();
@@ -140,6 +142,7 @@ export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandReg
               renderArchiveIndexPage(entries, {
                 subscribeUrl: subscribeUrlFor(context().env.HASHBRIEF_LINKS_BASE_URL),
               }),
+            renderFeeds: archiveFeeds(context().env.HASHBRIEF_PUBLIC_BASE_URL, context().clock),
             clock: context().clock,
           });
           out(`${result.issues.length} issue(s) indexed in ${s.location}\n`);

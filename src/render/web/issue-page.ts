@@ -4,6 +4,7 @@
  */
 import { CHARTS } from '../charts/catalog';
 import { escapeHtml } from '../escape';
+import { feedLinkTags } from '../feeds';
 import { type Block, type IssueModel, linkList, type Section } from '../model';
 import { renderPage } from './shell';
 
@@ -91,6 +92,8 @@ export function renderIssueWebPage(model: IssueModel): string {
     description: model.preheader,
     homeHref: '../../index.html',
     tagline: `Bitcoin mining economics and network security, weekly. ${model.dateline}`,
+    // The page lives at issues/<id>/newsletter.html; the feeds at the archive root.
+    head: feedLinkTags('../../'),
     main,
     attribution: model.attribution,
     footer: [
