@@ -25,7 +25,11 @@ export async function run(): Promise<BenchSection> {
   const warm = await timeIt(() => compileMjml(mjml), { iterations: 10, warmup: 2 });
   const charts = await timeIt(() => renderCharts(snapshot, series, {}), { iterations: 5, warmup: 1 });
   const text = renderText(model, 'email');
-  const values = { unsubscribeUrl: 'https://brief.example.org/u?t=abcdef0123456789', greeting: 'Hi Ann,' };
+  const values = {
+    unsubscribeUrl: 'https://brief.example.org/u?t=abcdef0123456789',
+    preferencesUrl: 'https://brief.example.org/p?t=abcdef0123456789',
+    greeting: 'Hi Ann,',
+  };
   const perRecipient = await timeIt(
     () => {
       personalize(html, values, 'html');

@@ -134,7 +134,7 @@ export class HashbriefStack extends Stack {
     const unsubscribe = new FunctionWithLogGroup(this, 'Unsubscribe', {
       ...small,
       entry: entries.unsubscribe,
-      description: 'hashbrief: unsubscribe page (GET) and RFC 8058 one-click (POST)',
+      description: 'hashbrief: unsubscribe page (GET) and RFC 8058 one-click (POST); preferences page',
       timeout: Duration.seconds(10),
     });
     const feedback = new FunctionWithLogGroup(this, 'Feedback', {

@@ -18,6 +18,7 @@ import { UNREADABLE_RECORD_WARNING } from '../../src/delivery/subscribers';
 export const METRIC_NAMESPACE = 'hashbrief';
 /** Count of "subscriber record unreadable" warnings, from every function that reads subscribers. */
 export const UNREADABLE_RECORDS_METRIC = 'UnreadableSubscriberRecords';
+
 import { ISSUE_HELD_LOG_MESSAGE } from '../../src/sources/integrity';
 
 export interface AlarmsProps {

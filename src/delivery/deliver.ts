@@ -15,6 +15,7 @@ import {
   type SubscriberStore,
   UNREADABLE_RECORD_WARNING,
   type VersionedSubscriber,
+  wantsMail,
 } from './subscribers';
 
 /** What deliverBatch needs from the outside world. */
@@ -68,7 +69,8 @@ export interface SenderSettings extends MessageSettings {
 export interface BatchOutcome {
   sent: string[];
   /** `unreadable`: the subscriber object could not be read (logged with its id; not retried). */
-  skipped: { id: string; reason: 'already-sent' | 'not-subscribed' | 'unreadable' }[];
+  /** `opted-out`: active, but no longer wants this kind of mail (preferences changed after planning). */
+  skipped: { id: string; reason: 'already-sent' | 'not-subscribed' | 'opted-out' | 'unreadable' }[];
   failed: { id: string; reason: string }[];
 }
 
@@ -104,6 +106,10 @@ export async function deliverBatch(
     }
     if (current?.subscriber.status !== 'active') {
       outcome.skipped.push({ id, reason: 'not-subscribed' });
+      return;
+    }
+    if (!wantsMail(current.subscriber, 'weekly')) {
+      outcome.skipped.push({ id, reason: 'opted-out' });
       return;
     }
     const to = current.subscriber.address;

@@ -10,6 +10,7 @@ import { PLACEHOLDER_NONCE, placeholderTokens } from '../render/placeholders';
 import type { StoredEmail } from '../render/types';
 import { IssueNotFoundError } from './errors';
 import { assertHeaderSafe, buildRawMessage, fromDomain, type InlineImage } from './mime';
+import { preferencesUrl } from './preferences';
 import { signToken } from './tokens';
 
 const storedEmailSchema = z.object({
@@ -113,6 +114,7 @@ export async function buildIssueMessage(input: {
   const tokens = placeholderTokens(email.placeholderNonce);
   const values = {
     unsubscribeUrl: unsubscribeUrl(input.settings, input.subscriberHash),
+    preferencesUrl: preferencesUrl(input.settings, input.subscriberHash),
     greeting: DEFAULT_GREETING,
   };
   return buildRawMessage({

@@ -64,3 +64,40 @@ export function subscribeAcceptedPage(message: string): string {
 export function subscribeUnavailablePage(message: string): string {
   return page('Please try again', `<p>${escapeHtml(message)}</p>`);
 }
+
+/** The preferences form for a reader (GET, or again after a save or a problem). POSTs back to itself. */
+export function preferencesPage(
+  token: string,
+  preferences: { weekly: boolean; alerts: boolean; powerPriceUsdPerKwh: number | null },
+  notice?: { saved: true } | { problem: string },
+): string {
+  const action = `?token=${encodeURIComponent(token)}`;
+  const checked = (on: boolean) => (on ? ' checked' : '');
+  const price = preferences.powerPriceUsdPerKwh === null ? '' : String(preferences.powerPriceUsdPerKwh);
+  const banner =
+    notice === undefined
+      ? ''
+      : 'saved' in notice
+        ? '<p role="status"><strong>Saved.</strong> The next email follows these choices.</p>'
+        : `<p role="alert"><strong>${escapeHtml(notice.problem)}</strong></p>`;
+  const field = 'font:inherit;padding:.4rem;width:8rem;margin:.25rem 0';
+  return page(
+    'Your hashbrief preferences',
+    `${banner}` +
+      `<form method="post" action="${escapeHtml(action)}">` +
+      '<input type="hidden" name="preferences" value="1">' +
+      `<p><label><input type="checkbox" name="weekly" value="on"${checked(preferences.weekly)}> The weekly issue</label><br><small>Every week: hashprice, miner breakeven, security budget, pools.</small></p>` +
+      `<p><label><input type="checkbox" name="alerts" value="on"${checked(preferences.alerts)}> Mid-week alerts</label><br><small>Only when an alert trips between issues (a record or multi-year hashprice low, a hashrate drawdown, pool concentration, a large difficulty drop); at most one a day, each kind at most once in its cooling-off period.</small></p>` +
+      `<p><label for="powerPrice">Your power price, US dollars per kWh (optional)</label><br><input id="powerPrice" name="powerPrice" type="text" inputmode="decimal" placeholder="0.06" value="${escapeHtml(price)}" style="${field}"><br><small>With a power price, each weekly issue starts with "Your numbers": what each machine earns after power at your price, which are underwater, and your breakeven hashprice. Leave empty for none.</small></p>` +
+      '<p><button type="submit">Save</button></p></form>' +
+      '<p><small>To stop everything, use the unsubscribe link in any email.</small></p>',
+  );
+}
+
+/** The page for a link whose subscriber is not (or no longer) subscribed. */
+export function notSubscribedPage(): string {
+  return page(
+    'You are not subscribed',
+    '<p>This address does not receive hashbrief at the moment, so there is nothing to set. Subscribe again to choose what you get.</p>',
+  );
+}

@@ -173,7 +173,7 @@ export function buildEmailMjml(
 ): string {
   const images: ImageOptions = { src: imageSrc, sizes: imageSizes };
   const archiveLinks = linksHtml(linkList(model));
-  const unsubscribe = `<a href="${tokens.unsubscribeUrl}">Unsubscribe</a> with one click.`;
+  const unsubscribe = `<a href="${tokens.unsubscribeUrl}">Unsubscribe</a> with one click, or <a href="${tokens.preferencesUrl}">choose what you get</a> (the weekly issue, alerts, your power price).`;
   return partial('issue', {
     subject: model.subject,
     preheader: model.preheader,

@@ -135,6 +135,11 @@ export function renderText(
       ...wrap('You receive hashbrief because you subscribed. Unsubscribe with one click:', TEXT_COLUMNS),
     );
     lines.push(tokens.unsubscribeUrl);
+    lines.push(
+      '',
+      ...wrap('Choose what you get (the weekly issue, alerts, your power price):', TEXT_COLUMNS),
+      tokens.preferencesUrl,
+    );
   } else if (model.links.subscribeUrl) {
     lines.push('', 'Get hashbrief by email every week:', model.links.subscribeUrl);
   }

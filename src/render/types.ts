@@ -10,6 +10,8 @@
 export const PERSONAL_TOKENS = {
   unsubscribeUrl: '%%HB_UNSUBSCRIBE_URL%%',
   greeting: '%%HB_GREETING%%',
+  preferencesUrl: '%%HB_PREFERENCES_URL%%',
+  personal: '%%HB_PERSONAL%%',
 } as const;
 
 export interface ChartImage {

@@ -246,7 +246,12 @@ describe('CDN', () => {
 
   it('routes the subscription paths to the links API, uncached and HTTPS only', () => {
     const behaviors = config().CacheBehaviors;
-    expect(behaviors.map((b) => b.PathPattern)).toEqual(['/subscribe', '/confirm', '/unsubscribe']);
+    expect(behaviors.map((b) => b.PathPattern)).toEqual([
+      '/subscribe',
+      '/confirm',
+      '/unsubscribe',
+      '/preferences',
+    ]);
     for (const b of behaviors) {
       expect(b).toMatchObject({
         ViewerProtocolPolicy: 'redirect-to-https',
@@ -263,13 +268,15 @@ describe('CDN', () => {
     expect(JSON.stringify(api?.DomainName)).toContain('.execute-api.');
   });
 
-  it('serves POST /subscribe, GET /confirm and GET/POST /unsubscribe from the throttled links API', () => {
+  it('serves POST /subscribe, GET /confirm and GET/POST /unsubscribe and /preferences from the throttled links API', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
       (r) => r.Properties.RouteKey,
     );
     expect(routes.sort()).toEqual([
       'GET /confirm',
+      'GET /preferences',
       'GET /unsubscribe',
+      'POST /preferences',
       'POST /subscribe',
       'POST /unsubscribe',
     ]);

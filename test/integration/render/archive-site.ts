@@ -71,7 +71,11 @@ export async function writeSite(emailBaseUrl: string, root?: string): Promise<Si
     await writeFile(path.join(issueDir, 'charts', image.filename), image.png);
   const email = personalize(
     rendered.emailHtml,
-    { unsubscribeUrl: 'https://brief.example.org/u?t=abc&s=1', greeting: 'Hi Satoshi,' },
+    {
+      unsubscribeUrl: 'https://brief.example.org/u?t=abc&s=1',
+      preferencesUrl: 'https://brief.example.org/p?t=abc',
+      greeting: 'Hi Satoshi,',
+    },
     'html',
     placeholderTokens(fixtureNonce),
   );
