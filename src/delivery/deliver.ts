@@ -132,7 +132,14 @@ export async function deliverBatch(
     }
     let raw: Buffer;
     try {
-      raw = await buildIssueMessage({ loaded, settings, to, subscriberHash: id, now: deps.clock() });
+      raw = await buildIssueMessage({
+        loaded,
+        settings,
+        to,
+        subscriberHash: id,
+        now: deps.clock(),
+        choices: current.subscriber,
+      });
     } catch (error) {
       await deps.ledger.release(message.issueId, id, claim, deps.clock());
       throw error;

@@ -5,6 +5,12 @@
 import { z } from 'zod';
 import { issueKey } from '../archive/keys';
 import type { ArchiveStore } from '../archive/store';
+import {
+  type PersonalChoices,
+  yourNumbers,
+  yourNumbersHtml,
+  yourNumbersText,
+} from '../render/personal-numbers';
 import { personalize } from '../render/personalize';
 import { PLACEHOLDER_NONCE, placeholderTokens } from '../render/placeholders';
 import type { StoredEmail } from '../render/types';
@@ -28,6 +34,15 @@ const storedEmailSchema = z.object({
       contentType: z.literal('image/png'),
     }),
   ),
+  personal: z
+    .object({
+      asOf: z.string(),
+      hashpriceUsdPerPhDay: z.number().finite().nullable(),
+      machines: z.array(
+        z.object({ id: z.string(), model: z.string().min(1), jPerTh: z.number().finite().positive() }),
+      ),
+    })
+    .optional(),
 }) satisfies z.ZodType<StoredEmail>;
 
 /** A stored email with its inline images loaded. */
@@ -101,7 +116,11 @@ export function issueMessageId(issueId: string, subscriberHash: string, from: st
   return `<${issueId}.${subscriberHash.slice(0, 32)}@${fromDomain(from)}>`;
 }
 
-/** Builds one recipient's raw message from a loaded email. */
+/**
+ * Builds one recipient's raw message from a loaded email. `choices` are the reader's preferences: with a
+ * power price, their "Your numbers" block is worked out here (plain arithmetic on the stored figures) and
+ * substituted like the links.
+ */
 export async function buildIssueMessage(input: {
   loaded: LoadedEmail;
   settings: MessageSettings;
@@ -109,9 +128,11 @@ export async function buildIssueMessage(input: {
   subscriberHash: string;
   now: Date;
   subjectPrefix?: string;
+  choices?: PersonalChoices;
 }): Promise<Buffer> {
   const { email, images } = input.loaded;
   const tokens = placeholderTokens(email.placeholderNonce);
+  const numbers = email.personal && input.choices ? yourNumbers(email.personal, input.choices) : null;
   const values = {
     unsubscribeUrl: unsubscribeUrl(input.settings, input.subscriberHash),
     preferencesUrl: preferencesUrl(input.settings, input.subscriberHash),
@@ -121,8 +142,8 @@ export async function buildIssueMessage(input: {
     from: input.settings.from,
     to: input.to,
     subject: `${input.subjectPrefix ?? ''}${email.subject}`,
-    html: personalize(email.html, values, 'html', tokens),
-    text: personalize(email.text, values, 'text', tokens),
+    html: personalize(email.html, { ...values, personal: yourNumbersHtml(numbers) }, 'html', tokens),
+    text: personalize(email.text, { ...values, personal: yourNumbersText(numbers) }, 'text', tokens),
     messageId: issueMessageId(email.issueId, input.subscriberHash, input.settings.from),
     date: input.now,
     listUnsubscribeUrl: values.unsubscribeUrl,

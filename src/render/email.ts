@@ -185,6 +185,9 @@ export function buildEmailMjml(
         headline: model.headline,
       }),
     },
+    // Each reader's "Your numbers" (personal-numbers.ts) replaces this placeholder at send time; a reader
+    // without a power price gets an empty string there, and the zero-padding section takes no space.
+    personal: { raw: partial('partials/personal', { block: { raw: tokens.personal } }) },
     sections: { raw: model.sections.map((s) => section(s, images)).join('\n') },
     // Relative links (a local run without a public base URL) are refused in the email, where they could
     // not resolve; with none left the whole section goes rather than an empty heading.

@@ -47,13 +47,59 @@ export function personalize(
     .replace(/ +/g, ' ')
     .trim();
   const encode = (v: string) => (mode === 'html' ? escapeHtml(v) : v);
-  return template
-    .split(tokens.unsubscribeUrl)
-    .join(encode(url))
-    .split(tokens.preferencesUrl)
-    .join(encode(preferences))
-    .split(tokens.greeting)
-    .join(encode(greeting))
-    .split(tokens.personal)
-    .join(values.personal ?? '');
+  const filled: Record<Slot, string> = {
+    unsubscribeUrl: encode(url),
+    preferencesUrl: encode(preferences),
+    greeting: encode(greeting),
+    personal: values.personal ?? '',
+  };
+  // One pass over the template's pieces: values are joined in, never scanned again, so nothing a value
+  // contains (the personal block included) is ever substituted.
+  const { parts, slots } = compiled(template, tokens);
+  const pieces: string[] = [parts[0] ?? ''];
+  for (let i = 0; i < slots.length; i++) pieces.push(filled[slots[i] as Slot], parts[i + 1] ?? '');
+  return pieces.join('');
+}
+
+type Slot = keyof PlaceholderTokens;
+const SLOTS: readonly Slot[] = ['unsubscribeUrl', 'preferencesUrl', 'greeting', 'personal'];
+
+interface CompiledTemplate {
+  /** The template's text between placeholders: one more than `slots`. */
+  parts: string[];
+  slots: Slot[];
+}
+
+/**
+ * A template split at its placeholders once, then reused for every recipient of the issue (the sender
+ * personalises the same two parts thousands of times). A few templates are kept: one issue's html and
+ * text, and a test send's.
+ */
+const cache = new Map<string, { tokens: PlaceholderTokens; compiled: CompiledTemplate }>();
+const CACHE_SIZE = 8;
+
+function compiled(template: string, tokens: PlaceholderTokens): CompiledTemplate {
+  const hit = cache.get(template);
+  if (hit && SLOTS.every((slot) => hit.tokens[slot] === tokens[slot])) return hit.compiled;
+  const bySpelling = new Map(SLOTS.map((slot) => [tokens[slot], slot] as const));
+  const pattern = new RegExp(SLOTS.map((slot) => escapeRegExp(tokens[slot])).join('|'), 'g');
+  const parts: string[] = [];
+  const slots: Slot[] = [];
+  let last = 0;
+  for (const match of template.matchAll(pattern)) {
+    const slot = bySpelling.get(match[0]);
+    if (slot === undefined) continue;
+    parts.push(template.slice(last, match.index));
+    slots.push(slot);
+    last = match.index + match[0].length;
+  }
+  parts.push(template.slice(last));
+  const result = { parts, slots };
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value ?? '');
+  cache.set(template, { tokens, compiled: result });
+  return result;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

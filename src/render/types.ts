@@ -1,3 +1,5 @@
+import type { PersonalData } from './personal-numbers';
+
 /**
  * The render stage's output. Rendered once per issue; per-recipient parts are tokens substituted at send
  * time (src/delivery never loads MJML or chart code).
@@ -41,6 +43,8 @@ export interface RenderedIssue {
   webText: string;
   imageMode: 'hosted' | 'cid';
   images: ChartImage[];
+  /** The figures each reader's "Your numbers" block is worked out from at send time. */
+  personal: PersonalData;
 }
 
 /**
@@ -57,4 +61,6 @@ export interface StoredEmail {
   placeholderNonce?: string;
   imageMode: 'hosted' | 'cid';
   images: { filename: string; cid: string; contentType: 'image/png' }[];
+  /** The figures of "Your numbers"; absent in issues archived before personal numbers (no block then). */
+  personal?: PersonalData;
 }
