@@ -49,6 +49,11 @@ export const alertIndexEntrySchema = z.object({
   title: z.string().min(1),
   /** The alert as one sentence. */
   summary: z.string().min(1),
+  /**
+   * Every alert rule's level recorded by this edition (0 = not tripped): the next alert run compares
+   * against the latest of these and the last weekly issue's `alertLevels`.
+   */
+  levels: z.record(z.string(), z.number().int().nonnegative()),
   files: z.record(z.string(), archivedFileSchema),
 });
 

@@ -3,7 +3,7 @@
  * and turning it into one recipient's raw message.
  */
 import { z } from 'zod';
-import { issueKey } from '../archive/keys';
+import { alertKey, issueKey } from '../archive/keys';
 import type { ArchiveStore } from '../archive/store';
 import {
   type PersonalChoices,
@@ -51,25 +51,33 @@ export interface LoadedEmail {
   images: InlineImage[];
 }
 
-/** Loads an issue's email; the same promise is reused for the same issue (failures are not cached). */
-export type EmailLoader = (issueId: string) => Promise<LoadedEmail>;
+/**
+ * Loads an issue's email (`issues/<id>/`), or an alert edition's (`alerts/<id>/`); the same promise is
+ * reused for the same one (failures are not cached).
+ */
+export type EmailLoader = (issueId: string, kind?: 'issue' | 'alert') => Promise<LoadedEmail>;
 
 /** An EmailLoader caching per issue for the life of the container / process. */
 export function createEmailLoader(archive: ArchiveStore): EmailLoader {
   const cache = new Map<string, Promise<LoadedEmail>>();
-  return (issueId) => {
-    let pending = cache.get(issueId);
+  return (issueId, kind = 'issue') => {
+    const key = `${kind}:${issueId}`;
+    let pending = cache.get(key);
     if (!pending) {
-      pending = loadEmail(archive, issueId);
-      pending.catch(() => cache.delete(issueId));
-      cache.set(issueId, pending);
+      pending = loadEmail(archive, issueId, kind === 'alert' ? alertKey : issueKey);
+      pending.catch(() => cache.delete(key));
+      cache.set(key, pending);
     }
     return pending;
   };
 }
 
-async function loadEmail(archive: ArchiveStore, issueId: string): Promise<LoadedEmail> {
-  const object = await archive.get(issueKey(issueId, 'email.json'));
+async function loadEmail(
+  archive: ArchiveStore,
+  issueId: string,
+  keyOf: (id: string, name: string) => string,
+): Promise<LoadedEmail> {
+  const object = await archive.get(keyOf(issueId, 'email.json'));
   if (!object) throw new IssueNotFoundError(`issue ${issueId} has no email.json in ${archive.location}`);
   let json: unknown;
   try {
@@ -86,7 +94,7 @@ async function loadEmail(archive: ArchiveStore, issueId: string): Promise<Loaded
   const images: InlineImage[] = [];
   if (email.imageMode === 'cid') {
     for (const image of email.images) {
-      const png = await archive.get(issueKey(issueId, `charts/${image.filename}`));
+      const png = await archive.get(keyOf(issueId, `charts/${image.filename}`));
       if (!png) throw new IssueNotFoundError(`issue ${issueId}: chart ${image.filename} is missing`);
       images.push({ cid: image.cid, filename: image.filename, content: png.body, contentType: 'image/png' });
     }

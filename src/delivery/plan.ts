@@ -47,21 +47,27 @@ export async function deliverableSubscribers(
   return { recipients, unreadable: scan.unreadable.length + mailboxes.unreadable.length };
 }
 
-/** Enqueues one message per `recipientsPerMessage` deliverable subscribers (default 50). */
+/**
+ * Enqueues one message per `recipientsPerMessage` deliverable subscribers (default 50). With `alertDay`,
+ * the id is an alert edition's: it goes to the readers who want alerts, counted under that mail day.
+ */
 export async function planDelivery(input: {
   issueId: string;
   subscribers: SubscriberStore;
   queue: SendQueue;
   recipientsPerMessage?: number;
   reporter?: Reporter;
+  alertDay?: string;
 }): Promise<DeliveryPlan> {
   const size = input.recipientsPerMessage ?? 50;
-  const { recipients, unreadable } = await deliverableSubscribers(input.subscribers, input.reporter);
+  const kind = input.alertDay === undefined ? 'weekly' : 'alerts';
+  const { recipients, unreadable } = await deliverableSubscribers(input.subscribers, input.reporter, kind);
   const messages: SendMessage[] = [];
   for (let i = 0; i < recipients.length; i += size) {
     messages.push({
       v: 1,
       issueId: input.issueId,
+      ...(input.alertDay === undefined ? {} : { alertDay: input.alertDay }),
       recipients: recipients.slice(i, i + size).map((s) => ({ id: s.hash })),
     });
   }

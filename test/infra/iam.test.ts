@@ -98,6 +98,30 @@ describe('least-privilege execution roles', () => {
     expect(send?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DeliverySendQueue/), 'Arn'] });
   });
 
+  it('lets the alerts run read issues, editions, feeds and subscribers, write only editions, feeds and its mail days, and enqueue', () => {
+    // No SES and no token secret: the sender builds each mail.
+    expect(allActions('Alerts')).toEqual(
+      [...xrayAndLogs, 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'sqs:SendMessage'].sort(),
+    );
+    expect(keysFor('Alerts', 's3:GetObject')).toEqual([
+      'alerts/*',
+      'feed.json',
+      'feed.xml',
+      'index.json',
+      'issues/*',
+      'runs/alert-mail/*',
+      'subscribers/*',
+    ]);
+    expect(keysFor('Alerts', 's3:PutObject')).toEqual([
+      'alerts/*',
+      'feed.json',
+      'feed.xml',
+      'runs/alert-mail/*',
+    ]);
+    const send = statements('Alerts').find((s) => actionsOf(s).includes('sqs:SendMessage'));
+    expect(send?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DeliverySendQueue/), 'Arn'] });
+  });
+
   it('lets the sender read issues, subscribers and the ledger, write only the ledger, consume the queue and send', () => {
     expect(allActions('Sender')).toEqual(
       [
@@ -115,7 +139,8 @@ describe('least-privilege execution roles', () => {
         'sqs:ReceiveMessage',
       ].sort(),
     );
-    expect(keysFor('Sender', 's3:GetObject')).toEqual(['issues/*', 'ledger/*', 'subscribers/*']);
+    // alerts/*: an alert edition's email.json and chart, sent like an issue's.
+    expect(keysFor('Sender', 's3:GetObject')).toEqual(['alerts/*', 'issues/*', 'ledger/*', 'subscribers/*']);
     expect(keysFor('Sender', 's3:PutObject')).toEqual(['ledger/*']);
   });
 

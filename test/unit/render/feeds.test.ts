@@ -43,6 +43,7 @@ function alert(asOf: string, alertId: string, createdAt: string): AlertIndexEntr
     severity: 'critical',
     title: `Alert: hashprice at a record low — hashbrief ${asOf}`,
     summary: 'Hashprice set a record low: $27.27/PH/day (7-day average).',
+    levels: { 'hashprice-low': 3 },
     files: {
       'index.html': file(`alerts/${editionId}/index.html`),
       'alert.json': file(`alerts/${editionId}/alert.json`, 900),
