@@ -9,8 +9,15 @@ import { contentHeadersFor } from '../archive/content-types';
 import { ArchiveStoreError } from '../archive/errors';
 import { sha256Hex, toBuffer } from '../archive/hash';
 import type { AlertIndexEntry, ArchivedFile } from '../archive/index-entry';
-import { alertKey, alertPrefix, IMMUTABLE_CACHE_CONTROL, isPublicKey } from '../archive/keys';
-import { listAlertEdition, type ManifestDeps } from '../archive/manifest';
+import {
+  ALERTS_PREFIX,
+  alertKey,
+  alertPrefix,
+  IMMUTABLE_CACHE_CONTROL,
+  isPublicKey,
+  parseAlertKey,
+} from '../archive/keys';
+import { listAlertEdition, type ManifestDeps, replaceAlertsManifest } from '../archive/manifest';
 import type { ArchiveStore } from '../archive/store';
 import { ALERT_RECORD_FILE, type AlertEdition, alertEditionSchema } from './edition';
 
@@ -124,4 +131,56 @@ async function relist(
   const entry = entryOf(edition, await publicFiles(store, edition.editionId));
   const written = await listAlertEdition(store, entry, deps);
   return { status, edition, entry, written };
+}
+
+/** What rebuilding the alert editions' manifest found. */
+export interface AlertsRepair {
+  editions: string[];
+  /** Folders without a record (an interrupted run; the next alert run of that day completes them). */
+  incomplete: string[];
+  skipped: { editionId: string; reason: string }[];
+  written: string[];
+}
+
+/**
+ * Rebuilds `alerts/index.json` from the editions' own records (`hashbrief archive repair`), then the
+ * feeds. Deletes nothing; an unreadable record is skipped with its reason.
+ */
+export async function repairAlertsManifest(
+  store: ArchiveStore,
+  deps: Pick<ManifestDeps, 'renderFeeds' | 'clock'>,
+): Promise<AlertsRepair> {
+  const names = new Map<string, string[]>();
+  for (const key of await store.list(ALERTS_PREFIX)) {
+    const parsed = parseAlertKey(key);
+    if (!parsed) continue;
+    names.set(parsed.editionId, [...(names.get(parsed.editionId) ?? []), parsed.name]);
+  }
+  const entries: AlertIndexEntry[] = [];
+  const incomplete: string[] = [];
+  const skipped: AlertsRepair['skipped'] = [];
+  for (const [editionId, files] of names) {
+    if (!files.includes(ALERT_RECORD_FILE)) {
+      incomplete.push(editionId);
+      continue;
+    }
+    try {
+      const edition = await readAlertEdition(store, editionId);
+      if (edition?.editionId !== editionId) {
+        skipped.push({ editionId, reason: `${ALERT_RECORD_FILE} belongs to another edition` });
+        continue;
+      }
+      entries.push(entryOf(edition, await publicFiles(store, editionId)));
+    } catch (error) {
+      if (!(error instanceof ArchiveStoreError)) throw error;
+      skipped.push({ editionId, reason: error.message });
+    }
+  }
+  const written = await replaceAlertsManifest(store, entries, deps);
+  return {
+    editions: entries.map((e) => e.editionId).sort(),
+    incomplete: incomplete.sort(),
+    skipped,
+    written,
+  };
 }

@@ -305,3 +305,42 @@ function readEntriesOrCorrupt(body: Buffer, options: ManifestUpdateOptions): Iss
     throw error;
   }
 }
+
+/**
+ * Replaces `alerts/index.json` with exactly these editions (repair: rebuilt from the editions' records,
+ * whatever the manifest held, corrupt or not), then redraws the feeds. Writes nothing that is unchanged.
+ */
+export async function replaceAlertsManifest(
+  store: ArchiveStore,
+  editions: readonly AlertIndexEntry[],
+  deps: Pick<ManifestDeps, 'renderFeeds' | 'clock'>,
+): Promise<string[]> {
+  const written: string[] = [];
+  const sorted = sortAlertEntries(editions);
+  const changed = await compareAndSwap(
+    store,
+    ALERTS_INDEX_KEY,
+    async (current) => {
+      if (current) {
+        try {
+          if (JSON.stringify(parseAlertsManifest(current.body).editions) === JSON.stringify(sorted))
+            return null;
+        } catch (error) {
+          if (!(error instanceof CorruptManifestError)) throw error;
+        }
+      } else if (sorted.length === 0) {
+        return null;
+      }
+      const manifest: AlertsManifest = {
+        schemaVersion: MANIFEST_SCHEMA_VERSION,
+        updatedAt: deps.clock().toISOString(),
+        editions: sorted,
+      };
+      return `${JSON.stringify(manifest, null, 2)}\n`;
+    },
+    manifestPut('application/json'),
+  );
+  if (changed) written.push(ALERTS_INDEX_KEY);
+  written.push(...(await updateFeeds(store, deps)));
+  return written;
+}

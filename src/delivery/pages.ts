@@ -13,7 +13,7 @@ export function unsubscribeConfirmPage(token: string): string {
   const action = `?token=${encodeURIComponent(token)}`;
   return page(
     'Unsubscribe from hashbrief?',
-    `<p>You will stop receiving the weekly briefing.</p><form method="post" action="${escapeHtml(action)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
+    `<p>You will stop receiving hashbrief: the weekly briefing and its alerts.</p><form method="post" action="${escapeHtml(action)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
   );
 }
 
@@ -49,7 +49,7 @@ export function subscribeFormPage(problem?: string): string {
   return page(
     'Get hashbrief every week',
     `${error}` +
-      '<p>A weekly briefing on Bitcoin mining economics and network security: hashprice, miner breakeven, security budget, pool concentration. One email a week, unsubscribe with one click.</p>' +
+      '<p>A weekly briefing on Bitcoin mining economics and network security: hashprice, miner breakeven, security budget, pool concentration. One email a week, and a short alert when something breaks between issues (at most one a day; you can turn alerts off). Unsubscribe with one click.</p>' +
       '<form method="post"><label for="email">Email address</label><br><input id="email" name="email" type="email" required autocomplete="email" style="font:inherit;padding:.4rem;width:100%;max-width:22rem;margin:.5rem 0"><br><button type="submit">Subscribe</button></form>' +
       '<p><small>We send a confirmation link first; nothing arrives until you click it.</small></p>',
   );

@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
+import { repairAlertsManifest } from '../../alerts/archive-edition';
 import { InvalidArchiveKeyError, InvalidExpiryError, InvalidIssueIdError } from '../../archive/errors';
 import { createFsArchiveStore } from '../../archive/fs-store';
 import type { IssueIndexEntry } from '../../archive/index-entry';
@@ -155,6 +156,20 @@ export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandReg
             out(`incomplete (no snapshot.json, left as is; re-run the issue to finish it): ${id}\n`);
           }
           for (const s of result.skipped) out(`skipped ${s.issueId}: ${s.reason}\n`);
+          const alerts = await repairAlertsManifest(s, {
+            renderFeeds: archiveFeeds(context().env.HASHBRIEF_PUBLIC_BASE_URL, context().clock),
+            clock: context().clock,
+          });
+          if (alerts.editions.length > 0 || alerts.written.length > 0) {
+            out(`${alerts.editions.length} alert edition(s) listed in alerts/index.json\n`);
+          }
+          if (alerts.written.length > 0) out(`rewrote ${alerts.written.join(', ')}\n`);
+          for (const id of alerts.incomplete) {
+            out(
+              `incomplete alert edition (no alert.json, left as is; the next alert run finishes it): ${id}\n`,
+            );
+          }
+          for (const a of alerts.skipped) out(`skipped alert edition ${a.editionId}: ${a.reason}\n`);
         }),
       );
 

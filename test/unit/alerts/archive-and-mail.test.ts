@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { AlertPayloadError, parseAlertPayload } from '../../../src/alerts/alert-payload';
-import { archiveAlertEdition, readAlertEdition } from '../../../src/alerts/archive-edition';
+import {
+  archiveAlertEdition,
+  readAlertEdition,
+  repairAlertsManifest,
+} from '../../../src/alerts/archive-edition';
 import { type AlertEdition, editionIdFor } from '../../../src/alerts/edition';
 import { claimMailDay, markMailDayPlanned } from '../../../src/alerts/mail-day';
 import { readAlertsManifest } from '../../../src/archive/manifest';
@@ -137,6 +141,30 @@ describe('archiving an alert edition', () => {
       '2026-11-25-pool-top1',
       '2026-11-25-hashprice-low',
     ]);
+  });
+});
+
+describe('repairing the alert editions’ manifest', () => {
+  it('rebuilds a lost or corrupt alerts/index.json from the records, and names an incomplete edition', async () => {
+    const store = createMemoryArchiveStore();
+    await archiveAlertEdition(store, { edition: edition('hashprice-low'), files: files() }, deps);
+    await archiveAlertEdition(store, { edition: edition('pool-top1'), files: files() }, deps);
+    await store.putIfAbsent('alerts/2026-11-26-pool-top2/index.html', '<p>half</p>', {
+      contentType: 'text/html',
+    });
+    const listed = await readAlertsManifest(store);
+    const current = await store.get('alerts/index.json');
+    await store.putIfMatch('alerts/index.json', '{ not json', current?.etag ?? null, {
+      contentType: 'application/json',
+    });
+
+    const repair = await repairAlertsManifest(store, deps);
+
+    expect(repair.editions).toEqual(['2026-11-25-hashprice-low', '2026-11-25-pool-top1']);
+    expect(repair.incomplete).toEqual(['2026-11-26-pool-top2']);
+    expect(repair.written).toContain('alerts/index.json');
+    expect(await readAlertsManifest(store)).toEqual(listed);
+    expect((await repairAlertsManifest(store, deps)).written).toEqual([]);
   });
 });
 
