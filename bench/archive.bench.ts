@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { createFsArchiveStore } from '../src/archive/fs-store';
 import { archiveIssue } from '../src/archive/publish';
 import { listIssues, readSnapshot } from '../src/archive/read';
+import { archiveFeeds } from '../src/pipeline/links';
 import { renderArchiveIndexPage } from '../src/render/index-page';
 import { makeIssue } from '../test/fixtures/archive/issue';
 import { recordingStore } from '../test/fixtures/archive/recording-store';
@@ -30,7 +31,11 @@ export async function run(): Promise<BenchSection> {
   try {
     const store = recordingStore(createFsArchiveStore(root));
     const clock = () => new Date('2026-01-05T12:00:00Z');
-    const deps = { renderIndexPage: renderArchiveIndexPage, clock };
+    const deps = {
+      renderIndexPage: renderArchiveIndexPage,
+      renderFeeds: archiveFeeds('https://brief.example.org', clock),
+      clock,
+    };
     const times: number[] = [];
     const writes: number[] = [];
     const manifestWrites: number[] = [];
@@ -86,8 +91,8 @@ export async function run(): Promise<BenchSection> {
           value: manifestWrites[ISSUES - 1] ?? 0,
           unit: 'objects',
           baseline: { name: 'issue 1', value: manifestWrites[0] ?? 0 },
-          target: '3 (index.json, latest.json, index.html)',
-          pass: (manifestWrites[ISSUES - 1] ?? 0) === 3,
+          target: '5 (index.json, latest.json, index.html, feed.xml, feed.json)',
+          pass: (manifestWrites[ISSUES - 1] ?? 0) === 5,
         },
         {
           name: `archive time, last ${EDGE} issues`,
@@ -110,8 +115,8 @@ export async function run(): Promise<BenchSection> {
         { name: 'peak RSS', value: peakRssMb(), unit: 'MB' },
       ],
       notes: [
-        'Objects per issue are constant: the issue files plus index.json, latest.json and index.html; no other issue is rewritten.',
-        'index.json and index.html grow by one entry per issue, so their bytes (not their count) grow linearly; at 200 issues they are a few hundred KB.',
+        'Objects per issue are constant: the issue files plus index.json, latest.json, index.html and the two feeds; no other issue is rewritten.',
+        'index.json, index.html and the feeds grow by one entry per issue, so their bytes (not their count) grow linearly; at 200 issues they are a few hundred KB.',
         'Every object is fsynced before it is published, so times include disk flushes on a shared machine.',
       ],
     };

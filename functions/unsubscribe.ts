@@ -1,16 +1,33 @@
 /**
- * Unsubscribe endpoint (Function URL). GET `/unsubscribe?token=...` shows a confirmation page whose button
- * POSTs; POST (the button, or a mailbox provider's RFC 8058 `List-Unsubscribe=One-Click`) unsubscribes.
- * Idempotent. Env: HASHBRIEF_ARCHIVE_BUCKET, HASHBRIEF_TOKEN_SECRET_PARAM.
+ * Link endpoint for the two signed links in every email's footer (Function URL, and the links API).
+ * - `/unsubscribe?token=...`: GET shows a confirmation page whose button POSTs; POST (the button, or a
+ *   mailbox provider's RFC 8058 `List-Unsubscribe=One-Click`) unsubscribes. Idempotent.
+ * - `/preferences?token=...`: GET shows the reader's choices (weekly issue, alerts, power price) in a
+ *   form; POST of that form saves them. Same token rules as unsubscribe: never expires, GET never changes.
+ * Env: HASHBRIEF_ARCHIVE_BUCKET, HASHBRIEF_TOKEN_SECRET_PARAM.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { invalidLinkPage, unsubscribeConfirmPage, unsubscribedPage } from '../src/delivery/pages';
+import {
+  invalidLinkPage,
+  notSubscribedPage,
+  preferencesPage,
+  unsubscribeConfirmPage,
+  unsubscribedPage,
+} from '../src/delivery/pages';
+import { type PreferencesOutcome, savePreferences, showPreferences } from '../src/delivery/preferences';
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import { isValidUnsubscribeToken, unsubscribe } from '../src/delivery/unsubscribe';
 import { systemClock } from '../src/ports';
 import { functionEnv, requireSetting } from './commons/config';
-import { functionUrlEventSchema, type HttpResponse, htmlResponse, jsonResponse } from './commons/http';
+import {
+  bodyFields,
+  type FunctionUrlRequest,
+  functionUrlEventSchema,
+  type HttpResponse,
+  htmlResponse,
+  jsonResponse,
+} from './commons/http';
 import { lazy } from './commons/lazy';
 import { createLogger, loggerReporter } from './commons/logger';
 import { createSecretSource } from './commons/secret';
@@ -24,6 +41,31 @@ const ssm = lazy(() => new SSMClient({}));
 const subscribers = createSubscriberStore(bucketStore(s3(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')));
 const secret = createSecretSource({ env, ssm: ssm, clock: systemClock });
 
+/** The page for a preferences outcome. */
+function preferencesResponse(token: string, outcome: PreferencesOutcome): HttpResponse {
+  switch (outcome.kind) {
+    case 'form':
+      return htmlResponse(200, preferencesPage(token, outcome.preferences));
+    case 'saved':
+      return htmlResponse(200, preferencesPage(token, outcome.preferences, { saved: true }));
+    case 'invalid-form':
+      return htmlResponse(400, preferencesPage(token, outcome.preferences, { problem: outcome.problem }));
+    case 'not-subscribed':
+      return htmlResponse(200, notSubscribedPage());
+    case 'invalid-link':
+      return htmlResponse(400, invalidLinkPage());
+  }
+}
+
+async function preferences(request: FunctionUrlRequest, method: string, token: string) {
+  const tokenSecret = await secret();
+  const deps = { subscribers, clock: systemClock, reporter };
+  if (method === 'GET')
+    return preferencesResponse(token, await showPreferences(token, deps, { tokenSecret }));
+  if (method !== 'POST') return jsonResponse(405, { error: 'method not allowed' });
+  return preferencesResponse(token, await savePreferences(token, bodyFields(request), deps, { tokenSecret }));
+}
+
 /** The Lambda entry point. */
 export async function handler(event: unknown): Promise<HttpResponse> {
   const parsed = functionUrlEventSchema.safeParse(event);
@@ -31,6 +73,9 @@ export async function handler(event: unknown): Promise<HttpResponse> {
   const request = parsed.data;
   const method = request.requestContext.http.method.toUpperCase();
   const token = request.queryStringParameters?.token ?? '';
+  if (request.rawPath.replace(/\/+$/, '').endsWith('/preferences')) {
+    return preferences(request, method, token);
+  }
   const tokenSecret = await secret();
   if (method === 'GET') {
     return isValidUnsubscribeToken(token, { tokenSecret }, systemClock())

@@ -4,6 +4,7 @@
  * Everything below infra/app.ts receives the parsed {@link HashbriefConfig} as props.
  */
 import { z } from 'zod';
+import { AlertCooldownError, parseAlertCooldowns } from '../src/alerts/events';
 import { MAILBOX_EXPECTED, mailboxAddress } from '../src/config/mailbox';
 import { LEDGER_LEASE_MS } from '../src/delivery/ledger';
 
@@ -104,6 +105,25 @@ const configSchema = z
     scheduleTimezone: ianaTimezone.default('Etc/UTC'),
     /** Turn the weekly schedule off without removing it (e.g. for a staging copy). */
     scheduleEnabled: booleanLike.default(true),
+    /**
+     * When the daily alert run starts, in scheduleTimezone (the weekly schedule's). Default every day at
+     * 08:00: an hour after the weekly issue, so on its day the alert run finds it and has nothing new.
+     */
+    alertScheduleCron: scheduleExpression.default('cron(0 8 * * ? *)'),
+    /** Turn the daily alert run off without removing it. */
+    alertScheduleEnabled: booleanLike.default(true),
+    /** Days between two alert mails of one type, e.g. {"hashprice-low":3} (docs/delivery.md). */
+    alertCooldownDays: z
+      .preprocess(fromJsonString, z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }))
+      .superRefine((value, ctx) => {
+        try {
+          parseAlertCooldowns(JSON.stringify(value));
+        } catch (error) {
+          if (!(error instanceof AlertCooldownError)) throw error;
+          ctx.addIssue({ code: 'custom', message: error.message });
+        }
+      })
+      .optional(),
     /** SSE-S3 costs nothing extra; KMS adds a customer-managed key ($1/month plus requests) and key policy control. */
     archiveEncryption: z.enum(['S3_MANAGED', 'KMS']).default('S3_MANAGED'),
     /** Days after which `issues/<id>/raw/` responses move to the cheaper storage class. */

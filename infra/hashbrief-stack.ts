@@ -1,7 +1,7 @@
 /**
  * Everything one weekly briefing needs, in one account-independent stack: the archive (stateful, pinned
- * logical IDs), the CDN, six functions, the weekly schedule, the send and sign-up queues, SES, alarms and
- * outputs.
+ * logical IDs), the CDN, seven functions, the weekly and the daily alerts schedules, the send and sign-up
+ * queues, SES, alarms and outputs.
  */
 import path from 'node:path';
 import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
@@ -17,7 +17,15 @@ import { FunctionWithLogGroup } from './constructs/function-with-log-group.ts';
 import { LinksApi } from './constructs/links-api.ts';
 import { WeeklySchedule } from './constructs/schedule.ts';
 
-export const FUNCTION_NAMES = ['report', 'sender', 'subscribe', 'signup', 'unsubscribe', 'feedback'] as const;
+export const FUNCTION_NAMES = [
+  'report',
+  'alerts',
+  'sender',
+  'subscribe',
+  'signup',
+  'unsubscribe',
+  'feedback',
+] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** The handler entry files, relative to the project root. */
@@ -60,6 +68,7 @@ export class HashbriefStack extends Stack {
   readonly delivery: Delivery;
   readonly functions: Record<FunctionName, FunctionWithLogGroup>;
   readonly schedule: WeeklySchedule;
+  readonly alertSchedule: WeeklySchedule;
   readonly alarms: Alarms;
   readonly linksApi: LinksApi;
   readonly functionUrls: Record<'subscribe' | 'unsubscribe', lambda.FunctionUrl>;
@@ -106,6 +115,18 @@ export class HashbriefStack extends Stack {
       externalModules: ['@resvg/resvg-js'],
       copy: REPORT_NATIVE_FILES,
     });
+    const alerts = new FunctionWithLogGroup(this, 'Alerts', {
+      ...common,
+      entry: entries.alerts,
+      description:
+        'hashbrief: daily alert run: judge the alert rules, archive an edition, enqueue the alert mail',
+      // Renders its edition (MJML, one chart) like the report: same architecture and native files.
+      architecture: lambda.Architecture.X86_64,
+      memorySize: config.reportMemoryMb,
+      timeout: Duration.seconds(config.reportTimeoutSeconds),
+      externalModules: ['@resvg/resvg-js'],
+      copy: REPORT_NATIVE_FILES,
+    });
     const sender = new FunctionWithLogGroup(this, 'Sender', {
       ...common,
       entry: entries.sender,
@@ -134,7 +155,7 @@ export class HashbriefStack extends Stack {
     const unsubscribe = new FunctionWithLogGroup(this, 'Unsubscribe', {
       ...small,
       entry: entries.unsubscribe,
-      description: 'hashbrief: unsubscribe page (GET) and RFC 8058 one-click (POST)',
+      description: 'hashbrief: unsubscribe page (GET) and RFC 8058 one-click (POST); preferences page',
       timeout: Duration.seconds(10),
     });
     const feedback = new FunctionWithLogGroup(this, 'Feedback', {
@@ -143,7 +164,7 @@ export class HashbriefStack extends Stack {
       description: 'hashbrief: suppress subscribers on SES bounces and complaints',
       timeout: Duration.seconds(30),
     });
-    this.functions = { report, sender, subscribe, signup, unsubscribe, feedback };
+    this.functions = { report, alerts, sender, subscribe, signup, unsubscribe, feedback };
 
     // Direct endpoints as well (e.g. for a sign-up form on another site). Auth NONE on purpose: they are
     // opened from mail clients and browsers without AWS credentials, and every state change is authorised
@@ -170,12 +191,23 @@ export class HashbriefStack extends Stack {
 
     report
       .bindArchive(this.archive, {
-        // Reads its own earlier issues and all three manifests (each is replaced with If-Match on the version
-        // read, index.html included) and the subscriber list it fans out to; writes only the issue, the
-        // manifests and its run records (runs/*: the issue's lease and committed inputs, the day's issue id,
-        // the delivery plan; private, never served by the CDN).
-        read: ['issues/*', 'index.json', 'latest.json', 'index.html', 'subscribers/*', 'runs/*'],
-        write: ['issues/*', 'index.json', 'latest.json', 'index.html', 'runs/*'],
+        // Reads its own earlier issues, all three manifests and both feeds (each is replaced with If-Match on
+        // the version read, index.html included), the alert editions' list (the feeds list them too) and the
+        // subscriber list it fans out to; writes only the issue, the manifests, the feeds and its run records
+        // (runs/*: the issue's lease and committed inputs, the day's issue id, the delivery plan; private,
+        // never served by the CDN).
+        read: [
+          'issues/*',
+          'index.json',
+          'latest.json',
+          'index.html',
+          'feed.xml',
+          'feed.json',
+          'alerts/index.json',
+          'subscribers/*',
+          'runs/*',
+        ],
+        write: ['issues/*', 'index.json', 'latest.json', 'index.html', 'feed.xml', 'feed.json', 'runs/*'],
       })
       .bindSendQueue(this.delivery.sendQueue)
       .bindMailer(this.delivery)
@@ -192,9 +224,39 @@ export class HashbriefStack extends Stack {
     // the report is idempotent (issue objects are written once).
     report.configureAsyncInvoke({ retryAttempts: 1, maxEventAge: Duration.hours(1) });
 
+    // Reads the latest issue (its snapshot and daily series), the alert editions and the feeds, and the
+    // subscriber list it plans for; writes only alert editions, the feeds and its mail-day records.
+    alerts
+      .bindArchive(this.archive, {
+        read: [
+          'issues/*',
+          'index.json',
+          'alerts/*',
+          'feed.xml',
+          'feed.json',
+          'subscribers/*',
+          'runs/alert-mail/*',
+        ],
+        write: ['alerts/*', 'feed.xml', 'feed.json', 'runs/alert-mail/*'],
+      })
+      .bindSendQueue(this.delivery.sendQueue)
+      .withEnvironment({
+        ...tuning,
+        HASHBRIEF_PUBLIC_BASE_URL: publicBaseUrl,
+        HASHBRIEF_LINKS_BASE_URL: linksBaseUrl,
+        HASHBRIEF_ASSUMPTIONS_JSON: config.assumptions ? JSON.stringify(config.assumptions) : undefined,
+        HASHBRIEF_ALERT_COOLDOWN_DAYS: config.alertCooldownDays
+          ? JSON.stringify(config.alertCooldownDays)
+          : undefined,
+        HASHBRIEF_COINMETRICS_URL: config.coinmetricsUrl,
+        HASHBRIEF_MEMPOOL_URL: config.mempoolUrl,
+      });
+    alerts.configureAsyncInvoke({ retryAttempts: 1, maxEventAge: Duration.hours(1) });
+
     sender
       .bindArchive(this.archive, {
-        read: ['issues/*', 'subscribers/*', 'ledger/*'],
+        // alerts/*: an alert edition's email.json and chart, sent like an issue's.
+        read: ['issues/*', 'alerts/*', 'subscribers/*', 'ledger/*'],
         write: ['ledger/*'],
       })
       .bindMailer(this.delivery, { readQuota: true })
@@ -258,15 +320,26 @@ export class HashbriefStack extends Stack {
       timezone: config.scheduleTimezone,
       enabled: config.scheduleEnabled,
     });
+    // The daily alert run, in the weekly schedule's time zone.
+    this.alertSchedule = new WeeklySchedule(this, 'DailyAlerts', {
+      target: alerts,
+      expression: config.alertScheduleCron,
+      timezone: config.scheduleTimezone,
+      enabled: config.alertScheduleEnabled,
+      description: 'Daily hashbrief alert run',
+    });
 
     this.alarms = new Alarms(this, 'Alarms', {
       report,
       reportLogGroup: report.logGroupResource,
+      alerts,
+      alertsLogGroup: alerts.logGroupResource,
       sender,
       signup,
       feedback,
       subscriberReaderLogs: {
         Report: report.logGroupResource,
+        Alerts: alerts.logGroupResource,
         Sender: sender.logGroupResource,
         Signup: signup.logGroupResource,
         Subscribe: subscribe.logGroupResource,
@@ -277,6 +350,7 @@ export class HashbriefStack extends Stack {
         Send: this.delivery.sendDeadLetterQueue,
         Signup: this.delivery.signupDeadLetterQueue,
         Schedule: this.schedule.deadLetterQueue,
+        AlertSchedule: this.alertSchedule.deadLetterQueue,
       },
       bounceRateThreshold: config.bounceRateAlarmThreshold,
       complaintRateThreshold: config.complaintRateAlarmThreshold,

@@ -25,6 +25,9 @@ export interface AlarmsProps {
   readonly report: lambda.IFunction;
   /** The report function's log group: a held issue is counted from its `issue held` line. */
   readonly reportLogGroup: logs.ILogGroup;
+  /** The daily alerts function and its log group (held alert runs count as held issues too). */
+  readonly alerts: lambda.IFunction;
+  readonly alertsLogGroup: logs.ILogGroup;
   readonly sender: lambda.IFunction;
   readonly signup: lambda.IFunction;
   readonly feedback: lambda.IFunction;
@@ -106,9 +109,22 @@ export class Alarms extends Construct {
       metricName: 'IssueHeld',
       metricValue: '1',
     });
+    // The alert run holds implausible figures the same way and logs the same line: one metric for both.
+    new logs.MetricFilter(this, 'AlertsHeldFilter', {
+      logGroup: props.alertsLogGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', ISSUE_HELD_LOG_MESSAGE),
+      metricNamespace: METRIC_NAMESPACE,
+      metricName: 'IssueHeld',
+      metricValue: '1',
+    });
+    onAny(
+      'AlertsErrors',
+      'The alerts function failed (daily or manual run): no alert was judged or mailed that day. Check its log group.',
+      props.alerts.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
+    );
     onAny(
       'IssueHeld',
-      'An issue was held, not archived or sent: Coin Metrics\' figures were implausible and no witness settled them. The report log\'s "issue held" line names the values.',
+      'An issue or alert run was held, not archived or sent: Coin Metrics\' figures were implausible and no witness settled them. The report (or alerts) log\'s "issue held" line names the values.',
       held.metric({ period: Duration.hours(1), statistic: 'Sum' }),
     );
 

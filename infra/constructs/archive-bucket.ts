@@ -17,14 +17,32 @@ export const ARCHIVE_BUCKET_LOGICAL_ID = 'ArchiveBucket';
 export const ACCESS_LOG_BUCKET_LOGICAL_ID = 'AccessLogBucket';
 export const ARCHIVE_KEY_LOGICAL_ID = 'ArchiveKey';
 
-/** Keys CloudFront may read: the published issues and the manifests (docs/architecture.md, "Archive layout"). */
-export const PUBLIC_KEY_PATTERNS = ['issues/*', 'index.html', 'index.json', 'latest.json'] as const;
+/**
+ * Keys CloudFront may read: the published issues and alert editions, the manifests and the feeds
+ * (docs/architecture.md, "Archive layout"; docs/archive.md).
+ */
+export const PUBLIC_KEY_PATTERNS = [
+  'issues/*',
+  'alerts/*',
+  'index.html',
+  'index.json',
+  'latest.json',
+  'feed.xml',
+  'feed.json',
+] as const;
 /**
  * Keys never served, denied to CloudFront explicitly: personal data and send state, the report's run
- * records (`runs/`: leases and committed inputs), and each issue's `email.json` (the sender's template, private per `isPublicKey` in src/archive/keys.ts), which the
- * allow on the issues prefix would otherwise cover. An explicit Deny wins over that Allow.
+ * records (`runs/`: leases and committed inputs), and each issue's and alert edition's `email.json` (the
+ * sender's template, private per `isPublicKey` in src/archive/keys.ts), which the allow on their prefixes
+ * would otherwise cover. An explicit Deny wins over that Allow.
  */
-export const PRIVATE_KEY_PATTERNS = ['subscribers/*', 'ledger/*', 'runs/*', 'issues/*/email.json'] as const;
+export const PRIVATE_KEY_PATTERNS = [
+  'subscribers/*',
+  'ledger/*',
+  'runs/*',
+  'issues/*/email.json',
+  'alerts/*/email.json',
+] as const;
 
 export interface ArchiveBucketProps {
   /** SSE-S3 (no key cost) or a customer-managed KMS key. */

@@ -25,8 +25,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { type ArchiveBucket, PRIVATE_KEY_PATTERNS, PUBLIC_KEY_PATTERNS } from './archive-bucket.ts';
 
-/** Paths routed to the links API: subscribe form POST, confirmation link, unsubscribe page and one-click POST. */
-export const LINK_PATHS = ['/subscribe', '/confirm', '/unsubscribe'] as const;
+/**
+ * Paths routed to the links API: subscribe form POST, confirmation link, unsubscribe page and one-click
+ * POST, and the preferences page and its form POST.
+ */
+export const LINK_PATHS = ['/subscribe', '/confirm', '/unsubscribe', '/preferences'] as const;
 
 /**
  * The fields of the distribution's access log (standard logging v2). Left out on purpose: `cs-uri-query`

@@ -1,11 +1,11 @@
 /**
- * The subscription endpoints behind the CDN: an HTTP API routing /subscribe, /confirm and /unsubscribe to
- * the two functions. It gives those paths a throttle (`hashbrief:linksRateLimit`) and an access log whose
+ * The subscription endpoints behind the CDN: an HTTP API routing /subscribe, /confirm, /unsubscribe and
+ * /preferences to the two functions. It gives those paths a throttle (`hashbrief:linksRateLimit`) and an access log whose
  * fields are chosen here, and it keeps the CDN independent of the functions: a CDN whose origin were a
  * function's own URL would depend on it, while the functions that build links need the CDN's URL. Its
  * payload (format 2.0) has the same shape as a Function URL event, so handlers serve both.
  *
- * Confirm and unsubscribe tokens travel in the query string (RFC 8058 one-click POSTs to the very URL in
+ * Confirm, unsubscribe and preferences tokens travel in the query string (RFC 8058 one-click POSTs to the very URL in
  * the List-Unsubscribe header, so the token must be in that URL), and unsubscribe tokens never expire. The
  * access log therefore names the route, never the path with its query, and no header that could repeat
  * the URL (Referer).
@@ -76,6 +76,13 @@ export class LinksApi extends Construct {
     this.api.addRoutes({ path: '/confirm', methods: [apigw.HttpMethod.GET], integration: subscribe });
     this.api.addRoutes({
       path: '/unsubscribe',
+      methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST],
+      integration: unsubscribe,
+    });
+    // The preferences page: served by the unsubscribe function, which holds the same token secret and
+    // the same access to subscribers/* (nothing more).
+    this.api.addRoutes({
+      path: '/preferences',
       methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST],
       integration: unsubscribe,
     });

@@ -1,6 +1,7 @@
 /**
- * The weekly trigger: an EventBridge Scheduler schedule (not an EventBridge rule) because only Scheduler
- * takes an IANA time zone, so "Monday 07:00 Europe/Berlin" stays 07:00 across daylight-saving changes.
+ * The weekly trigger (and, with another description, the daily alerts trigger): an EventBridge Scheduler
+ * schedule (not an EventBridge rule) because only Scheduler takes an IANA time zone, so "Monday 07:00
+ * Europe/Berlin" stays 07:00 across daylight-saving changes.
  */
 import { type CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -16,6 +17,8 @@ export interface WeeklyScheduleProps {
   readonly expression: string;
   readonly timezone: string;
   readonly enabled: boolean;
+  /** What the schedule runs, for its description; default the weekly issue. */
+  readonly description?: string;
 }
 
 export class WeeklySchedule extends Construct {
@@ -43,7 +46,7 @@ export class WeeklySchedule extends Construct {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
-      description: 'Lets the weekly hashbrief schedule invoke the report function',
+      description: `Lets the schedule "${props.description ?? 'Weekly hashbrief issue'}" invoke its function`,
     });
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(props.target.node.defaultChild as CfnElement)}.Arn>:*]`,
@@ -52,7 +55,7 @@ export class WeeklySchedule extends Construct {
     });
 
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: 'Weekly hashbrief issue',
+      description: props.description ?? 'Weekly hashbrief issue',
       schedule: scheduler.ScheduleExpression.expression(props.expression, TimeZone.of(props.timezone)),
       // The issue should land at the same minute every week, not anywhere in a window.
       timeWindow: scheduler.TimeWindow.off(),

@@ -24,6 +24,10 @@ const BY_EXTENSION: Record<string, string> = {
  */
 export function contentHeadersFor(name: string): ContentHeaders {
   const lower = name.toLowerCase();
+  // The feeds are the one place where the name, not the extension, says what a file is.
+  const base = lower.slice(lower.lastIndexOf('/') + 1);
+  if (base === 'feed.xml') return { contentType: 'application/atom+xml; charset=utf-8' };
+  if (base === 'feed.json') return { contentType: 'application/feed+json; charset=utf-8' };
   if (lower.endsWith('.gz')) {
     const inner = lower.slice(0, -3);
     const innerType = BY_EXTENSION[extensionOf(inner)];

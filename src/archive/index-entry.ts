@@ -22,9 +22,40 @@ export const issueIndexEntrySchema = z.object({
     priceUsd: z.number().finite().nullable(),
     hashrateEhs7d: z.number().finite().nullable(),
   }),
+  /**
+   * The issue's subject line and the first sentences of its narrative, for the feeds. Absent in entries
+   * written before the feeds existed (and in entries rebuilt from a snapshot alone, which has no subject).
+   */
+  title: z.string().min(1).optional(),
+  summary: z.string().min(1).optional(),
   /** Public files by name relative to the issue folder (e.g. `snapshot.json`, `charts/pools.png`). */
   files: z.record(z.string(), archivedFileSchema),
 });
 
 export type IssueIndexEntry = z.infer<typeof issueIndexEntrySchema>;
+
+/**
+ * One mid-week alert edition's line in `alerts/index.json` and in the feeds: the alert that tripped on
+ * `asOf` (its event day), when the edition was made, and its public files under `alerts/<editionId>/`.
+ */
+export const alertIndexEntrySchema = z.object({
+  /** `<asOf>-<alertId>`: one edition per alert event. */
+  editionId: z.string(),
+  alertId: z.string(),
+  asOf: z.string(),
+  createdAt: z.string(),
+  severity: z.enum(['info', 'warning', 'critical']),
+  /** The edition's subject line. */
+  title: z.string().min(1),
+  /** The alert as one sentence. */
+  summary: z.string().min(1),
+  /**
+   * Every alert rule's level recorded by this edition (0 = not tripped): the next alert run compares
+   * against the latest of these and the last weekly issue's `alertLevels`.
+   */
+  levels: z.record(z.string(), z.number().int().nonnegative()),
+  files: z.record(z.string(), archivedFileSchema),
+});
+
+export type AlertIndexEntry = z.infer<typeof alertIndexEntrySchema>;
 export type ArchivedFile = z.infer<typeof archivedFileSchema>;

@@ -8,9 +8,17 @@ export const INDEX_JSON_KEY = 'index.json';
 export const LATEST_JSON_KEY = 'latest.json';
 export const INDEX_HTML_KEY = 'index.html';
 export const ISSUES_PREFIX = 'issues/';
+/** The archive's Atom 1.0 and JSON Feed 1.1 feeds, rewritten with the manifests (feeds.ts in src/render). */
+export const FEED_XML_KEY = 'feed.xml';
+export const FEED_JSON_KEY = 'feed.json';
+export const ATOM_CONTENT_TYPE = 'application/atom+xml; charset=utf-8';
+export const JSON_FEED_CONTENT_TYPE = 'application/feed+json; charset=utf-8';
+/** Mid-week alert editions: `alerts/<editionId>/…`, listed in `alerts/index.json`. */
+export const ALERTS_PREFIX = 'alerts/';
+export const ALERTS_INDEX_KEY = 'alerts/index.json';
 /** Written last among an issue's objects: its presence marks the issue complete. */
 export const SNAPSHOT_FILE = 'snapshot.json';
-/** Issue files that are stored but never served by the CDN nor listed in the manifest. */
+/** Issue (and alert edition) files that are stored but never served by the CDN nor listed in the manifest. */
 export const PRIVATE_ISSUE_FILES: ReadonlySet<string> = new Set(['email.json']);
 
 export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
@@ -65,13 +73,43 @@ export function parseIssueKey(key: string): { issueId: string; name: string } | 
   return { issueId: rest.slice(0, slash), name: rest.slice(slash + 1) };
 }
 
+/** `alerts/<editionId>/`. */
+export function alertPrefix(editionId: string): string {
+  assertIssueId(editionId);
+  return `${ALERTS_PREFIX}${editionId}/`;
+}
+
+/** `alerts/<editionId>/<name>`. */
+export function alertKey(editionId: string, name: string): string {
+  assertIssueFileName(name);
+  return `${alertPrefix(editionId)}${name}`;
+}
+
+/** Splits `alerts/<id>/<name>` into its parts, or null for any other key (`alerts/index.json` included). */
+export function parseAlertKey(key: string): { editionId: string; name: string } | null {
+  if (!key.startsWith(ALERTS_PREFIX)) return null;
+  const rest = key.slice(ALERTS_PREFIX.length);
+  const slash = rest.indexOf('/');
+  if (slash <= 0 || slash === rest.length - 1) return null;
+  return { editionId: rest.slice(0, slash), name: rest.slice(slash + 1) };
+}
+
 /**
- * True for keys the CDN serves: the manifests and every issue object except the private ones
- * (`email.json` carries the per-recipient template and is read only by the sender).
+ * True for keys the CDN serves: the manifests, the feeds, and every issue and alert edition object except
+ * the private ones (`email.json` carries the per-recipient template and is read only by the sender).
  */
 export function isPublicKey(key: string): boolean {
-  if (key === INDEX_JSON_KEY || key === LATEST_JSON_KEY || key === INDEX_HTML_KEY) return true;
-  const parsed = parseIssueKey(key);
+  if (
+    key === INDEX_JSON_KEY ||
+    key === LATEST_JSON_KEY ||
+    key === INDEX_HTML_KEY ||
+    key === FEED_XML_KEY ||
+    key === FEED_JSON_KEY ||
+    key === ALERTS_INDEX_KEY
+  ) {
+    return true;
+  }
+  const parsed = parseIssueKey(key) ?? parseAlertKey(key);
   return parsed !== null && !PRIVATE_ISSUE_FILES.has(parsed.name);
 }
 

@@ -1,15 +1,32 @@
 /**
  * The manifests at the archive root: `index.json` (every issue's entry, live issues first, each group
  * newest first), `latest.json` (the first entry: the newest live issue, or the newest sample issue when
- * there is no live one) and `index.html` (drawn by the caller's renderIndexPage). They are the only
- * mutable objects; each is rewritten with compare-and-swap so concurrent runs never lose an entry, and
- * only when its content changes, so re-running an archived issue writes nothing.
+ * there is no live one), `index.html` (drawn by the caller's renderIndexPage), `alerts/index.json` (every
+ * mid-week alert edition) and the feeds `feed.xml` and `feed.json` (drawn by the caller's renderFeeds from
+ * both lists). They are the only mutable objects; each is rewritten with compare-and-swap so concurrent
+ * runs never lose an entry, and only when its content changes, so re-running an archived issue writes
+ * nothing.
  */
 import { z } from 'zod';
 import type { Clock } from '../ports';
 import { CorruptManifestError, ManifestConflictError } from './errors';
-import { type IssueIndexEntry, issueIndexEntrySchema } from './index-entry';
-import { INDEX_HTML_KEY, INDEX_JSON_KEY, LATEST_JSON_KEY, MANIFEST_CACHE_CONTROL } from './keys';
+import {
+  type AlertIndexEntry,
+  alertIndexEntrySchema,
+  type IssueIndexEntry,
+  issueIndexEntrySchema,
+} from './index-entry';
+import {
+  ALERTS_INDEX_KEY,
+  ATOM_CONTENT_TYPE,
+  FEED_JSON_KEY,
+  FEED_XML_KEY,
+  INDEX_HTML_KEY,
+  INDEX_JSON_KEY,
+  JSON_FEED_CONTENT_TYPE,
+  LATEST_JSON_KEY,
+  MANIFEST_CACHE_CONTROL,
+} from './keys';
 import type { ArchiveStore, PutOptions, StoredObject } from './store';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
@@ -29,10 +46,29 @@ export const latestManifestSchema = z.object({
 });
 export type LatestManifest = z.infer<typeof latestManifestSchema>;
 
+export const alertsManifestSchema = z.object({
+  schemaVersion: z.literal(MANIFEST_SCHEMA_VERSION),
+  updatedAt: z.string().datetime({ offset: true }),
+  /** Newest first (asOf, createdAt, editionId, descending). */
+  editions: z.array(alertIndexEntrySchema),
+});
+export type AlertsManifest = z.infer<typeof alertsManifestSchema>;
+
+/** The two feeds' bodies, drawn from the issues (manifest order) and the alert editions (newest first). */
+export interface RenderedFeeds {
+  atom: string;
+  json: string;
+}
+
 /** What manifest writers need from the caller. */
 export interface ManifestDeps {
   /** Draws `index.html` from the entries, newest first (src/render owns the page). */
   renderIndexPage: (entries: IssueIndexEntry[]) => string;
+  /**
+   * Draws `feed.xml` and `feed.json` (src/render/feeds.ts). Without it the feeds are left as they are
+   * (callers that only fix the index, with settings that may not be the deployment's).
+   */
+  renderFeeds?: (issues: IssueIndexEntry[], alerts: AlertIndexEntry[]) => RenderedFeeds;
   clock: Clock;
 }
 
@@ -68,6 +104,23 @@ function parseManifest<T>(key: string, body: Buffer, schema: z.ZodType<T>): T {
     throw new CorruptManifestError(key, `${first?.message ?? 'invalid'}${where}`, { cause: parsed.error });
   }
   return parsed.data;
+}
+
+/** Parses `alerts/index.json`; throws CorruptManifestError on bad JSON or shape. */
+export function parseAlertsManifest(body: Buffer): AlertsManifest {
+  return parseManifest(ALERTS_INDEX_KEY, body, alertsManifestSchema);
+}
+
+/** Reads `alerts/index.json`, newest first; an absent manifest means no alert edition yet. */
+export async function readAlertsManifest(store: ArchiveStore): Promise<AlertIndexEntry[]> {
+  const current = await store.get(ALERTS_INDEX_KEY);
+  return current ? parseAlertsManifest(current.body).editions : [];
+}
+
+/** Alert editions newest first: asOf, then createdAt, then editionId, all descending. */
+export function sortAlertEntries(entries: readonly AlertIndexEntry[]): AlertIndexEntry[] {
+  const key = (e: AlertIndexEntry) => `${e.asOf}\u0000${e.createdAt}\u0000${e.editionId}`;
+  return [...entries].sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0));
 }
 
 /** Reads `index.json`; an absent manifest is an empty archive. */
@@ -182,7 +235,66 @@ export async function updateManifests(
     );
     if (changed) written.push(key);
   }
+  written.push(...(await updateFeeds(store, deps)));
   return { written, entries };
+}
+
+/**
+ * Redraws `feed.xml` and `feed.json` from `index.json` and `alerts/index.json` as they are now (each read
+ * inside the compare-and-swap, like latest.json). Writes nothing when `deps.renderFeeds` is absent or the
+ * feeds already say the same. Returns the keys written.
+ */
+export async function updateFeeds(
+  store: ArchiveStore,
+  deps: Pick<ManifestDeps, 'renderFeeds'>,
+): Promise<string[]> {
+  const render = deps.renderFeeds;
+  if (!render) return [];
+  const written: string[] = [];
+  const feeds: [string, string, (f: RenderedFeeds) => string][] = [
+    [FEED_XML_KEY, ATOM_CONTENT_TYPE, (f) => f.atom],
+    [FEED_JSON_KEY, JSON_FEED_CONTENT_TYPE, (f) => f.json],
+  ];
+  for (const [key, contentType, pick] of feeds) {
+    const changed = await compareAndSwap(
+      store,
+      key,
+      async () => pick(render(await readIndexManifest(store), await readAlertsManifest(store))),
+      manifestPut(contentType),
+    );
+    if (changed) written.push(key);
+  }
+  return written;
+}
+
+/**
+ * Adds (or keeps) one alert edition in `alerts/index.json` by compare-and-swap, then redraws the feeds.
+ * An edition already listed keeps its entry. Returns the keys written.
+ */
+export async function listAlertEdition(
+  store: ArchiveStore,
+  entry: AlertIndexEntry,
+  deps: Pick<ManifestDeps, 'renderFeeds' | 'clock'>,
+): Promise<string[]> {
+  const written: string[] = [];
+  const changed = await compareAndSwap(
+    store,
+    ALERTS_INDEX_KEY,
+    async (current) => {
+      const before = current ? parseAlertsManifest(current.body).editions : [];
+      if (before.some((e) => e.editionId === entry.editionId)) return null;
+      const manifest: AlertsManifest = {
+        schemaVersion: MANIFEST_SCHEMA_VERSION,
+        updatedAt: deps.clock().toISOString(),
+        editions: sortAlertEntries([...before, entry]),
+      };
+      return `${JSON.stringify(manifest, null, 2)}\n`;
+    },
+    manifestPut('application/json'),
+  );
+  if (changed) written.push(ALERTS_INDEX_KEY);
+  written.push(...(await updateFeeds(store, deps)));
+  return written;
 }
 
 function readEntriesOrCorrupt(body: Buffer, options: ManifestUpdateOptions): IssueIndexEntry[] | 'corrupt' {
@@ -192,4 +304,43 @@ function readEntriesOrCorrupt(body: Buffer, options: ManifestUpdateOptions): Iss
     if (options.replaceCorrupt && error instanceof CorruptManifestError) return 'corrupt';
     throw error;
   }
+}
+
+/**
+ * Replaces `alerts/index.json` with exactly these editions (repair: rebuilt from the editions' records,
+ * whatever the manifest held, corrupt or not), then redraws the feeds. Writes nothing that is unchanged.
+ */
+export async function replaceAlertsManifest(
+  store: ArchiveStore,
+  editions: readonly AlertIndexEntry[],
+  deps: Pick<ManifestDeps, 'renderFeeds' | 'clock'>,
+): Promise<string[]> {
+  const written: string[] = [];
+  const sorted = sortAlertEntries(editions);
+  const changed = await compareAndSwap(
+    store,
+    ALERTS_INDEX_KEY,
+    async (current) => {
+      if (current) {
+        try {
+          if (JSON.stringify(parseAlertsManifest(current.body).editions) === JSON.stringify(sorted))
+            return null;
+        } catch (error) {
+          if (!(error instanceof CorruptManifestError)) throw error;
+        }
+      } else if (sorted.length === 0) {
+        return null;
+      }
+      const manifest: AlertsManifest = {
+        schemaVersion: MANIFEST_SCHEMA_VERSION,
+        updatedAt: deps.clock().toISOString(),
+        editions: sorted,
+      };
+      return `${JSON.stringify(manifest, null, 2)}\n`;
+    },
+    manifestPut('application/json'),
+  );
+  if (changed) written.push(ALERTS_INDEX_KEY);
+  written.push(...(await updateFeeds(store, deps)));
+  return written;
 }

@@ -20,7 +20,10 @@ import {
   SNAPSHOT_FILE,
 } from './keys';
 import { type ManifestDeps, updateManifests } from './manifest';
-import { entryFromSnapshotBody } from './snapshot-entry';
+import { entryFromSnapshotBody, storedSubject } from './snapshot-entry';
+
+const withTitle = (title: string | undefined) => (title ? { title } : {});
+
 import type { ArchiveStore } from './store';
 
 export { previousIssueBefore } from './read';
@@ -93,10 +96,11 @@ export async function archiveIssue(
   );
   // On a re-run, the stored snapshot (not this run's input) says what the issue is: its generatedAt
   // and headline figures are the ones the archived files were made from.
-  const metadata =
-    status === 'created'
-      ? input.entry
-      : (entryFromSnapshotBody(snapshotResult.existingBody, issueId) ?? input.entry);
+  const storedEntry =
+    status === 'created' ? null : entryFromSnapshotBody(snapshotResult.existingBody, issueId);
+  const metadata = storedEntry
+    ? { ...storedEntry, ...withTitle(await storedSubject(store, issueId)) }
+    : input.entry;
   const candidate: IssueIndexEntry = { ...metadata, issueId, files };
 
   const { written, entries } = await updateManifests(

@@ -10,7 +10,7 @@ import { sha256Hex } from './hash';
 import type { ArchivedFile, IssueIndexEntry } from './index-entry';
 import { INDEX_HTML_KEY, ISSUES_PREFIX, isPublicKey, parseIssueKey, SNAPSHOT_FILE } from './keys';
 import { type ManifestDeps, readIndexManifest, updateManifests } from './manifest';
-import { entryFromSnapshot, parseSnapshotBody } from './snapshot-entry';
+import { entryFromSnapshot, parseSnapshotBody, storedSubject } from './snapshot-entry';
 import type { ArchiveStore } from './store';
 
 export interface RepairResult {
@@ -64,7 +64,10 @@ export async function relistIssue(
   if (!listed) {
     const prefix = `${ISSUES_PREFIX}${issueId}/`;
     const names = (await store.list(prefix)).map((key) => key.slice(prefix.length));
-    entry = { ...entryFromSnapshot(snapshot), files: await hashPublicFiles(store, issueId, names) };
+    entry = {
+      ...entryFromSnapshot(snapshot, await storedSubject(store, issueId)),
+      files: await hashPublicFiles(store, issueId, names),
+    };
   }
   const page = await store.get(INDEX_HTML_KEY);
   const pageShowsIssue = page ? mentionsId(page.body.toString('utf8'), issueId) : false;
@@ -113,7 +116,10 @@ export async function repairManifests(store: ArchiveStore, deps: ManifestDeps): 
       });
       continue;
     }
-    rebuilt.push({ ...entryFromSnapshot(snapshot), files: await hashPublicFiles(store, issueId, names) });
+    rebuilt.push({
+      ...entryFromSnapshot(snapshot, await storedSubject(store, issueId)),
+      files: await hashPublicFiles(store, issueId, names),
+    });
   }
 
   const { written, entries } = await updateManifests(store, () => rebuilt, deps, { replaceCorrupt: true });

@@ -9,6 +9,7 @@ import { ConfigError, loadEnv } from '../config/env';
 import { systemClock } from '../ports';
 import { InputsOptionError } from '../sources/inputs';
 import { IssueHeldError } from '../sources/integrity';
+import { registerAlerts } from './commands/alerts';
 import { registerArchive } from './commands/archive';
 import { registerEmulate } from './commands/emulate';
 import { registerPreview } from './commands/preview';
@@ -24,6 +25,7 @@ export type CommandRegistrar = (program: Command, context: () => CliContext) => 
 const registrars: CommandRegistrar[] = [
   registerRun,
   registerReport,
+  registerAlerts,
   registerEmulate,
   registerArchive,
   registerSubscribers,

@@ -3,6 +3,7 @@
  * a bad value fails fast with the variable's name and what was expected.
  */
 import { z } from 'zod';
+import { AlertCooldownError, parseAlertCooldowns } from '../alerts/events';
 import { parseAssumptions } from '../metrics/assumptions';
 import { AssumptionsError } from '../metrics/errors';
 import { MAILBOX_EXPECTED, mailboxAddress } from './mailbox';
@@ -92,6 +93,22 @@ export const envSchema = z.object({
           code: 'custom',
           message: error.message.replace(/^Invalid HASHBRIEF_ASSUMPTIONS_JSON: /, ''),
         });
+      }
+    }),
+  /**
+   * JSON object of alert id → days between two alert mails of that type, e.g. `{"hashprice-low":3}`; the
+   * others keep their defaults (src/alerts/events.ts, docs/delivery.md).
+   */
+  HASHBRIEF_ALERT_COOLDOWN_DAYS: z
+    .string()
+    .optional()
+    .superRefine((json, ctx) => {
+      if (json === undefined) return;
+      try {
+        parseAlertCooldowns(json);
+      } catch (error) {
+        if (!(error instanceof AlertCooldownError)) throw error;
+        ctx.addIssue({ code: 'custom', message: error.message });
       }
     }),
   /** Public base URL of the archive (CloudFront), used for links and hosted images. */

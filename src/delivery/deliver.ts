@@ -9,12 +9,13 @@ import { AmbiguousSendError, SendError, UnreadableSubscriberError } from './erro
 import type { Ledger } from './ledger';
 import type { Mailer } from './mailer';
 import { type RateLimiter, type RetryPolicy, withBackoff } from './rate-limiter';
-import type { SendMessage } from './send-message';
+import { ledgerIdOf, type SendMessage } from './send-message';
 import {
   mapConcurrent,
   type SubscriberStore,
   UNREADABLE_RECORD_WARNING,
   type VersionedSubscriber,
+  wantsMail,
 } from './subscribers';
 
 /** What deliverBatch needs from the outside world. */
@@ -68,7 +69,8 @@ export interface SenderSettings extends MessageSettings {
 export interface BatchOutcome {
   sent: string[];
   /** `unreadable`: the subscriber object could not be read (logged with its id; not retried). */
-  skipped: { id: string; reason: 'already-sent' | 'not-subscribed' | 'unreadable' }[];
+  /** `opted-out`: active, but no longer wants this kind of mail (preferences changed after planning). */
+  skipped: { id: string; reason: 'already-sent' | 'not-subscribed' | 'opted-out' | 'unreadable' }[];
   failed: { id: string; reason: string }[];
 }
 
@@ -88,7 +90,10 @@ export async function deliverBatch(
   deps: SenderDeps,
   settings: SenderSettings,
 ): Promise<BatchOutcome> {
-  const loaded = await deps.emails(message.issueId);
+  const alert = message.alertDay !== undefined;
+  const loaded = await deps.emails(message.issueId, alert ? 'alert' : 'issue');
+  // An alert mail is recorded per reader and mail day: one alert mail a day, whatever the editions.
+  const ledgerId = ledgerIdOf(message);
   const outcome: BatchOutcome = { sent: [], skipped: [], failed: [] };
   await mapConcurrent(message.recipients, settings.concurrency ?? 8, async ({ id }) => {
     let current: VersionedSubscriber | null;
@@ -106,8 +111,12 @@ export async function deliverBatch(
       outcome.skipped.push({ id, reason: 'not-subscribed' });
       return;
     }
+    if (!wantsMail(current.subscriber, alert ? 'alerts' : 'weekly')) {
+      outcome.skipped.push({ id, reason: 'opted-out' });
+      return;
+    }
     const to = current.subscriber.address;
-    if (await sentUnderAnotherId(deps.ledger, message.issueId, id, current)) {
+    if (await sentUnderAnotherId(deps.ledger, ledgerId, id, current)) {
       outcome.skipped.push({ id, reason: 'already-sent' });
       return;
     }
@@ -115,7 +124,7 @@ export async function deliverBatch(
       outcome.failed.push({ id, reason: OUT_OF_TIME });
       return;
     }
-    const claim = await deps.ledger.claim(message.issueId, id, deps.clock());
+    const claim = await deps.ledger.claim(ledgerId, id, deps.clock());
     if (claim.kind === 'sent') {
       outcome.skipped.push({ id, reason: 'already-sent' });
       return;
@@ -126,9 +135,16 @@ export async function deliverBatch(
     }
     let raw: Buffer;
     try {
-      raw = await buildIssueMessage({ loaded, settings, to, subscriberHash: id, now: deps.clock() });
+      raw = await buildIssueMessage({
+        loaded,
+        settings,
+        to,
+        subscriberHash: id,
+        now: deps.clock(),
+        choices: current.subscriber,
+      });
     } catch (error) {
-      await deps.ledger.release(message.issueId, id, claim, deps.clock());
+      await deps.ledger.release(ledgerId, id, claim, deps.clock());
       throw error;
     }
     let messageId: string;
@@ -138,7 +154,7 @@ export async function deliverBatch(
           // Checked after the rate limiter's wait and each backoff sleep, which can be long at low rates.
           if (outOfTime(deps.timeLeftMs)) throw new OutOfTimeError('too little time left to send');
           return deps.mailer.send({
-            kind: 'issue',
+            kind: alert ? 'alert' : 'issue',
             issueId: message.issueId,
             recipientHash: id,
             from: settings.from,
@@ -152,7 +168,7 @@ export async function deliverBatch(
       if (error instanceof OutOfTimeError) {
         // This attempt never started and any earlier one was refused: nothing was sent, so the claim can
         // be given back at once.
-        await deps.ledger.release(message.issueId, id, claim, deps.clock());
+        await deps.ledger.release(ledgerId, id, claim, deps.clock());
         outcome.failed.push({ id, reason: OUT_OF_TIME });
         return;
       }
@@ -169,12 +185,12 @@ export async function deliverBatch(
         return;
       }
       if (!(error instanceof SendError)) throw error;
-      await deps.ledger.release(message.issueId, id, claim, deps.clock());
+      await deps.ledger.release(ledgerId, id, claim, deps.clock());
       deps.reporter?.warn('send refused', { issueId: message.issueId, recipient: id, error: error.message });
       outcome.failed.push({ id, reason: error.message });
       return;
     }
-    const recorded = await deps.ledger.markSent(message.issueId, id, claim, { messageId, at: deps.clock() });
+    const recorded = await deps.ledger.markSent(ledgerId, id, claim, { messageId, at: deps.clock() });
     if (!recorded)
       deps.reporter?.warn('ledger claim lost after send', { issueId: message.issueId, recipient: id });
     outcome.sent.push(id);

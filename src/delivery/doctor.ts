@@ -226,6 +226,10 @@ export function salvage(body: Buffer, now: Date): { subscriber: Subscriber; repl
       ? pick('statusReason', shape.statusReason, null)
       : 'repaired: status was unreadable',
     formerIds: pick('formerIds', shape.formerIds, []),
+    weekly: pick('weekly', shape.weekly, true),
+    alerts: pick('alerts', shape.alerts, true),
+    powerPriceUsdPerKwh: pick('powerPriceUsdPerKwh', shape.powerPriceUsdPerKwh, null),
+    fleet: pick('fleet', shape.fleet, []),
   };
   return { subscriber: subscriberSchema.parse(subscriber), replaced };
 }
@@ -238,6 +242,10 @@ const OPTIONAL_FIELDS: ReadonlySet<string> = new Set([
   'confirmedAt',
   'statusReason',
   'formerIds',
+  'weekly',
+  'alerts',
+  'powerPriceUsdPerKwh',
+  'fleet',
 ]);
 
 /**

@@ -3,13 +3,20 @@
  * and turning it into one recipient's raw message.
  */
 import { z } from 'zod';
-import { issueKey } from '../archive/keys';
+import { alertKey, issueKey } from '../archive/keys';
 import type { ArchiveStore } from '../archive/store';
+import {
+  type PersonalChoices,
+  yourNumbers,
+  yourNumbersHtml,
+  yourNumbersText,
+} from '../render/personal-numbers';
 import { personalize } from '../render/personalize';
 import { PLACEHOLDER_NONCE, placeholderTokens } from '../render/placeholders';
 import type { StoredEmail } from '../render/types';
 import { IssueNotFoundError } from './errors';
 import { assertHeaderSafe, buildRawMessage, fromDomain, type InlineImage } from './mime';
+import { preferencesUrl } from './preferences';
 import { signToken } from './tokens';
 
 const storedEmailSchema = z.object({
@@ -27,6 +34,15 @@ const storedEmailSchema = z.object({
       contentType: z.literal('image/png'),
     }),
   ),
+  personal: z
+    .object({
+      asOf: z.string(),
+      hashpriceUsdPerPhDay: z.number().finite().nullable(),
+      machines: z.array(
+        z.object({ id: z.string(), model: z.string().min(1), jPerTh: z.number().finite().positive() }),
+      ),
+    })
+    .optional(),
 }) satisfies z.ZodType<StoredEmail>;
 
 /** A stored email with its inline images loaded. */
@@ -35,25 +51,33 @@ export interface LoadedEmail {
   images: InlineImage[];
 }
 
-/** Loads an issue's email; the same promise is reused for the same issue (failures are not cached). */
-export type EmailLoader = (issueId: string) => Promise<LoadedEmail>;
+/**
+ * Loads an issue's email (`issues/<id>/`), or an alert edition's (`alerts/<id>/`); the same promise is
+ * reused for the same one (failures are not cached).
+ */
+export type EmailLoader = (issueId: string, kind?: 'issue' | 'alert') => Promise<LoadedEmail>;
 
 /** An EmailLoader caching per issue for the life of the container / process. */
 export function createEmailLoader(archive: ArchiveStore): EmailLoader {
   const cache = new Map<string, Promise<LoadedEmail>>();
-  return (issueId) => {
-    let pending = cache.get(issueId);
+  return (issueId, kind = 'issue') => {
+    const key = `${kind}:${issueId}`;
+    let pending = cache.get(key);
     if (!pending) {
-      pending = loadEmail(archive, issueId);
-      pending.catch(() => cache.delete(issueId));
-      cache.set(issueId, pending);
+      pending = loadEmail(archive, issueId, kind === 'alert' ? alertKey : issueKey);
+      pending.catch(() => cache.delete(key));
+      cache.set(key, pending);
     }
     return pending;
   };
 }
 
-async function loadEmail(archive: ArchiveStore, issueId: string): Promise<LoadedEmail> {
-  const object = await archive.get(issueKey(issueId, 'email.json'));
+async function loadEmail(
+  archive: ArchiveStore,
+  issueId: string,
+  keyOf: (id: string, name: string) => string,
+): Promise<LoadedEmail> {
+  const object = await archive.get(keyOf(issueId, 'email.json'));
   if (!object) throw new IssueNotFoundError(`issue ${issueId} has no email.json in ${archive.location}`);
   let json: unknown;
   try {
@@ -70,7 +94,7 @@ async function loadEmail(archive: ArchiveStore, issueId: string): Promise<Loaded
   const images: InlineImage[] = [];
   if (email.imageMode === 'cid') {
     for (const image of email.images) {
-      const png = await archive.get(issueKey(issueId, `charts/${image.filename}`));
+      const png = await archive.get(keyOf(issueId, `charts/${image.filename}`));
       if (!png) throw new IssueNotFoundError(`issue ${issueId}: chart ${image.filename} is missing`);
       images.push({ cid: image.cid, filename: image.filename, content: png.body, contentType: 'image/png' });
     }
@@ -100,7 +124,11 @@ export function issueMessageId(issueId: string, subscriberHash: string, from: st
   return `<${issueId}.${subscriberHash.slice(0, 32)}@${fromDomain(from)}>`;
 }
 
-/** Builds one recipient's raw message from a loaded email. */
+/**
+ * Builds one recipient's raw message from a loaded email. `choices` are the reader's preferences: with a
+ * power price, their "Your numbers" block is worked out here (plain arithmetic on the stored figures) and
+ * substituted like the links.
+ */
 export async function buildIssueMessage(input: {
   loaded: LoadedEmail;
   settings: MessageSettings;
@@ -108,19 +136,22 @@ export async function buildIssueMessage(input: {
   subscriberHash: string;
   now: Date;
   subjectPrefix?: string;
+  choices?: PersonalChoices;
 }): Promise<Buffer> {
   const { email, images } = input.loaded;
   const tokens = placeholderTokens(email.placeholderNonce);
+  const numbers = email.personal && input.choices ? yourNumbers(email.personal, input.choices) : null;
   const values = {
     unsubscribeUrl: unsubscribeUrl(input.settings, input.subscriberHash),
+    preferencesUrl: preferencesUrl(input.settings, input.subscriberHash),
     greeting: DEFAULT_GREETING,
   };
   return buildRawMessage({
     from: input.settings.from,
     to: input.to,
     subject: `${input.subjectPrefix ?? ''}${email.subject}`,
-    html: personalize(email.html, values, 'html', tokens),
-    text: personalize(email.text, values, 'text', tokens),
+    html: personalize(email.html, { ...values, personal: yourNumbersHtml(numbers) }, 'html', tokens),
+    text: personalize(email.text, { ...values, personal: yourNumbersText(numbers) }, 'text', tokens),
     messageId: issueMessageId(email.issueId, input.subscriberHash, input.settings.from),
     date: input.now,
     listUnsubscribeUrl: values.unsubscribeUrl,

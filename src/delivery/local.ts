@@ -15,6 +15,7 @@ import { createOutboxMailer } from './outbox-mailer';
 import { deliverableSubscribers, planDelivery } from './plan';
 import { createMemorySendQueue } from './queue';
 import { unlimited } from './rate-limiter';
+import type { SendMessage } from './send-message';
 import { createSubscriberStore } from './subscribers';
 
 /** Totals of a local delivery. */
@@ -42,6 +43,8 @@ export async function deliverIssueLocally(input: {
   recipientsPerMessage?: number;
   clock: Clock;
   reporter?: Reporter;
+  /** Delivers the alert edition `issueId` (from `alerts/`) as the alert mail of this UTC day. */
+  alertDay?: string;
 }): Promise<LocalDeliveryResult> {
   const subscribers = createSubscriberStore(input.state);
   const queue = createMemorySendQueue();
@@ -51,6 +54,7 @@ export async function deliverIssueLocally(input: {
     queue,
     recipientsPerMessage: input.recipientsPerMessage,
     reporter: input.reporter,
+    ...(input.alertDay === undefined ? {} : { alertDay: input.alertDay }),
   });
   const deps = {
     emails: createEmailLoader(input.archive),
@@ -98,6 +102,42 @@ export async function previewLocalDelivery(input: {
     if ((await ledger.read(input.issueId, r.hash))?.state === 'sent') alreadySent++;
   }
   return { recipients: recipients.length, alreadySent };
+}
+
+/**
+ * Delivers send batches another step planned (the alert run enqueues into a memory queue) with the sender
+ * core, the outbox mailer and the local ledger.
+ */
+export async function deliverMessagesLocally(
+  messages: readonly SendMessage[],
+  input: {
+    archive: ArchiveStore;
+    state: ArchiveStore;
+    outboxDir: string;
+    settings: MessageSettings;
+    clock: Clock;
+    reporter?: Reporter;
+  },
+): Promise<{ sent: number; skipped: number; failed: number }> {
+  const deps = {
+    emails: createEmailLoader(input.archive),
+    subscribers: createSubscriberStore(input.state),
+    ledger: createLedger(input.state),
+    mailer: createOutboxMailer(input.outboxDir),
+    limiter: unlimited,
+    clock: input.clock,
+    sleep: realSleep,
+    random: Math.random,
+    reporter: input.reporter,
+  };
+  const totals = { sent: 0, skipped: 0, failed: 0 };
+  for (const message of messages) {
+    const outcome = await deliverBatch(message, deps, { ...input.settings, concurrency: 4 });
+    totals.sent += outcome.sent.length;
+    totals.skipped += outcome.skipped.length;
+    totals.failed += outcome.failed.length;
+  }
+  return totals;
 }
 
 /**

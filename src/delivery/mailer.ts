@@ -3,12 +3,12 @@
  */
 
 /** Why a message is sent, which also decides where the outbox puts it. */
-export type MailKind = 'issue' | 'test' | 'confirmation';
+export type MailKind = 'issue' | 'alert' | 'test' | 'confirmation';
 
 /** One raw message and its envelope. */
 export interface OutgoingMail {
   kind: MailKind;
-  /** Issue id for `issue` and `test` mail. */
+  /** Issue id for `issue` and `test` mail; the alert edition's id for `alert` mail. */
   issueId?: string;
   /** Hash of the recipient address: logs and file names use it, never the address. */
   recipientHash: string;

@@ -1,7 +1,8 @@
 /**
  * Local Mailer: writes each message as an .eml file under the outbox folder instead of sending it:
  * `<outbox>/<issueId>/<recipientHash>.eml` for issues, `<outbox>/<issueId>/test-<hash>.eml` for test
- * sends, `<outbox>/confirmations/<hash>.eml` for confirmation emails.
+ * sends, `<outbox>/alerts/<editionId>/<hash>.eml` for alert mail, `<outbox>/confirmations/<hash>.eml` for
+ * confirmation emails.
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import type { Mailer, OutgoingMail } from './mailer';
 export function outboxRelativePath(mail: Pick<OutgoingMail, 'kind' | 'issueId' | 'recipientHash'>): string {
   if (mail.kind === 'confirmation') return path.join('confirmations', `${mail.recipientHash}.eml`);
   const issue = mail.issueId ?? 'unknown-issue';
+  if (mail.kind === 'alert') return path.join('alerts', issue, `${mail.recipientHash}.eml`);
   return path.join(issue, `${mail.kind === 'test' ? 'test-' : ''}${mail.recipientHash}.eml`);
 }
 

@@ -13,7 +13,7 @@ export function unsubscribeConfirmPage(token: string): string {
   const action = `?token=${encodeURIComponent(token)}`;
   return page(
     'Unsubscribe from hashbrief?',
-    `<p>You will stop receiving the weekly briefing.</p><form method="post" action="${escapeHtml(action)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
+    `<p>You will stop receiving hashbrief: the weekly briefing and its alerts.</p><form method="post" action="${escapeHtml(action)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
   );
 }
 
@@ -49,7 +49,7 @@ export function subscribeFormPage(problem?: string): string {
   return page(
     'Get hashbrief every week',
     `${error}` +
-      '<p>A weekly briefing on Bitcoin mining economics and network security: hashprice, miner breakeven, security budget, pool concentration. One email a week, unsubscribe with one click.</p>' +
+      '<p>A weekly briefing on Bitcoin mining economics and network security: hashprice, miner breakeven, security budget, pool concentration. One email a week, and a short alert when something breaks between issues (at most one a day; you can turn alerts off). Unsubscribe with one click.</p>' +
       '<form method="post"><label for="email">Email address</label><br><input id="email" name="email" type="email" required autocomplete="email" style="font:inherit;padding:.4rem;width:100%;max-width:22rem;margin:.5rem 0"><br><button type="submit">Subscribe</button></form>' +
       '<p><small>We send a confirmation link first; nothing arrives until you click it.</small></p>',
   );
@@ -63,4 +63,41 @@ export function subscribeAcceptedPage(message: string): string {
 /** The answer when the sign-up could not be queued: the same for every address. */
 export function subscribeUnavailablePage(message: string): string {
   return page('Please try again', `<p>${escapeHtml(message)}</p>`);
+}
+
+/** The preferences form for a reader (GET, or again after a save or a problem). POSTs back to itself. */
+export function preferencesPage(
+  token: string,
+  preferences: { weekly: boolean; alerts: boolean; powerPriceUsdPerKwh: number | null },
+  notice?: { saved: true } | { problem: string },
+): string {
+  const action = `?token=${encodeURIComponent(token)}`;
+  const checked = (on: boolean) => (on ? ' checked' : '');
+  const price = preferences.powerPriceUsdPerKwh === null ? '' : String(preferences.powerPriceUsdPerKwh);
+  const banner =
+    notice === undefined
+      ? ''
+      : 'saved' in notice
+        ? '<p role="status"><strong>Saved.</strong> The next email follows these choices.</p>'
+        : `<p role="alert"><strong>${escapeHtml(notice.problem)}</strong></p>`;
+  const field = 'font:inherit;padding:.4rem;width:8rem;margin:.25rem 0';
+  return page(
+    'Your hashbrief preferences',
+    `${banner}` +
+      `<form method="post" action="${escapeHtml(action)}">` +
+      '<input type="hidden" name="preferences" value="1">' +
+      `<p><label><input type="checkbox" name="weekly" value="on"${checked(preferences.weekly)}> The weekly issue</label><br><small>Every week: hashprice, miner breakeven, security budget, pools.</small></p>` +
+      `<p><label><input type="checkbox" name="alerts" value="on"${checked(preferences.alerts)}> Mid-week alerts</label><br><small>Only when an alert trips between issues (a record or multi-year hashprice low, a hashrate drawdown, pool concentration, a large difficulty drop); at most one a day, each kind at most once in its cooling-off period.</small></p>` +
+      `<p><label for="powerPrice">Your power price, US dollars per kWh (optional)</label><br><input id="powerPrice" name="powerPrice" type="text" inputmode="decimal" placeholder="0.06" value="${escapeHtml(price)}" style="${field}"><br><small>With a power price, each weekly issue starts with "Your numbers": what each machine earns after power at your price, which are underwater, and your breakeven hashprice. Leave empty for none.</small></p>` +
+      '<p><button type="submit">Save</button></p></form>' +
+      '<p><small>To stop everything, use the unsubscribe link in any email.</small></p>',
+  );
+}
+
+/** The page for a link whose subscriber is not (or no longer) subscribed. */
+export function notSubscribedPage(): string {
+  return page(
+    'You are not subscribed',
+    '<p>This address does not receive hashbrief at the moment, so there is nothing to set. Subscribe again to choose what you get.</p>',
+  );
 }

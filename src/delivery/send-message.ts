@@ -10,7 +10,17 @@ const ISSUE_ID = /^(?!\.)(?!.*\.\.)[A-Za-z0-9._-]{1,128}$/;
 /** The SQS message body of one send batch. */
 export const sendMessageSchema = z.object({
   v: z.literal(1),
+  /** The weekly issue's id, or the alert edition's (with `alertDay`). */
   issueId: z.string().regex(ISSUE_ID, 'issueId must be letters, digits, ".", "_" or "-"'),
+  /**
+   * Present for a mid-week alert edition: the UTC day it is mailed on. Its email is read from `alerts/`,
+   * it goes only to readers who want alerts, and the send ledger counts it under `alerts-<alertDay>`, so
+   * a reader gets at most one alert mail that day whatever the number of editions.
+   */
+  alertDay: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'alertDay must be a day written YYYY-MM-DD')
+    .optional(),
   recipients: z
     .array(z.object({ id: z.string().regex(/^[0-9a-f]{64}$/, 'recipient id must be a subscriber hash') }))
     .min(1)
@@ -18,6 +28,11 @@ export const sendMessageSchema = z.object({
 });
 
 export type SendMessage = z.infer<typeof sendMessageSchema>;
+
+/** The ledger id a message's sends are recorded under: the issue's id, or one per alert mail day. */
+export function ledgerIdOf(message: Pick<SendMessage, 'issueId' | 'alertDay'>): string {
+  return message.alertDay === undefined ? message.issueId : `alerts-${message.alertDay}`;
+}
 
 /** Enqueues send batches. */
 export interface SendQueue {

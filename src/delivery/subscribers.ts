@@ -18,6 +18,7 @@
  */
 import { z } from 'zod';
 import type { ArchiveStore } from '../archive/store';
+import { MAX_FLEET, MAX_J_PER_TH } from '../metrics/machines';
 import type { Reporter } from '../ports';
 import { hashNormalizedAddress, isSubscriberHash, legacyAddressHash, normalizeAddress } from './address';
 import { ConcurrentUpdateError, InvalidAddressError, UnreadableSubscriberError } from './errors';
@@ -30,6 +31,19 @@ const subscriberId = z.string().regex(/^[0-9a-f]{64}$/, 'must be a 64-character 
 
 /** Most former ids one record keeps (spellings merged into it); more would mean something is wrong. */
 export const MAX_FORMER_IDS = 50;
+
+/**
+ * The power prices a reader may give, USD/kWh: from a tenth of a cent to two dollars (above any price a
+ * miner pays; a larger figure is a typo, such as cents typed as dollars).
+ */
+export const MIN_POWER_PRICE_USD_PER_KWH = 0.001;
+export const MAX_POWER_PRICE_USD_PER_KWH = 2;
+
+/** One machine of a reader's fleet: a machine id (src/metrics/machines.ts) or an efficiency in J/TH. */
+export const fleetEntrySchema = z.union([
+  z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a machine id such as antminer-s21'),
+  z.number().finite().gt(0, 'must be > 0 J/TH').max(MAX_J_PER_TH, `must be at most ${MAX_J_PER_TH} J/TH`),
+]);
 
 /** The stored subscriber object. */
 export const subscriberSchema = z.object({
@@ -58,6 +72,20 @@ export const subscriberSchema = z.object({
    * emails and ledger entries of earlier sends may carry them.
    */
   formerIds: z.array(subscriberId).max(MAX_FORMER_IDS).default([]),
+  /** Wants the weekly issue (records from before preferences existed: yes). */
+  weekly: z.boolean().default(true),
+  /** Wants the mid-week alert mail (records from before preferences existed: yes). */
+  alerts: z.boolean().default(true),
+  /** The reader's all-in power price, USD/kWh: their "Your numbers" block. Null: no block. */
+  powerPriceUsdPerKwh: z
+    .number()
+    .finite()
+    .min(MIN_POWER_PRICE_USD_PER_KWH, `must be at least ${MIN_POWER_PRICE_USD_PER_KWH} USD/kWh`)
+    .max(MAX_POWER_PRICE_USD_PER_KWH, `must be at most ${MAX_POWER_PRICE_USD_PER_KWH} USD/kWh`)
+    .nullable()
+    .default(null),
+  /** The reader's machines for "Your numbers"; empty: the issue's modelled fleet. */
+  fleet: z.array(fleetEntrySchema).max(MAX_FLEET).default([]),
 });
 
 export type Subscriber = z.infer<typeof subscriberSchema>;
@@ -249,7 +277,27 @@ export function newSubscriber(
     confirmedAt: status === 'active' ? at : null,
     statusReason: null,
     formerIds: [],
+    ...DEFAULT_PREFERENCES,
   };
+}
+
+/** What a reader chose to get; see the schema fields of the same names. */
+export type Preferences = Pick<Subscriber, 'weekly' | 'alerts' | 'powerPriceUsdPerKwh' | 'fleet'>;
+
+/** A new subscriber's preferences: both mails, no personal numbers. */
+export const DEFAULT_PREFERENCES: Preferences = {
+  weekly: true,
+  alerts: true,
+  powerPriceUsdPerKwh: null,
+  fleet: [],
+};
+
+/** The kinds of mail a reader can turn on and off. */
+export type MailKind = 'weekly' | 'alerts';
+
+/** True when the reader wants this kind of mail (an active subscriber may still have turned it off). */
+export function wantsMail(subscriber: Subscriber, kind: MailKind): boolean {
+  return kind === 'weekly' ? subscriber.weekly : subscriber.alerts;
 }
 
 /**

@@ -1,20 +1,21 @@
 /**
- * Signed tokens for links in emails. A token binds a purpose (confirm or unsubscribe) to a subscriber
- * hash and an expiry, signed with HMAC-SHA256 under the deployment's secret:
+ * Signed tokens for links in emails. A token binds a purpose (confirm, unsubscribe or preferences) to a
+ * subscriber hash and an expiry, signed with HMAC-SHA256 under the deployment's secret:
  *
- *   `<purpose c|u>.<hash, base64url>.<expiry, unix seconds base36, 0 = never>.<signature, base64url>`
+ *   `<purpose c|u|p>.<hash, base64url>.<expiry, unix seconds base36, 0 = never>.<signature, base64url>`
  *
- * Confirmation tokens expire (default 48 h); unsubscribe tokens do not (an old email's link must keep
- * working). Verification is constant-time. Rotating the secret invalidates every outstanding link.
+ * Confirmation tokens expire (default 48 h); unsubscribe and preferences tokens do not (an old email's
+ * links must keep working). Verification is constant-time. Rotating the secret invalidates every
+ * outstanding link.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isSubscriberHash } from './address';
 import { TokenError } from './errors';
 
 /** What a token may be used for. */
-export type TokenPurpose = 'confirm' | 'unsubscribe';
+export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences';
 
-const PURPOSE_CODE: Record<TokenPurpose, string> = { confirm: 'c', unsubscribe: 'u' };
+const PURPOSE_CODE: Record<TokenPurpose, string> = { confirm: 'c', unsubscribe: 'u', preferences: 'p' };
 
 /** Default lifetime of a confirmation link. */
 export const CONFIRM_TOKEN_TTL_MS = 48 * 3600 * 1000;
@@ -45,7 +46,7 @@ export function verifyToken(input: { secret: string; token: string; purpose: Tok
   const parts = input.token.split('.');
   if (parts.length !== 4) throw new TokenError('malformed');
   const [code, hash, exp, sig] = parts as [string, string, string, string];
-  if (!/^[cu]$/.test(code) || !/^[A-Za-z0-9_-]{43}$/.test(hash) || !/^[0-9a-z]{1,12}$/.test(exp)) {
+  if (!/^[cup]$/.test(code) || !/^[A-Za-z0-9_-]{43}$/.test(hash) || !/^[0-9a-z]{1,12}$/.test(exp)) {
     throw new TokenError('malformed');
   }
   if (!/^[A-Za-z0-9_-]{43}$/.test(sig)) throw new TokenError('malformed');

@@ -47,7 +47,7 @@ import type { ReportInputs } from '../sources/types';
 import { buildIssue, issueContextOf } from './build-issue';
 import { issueIdFor } from './issue-id';
 import { type CommittedContext, fetchInputs, replayCommitted } from './issue-inputs';
-import { subscribeUrlFor } from './links';
+import { archiveFeeds, subscribeUrlFor } from './links';
 import { readStoredIssue } from './stored-issue';
 
 export interface ProduceIssueDeps {
@@ -418,7 +418,7 @@ async function finishIssue(
     {
       issueId,
       files: built.files,
-      entry: entryFromSnapshot(built.snapshot),
+      entry: entryFromSnapshot(built.snapshot, built.rendered.subject),
       beforeSnapshot: () => claim.renew(),
     },
     manifestDeps(deps, options),
@@ -448,6 +448,7 @@ function manifestDeps(deps: ProduceIssueDeps, options: ProduceIssueOptions): Man
   const subscribeUrl = subscribeUrlFor(options.linksBaseUrl);
   return {
     renderIndexPage: (entries) => renderArchiveIndexPage(entries, { subscribeUrl }),
+    renderFeeds: archiveFeeds(options.publicBaseUrl, deps.clock),
     clock: deps.clock,
   };
 }

@@ -208,7 +208,7 @@ export function buildEmailMjml(
 ): string {
   const images: ImageOptions = { src: imageSrc, sizes: imageSizes };
   const archiveLinks = linksHtml(linkList(model));
-  const unsubscribe = `<a href="${tokens.unsubscribeUrl}">Unsubscribe</a> with one click.`;
+  const unsubscribe = `<a href="${tokens.unsubscribeUrl}">Unsubscribe</a> with one click, or <a href="${tokens.preferencesUrl}">choose what you get</a> (the weekly issue, alerts, your power price).`;
   return partial('issue', {
     subject: model.subject,
     preheader: model.preheader,
@@ -220,6 +220,9 @@ export function buildEmailMjml(
         headline: model.headline,
       }),
     },
+    // Each reader's "Your numbers" (personal-numbers.ts) replaces this placeholder at send time; a reader
+    // without a power price gets an empty string there, and the zero-padding section takes no space.
+    personal: { raw: partial('partials/personal', { block: { raw: tokens.personal } }) },
     sections: { raw: model.sections.map((s) => section(s, images)).join('\n') },
     // Relative links (a local run without a public base URL) are refused in the email, where they could
     // not resolve; with none left the whole section goes rather than an empty heading.

@@ -6,6 +6,7 @@ import type { IssueIndexEntry } from '../archive/index-entry';
 import { sortEntries } from '../archive/manifest';
 import { hashpriceUsd, hashrateEhs, pctChange, usd } from '../text/numbers';
 import { escapeHtml, safeHttpUrl } from './escape';
+import { feedLinkTags } from './feeds';
 import { renderPage } from './web/shell';
 
 const DOWNLOADS: { file: string; label: string }[] = [
@@ -56,6 +57,8 @@ export function renderArchiveIndexPage(
   const subscribe = subscribeHref
     ? `<p class="hb-subscribe">Get hashbrief by email every week: <a href="${escapeHtml(subscribeHref)}">subscribe</a>.</p>`
     : '';
+  const feeds =
+    '<p class="hb-muted">Follow in a feed reader: <a href="feed.xml">Atom</a> or <a href="feed.json">JSON Feed</a> (every issue and mid-week alert).</p>';
   // The manifest's order: a sample issue never tops the page while a live issue exists.
   const sorted = sortEntries(entries);
   const list = sorted.length
@@ -66,6 +69,7 @@ export function renderArchiveIndexPage(
     description: 'Every hashbrief issue with its headline numbers and data downloads.',
     homeHref: 'index.html',
     tagline: 'Bitcoin mining economics and network security, weekly. All issues.',
-    main: `<section class="hb-card"><h1>${escapeHtml(title)}</h1><p class="hb-muted">${sorted.length} issue${sorted.length === 1 ? '' : 's'}, newest first${sorted.some((e) => e.sample) && sorted.some((e) => !e.sample) ? ', sample-data issues after the live ones' : ''}. Each issue has its data as JSON (snapshot) and CSV (daily series).</p>${subscribe}${list}</section>`,
+    head: feedLinkTags(''),
+    main: `<section class="hb-card"><h1>${escapeHtml(title)}</h1><p class="hb-muted">${sorted.length} issue${sorted.length === 1 ? '' : 's'}, newest first${sorted.some((e) => e.sample) && sorted.some((e) => !e.sample) ? ', sample-data issues after the live ones' : ''}. Each issue has its data as JSON (snapshot) and CSV (daily series).</p>${subscribe}${feeds}${list}</section>`,
   });
 }

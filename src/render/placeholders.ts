@@ -13,6 +13,10 @@ export const PLACEHOLDER_NONCE = /^[0-9a-f]{32}$/;
 export interface PlaceholderTokens {
   unsubscribeUrl: string;
   greeting: string;
+  /** The reader's preferences page (signed link). */
+  preferencesUrl: string;
+  /** The reader's "Your numbers" block (empty for a reader without a power price). */
+  personal: string;
 }
 
 /** Thrown for a nonce that is not 32 lower-case hex digits. */
@@ -32,6 +36,8 @@ export function placeholderTokens(nonce?: string): PlaceholderTokens {
   return {
     unsubscribeUrl: `%%HB_UNSUBSCRIBE_URL_${nonce}%%`,
     greeting: `%%HB_GREETING_${nonce}%%`,
+    preferencesUrl: `%%HB_PREFERENCES_URL_${nonce}%%`,
+    personal: `%%HB_PERSONAL_${nonce}%%`,
   };
 }
 

@@ -3,6 +3,8 @@
  * and text with personal tokens, public web HTML and text, chart PNGs). Pure apart from CPU: no clock,
  * no environment, no I/O besides reading the bundled templates and fonts.
  */
+
+import { machineId } from '../metrics/machines';
 import type { ChartRow, Snapshot } from '../snapshot/schema';
 import { CHARTS, type ChartId, chartCid } from './charts/catalog';
 import { renderCharts } from './charts/index';
@@ -11,6 +13,7 @@ import { buildEmailMjml, type ImageSizes, type ImageSource } from './email';
 import { safeHttpUrl } from './escape';
 import { compileMjml } from './mjml-compile';
 import { buildIssueModel, type IssueModel } from './model';
+import type { PersonalData } from './personal-numbers';
 import { breakPlaceholderSyntax, placeholderTokens } from './placeholders';
 import { renderText } from './text';
 import type { ChartImage, RenderedIssue, StoredEmail } from './types';
@@ -111,6 +114,20 @@ export async function renderIssue(input: RenderIssueInput): Promise<RenderedIssu
     webText: renderText(model, 'web'),
     imageMode: input.imageMode,
     images,
+    personal: personalDataOf(input.snapshot),
+  };
+}
+
+/** The issue's figures behind each reader's "Your numbers": the 7-day hashprice and the modelled fleet. */
+export function personalDataOf(snapshot: Snapshot): PersonalData {
+  return {
+    asOf: snapshot.asOf,
+    hashpriceUsdPerPhDay: snapshot.metrics.hashprice.usdPerPhDay,
+    machines: snapshot.metrics.miners.breakeven.map((t) => ({
+      id: machineId(t.model),
+      model: breakPlaceholderSyntax(t.model),
+      jPerTh: t.jPerTh,
+    })),
   };
 }
 
@@ -129,5 +146,6 @@ export function toStoredEmail(rendered: RenderedIssue): StoredEmail {
       cid: i.cid,
       contentType: 'image/png' as const,
     })),
+    personal: rendered.personal,
   };
 }

@@ -124,7 +124,14 @@ export function renderText(
   if (model.sampleNotice) lines.push('', ...wrap(`*** ${model.sampleNotice} ***`, TEXT_COLUMNS));
   lines.push('', variant === 'email' ? tokens.greeting : model.neutralGreeting, '');
   lines.push(...heading(model.headline, '='));
-  for (const s of model.sections) lines.push('', '', ...section(s));
+  // The reader's "Your numbers" block is filled in per recipient in front of the first section's heading:
+  // it ends with its own two blank lines, and a reader without one gets the text exactly as before.
+  const personal = variant === 'email' ? tokens.personal : '';
+  model.sections.forEach((s, i) => {
+    const [first = '', ...rest] = section(s);
+    lines.push('', '', ...(i === 0 ? [`${personal}${first}`, ...rest] : [first, ...rest]));
+  });
+  if (model.sections.length === 0 && personal) lines.push('', '', personal);
   // Only absolute links are printed (the text part travels by email); no heading when none is left.
   const archive = linkLines(linkList(model));
   if (archive.length > 0) lines.push('', '', ...heading('Archive and downloads', '-'), '', ...archive);
@@ -135,6 +142,11 @@ export function renderText(
       ...wrap('You receive hashbrief because you subscribed. Unsubscribe with one click:', TEXT_COLUMNS),
     );
     lines.push(tokens.unsubscribeUrl);
+    lines.push(
+      '',
+      ...wrap('Choose what you get (the weekly issue, alerts, your power price):', TEXT_COLUMNS),
+      tokens.preferencesUrl,
+    );
   } else if (model.links.subscribeUrl) {
     lines.push('', 'Get hashbrief by email every week:', model.links.subscribeUrl);
   }

@@ -1,3 +1,5 @@
+import type { PersonalData } from './personal-numbers';
+
 /**
  * The render stage's output. Rendered once per issue; per-recipient parts are tokens substituted at send
  * time (src/delivery never loads MJML or chart code).
@@ -12,6 +14,8 @@ import type { ChartId } from './charts/catalog';
 export const PERSONAL_TOKENS = {
   unsubscribeUrl: '%%HB_UNSUBSCRIBE_URL%%',
   greeting: '%%HB_GREETING%%',
+  preferencesUrl: '%%HB_PREFERENCES_URL%%',
+  personal: '%%HB_PERSONAL%%',
 } as const;
 
 export interface ChartImage {
@@ -47,6 +51,8 @@ export interface RenderedIssue {
   webText: string;
   imageMode: 'hosted' | 'cid';
   images: ChartImage[];
+  /** The figures each reader's "Your numbers" block is worked out from at send time. */
+  personal: PersonalData;
 }
 
 /**
@@ -63,4 +69,6 @@ export interface StoredEmail {
   placeholderNonce?: string;
   imageMode: 'hosted' | 'cid';
   images: { filename: string; cid: string; contentType: 'image/png' }[];
+  /** The figures of "Your numbers"; absent in issues archived before personal numbers (no block then). */
+  personal?: PersonalData;
 }

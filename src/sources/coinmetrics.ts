@@ -26,8 +26,11 @@ export interface CoinMetricsResult {
   pages: number;
 }
 
-/** The first page's URL: `end_time` only when an as-of day is given. */
-export function coinMetricsFirstUrl(baseUrl: string, asOf?: string): string {
+/**
+ * The first page's URL: `end_time` only when an as-of day is given, `start_time` only when a first day is
+ * (the alert run reads a window of recent days instead of the whole history).
+ */
+export function coinMetricsFirstUrl(baseUrl: string, asOf?: string, from?: string): string {
   const params = new URLSearchParams({
     assets: 'btc',
     metrics: COIN_METRICS_COLUMNS.join(','),
@@ -35,6 +38,7 @@ export function coinMetricsFirstUrl(baseUrl: string, asOf?: string): string {
     page_size: String(COINMETRICS_PAGE_SIZE),
     paging_from: 'start',
   });
+  if (from) params.set('start_time', from);
   if (asOf) params.set('end_time', asOf);
   return `${trimBase(baseUrl)}${COINMETRICS_PATH}?${params.toString()}`;
 }
@@ -86,9 +90,9 @@ function isEmptyDataPage(json: unknown): boolean {
  */
 export async function fetchCoinMetricsSeries(
   http: HttpClient,
-  options: { baseUrl: string; asOf?: string; reporter: Reporter },
+  options: { baseUrl: string; asOf?: string; from?: string; reporter: Reporter },
 ): Promise<CoinMetricsResult> {
-  const firstUrl = coinMetricsFirstUrl(options.baseUrl, options.asOf);
+  const firstUrl = coinMetricsFirstUrl(options.baseUrl, options.asOf, options.from);
   const pages: ParsedPage[] = [];
   const visited = new Set<string>();
   let url: string | null = firstUrl;

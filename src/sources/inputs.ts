@@ -64,6 +64,11 @@ export interface FetchReportOptions {
   asOf?: string;
   /** Marks the inputs as the bundled sample data. */
   sample?: boolean;
+  /**
+   * `YYYY-MM-DD`: ask Coin Metrics for days from this one only (the alert run's window of recent days);
+   * default: the whole history.
+   */
+  coinMetricsFrom?: string;
 }
 
 /**
@@ -155,6 +160,11 @@ export async function fetchReportInputs(
       `asOf must be a calendar day written YYYY-MM-DD (got ${JSON.stringify(options.asOf)})`,
     );
   }
+  if (options.coinMetricsFrom !== undefined && !isIsoDay(options.coinMetricsFrom)) {
+    throw new InputsOptionError(
+      `coinMetricsFrom must be a calendar day written YYYY-MM-DD (got ${JSON.stringify(options.coinMetricsFrom)})`,
+    );
+  }
   const today = utcDay(deps.clock());
   if (options.asOf !== undefined && options.asOf >= today) {
     throw new InputsOptionError(
@@ -190,10 +200,11 @@ export async function fetchReportInputs(
   };
 
   reporter.info('fetching Coin Metrics and mempool.space', { past });
-  const cmUrl = coinMetricsFirstUrl(options.coinMetricsUrl, options.asOf);
+  const cmUrl = coinMetricsFirstUrl(options.coinMetricsUrl, options.asOf, options.coinMetricsFrom);
   const cmWork = fetchCoinMetricsSeries(http, {
     baseUrl: options.coinMetricsUrl,
     asOf: options.asOf,
+    ...(options.coinMetricsFrom !== undefined ? { from: options.coinMetricsFrom } : {}),
     reporter,
   }).then(
     (r) => ({ ok: true as const, r }),

@@ -42,8 +42,9 @@ describe('placeholders spelled by upstream data', () => {
       (await world.archive.get(`issues/${result.issueId}/email.json`))?.body.toString() ?? '{}',
     ) as { html: string; text: string };
     const placeholders = (part: string) => part.match(/%%HB_[A-Z_]+(_[0-9a-f]+)?%%/g) ?? [];
-    expect(placeholders(stored.text)).toHaveLength(2); // greeting + unsubscribe line
-    expect(placeholders(stored.html)).toHaveLength(2); // greeting + unsubscribe href
+    // greeting, "Your numbers", unsubscribe and preferences links: lines in text, hrefs in html
+    expect(placeholders(stored.text)).toHaveLength(4);
+    expect(placeholders(stored.html)).toHaveLength(4);
     // ... and each mail carries the unsubscribe link only where the renderer put it.
     const mail = world.mailer.sent.find((m) => m.kind === 'issue');
     const body = decodeQuotedPrintable(mail?.raw ?? '');

@@ -7,6 +7,7 @@
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AlertJobResult } from '../../src/alerts/alert-job';
 import { parseIndexManifest, parseLatestManifest } from '../../src/archive/manifest';
 import { createS3ArchiveStore } from '../../src/archive/s3-store';
 import type { ArchiveStore } from '../../src/archive/store';
@@ -338,5 +339,61 @@ describe('a weekly run on emulators, through the real handlers', () => {
     expect([...counts.values()].reduce((s, n) => s + n, 0)).toBe(active().length);
     expect(parseLatestManifest(await readJson('latest.json')).issue?.issueId).toBe(WEEK2);
     expect(parseIndexManifest(await readJson('index.json')).issues).toHaveLength(3);
+  });
+
+  it('the daily alerts handler, on the weekly issue’s day, finds nothing new and mails nothing', async () => {
+    const alerts = await coldStart<{ handler: (event: unknown) => Promise<AlertJobResult> }>(
+      '../../functions/alerts',
+      { HASHBRIEF_COINMETRICS_URL: week2.coinMetricsUrl, HASHBRIEF_MEMPOOL_URL: week2.mempoolUrl },
+    );
+
+    const result = await alerts.handler({});
+
+    expect(result).toMatchObject({
+      status: 'no-alerts',
+      asOf: WEEK2,
+      baseline: { kind: 'issue', id: WEEK2, asOf: WEEK2 },
+      editions: [],
+    });
+    expect(await aws.queueDepth()).toBe(0);
+    expect(await archive.get('alerts/index.json')).toBeNull();
+    // The issue's feeds are in the bucket, with the issues as entries.
+    expect((await readJson('feed.xml')).toString()).toContain(`issue/${WEEK2}</id>`);
+  });
+
+  it('the preferences link of a delivered email shows the reader’s choices and saves a change', async () => {
+    const reader = active()[0];
+    if (!reader) throw new Error('need an active reader');
+    const mail = firstDelivery.find((m) => hashNormalizedAddress(m.destinations[0] ?? '') === reader.hash);
+    const raw = (mail?.raw ?? '').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+    const link = new URL(
+      /https:\/\/links\.example\.com\/preferences\?token=[A-Za-z0-9._-]+/.exec(raw)?.[0] ?? 'x:',
+    );
+    const endpoint = await coldStart<Endpoint>('../../functions/unsubscribe');
+    const query = Object.fromEntries(link.searchParams);
+
+    const page = await endpoint.handler(functionUrlEvent({ method: 'GET', path: link.pathname, query }));
+    const saved = await endpoint.handler(
+      functionUrlEvent({
+        method: 'POST',
+        path: link.pathname,
+        query,
+        body: 'preferences=1&weekly=on&powerPrice=0.045',
+        contentType: 'application/x-www-form-urlencoded',
+      }),
+    );
+
+    expect(link.pathname).toBe('/preferences');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('name="alerts" value="on" checked>');
+    expect(page.body).not.toMatch(/<script/i);
+    expect(saved.statusCode).toBe(200);
+    expect(saved.body).toContain('Saved.');
+    expect((await subscribers.get(reader.hash))?.subscriber).toMatchObject({
+      status: 'active',
+      weekly: true,
+      alerts: false,
+      powerPriceUsdPerKwh: 0.045,
+    });
   });
 });

@@ -107,7 +107,15 @@ describe('archive bucket', () => {
     });
     expect(JSON.stringify(allow?.Condition)).toContain('CdnDistribution');
     const granted = resources(allow as Statement);
-    for (const key of ['/issues/*', '/index.html', '/index.json', '/latest.json'])
+    for (const key of [
+      '/issues/*',
+      '/alerts/*',
+      '/index.html',
+      '/index.json',
+      '/latest.json',
+      '/feed.xml',
+      '/feed.json',
+    ])
       expect(granted).toContain(key);
     expect(granted).not.toContain('"/*"');
     expect(granted).not.toMatch(/subscribers|ledger/);
@@ -125,7 +133,9 @@ describe('archive bucket', () => {
     expect(resources(deny as Statement)).toContain('/runs/*');
     // Inside the allowed issues/*, but private (isPublicKey): only the explicit Deny keeps it off the CDN.
     expect(resources(deny as Statement)).toContain('/issues/*/email.json');
+    expect(resources(deny as Statement)).toContain('/alerts/*/email.json');
     expect(isPublicKey('issues/2026-11-23/email.json')).toBe(false);
+    expect(isPublicKey('alerts/2026-11-19-hashprice-low/email.json')).toBe(false);
   });
 
   it('lets CloudFront read exactly the keys isPublicKey calls public', () => {
@@ -146,6 +156,12 @@ describe('archive bucket', () => {
       'issues/2026-11-23/charts/hashprice.png',
       'issues/2026-11-23/raw/coinmetrics-asset-metrics.json.gz',
       'issues/2026-11-23/email.json',
+      'feed.xml',
+      'feed.json',
+      'alerts/index.json',
+      'alerts/2026-11-19-hashprice-low/index.html',
+      'alerts/2026-11-19-hashprice-low/charts/hashprice.png',
+      'alerts/2026-11-19-hashprice-low/email.json',
       'subscribers/0123abcd.json',
       'ledger/2026-11-23/0123abcd',
     ];
@@ -230,7 +246,12 @@ describe('CDN', () => {
 
   it('routes the subscription paths to the links API, uncached and HTTPS only', () => {
     const behaviors = config().CacheBehaviors;
-    expect(behaviors.map((b) => b.PathPattern)).toEqual(['/subscribe', '/confirm', '/unsubscribe']);
+    expect(behaviors.map((b) => b.PathPattern)).toEqual([
+      '/subscribe',
+      '/confirm',
+      '/unsubscribe',
+      '/preferences',
+    ]);
     for (const b of behaviors) {
       expect(b).toMatchObject({
         ViewerProtocolPolicy: 'redirect-to-https',
@@ -247,13 +268,15 @@ describe('CDN', () => {
     expect(JSON.stringify(api?.DomainName)).toContain('.execute-api.');
   });
 
-  it('serves POST /subscribe, GET /confirm and GET/POST /unsubscribe from the throttled links API', () => {
+  it('serves POST /subscribe, GET /confirm and GET/POST /unsubscribe and /preferences from the throttled links API', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
       (r) => r.Properties.RouteKey,
     );
     expect(routes.sort()).toEqual([
       'GET /confirm',
+      'GET /preferences',
       'GET /unsubscribe',
+      'POST /preferences',
       'POST /subscribe',
       'POST /unsubscribe',
     ]);

@@ -74,6 +74,9 @@ describe('least-privilege execution roles', () => {
     );
     // Every manifest is read before it is replaced (If-Match on the version read), index.html included.
     expect(keysFor('Report', 's3:GetObject')).toEqual([
+      'alerts/index.json',
+      'feed.json',
+      'feed.xml',
       'index.html',
       'index.json',
       'issues/*',
@@ -83,6 +86,8 @@ describe('least-privilege execution roles', () => {
     ]);
     // runs/*: the run records that keep one issue to one set of inputs across retries and concurrent runs.
     expect(keysFor('Report', 's3:PutObject')).toEqual([
+      'feed.json',
+      'feed.xml',
       'index.html',
       'index.json',
       'issues/*',
@@ -90,6 +95,30 @@ describe('least-privilege execution roles', () => {
       'runs/*',
     ]);
     const send = statements('Report').find((s) => actionsOf(s).includes('sqs:SendMessage'));
+    expect(send?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DeliverySendQueue/), 'Arn'] });
+  });
+
+  it('lets the alerts run read issues, editions, feeds and subscribers, write only editions, feeds and its mail days, and enqueue', () => {
+    // No SES and no token secret: the sender builds each mail.
+    expect(allActions('Alerts')).toEqual(
+      [...xrayAndLogs, 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'sqs:SendMessage'].sort(),
+    );
+    expect(keysFor('Alerts', 's3:GetObject')).toEqual([
+      'alerts/*',
+      'feed.json',
+      'feed.xml',
+      'index.json',
+      'issues/*',
+      'runs/alert-mail/*',
+      'subscribers/*',
+    ]);
+    expect(keysFor('Alerts', 's3:PutObject')).toEqual([
+      'alerts/*',
+      'feed.json',
+      'feed.xml',
+      'runs/alert-mail/*',
+    ]);
+    const send = statements('Alerts').find((s) => actionsOf(s).includes('sqs:SendMessage'));
     expect(send?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DeliverySendQueue/), 'Arn'] });
   });
 
@@ -110,7 +139,8 @@ describe('least-privilege execution roles', () => {
         'sqs:ReceiveMessage',
       ].sort(),
     );
-    expect(keysFor('Sender', 's3:GetObject')).toEqual(['issues/*', 'ledger/*', 'subscribers/*']);
+    // alerts/*: an alert edition's email.json and chart, sent like an issue's.
+    expect(keysFor('Sender', 's3:GetObject')).toEqual(['alerts/*', 'issues/*', 'ledger/*', 'subscribers/*']);
     expect(keysFor('Sender', 's3:PutObject')).toEqual(['ledger/*']);
   });
 

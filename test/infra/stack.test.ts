@@ -17,7 +17,7 @@ beforeAll(() => {
 describe('functions', () => {
   it('runs every function on Node 24 with JSON logs, X-Ray and its own log group', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(6);
+    expect(Object.keys(functions)).toHaveLength(7);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -26,7 +26,7 @@ describe('functions', () => {
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.stringMatching(/Logs/) } },
       });
     }
-    template.resourceCountIs('AWS::Logs::LogGroup', 7); // six functions + the links API access log
+    template.resourceCountIs('AWS::Logs::LogGroup', 8); // seven functions + the links API access log
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   });
 
@@ -187,6 +187,60 @@ describe('weekly schedule', () => {
   });
 });
 
+describe('daily alerts schedule', () => {
+  it('invokes the alerts function every day at 08:00 in the weekly schedule’s time zone, with an empty payload', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 8 * * ? *)',
+      ScheduleExpressionTimezone: 'Etc/UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+      Description: 'Daily hashbrief alert run',
+      Target: {
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Alerts'), 'Arn'] },
+        Input: '{}',
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 7200 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DailyAlertsDlq'), 'Arn'] } },
+      },
+    });
+  });
+
+  it('follows the weekly schedule’s time zone, and takes its own cron, switch and cooldowns from config', () => {
+    const { template: berlin } = synth({
+      config: {
+        scheduleTimezone: 'Europe/Berlin',
+        alertScheduleCron: 'cron(15 9 * * ? *)',
+        alertScheduleEnabled: false,
+        alertCooldownDays: '{"hashprice-low":3}',
+      },
+    });
+    berlin.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(15 9 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+      State: 'DISABLED',
+    });
+    const alerts = Object.entries(berlin.findResources('AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('Alerts'),
+    )?.[1];
+    expect(alerts?.Properties.Environment.Variables.HASHBRIEF_ALERT_COOLDOWN_DAYS).toBe(
+      '{"hashprice-low":3}',
+    );
+  });
+
+  it('refuses cooldowns for an unknown alert at synth time, naming the key', () => {
+    expect(() => synth({ config: { alertCooldownDays: '{"hashprice-lows":3}' } })).toThrow(
+      /hashbrief:alertCooldownDays: hashprice-lows: unknown alert/,
+    );
+  });
+
+  it('runs the alerts on x86_64 with the report’s memory and timeout (it renders its edition)', () => {
+    expect(resource(template, 'AWS::Lambda::Function', 'Alerts').Properties).toMatchObject({
+      Architectures: ['x86_64'],
+      MemorySize: 1024,
+      Timeout: 300,
+    });
+  });
+});
+
 describe('send queue', () => {
   it('encrypts the queue, dead-letters after 5 receives and waits 6 x the sender timeout', () => {
     const queue = resource(template, 'AWS::SQS::Queue', 'DeliverySendQueue');
@@ -218,7 +272,8 @@ describe('send queue', () => {
     for (const policy of Object.values(template.findResources('AWS::SQS::QueuePolicy'))) {
       expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
     }
-    template.resourceCountIs('AWS::SQS::QueuePolicy', 5);
+    // send, sign-up, their DLQs, and the weekly and daily schedules' DLQs
+    template.resourceCountIs('AWS::SQS::QueuePolicy', 6);
   });
 });
 
@@ -311,6 +366,22 @@ describe('alarms', () => {
     });
   });
 
+  it('alarms on alerts errors, and counts held alert runs as held issues', () => {
+    expect(alarm('AlertsErrors')).toMatchObject({
+      ...toOpsTopic,
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: expect.stringMatching(/^Alerts/) } }],
+      Threshold: 1,
+    });
+    expect(resource(template, 'AWS::Logs::MetricFilter', 'AlarmsAlertsHeldFilter').Properties).toEqual({
+      FilterPattern: '{ $.message = "issue held" }',
+      LogGroupName: { Ref: expect.stringMatching(/^AlertsLogs/) },
+      MetricTransformations: [{ MetricNamespace: 'hashbrief', MetricName: 'IssueHeld', MetricValue: '1' }],
+    });
+    expect(alarm('AlertScheduleDlqNotEmpty')).toMatchObject({ ...toOpsTopic, Threshold: 0 });
+  });
+
   it('alarms when an issue is held, counting the "issue held" lines of the report log group', () => {
     expect(resource(template, 'AWS::Logs::MetricFilter', 'AlarmsIssueHeldFilter').Properties).toEqual({
       FilterPattern: '{ $.message = "issue held" }',
@@ -397,7 +468,7 @@ describe('alarms', () => {
     );
     const logGroups = filters.map((f) => JSON.stringify(f.Properties.LogGroupName)).sort();
     expect(logGroups).toEqual(
-      ['Feedback', 'Report', 'Sender', 'Signup', 'Subscribe', 'Unsubscribe'].map((name) =>
+      ['Alerts', 'Feedback', 'Report', 'Sender', 'Signup', 'Subscribe', 'Unsubscribe'].map((name) =>
         expect.stringMatching(new RegExp(`^\\{"Ref":"${name}Logs`)),
       ),
     );

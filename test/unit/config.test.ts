@@ -31,6 +31,15 @@ describe('loadEnv', () => {
     ).toBe('{"powerPriceUsdPerKwh":0.05}');
   });
 
+  it('validates the alert cooldowns at start-up, naming the variable and the alert', () => {
+    expect(() => loadEnv({ HASHBRIEF_ALERT_COOLDOWN_DAYS: '{"hashprice-lows":3}' })).toThrow(
+      /HASHBRIEF_ALERT_COOLDOWN_DAYS: hashprice-lows: unknown alert/,
+    );
+    expect(
+      loadEnv({ HASHBRIEF_ALERT_COOLDOWN_DAYS: '{"hashprice-low":3}' }).HASHBRIEF_ALERT_COOLDOWN_DAYS,
+    ).toBe('{"hashprice-low":3}');
+  });
+
   it('reads the sender concurrency with the other variables', () => {
     expect(loadEnv({}).HASHBRIEF_SENDER_CONCURRENCY).toBe(1);
     expect(loadEnv({ HASHBRIEF_SENDER_CONCURRENCY: '4' }).HASHBRIEF_SENDER_CONCURRENCY).toBe(4);

@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
+import { repairAlertsManifest } from '../../alerts/archive-edition';
 import { InvalidArchiveKeyError, InvalidExpiryError, InvalidIssueIdError } from '../../archive/errors';
 import { createFsArchiveStore } from '../../archive/fs-store';
 import type { IssueIndexEntry } from '../../archive/index-entry';
@@ -16,7 +17,7 @@ import { createS3ArchiveStore } from '../../archive/s3-store';
 import type { ArchiveStore } from '../../archive/store';
 import type { Env } from '../../config/env';
 import { parseAssumptions } from '../../metrics/assumptions';
-import { subscribeUrlFor } from '../../pipeline/links';
+import { archiveFeeds, subscribeUrlFor } from '../../pipeline/links';
 import { archivedIssueIds, type IssueVerdict, verifyIssue } from '../../pipeline/verify-issue';
 import { renderArchiveIndexPage } from '../../render/index-page';
 import { alignColumns } from '../columns';
@@ -133,7 +134,9 @@ export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandReg
 
     archive
       .command('repair')
-      .description('Rebuild index.json, latest.json and index.html from the issue objects (deletes nothing)')
+      .description(
+        'Rebuild index.json, latest.json, index.html and the feeds from the issue objects (deletes nothing)',
+      )
       .action(
         usage(async () => {
           const s = store();
@@ -142,6 +145,7 @@ export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandReg
               renderArchiveIndexPage(entries, {
                 subscribeUrl: subscribeUrlFor(context().env.HASHBRIEF_LINKS_BASE_URL),
               }),
+            renderFeeds: archiveFeeds(context().env.HASHBRIEF_PUBLIC_BASE_URL, context().clock),
             clock: context().clock,
           });
           out(`${count(result.issues.length, 'issue')} indexed in ${s.location}\n`);
@@ -154,6 +158,20 @@ export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandReg
             out(`incomplete (no snapshot.json, left as is; re-run the issue to finish it): ${id}\n`);
           }
           for (const s of result.skipped) out(`skipped ${s.issueId}: ${s.reason}\n`);
+          const alerts = await repairAlertsManifest(s, {
+            renderFeeds: archiveFeeds(context().env.HASHBRIEF_PUBLIC_BASE_URL, context().clock),
+            clock: context().clock,
+          });
+          if (alerts.editions.length > 0 || alerts.written.length > 0) {
+            out(`${alerts.editions.length} alert edition(s) listed in alerts/index.json\n`);
+          }
+          if (alerts.written.length > 0) out(`rewrote ${alerts.written.join(', ')}\n`);
+          for (const id of alerts.incomplete) {
+            out(
+              `incomplete alert edition (no alert.json, left as is; the next alert run finishes it): ${id}\n`,
+            );
+          }
+          for (const a of alerts.skipped) out(`skipped alert edition ${a.editionId}: ${a.reason}\n`);
         }),
       );
 

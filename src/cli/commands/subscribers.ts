@@ -1,8 +1,10 @@
 /**
- * `hashbrief subscribers add ADDR | remove ADDR [--purge] | import FILE | export [-o FILE] | list [--json] |
- * doctor [--repair] [--bucket NAME]`: the operator's view of the local subscriber list
- * (`<localDir>/subscribers/<id>.json`); `doctor` also checks and repairs the bucket's. Only `export`
- * prints addresses; `list` and `doctor` show ids and status. Unreadable records are skipped with a
+ * `hashbrief subscribers add ADDR [prefs] | set ADDR [prefs] | remove ADDR [--purge] | import FILE |
+ * export [-o FILE] | list [--json] | doctor [--repair] [--bucket NAME]`: the operator's view of the local
+ * subscriber list (`<localDir>/subscribers/<id>.json`); `doctor` also checks and repairs the bucket's.
+ * Preferences (`--no-weekly`, `--no-alerts`, `--power-price USD_PER_KWH`, `--fleet ID,...`) are set with
+ * `add` and `set`, shown by `list` and `export`, and read from `import` columns. Only `export` prints
+ * addresses; `list` and `doctor` show ids, status and preferences. Unreadable records are skipped with a
  * warning naming their id, never stopping the command.
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
@@ -15,10 +17,21 @@ import { checkSubscribers, type DoctorReport, repairSubscribers } from '../../de
 import { InvalidAddressError } from '../../delivery/errors';
 import { liftMailboxSuppression, mailboxSuppression } from '../../delivery/mailbox';
 import {
+  csvCells,
+  describePreferences,
+  PREFERENCE_EXPORT_HEADER,
+  PreferenceValueError,
+  parseFleetField,
+  parsePowerPrice,
+  preferenceCells,
+  preferencesFromCells,
+} from '../../delivery/preference-fields';
+import {
   createSubscriberStore,
   MAX_IMPORT_BYTES,
   MAX_IMPORT_ROWS,
   newSubscriber,
+  type Preferences,
   type Subscriber,
   type SubscriberStore,
   scanSubscribers,
@@ -56,7 +69,16 @@ function parseAddress(input: string): string {
 }
 
 /** What adding one address did. */
-type AddResult = 'added' | 'activated' | 'unchanged' | 'suppressed';
+type AddResult = 'added' | 'activated' | 'updated' | 'unchanged' | 'suppressed';
+
+/** The preferences of `current` with `change` applied; null when nothing would change. */
+function withPreferences(current: Subscriber, change: Partial<Preferences>): Subscriber | null {
+  const next = { ...current, ...change };
+  const same = (['weekly', 'alerts', 'powerPriceUsdPerKwh', 'fleet'] as const).every(
+    (k) => JSON.stringify(next[k]) === JSON.stringify(current[k]),
+  );
+  return same ? null : next;
+}
 
 /**
  * Adds (or, with `reactivate`, re-activates) one normalized address as active; returns its id and what
@@ -70,29 +92,33 @@ async function addActive(
   source: Subscriber['source'],
   now: Date,
   reactivate: boolean,
+  preferences: Partial<Preferences> = {},
 ): Promise<{ id: string; result: AddResult; before: Subscriber | null }> {
   const id = await subscriberIdFor(store, normalized);
   if (!reactivate && (await mailboxSuppression(store, normalized))) {
     return { id, result: 'suppressed', before: null };
   }
   let result: AddResult = 'added';
+  const at = now.toISOString();
   const { before } = await updateSubscriber(store, id, (current) => {
     if (!current) {
       result = 'added';
-      return newSubscriber(normalized, 'active', source, now);
+      return { ...newSubscriber(normalized, 'active', source, now), ...preferences };
     }
     if (current.status === 'active') {
-      result = 'unchanged';
-      return null;
+      // An active reader keeps their status; preferences given on the command line or in the row apply.
+      const changed = withPreferences(current, preferences);
+      result = changed ? 'updated' : 'unchanged';
+      return changed ? { ...changed, updatedAt: at } : null;
     }
     if (!reactivate) {
       result = 'suppressed';
       return null;
     }
     result = 'activated';
-    const at = now.toISOString();
     return {
       ...current,
+      ...preferences,
       status: 'active',
       source,
       confirmedAt: at,
@@ -111,6 +137,8 @@ function describeAdd(id: string, result: AddResult, before: Subscriber | null): 
       return `added ${id} as an active subscriber (operator add: no confirmation email)`;
     case 'activated':
       return `${id} is an active subscriber again (it was ${before?.status ?? 'inactive'})`;
+    case 'updated':
+      return `${id} is an active subscriber; its preferences were updated`;
     case 'unchanged':
       return `${id} is already an active subscriber; nothing changed`;
     case 'suppressed':
@@ -118,15 +146,60 @@ function describeAdd(id: string, result: AddResult, before: Subscriber | null): 
   }
 }
 
-/** Splits an import file into candidate addresses: first CSV column, `#` comments and blank lines skipped. */
-export function importRows(text: string): { line: number; value: string }[] {
-  const rows: { line: number; value: string }[] = [];
+/** Flags shared by `add` and `set`, as commander hands them over. */
+interface PreferenceFlags {
+  weekly?: boolean;
+  alerts?: boolean;
+  powerPrice?: string | boolean;
+  fleet?: string | boolean;
+}
+
+/**
+ * The preferences the flags set: only the options given (`--no-power-price` and `--no-fleet` clear).
+ * A bad value is bad usage (exit 2), naming the flag.
+ */
+export function preferencesFromFlags(flags: PreferenceFlags): Partial<Preferences> {
+  const out: Partial<Preferences> = {};
+  try {
+    if (flags.weekly !== undefined) out.weekly = flags.weekly;
+    if (flags.alerts !== undefined) out.alerts = flags.alerts;
+    if (flags.powerPrice === false) out.powerPriceUsdPerKwh = null;
+    else if (typeof flags.powerPrice === 'string') {
+      out.powerPriceUsdPerKwh = parsePowerPrice(flags.powerPrice, '--power-price');
+    }
+    if (flags.fleet === false) out.fleet = [];
+    else if (typeof flags.fleet === 'string') out.fleet = parseFleetField(flags.fleet, '--fleet');
+  } catch (error) {
+    if (error instanceof PreferenceValueError) throw new UsageError(error.message);
+    throw error;
+  }
+  return out;
+}
+
+/**
+ * Splits an import file into rows: the address in the first CSV column, `#` comments and blank lines
+ * skipped. With a header line (first cell `email` or `address`), the other columns are named by it, and
+ * preference columns (`weekly`, `alerts`, `powerPriceUsdPerKwh`, `fleet`) are read per row; other columns
+ * (a name, or the status and dates of an export) are ignored.
+ */
+export function importRows(text: string): { line: number; value: string; cells: Record<string, string> }[] {
+  const rows: { line: number; value: string; cells: Record<string, string> }[] = [];
+  let header: string[] | null = null;
   text.split(/\r?\n/).forEach((raw, index) => {
     const trimmed = raw.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return;
-    const first = (trimmed.split(',')[0] ?? '').trim().replace(/^"(.*)"$/, '$1');
-    if (index === 0 && /^(e-?mail|address)$/i.test(first)) return;
-    rows.push({ line: index + 1, value: first });
+    const cells = csvCells(trimmed);
+    const first = cells[0] ?? '';
+    if (index === 0 && /^(e-?mail|address)$/i.test(first)) {
+      header = cells.map((c) => c.toLowerCase());
+      return;
+    }
+    const named: Record<string, string> = {};
+    const names: string[] = header ?? [];
+    names.forEach((name, i) => {
+      if (i > 0 && name) named[name] = cells[i] ?? '';
+    });
+    rows.push({ line: index + 1, value: first, cells: named });
   });
   return rows;
 }
@@ -184,20 +257,67 @@ function registerCommands(
   cmd
     .command('add')
     .argument('<address>', 'Email address')
-    .description('Add an address as active (operator add: no confirmation email)')
-    .action(async (address: string) => {
+    .option('--no-weekly', 'Do not send this reader the weekly issue')
+    .option('--no-alerts', 'Do not send this reader the mid-week alert mail')
+    .option('--power-price <usdPerKwh>', 'The reader\'s power price, for their "Your numbers" block')
+    .option('--fleet <ids>', 'Their machines: ids (e.g. antminer-s21) or J/TH values, comma-separated')
+    .description('Add an address as active (operator add: no confirmation email), with its preferences')
+    .action(
+      async (
+        address: string,
+        flags: PreferenceFlags,
+        command: { getOptionValueSource(k: string): string | undefined },
+      ) => {
+        const ctx = context();
+        const normalized = parseAddress(address);
+        // --no-weekly / --no-alerts default to true: only values given on the command line change a reader.
+        const given = preferencesFromFlags({
+          ...flags,
+          weekly: command.getOptionValueSource('weekly') === 'cli' ? flags.weekly : undefined,
+          alerts: command.getOptionValueSource('alerts') === 'cli' ? flags.alerts : undefined,
+        });
+        const subscribers = store(ctx);
+        const now = ctx.clock();
+        const { id, result, before } = await addActive(subscribers, normalized, 'operator', now, true, given);
+        // An explicit add overrides a bounce or complaint, also one recorded for another +tag of the mailbox.
+        const lifted = await liftMailboxSuppression(subscribers, normalized, now, {
+          overriding: before?.status === 'bounced' || before?.status === 'complained',
+          reporter: ctx.reporter,
+        });
+        const lift = lifted ? `; mailbox suppression lifted: ${lifted}` : '';
+        ctx.io.stdout(`${describeAdd(id, result, before)}${lift}\n`);
+      },
+    );
+
+  cmd
+    .command('set')
+    .argument('<address>', 'Email address')
+    .option('--weekly', 'Send this reader the weekly issue')
+    .option('--no-weekly', 'Stop sending this reader the weekly issue')
+    .option('--alerts', 'Send this reader the mid-week alert mail')
+    .option('--no-alerts', 'Stop sending this reader the alert mail')
+    .option('--power-price <usdPerKwh>', 'Their power price, USD/kWh ("Your numbers")')
+    .option('--no-power-price', 'Remove their power price (no "Your numbers" block)')
+    .option('--fleet <ids>', 'Their machines: ids (e.g. antminer-s21) or J/TH values, comma-separated')
+    .option('--no-fleet', "Forget their machines (the issue's modelled fleet is used)")
+    .description("Change a subscriber's preferences (only the options given)")
+    .action(async (address: string, flags: PreferenceFlags) => {
       const ctx = context();
-      const normalized = parseAddress(address);
+      const change = preferencesFromFlags(flags);
+      if (Object.keys(change).length === 0) {
+        throw new UsageError(
+          'nothing to set: give --weekly/--no-weekly, --alerts/--no-alerts, --power-price/--no-power-price or --fleet/--no-fleet',
+        );
+      }
       const subscribers = store(ctx);
-      const now = ctx.clock();
-      const { id, result, before } = await addActive(subscribers, normalized, 'operator', now, true);
-      // An explicit add overrides a bounce or complaint, also one recorded for another +tag of the mailbox.
-      const lifted = await liftMailboxSuppression(subscribers, normalized, now, {
-        overriding: before?.status === 'bounced' || before?.status === 'complained',
-        reporter: ctx.reporter,
+      const hash = await subscriberIdFor(subscribers, parseAddress(address));
+      const at = ctx.clock().toISOString();
+      const { before, after, changed } = await updateSubscriber(subscribers, hash, (s) => {
+        const next = s ? withPreferences(s, change) : null;
+        return next ? { ...next, updatedAt: at } : null;
       });
-      const lift = lifted ? `; mailbox suppression lifted: ${lifted}` : '';
-      ctx.io.stdout(`${describeAdd(id, result, before)}${lift}\n`);
+      if (!before || !after) throw new SubscriberNotFoundError();
+      ctx.io.stdout(`${changed ? 'updated' : 'unchanged'} ${hash}  ${describePreferences(after)}\n`);
     });
 
   cmd
@@ -227,7 +347,10 @@ function registerCommands(
 
   cmd
     .command('import')
-    .argument('<file>', 'Text or CSV file, one address per line (first column)')
+    .argument(
+      '<file>',
+      'Text or CSV file, one address per line (first column); with a header, also the columns weekly, alerts, powerPriceUsdPerKwh, fleet',
+    )
     .description('Add many addresses as active; bad rows are reported with their line number')
     .action(async (file: string) => {
       const ctx = context();
@@ -245,23 +368,33 @@ function registerCommands(
         );
       }
       const subscribers = store(ctx);
-      const counts = { added: 0, activated: 0, unchanged: 0, suppressed: 0 };
+      const counts = { added: 0, activated: 0, updated: 0, unchanged: 0, suppressed: 0 };
       const bad: string[] = [];
       for (const row of rows) {
         let normalized: string;
+        let preferences: Partial<Preferences>;
         try {
           normalized = normalizeAddress(row.value);
+          preferences = preferencesFromCells(row.cells);
         } catch (error) {
-          if (!(error instanceof InvalidAddressError)) throw error;
-          bad.push(`line ${row.line}: ${error.reason}`);
-          ctx.io.stderr(`line ${row.line}: ${error.reason}\n`);
+          const reason =
+            error instanceof InvalidAddressError
+              ? error.reason
+              : error instanceof PreferenceValueError
+                ? error.message
+                : null;
+          if (reason === null) throw error;
+          bad.push(`line ${row.line}: ${reason}`);
+          ctx.io.stderr(`line ${row.line}: ${reason}\n`);
           continue;
         }
         // An import never re-activates someone who unsubscribed, bounced or complained.
-        counts[(await addActive(subscribers, normalized, 'import', ctx.clock(), false)).result]++;
+        counts[
+          (await addActive(subscribers, normalized, 'import', ctx.clock(), false, preferences)).result
+        ]++;
       }
       ctx.io.stdout(
-        `imported ${counts.added}, already active ${counts.unchanged}, kept suppressed ${counts.suppressed}, rejected ${bad.length}\n`,
+        `imported ${counts.added}, already active ${counts.unchanged + counts.updated}${counts.updated > 0 ? ` (preferences updated for ${counts.updated})` : ''}, kept suppressed ${counts.suppressed}, rejected ${bad.length}\n`,
       );
       if (bad.length > 0)
         throw new Error(`${count(bad.length, 'row')} rejected (listed above); the others were imported`);
@@ -270,12 +403,20 @@ function registerCommands(
   cmd
     .command('export')
     .option('-o, --output <file>', 'Write to a file instead of stdout')
-    .description('CSV of every subscriber WITH addresses: address,status,source,createdAt,updatedAt')
+    .description(
+      'CSV of every subscriber WITH addresses: address,status,source,createdAt,updatedAt,weekly,alerts,powerPriceUsdPerKwh,fleet (import reads it back)',
+    )
     .action(async (options: { output?: string }) => {
       const ctx = context();
-      const lines = ['address,status,source,createdAt,updatedAt'];
+      const lines = [
+        ['address', 'status', 'source', 'createdAt', 'updatedAt', ...PREFERENCE_EXPORT_HEADER].join(','),
+      ];
       for (const { subscriber: s } of await loadAll(store(ctx), ctx)) {
-        lines.push([s.address, s.status, s.source, s.createdAt, s.updatedAt].map(csvCell).join(','));
+        lines.push(
+          [s.address, s.status, s.source, s.createdAt, s.updatedAt, ...preferenceCells(s)]
+            .map(csvCell)
+            .join(','),
+        );
       }
       const csv = `${lines.join('\n')}\n`;
       if (options.output) {
@@ -286,23 +427,30 @@ function registerCommands(
 
   cmd
     .command('list')
-    .option('--json', 'Print one JSON array on stdout')
-    .description('List subscriber ids with their status (no addresses)')
+    .option('--json', 'One JSON array on stdout')
+    .description('Subscriber hashes with status and preferences (no addresses)')
     .action(async (options: { json?: boolean }) => {
       const ctx = context();
-      const rows = (await loadAll(store(ctx), ctx)).map(({ hash, subscriber: s }) => ({
+      const records = await loadAll(store(ctx), ctx);
+      const rows = records.map(({ hash, subscriber: s }) => ({
         id: hash,
         status: s.status,
         source: s.source,
         createdAt: s.createdAt,
         updatedAt: s.updatedAt,
+        weekly: s.weekly,
+        alerts: s.alerts,
+        powerPriceUsdPerKwh: s.powerPriceUsdPerKwh,
+        fleet: s.fleet,
       }));
       if (options.json) {
         ctx.io.stdout(`${JSON.stringify(rows)}\n`);
         return;
       }
       for (const r of rows)
-        ctx.io.stdout(`${r.id}  ${r.status.padEnd(12)} ${r.source.padEnd(8)} ${r.createdAt}\n`);
+        ctx.io.stdout(
+          `${r.id}  ${r.status.padEnd(12)} ${r.source.padEnd(8)} ${r.createdAt}  ${describePreferences(r)}\n`,
+        );
       const active = rows.filter((r) => r.status === 'active').length;
       ctx.io.stderr(`${count(rows.length, 'subscriber')}, ${active} active\n`);
     });

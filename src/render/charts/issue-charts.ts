@@ -22,7 +22,8 @@ function spanSubtitle(rows: ChartRow[]): string {
   return `daily, ${days} days`;
 }
 
-function priceHashprice(series: ChartRow[]): ChartDrawing {
+/** BTC price against the 7-day hashprice, the last 12 months of the series (or all of a shorter one). */
+export function priceHashpriceChart(series: ChartRow[]): ChartDrawing {
   const rows = window(series, 365);
   return dualAxisChart({
     title: 'BTC price vs hashprice',
@@ -43,7 +44,8 @@ function priceHashprice(series: ChartRow[]): ChartDrawing {
   });
 }
 
-function hashrateDifficulty(series: ChartRow[]): ChartDrawing {
+/** 7-day hashrate against the difficulty in force, the last 12 months of the series. */
+export function hashrateDifficultyChart(series: ChartRow[]): ChartDrawing {
   const rows = window(series, 365);
   return dualAxisChart({
     title: 'Hashrate and difficulty',
@@ -66,8 +68,8 @@ function hashrateDifficulty(series: ChartRow[]): ChartDrawing {
   });
 }
 
-function pools(snapshot: Snapshot): ChartDrawing {
-  const p = snapshot.metrics.pools;
+/** The week's block shares: the seven largest pools, the others and the unidentified miners. */
+export function poolSharesChart(p: Snapshot['metrics']['pools']): ChartDrawing {
   const top = p.top.slice(0, 7);
   const known = top.reduce((s, x) => s + x.sharePct, 0);
   const others = Math.max(0, 100 - known - (p.unknownSharePct ?? 0));
@@ -115,9 +117,9 @@ function breakeven(snapshot: Snapshot): ChartDrawing {
 /** Every chart of the issue, keyed by chart id. */
 export function issueChartDrawings(snapshot: Snapshot, series: ChartRow[]): Record<ChartId, ChartDrawing> {
   return {
-    'price-hashprice': priceHashprice(series),
-    'hashrate-difficulty': hashrateDifficulty(series),
-    pools: pools(snapshot),
+    'price-hashprice': priceHashpriceChart(series),
+    'hashrate-difficulty': hashrateDifficultyChart(series),
+    pools: poolSharesChart(snapshot.metrics.pools),
     breakeven: breakeven(snapshot),
   };
 }

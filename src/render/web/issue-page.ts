@@ -5,6 +5,7 @@
  */
 import { CHART_SIZE, CHARTS, type ChartId } from '../charts/catalog';
 import { escapeHtml } from '../escape';
+import { feedLinkTags } from '../feeds';
 import { type Block, type IssueModel, linkList, type Section } from '../model';
 import { figureLabels, stackedLabels } from '../stacked';
 import { renderPage } from './shell';
@@ -126,6 +127,8 @@ export function renderIssueWebPage(model: IssueModel, charts: WebCharts = {}): s
     description: model.preheader,
     homeHref: '../../index.html',
     tagline: `Bitcoin mining economics and network security, weekly. ${model.dateline}`,
+    // The page lives at issues/<id>/newsletter.html; the feeds at the archive root.
+    head: feedLinkTags('../../'),
     main,
     attribution: model.attribution,
     footer: [

@@ -71,6 +71,8 @@ export interface PageOptions {
   footer?: string[];
   /** Extra attribution lines besides the Coin Metrics credit. */
   attribution?: string[];
+  /** Extra <head> elements (already escaped HTML), e.g. the feeds' <link rel="alternate"> tags. */
+  head?: string;
 }
 
 /** A complete HTML document for the public site. */
@@ -87,6 +89,7 @@ export function renderPage(o: PageOptions): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(o.title)}</title>`,
     `<meta name="description" content="${escapeHtml(o.description)}">`,
+    ...(o.head ? [o.head] : []),
     `<style>${CSS.trim()}</style>`,
     '</head>',
     '<body>',

@@ -200,7 +200,11 @@ describe('renderIssue on the fixture issue', () => {
     // Act
     const html = personalize(
       cid.emailHtml,
-      { unsubscribeUrl: 'https://x.test/u?t=1&s=2', greeting: 'Hi Ann,' },
+      {
+        unsubscribeUrl: 'https://x.test/u?t=1&s=2',
+        preferencesUrl: 'https://x.test/p?t=1',
+        greeting: 'Hi Ann,',
+      },
       'html',
       TOKENS,
     );

@@ -16,7 +16,11 @@ describe('personalize', () => {
     // Act
     const out = personalize(
       template,
-      { unsubscribeUrl: 'https://x.test/u?t=a&s=1', greeting: 'Hi <b>Ann</b> "& co",' },
+      {
+        unsubscribeUrl: 'https://x.test/u?t=a&s=1',
+        preferencesUrl: 'https://x.test/p',
+        greeting: 'Hi <b>Ann</b> "& co",',
+      },
       'html',
     );
 
@@ -29,7 +33,7 @@ describe('personalize', () => {
   it('inserts values as they are in text mode', () => {
     const out = personalize(
       template,
-      { unsubscribeUrl: 'https://x.test/u?t=a&s=1', greeting: 'Hi Ann,' },
+      { unsubscribeUrl: 'https://x.test/u?t=a&s=1', preferencesUrl: 'https://x.test/p', greeting: 'Hi Ann,' },
       'text',
     );
     expect(out).toContain('Hi Ann,');
@@ -39,14 +43,18 @@ describe('personalize', () => {
 
   it('refuses an unsubscribe link that is not http(s)', () => {
     expect(() =>
-      personalize(template, { unsubscribeUrl: 'javascript:alert(1)', greeting: 'Hi' }, 'html'),
+      personalize(
+        template,
+        { unsubscribeUrl: 'javascript:alert(1)', preferencesUrl: 'https://x.test/p', greeting: 'Hi' },
+        'html',
+      ),
     ).toThrow(PersonalizeError);
   });
 
   it('flattens control characters in the greeting', () => {
     const out = personalize(
       PERSONAL_TOKENS.greeting,
-      { unsubscribeUrl: 'https://x.test/u', greeting: 'Hi\r\nBcc: x' },
+      { unsubscribeUrl: 'https://x.test/u', preferencesUrl: 'https://x.test/p', greeting: 'Hi\r\nBcc: x' },
       'text',
     );
     expect(out).toBe('Hi Bcc: x');
@@ -75,7 +83,7 @@ describe('per-issue placeholders', () => {
     // Act
     const out = personalize(
       template,
-      { unsubscribeUrl: 'https://x.test/u', greeting: 'Hi,' },
+      { unsubscribeUrl: 'https://x.test/u', preferencesUrl: 'https://x.test/p', greeting: 'Hi,' },
       'text',
       tokens,
     );

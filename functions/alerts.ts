@@ -1,0 +1,83 @@
+/**
+ * Alerts Lambda: the daily schedule (empty payload) and manual invocations (`{ asOf?, dryRun? }`). Judges
+ * the alert rules on the latest data, archives an edition per newly tripped alert under alerts/, and
+ * enqueues the day's alert mail for the sender (src/alerts/alert-job.ts). Like the report, it never falls
+ * back to sample data, and implausible figures no witness settles fail the run after logging
+ * ISSUE_HELD_LOG_MESSAGE (the IssueHeld alarm counts it).
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { type AlertJobResult, runAlertJob } from '../src/alerts/alert-job';
+import { parseAlertPayload } from '../src/alerts/alert-payload';
+import { parseAlertCooldowns } from '../src/alerts/events';
+import { createSqsSendQueue } from '../src/delivery/queue';
+import { createSubscriberStore } from '../src/delivery/subscribers';
+import { parseAssumptions } from '../src/metrics/assumptions';
+import { realSleep, systemClock } from '../src/ports';
+import { ISSUE_HELD_LOG_MESSAGE, IssueHeldError } from '../src/sources/integrity';
+import { functionEnv, requireSetting } from './commons/config';
+import { lazy } from './commons/lazy';
+import { createLogger, loggerReporter } from './commons/logger';
+import { bucketStore } from './commons/stores';
+
+const logger = createLogger('hashbrief-alerts');
+const env = functionEnv();
+const s3 = lazy(() => new S3Client({}));
+const sqs = lazy(() => new SQSClient({}));
+const store = bucketStore(s3(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET'));
+const queueUrl = requireSetting(env, 'HASHBRIEF_SEND_QUEUE_URL');
+const assumptions = parseAssumptions(env.HASHBRIEF_ASSUMPTIONS_JSON);
+const cooldownDays = parseAlertCooldowns(env.HASHBRIEF_ALERT_COOLDOWN_DAYS);
+
+function logIfHeld(error: unknown): never {
+  if (error instanceof IssueHeldError) {
+    logger.error(ISSUE_HELD_LOG_MESSAGE, {
+      asOf: error.asOf,
+      conflicts: [...error.conflicts],
+      run: 'alerts',
+    });
+  }
+  throw error;
+}
+
+/** The Lambda entry point. */
+export async function handler(event: unknown): Promise<AlertJobResult> {
+  const payload = parseAlertPayload(event);
+  logger.info('alerts started', { asOf: payload.asOf, dryRun: payload.dryRun });
+  const result = await runAlertJob(
+    payload,
+    {
+      fetch: (url, init) => fetch(url, init),
+      clock: systemClock,
+      sleep: realSleep,
+      random: Math.random,
+      reporter: loggerReporter(logger),
+      archive: store,
+      subscribers: createSubscriberStore(store),
+      queue: createSqsSendQueue({ client: sqs(), queueUrl }),
+    },
+    {
+      coinMetricsUrl: env.HASHBRIEF_COINMETRICS_URL,
+      mempoolUrl: env.HASHBRIEF_MEMPOOL_URL,
+      assumptions,
+      postalAddress: env.HASHBRIEF_POSTAL_ADDRESS,
+      publicBaseUrl: env.HASHBRIEF_PUBLIC_BASE_URL,
+      linksBaseUrl: env.HASHBRIEF_LINKS_BASE_URL,
+      recipientsPerMessage: env.HASHBRIEF_RECIPIENTS_PER_MESSAGE,
+      httpSettings: {
+        timeoutMs: env.HASHBRIEF_HTTP_TIMEOUT_MS,
+        budgetMs: env.HASHBRIEF_FETCH_BUDGET_MS,
+        retries: env.HASHBRIEF_HTTP_RETRIES,
+      },
+      cooldownDays,
+    },
+  ).catch(logIfHeld);
+  logger.info('alerts finished', {
+    asOf: result.asOf,
+    status: result.status,
+    editions: result.editions.map((e) => ({ id: e.editionId, status: e.status, mailed: e.mail.planned })),
+    suppressed: result.suppressed.length,
+    reason: result.reason,
+  });
+  return result;
+}

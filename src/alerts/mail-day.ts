@@ -1,0 +1,103 @@
+/**
+ * One alert mail per reader per day, planned once: `runs/alert-mail/<day>.json` records which edition owns
+ * a UTC mail day. The first edition to claim the day (a conditional create) is the one mailed; the record
+ * is marked planned after the enqueue, so a run that dies in between enqueues again (the send ledger, which
+ * counts alert mail per reader and day, keeps anyone from getting it twice). Private, never on the CDN.
+ */
+import { z } from 'zod';
+import type { ArchiveStore } from '../archive/store';
+import type { Clock } from '../ports';
+
+const RECORD = { contentType: 'application/json' };
+
+const mailDaySchema = z.object({
+  schemaVersion: z.literal(1),
+  mailDay: z.string(),
+  editionId: z.string(),
+  claimedAt: z.string(),
+  planned: z
+    .object({
+      at: z.string(),
+      recipients: z.number().int().nonnegative(),
+      queued: z.number().int().nonnegative(),
+    })
+    .nullable(),
+});
+export type MailDayRecord = z.infer<typeof mailDaySchema>;
+
+/** `runs/alert-mail/<day>.json`. */
+export function mailDayKey(day: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new TypeError(`mail day must be YYYY-MM-DD (got ${day})`);
+  return `runs/alert-mail/${day}.json`;
+}
+
+/** The mail day's record cannot be read. */
+export class MailDayRecordError extends Error {
+  override name = 'MailDayRecordError';
+}
+
+async function read(
+  store: ArchiveStore,
+  day: string,
+): Promise<{ record: MailDayRecord; etag: string } | null> {
+  const key = mailDayKey(day);
+  const object = await store.get(key);
+  if (!object) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(object.body.toString('utf8'));
+  } catch (error) {
+    throw new MailDayRecordError(`${key} is not JSON`, { cause: error });
+  }
+  const parsed = mailDaySchema.safeParse(json);
+  if (!parsed.success) throw new MailDayRecordError(`${key} is invalid`, { cause: parsed.error });
+  return { record: parsed.data, etag: object.etag };
+}
+
+/** What claiming a mail day for an edition found. */
+export type MailDayClaim =
+  | { kind: 'ours'; etag: string }
+  | { kind: 'planned'; record: MailDayRecord }
+  | { kind: 'taken'; record: MailDayRecord };
+
+/** Claims `day` for `editionId`: ours to plan, already planned by us, or taken by another edition. */
+export async function claimMailDay(
+  store: ArchiveStore,
+  day: string,
+  editionId: string,
+  clock: Clock,
+): Promise<MailDayClaim> {
+  const record: MailDayRecord = {
+    schemaVersion: 1,
+    mailDay: day,
+    editionId,
+    claimedAt: clock().toISOString(),
+    planned: null,
+  };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const created = await store.putIfMatch(mailDayKey(day), `${JSON.stringify(record)}\n`, null, RECORD);
+    if (created !== 'conflict') return { kind: 'ours', etag: created };
+    const current = await read(store, day);
+    if (!current) continue;
+    if (current.record.editionId !== editionId) return { kind: 'taken', record: current.record };
+    if (current.record.planned) return { kind: 'planned', record: current.record };
+    return { kind: 'ours', etag: current.etag };
+  }
+  throw new MailDayRecordError(`${mailDayKey(day)} kept changing; run the alerts again`);
+}
+
+/** Marks the day planned after the enqueue (If-Match on the claim). */
+export async function markMailDayPlanned(
+  store: ArchiveStore,
+  day: string,
+  editionId: string,
+  claim: { etag: string },
+  plan: { recipients: number; queued: number },
+  clock: Clock,
+): Promise<void> {
+  const current = await read(store, day);
+  if (!current || current.record.editionId !== editionId) return;
+  const record: MailDayRecord = { ...current.record, planned: { at: clock().toISOString(), ...plan } };
+  // A conflict means a concurrent run of the same edition marked it first: nothing left to do.
+  await store.putIfMatch(mailDayKey(day), `${JSON.stringify(record)}\n`, claim.etag, RECORD);
+}
