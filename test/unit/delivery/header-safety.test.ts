@@ -4,7 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { HeaderInjectionError } from '../../../src/delivery/errors';
-import { assertHeaderSafe, buildRawMessage, type RawMessageInput } from '../../../src/delivery/mime';
+import {
+  assertHeaderSafe,
+  buildRawMessage,
+  fromDomain,
+  type RawMessageInput,
+} from '../../../src/delivery/mime';
 
 const clean: RawMessageInput = {
   from: 'hashbrief <briefing@example.com>',
@@ -121,5 +126,34 @@ describe('the List-Unsubscribe URL must be a plain http(s) URL', () => {
     const raw = (await buildRawMessage({ ...clean, listUnsubscribeUrl: undefined })).toString('utf8');
 
     expect(raw).not.toMatch(/^List-Unsubscribe/im);
+  });
+});
+
+describe('a message without inline images', () => {
+  it('is multipart/alternative only, with no Content-ID and no attachment', async () => {
+    const raw = (await buildRawMessage({ ...clean, html: '<p>hi</p>', images: undefined })).toString('utf8');
+
+    expect(raw).toMatch(/^Content-Type: multipart\/alternative;/m);
+    expect(raw).not.toContain('multipart/related');
+    expect(raw).not.toMatch(/^Content-(ID|Disposition):/m);
+    expect(raw.match(/^Content-Type: /gm)).toHaveLength(3);
+  });
+});
+
+describe('fromDomain', () => {
+  it.each([
+    ['a display name and angle brackets', 'hashbrief <briefing@example.com>', 'example.com'],
+    ['a bare address', 'briefing@example.com', 'example.com'],
+    [
+      'upper case, lower-cased for the Message-ID',
+      'hashbrief <Briefing@Mail.Example.ORG>',
+      'mail.example.org',
+    ],
+    ['trailing whitespace', 'hashbrief <briefing@example.com>  ', 'example.com'],
+    ['an @ in the display name', '"a@b" <briefing@example.net>', 'example.net'],
+    ['no address at all', 'hashbrief', 'localhost'],
+    ['text after the address', 'hashbrief <briefing@example.com> (news)', 'localhost'],
+  ])('reads the domain from %s', (_label, from, domain) => {
+    expect(fromDomain(from)).toBe(domain);
   });
 });
