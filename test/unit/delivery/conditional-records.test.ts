@@ -13,8 +13,8 @@ import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
 import { createS3ArchiveStore } from '../../../src/archive/s3-store';
 import type { ArchiveStore } from '../../../src/archive/store';
 import { mailboxHash } from '../../../src/delivery/address';
-import { ConcurrentUpdateError } from '../../../src/delivery/errors';
-import { createFeedbackLedger } from '../../../src/delivery/feedback-ledger';
+import { ConcurrentUpdateError, CorruptRecordError } from '../../../src/delivery/errors';
+import { createFeedbackLedger, feedbackLedgerKey } from '../../../src/delivery/feedback-ledger';
 import {
   claimConfirmation,
   liftMailboxSuppression,
@@ -194,5 +194,57 @@ describe.each(STORES)('feedback ledger on %s', (_name, makeStore) => {
       doneAt: later(2_000).toISOString(),
     });
     expect(await ledger.begin('ses-feedback-2', later(4_000))).toEqual({ kind: 'done' });
+  });
+});
+
+describe('feedback ledger when its entry keeps vanishing or is unreadable', () => {
+  /** A store whose every create collides with an entry that is gone again by the time it is read. */
+  const vanishing = (): ArchiveStore => {
+    const inner = createMemoryArchiveStore();
+    return {
+      ...inner,
+      async putIfMatch(key, body, etag, options) {
+        return etag === null ? 'conflict' : inner.putIfMatch(key, body, etag, options);
+      },
+    };
+  };
+
+  it('applies the notification without an entry after three tries, and cannot record it', async () => {
+    const ledger = createFeedbackLedger(vanishing());
+
+    const begun = await ledger.begin('ses-feedback-3', NOW);
+
+    expect(begun).toEqual({ kind: 'retry', etag: null, startedAt: NOW.toISOString() });
+    if (begun.kind !== 'retry') throw new Error('unexpected begin');
+    expect(await ledger.finish('ses-feedback-3', begun, later(1_000))).toBe(false);
+  });
+
+  it('creates its entry on a second try when the one it collided with is gone', async () => {
+    const inner = createMemoryArchiveStore();
+    let creates = 0;
+    const ledger = createFeedbackLedger({
+      ...inner,
+      async putIfMatch(key, body, etag, options) {
+        if (etag === null && creates++ === 0) return 'conflict';
+        return inner.putIfMatch(key, body, etag, options);
+      },
+    });
+
+    const begun = await ledger.begin('ses-feedback-4', NOW);
+
+    expect(begun).toMatchObject({ kind: 'new', startedAt: NOW.toISOString() });
+    expect(await ledger.read('ses-feedback-4')).toEqual({ state: 'applying', startedAt: NOW.toISOString() });
+  });
+
+  it.each([
+    ['not JSON', '{"state":', /is not JSON/],
+    ['of an unknown state', '{"state":"lost","startedAt":"2026-11-24T07:00:00Z"}', /is invalid/],
+  ])('refuses an entry that is %s', async (_label, body, message) => {
+    const store = createMemoryArchiveStore();
+    await store.putIfAbsent(feedbackLedgerKey('ses-feedback-5'), body, { contentType: 'application/json' });
+    const ledger = createFeedbackLedger(store);
+
+    await expect(ledger.begin('ses-feedback-5', NOW)).rejects.toThrow(CorruptRecordError);
+    await expect(ledger.read('ses-feedback-5')).rejects.toThrow(message);
   });
 });
