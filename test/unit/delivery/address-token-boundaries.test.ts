@@ -259,6 +259,18 @@ describe('unsubscribe', () => {
     expect(logs).toEqual([['warn', 'unsubscribe token rejected', { reason: 'wrong-purpose' }]]);
   });
 
+  it('lets an error while checking the token through, instead of calling the link invalid', async () => {
+    const { subscribers, hash } = await world('active');
+
+    await expect(
+      unsubscribe(
+        link(hash),
+        { subscribers, clock: () => NOW },
+        { tokenSecret: undefined as unknown as string },
+      ),
+    ).rejects.toThrow(TypeError);
+  });
+
   it('lets an error that is not about the token through', async () => {
     const { subscribers, hash } = await world('active');
     const broken = { ...subscribers, get: async () => Promise.reject(new Error('store down')) };

@@ -187,6 +187,7 @@ describe.each(STORES)('send ledger on %s', (_name, makeStore) => {
     // Assert
     const winners = results.filter((r) => r.kind === 'claimed');
     expect(winners).toHaveLength(1);
+    expect(results.filter((r) => r.kind === 'in-flight')).toHaveLength(5);
     expect(await ledger.read(ISSUE, HASH)).toEqual({
       state: 'sending',
       claimedAt: winners[0]?.kind === 'claimed' ? winners[0].claimedAt : 'none',
@@ -224,6 +225,8 @@ describe.each(STORES)('send ledger on %s', (_name, makeStore) => {
     // Assert: an entry nobody can read is never taken as "free to send".
     await expect(claim).rejects.toThrow(CorruptRecordError);
     await expect(claim).rejects.toThrow(message);
+    // The parser's own error travels along as the cause, for the operator's log.
+    await expect(claim).rejects.toHaveProperty('cause', expect.any(Error));
     await expect(ledger.read(ISSUE, HASH)).rejects.toThrow(CorruptRecordError);
     expect((await store.get(ledgerKey(ISSUE, HASH)))?.body.toString('utf8')).toBe(body);
   });
