@@ -10,6 +10,8 @@
 //   npm run test:mutation -- --report          the table from the last runs, without running anything
 //   npm run test:mutation -- --docs            also writes the table into docs/testing.md
 //   npm run test:mutation -- --force ...       ignore the incremental files (a full run)
+//   npm run test:mutation -- metrics-network --only src/metrics/pools.ts
+//                                              one file of a group (the group's report then holds only it)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -91,9 +93,16 @@ const DOC = path.resolve('docs/testing.md');
 const START = '<!-- mutation-scores:start -->';
 const END = '<!-- mutation-scores:end -->';
 
-const args = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const onlyAt = argv.indexOf('--only');
+const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
+const args = onlyAt >= 0 ? argv.filter((_, i) => i !== onlyAt && i !== onlyAt + 1) : argv;
 const flags = new Set(args.filter((a) => a.startsWith('--')));
 const chosen = args.filter((a) => !a.startsWith('--'));
+if (onlyAt >= 0 && (!only || chosen.length !== 1)) {
+  console.error('--only takes one file and exactly one group');
+  process.exit(2);
+}
 for (const name of chosen) {
   if (!(name in GROUPS)) {
     console.error(`unknown group "${name}"; groups: ${Object.keys(GROUPS).join(', ')}`);
@@ -122,7 +131,7 @@ if (!flags.has('--report')) {
     mkdirSync(dir, { recursive: true });
     const config = {
       ...JSON.parse(readFileSync('stryker.config.json', 'utf8')),
-      mutate: group.mutate,
+      mutate: only ? [only] : group.mutate,
       testFiles: group.tests,
       incrementalFile: path.relative('.', path.join(dir, 'incremental.json')),
       htmlReporter: { fileName: path.relative('.', path.join(dir, 'mutation.html')) },
@@ -163,6 +172,10 @@ for (const [name, group] of Object.entries(GROUPS)) {
     continue;
   }
   const { files } = JSON.parse(readFileSync(report, 'utf8'));
+  const reported = new Set(Object.keys(files).map((file) => path.relative('.', path.resolve(file))));
+  for (const file of group.mutate.filter((f) => !f.includes('*') && !reported.has(f))) {
+    rows.push({ group: name, file, missing: true });
+  }
   const run = existsSync(path.join(OUT, name, 'run.json'))
     ? JSON.parse(readFileSync(path.join(OUT, name, 'run.json'), 'utf8'))
     : null;
@@ -171,14 +184,19 @@ for (const [name, group] of Object.entries(GROUPS)) {
     const killed = count('Killed', 'Timeout');
     const survived = count('Survived');
     const noCoverage = count('NoCoverage');
+    // Survivors in module-level code (a regex, a zod schema): Stryker 9.6 with vitest 4 does not evaluate
+    // the module again per mutant, so these are reported even when a test kills them (docs/testing.md).
+    const survivedStatic = mutants.filter((m) => m.status === 'Survived' && m.static).length;
     const valid = killed + survived + noCoverage;
     rows.push({
       group: name,
       file: path.relative('.', path.resolve(file)),
       killed,
       survived,
+      survivedStatic,
       noCoverage,
       score: valid === 0 ? null : (killed / valid) * 100,
+      scoreDynamic: valid - survivedStatic === 0 ? null : (killed / (valid - survivedStatic)) * 100,
       date: run?.finishedAt?.slice(0, 10) ?? '',
     });
   }
@@ -186,12 +204,12 @@ for (const [name, group] of Object.entries(GROUPS)) {
 
 const pct = (x) => (x === null ? 'n/a' : `${x.toFixed(1)}%`);
 const table = [
-  `| group | module | score | killed | survived | no coverage | measured |`,
-  `| --- | --- | ---: | ---: | ---: | ---: | --- |`,
+  `| group | module | score | without static survivors | killed | survived (static) | no coverage | measured |`,
+  `| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |`,
   ...rows.map((r) =>
     r.missing
-      ? `| ${r.group} | ${r.file} | not run | | | | |`
-      : `| ${r.group} | ${r.file} | ${pct(r.score)}${r.score !== null && r.score < TARGET ? ' (below target)' : ''} | ${r.killed} | ${r.survived} | ${r.noCoverage} | ${r.date} |`,
+      ? `| ${r.group} | ${r.file} | not run | | | | | |`
+      : `| ${r.group} | ${r.file} | ${pct(r.score)} | ${pct(r.scoreDynamic)}${r.scoreDynamic !== null && r.scoreDynamic < TARGET ? ' (below target)' : ''} | ${r.killed} | ${r.survived} (${r.survivedStatic}) | ${r.noCoverage} | ${r.date} |`,
   ),
 ].join('\n');
 console.log(`\nMutation score per module (target ${TARGET}%; killed includes timeouts):\n\n${table}\n`);
