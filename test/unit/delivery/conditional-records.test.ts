@@ -21,6 +21,7 @@ import {
   rateLimitKey,
   readSuppression,
   releaseConfirmation,
+  scanSuppressedMailboxes,
   suppressMailbox,
 } from '../../../src/delivery/mailbox';
 import { createSubscriberStore } from '../../../src/delivery/subscribers';
@@ -246,5 +247,61 @@ describe('feedback ledger when its entry keeps vanishing or is unreadable', () =
 
     await expect(ledger.begin('ses-feedback-5', NOW)).rejects.toThrow(CorruptRecordError);
     await expect(ledger.read('ses-feedback-5')).rejects.toThrow(message);
+  });
+});
+
+describe('mailbox suppressions that cannot be read', () => {
+  const unreadable = async () => {
+    const subscribers = createSubscriberStore(createMemoryArchiveStore());
+    const key = `subscribers/suppressed/${mailboxHash('victim@example.com')}.json`;
+    await subscribers.store.putIfAbsent(key, '{"schemaVersion":1,"suppression":"compl', {
+      contentType: 'application/json',
+    });
+    const warnings: unknown[] = [];
+    const reporter = {
+      info: () => {},
+      warn: (message: string, fields?: unknown) => warnings.push({ message, fields }),
+    };
+    return { subscribers, key, warnings, reporter };
+  };
+
+  it('counts an unreadable record as suppressed in a scan, and names it', async () => {
+    const { subscribers, key, warnings, reporter } = await unreadable();
+    await suppressMailbox(subscribers, 'other@example.com', 'bounced', { suppressedAt: NOW });
+
+    const scan = await scanSuppressedMailboxes(subscribers, reporter);
+
+    expect(scan.suppressed).toEqual(
+      new Set([mailboxHash('victim@example.com'), mailboxHash('other@example.com')]),
+    );
+    expect(scan.unreadable).toEqual([{ record: key, reason: 'is not JSON' }]);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('lifts an unreadable record (reported as "unreadable") and leaves a clean one behind', async () => {
+    const { subscribers, warnings, reporter } = await unreadable();
+
+    const lifted = await liftMailboxSuppression(subscribers, 'victim@example.com', NOW, {
+      overriding: false,
+      reporter,
+    });
+
+    expect(lifted).toBe('unreadable');
+    expect(warnings).toHaveLength(1);
+    expect(await readSuppression(subscribers, 'victim@example.com')).toMatchObject({
+      suppression: null,
+      liftedAt: NOW.toISOString(),
+    });
+  });
+
+  it('lifts nothing for a mailbox never suppressed unless overriding, which records the lift', async () => {
+    const subscribers = createSubscriberStore(createMemoryArchiveStore());
+
+    expect(await liftMailboxSuppression(subscribers, 'a@example.com', NOW, { overriding: false })).toBeNull();
+    expect(await readSuppression(subscribers, 'a@example.com')).toBeNull();
+    expect(await liftMailboxSuppression(subscribers, 'a@example.com', NOW, { overriding: true })).toBeNull();
+    expect(await readSuppression(subscribers, 'a@example.com')).toMatchObject({
+      liftedAt: NOW.toISOString(),
+    });
   });
 });
