@@ -7,8 +7,9 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { HeaderInjectionError, MimeFormatError } from './errors';
 
+// C0 controls (CR, LF, NUL, TAB…), DEL, the C1 controls (NEL is a line break to some parsers), U+2028/9.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point.
-const UNSAFE_HEADER = /[\u0000-\u001f\u007f\u2028\u2029]/;
+const UNSAFE_HEADER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** Throws HeaderInjectionError when `value` has CR, LF or another control character. */
 export function assertHeaderSafe(field: string, value: string): void {

@@ -20,15 +20,20 @@ import { parseIndexManifest } from '../../src/archive/manifest';
 import { createMemoryArchiveStore } from '../../src/archive/memory-store';
 import { readSnapshot } from '../../src/archive/read';
 import type { ArchiveStore } from '../../src/archive/store';
-import type { Mailer } from '../../src/delivery/mailer';
+import { deliverBatch, type SenderDeps } from '../../src/delivery/deliver';
+import { createEmailLoader } from '../../src/delivery/email';
+import { createLedger, type Ledger } from '../../src/delivery/ledger';
+import type { Mailer, OutgoingMail } from '../../src/delivery/mailer';
 import type { SendQueue } from '../../src/delivery/queue';
+import { unlimited } from '../../src/delivery/rate-limiter';
 import { createSesMailer } from '../../src/delivery/ses-mailer';
 import { createEmulatorFetch } from '../../src/emulator/server';
 import { type ReportJobDeps, type ReportJobSettings, runReportJob } from '../../src/pipeline/report-job';
 import { type Fetch, silentReporter } from '../../src/ports';
 import { addDays, utcDay } from '../../src/sources/dates';
 import { liveLikeDataset } from '../support/datasets';
-import { fakeClock } from '../support/delivery-fixtures';
+import { startSes } from '../support/delivery-emulators';
+import { fakeClock, TEST_SETTINGS } from '../support/delivery-fixtures';
 import {
   type ChaosRow,
   chaosTable,
@@ -559,6 +564,122 @@ describe('chaos matrix: storage, kills, sender, SES, duplicates, concurrency', (
     expect(late?.sent).toHaveLength(3);
     expect(delivery).toMatchObject({ ok: true });
     expect((await verifyArchive(world.archive, settings)).ok).toBe(true);
+  });
+
+  it('sender dies after SES accepted a mail and before markSent (aws-ses-v2-local): the one documented duplicate, after the lease and with the same Message-ID; every other reader once', async () => {
+    // Arrange: a real SES API on 127.0.0.1, one message for every active reader, one recipient at a time.
+    const ses = await startSes();
+    try {
+      const time = fakeClock(new Date().toISOString());
+      const world = await createWorld({ dataset, clock: time.clock });
+      await runReportJob({}, world.deps, reportSettings({ recipientsPerMessage: 10 }));
+      const [message] = world.drain();
+      if (!message) throw new Error('nothing queued');
+      const sesMailer = createSesMailer({ client: ses.client });
+      const accepted: OutgoingMail[] = [];
+      const mailer: Mailer = {
+        async send(mail) {
+          const result = await sesMailer.send(mail);
+          accepted.push(mail);
+          return result;
+        },
+      };
+      const ledger = createLedger(world.state);
+      // The process dies the moment it goes to record its first accepted send: nothing after SES's answer
+      // reaches the ledger, and nothing else leaves the dead process.
+      let died: string | null = null;
+      const alive = () => {
+        if (died) throw new KilledError('the process is dead');
+      };
+      const dyingLedger: Ledger = {
+        claim: async (...args) => {
+          alive();
+          return ledger.claim(...args);
+        },
+        release: async (...args) => {
+          alive();
+          return ledger.release(...args);
+        },
+        read: async (...args) => {
+          alive();
+          return ledger.read(...args);
+        },
+        markSent: async (_issueId, subscriberHash) => {
+          alive();
+          died = subscriberHash;
+          throw new KilledError('died after SES accepted the mail, before markSent');
+        },
+      };
+      const sender = (overrides: Partial<SenderDeps> = {}): SenderDeps => ({
+        emails: createEmailLoader(world.archive),
+        subscribers: world.deps.subscribers,
+        ledger,
+        mailer,
+        limiter: unlimited,
+        clock: time.clock,
+        sleep: async () => {},
+        random: () => 0,
+        ...overrides,
+      });
+      const oneAtATime = { ...TEST_SETTINGS, concurrency: 1 };
+
+      // Act: the crash; the SQS redelivery inside the lease; the one after it; one more redelivery.
+      const crashed = await deliverBatch(message, sender({ ledger: dyingLedger }), oneAtATime).catch(
+        (error: unknown) => error,
+      );
+      const victim = died as string | null;
+      time.advance(30_000);
+      const early = await deliverBatch(message, sender(), oneAtATime);
+      time.advance(31_000);
+      const late = await deliverBatch(message, sender(), oneAtATime);
+      const after = await deliverBatch(message, sender(), oneAtATime);
+
+      // Assess: count what SES itself accepted, per reader.
+      const stored = await ses.emails();
+      const byAddress = new Map<string, number>();
+      for (const email of stored) {
+        for (const to of email.destination.to) byAddress.set(to, (byAddress.get(to) ?? 0) + 1);
+      }
+      const active = world.people.filter((p) => p.status === 'active');
+      const victimPerson = world.people.find((p) => p.hash === victim);
+      const others = active.filter((p) => p.hash !== victim);
+      const victimIds = accepted
+        .filter((m) => m.recipientHash === victim)
+        .map((m) => /^Message-ID: (.+)\r$/m.exec(m.raw.toString('utf8'))?.[1]);
+      const othersOnce = others.every((p) => byAddress.get(p.address) === 1);
+      const strays = world.people.filter((p) => p.status !== 'active' && byAddress.has(p.address)).length;
+      rows.push({
+        name: 'sender dies between SES accepting and markSent',
+        expected:
+          'the dead sender’s recipient waits out the lease, then gets the one duplicate the docs allow, with the same Message-ID; each other reader once',
+        observed: `crash: ${(crashed as Error).name}; early retry deferred ${early.failed.length}; after lease sent ${late.sent.length}; victim got ${byAddress.get(victimPerson?.address ?? '') ?? 0}, Message-IDs ${new Set(victimIds).size === 1 ? 'equal' : 'differ'}; others once: ${othersOnce}; ${strays} to suppressed`,
+        ok:
+          crashed instanceof KilledError &&
+          byAddress.get(victimPerson?.address ?? '') === 2 &&
+          new Set(victimIds).size === 1 &&
+          othersOnce &&
+          strays === 0,
+      });
+      expect(crashed).toBeInstanceOf(KilledError);
+      expect(victimPerson?.status).toBe('active');
+      // Inside the lease the dead sender's claim holds: the victim is deferred, every other reader sent.
+      expect(early.failed).toEqual([{ id: victim, reason: 'claimed by another sender' }]);
+      expect(early.sent).toHaveLength(others.length);
+      // After the lease the victim is sent again: the documented duplicate, and only that one.
+      expect(late.sent).toEqual([victim]);
+      expect(after.sent).toEqual([]);
+      expect(byAddress.get(victimPerson?.address ?? '')).toBe(2);
+      expect(victimIds).toHaveLength(2);
+      expect(victimIds[0]).toMatch(
+        new RegExp(`^<[^.]+(?:-[^.]+)*\\.${victim?.slice(0, 32)}@example\\.com>$`),
+      );
+      expect(victimIds[1]).toBe(victimIds[0]);
+      expect(others.map((p) => byAddress.get(p.address))).toEqual(others.map(() => 1));
+      expect(strays).toBe(0);
+      expect(await ledger.read(message.issueId, victim ?? '')).toMatchObject({ state: 'sent' });
+    } finally {
+      await ses.stop();
+    }
   });
 
   it('SES throttling and transient 5xx (aws-sdk-client-mock on SESClient): backoff retries, every reader gets exactly one', async () => {

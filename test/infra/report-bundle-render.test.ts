@@ -1,18 +1,17 @@
 /**
  * The report Lambda renders MJML templates and PNG charts at runtime, reading files the bundle must carry
  * (templates/, resvg's native addon, the DejaVu fonts). Importing the bundle is not enough to prove that:
- * this bundles the renderer with the same esbuild settings as the stack, lays out the same copied files,
- * and renders a whole issue from the bundle in a separate Node process, outside the repository.
+ * this lets the stack itself bundle the report function (its own NodejsFunction, esbuild options and
+ * copy hooks), from an entry that exports the renderer the real handler uses, and renders a whole issue
+ * from that bundle in a separate Node process, outside the repository.
  */
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ESM_REQUIRE_BANNER } from '../../infra/constructs/function-with-log-group';
-import { REPORT_NATIVE_FILES } from '../../infra/hashbrief-stack';
+import { FUNCTION_NAMES } from '../../infra/hashbrief-stack';
 import {
   fixtureFooter,
   fixtureLinks,
@@ -20,29 +19,26 @@ import {
   fixtureSeries,
   fixtureSnapshot,
 } from '../fixtures/render/fixture';
+import { projectRoot, stubEntry, synth } from './synth';
 
 const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
 let dir: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'hb-report-bundle-'));
-  await build({
-    entryPoints: [path.join(root, 'src/render/render-issue.ts')],
-    outfile: path.join(dir, 'index.mjs'),
+  // The stack bundles every function; all but the report are the one-line stub.
+  const entries = Object.fromEntries(FUNCTION_NAMES.map((name) => [name, stubEntry]));
+  const { app, template } = synth({
     bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    mainFields: ['module', 'main'],
-    banner: { js: ESM_REQUIRE_BANNER },
-    minify: true,
-    external: ['@resvg/resvg-js'],
-    logLevel: 'silent',
+    entries: { ...entries, report: path.join(projectRoot, 'test/infra/fixtures/render-entry.ts') },
   });
-  for (const file of REPORT_NATIVE_FILES) {
-    await cp(path.join(root, file.from), path.join(dir, file.to), { recursive: true });
-  }
+  const [, report] =
+    Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('Report')) ??
+    [];
+  const assetPath = report?.Metadata?.['aws:asset:path'];
+  if (typeof assetPath !== 'string') throw new Error('the stack has no bundled report function');
+  // A copy outside the repository, so nothing resolves from the repo's node_modules.
+  dir = await mkdtemp(path.join(tmpdir(), 'hb-report-bundle-'));
+  await cp(path.resolve(app.outdir, assetPath), dir, { recursive: true });
   const input = {
     snapshot: fixtureSnapshot(),
     series: fixtureSeries(),
@@ -60,7 +56,7 @@ const r = await renderIssue(JSON.parse(readFileSync(new URL('./input.json', impo
 process.stdout.write(JSON.stringify({ subject: r.subject, htmlBytes: r.emailHtml.length, pngs: r.images.map((i) => i.png.length) }));
 `,
   );
-}, 120_000);
+}, 600_000);
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

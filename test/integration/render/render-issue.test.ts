@@ -3,6 +3,7 @@
  * image modes, the web version's neutrality, and a structure snapshot of the MJML.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildIssueMessage } from '../../../src/delivery/email';
 import { issueLinks } from '../../../src/pipeline/links';
 import { buildEmailMjml } from '../../../src/render/email';
 import { compileMjml, MjmlRenderError } from '../../../src/render/mjml-compile';
@@ -75,15 +76,36 @@ describe('renderIssue on the fixture issue', () => {
     expect(Buffer.byteLength(hosted.emailHtml)).toBeLessThan(GMAIL_CLIP_BYTES);
   });
 
-  it('keeps the whole MIME message with inline images within the SES limit', () => {
-    // Base64 grows by 4/3 plus line breaks every 76 characters.
-    const b64 = (bytes: number) => Math.ceil(bytes / 3) * 4 * (78 / 76);
-    const total =
-      b64(Buffer.byteLength(cid.emailHtml)) +
-      b64(Buffer.byteLength(cid.emailText)) +
-      cid.images.reduce((s, i) => s + b64(i.png.length), 0) +
-      16 * 1024;
-    expect(total).toBeLessThan(SES_MAX_MESSAGE_BYTES);
+  it('keeps the whole MIME message with inline images within the SES limit', async () => {
+    // Arrange: the stored email and its charts, as the sender loads them.
+    const stored = toStoredEmail(cid);
+    const images = cid.images.map((i) => ({
+      cid: i.cid,
+      filename: i.filename,
+      content: i.png,
+      contentType: 'image/png' as const,
+    }));
+    // Act: one recipient's message, built by the sender's own code.
+    const raw = await buildIssueMessage({
+      loaded: { email: stored, images },
+      settings: {
+        from: 'hashbrief <briefing@example.com>',
+        linksBaseUrl: 'https://links.example.com',
+        tokenSecret: 'a-test-secret-of-enough-length',
+      },
+      to: 'reader@example.com',
+      subscriberHash: 'a'.repeat(64),
+      now: new Date('2026-11-24T07:00:00Z'),
+    });
+    // Assert: under the limit, and really carrying the four charts (base64 is 4/3 of their bytes).
+    const message = raw.toString('latin1');
+    const pngBytes = cid.images.reduce((sum, i) => sum + i.png.length, 0);
+    expect(raw.length).toBeLessThan(SES_MAX_MESSAGE_BYTES);
+    expect(raw.length).toBeGreaterThan((pngBytes * 4) / 3 + Buffer.byteLength(cid.emailHtml));
+    expect(message.match(/^Content-ID: <[^>]+@hashbrief>\r$/gm)).toHaveLength(4);
+    expect(message).toMatch(
+      /^List-Unsubscribe:\s+<https:\/\/links\.example\.com\/unsubscribe\?token=u\.[^>]+>\r$/m,
+    );
   });
 
   it('escapes the hostile pool name everywhere it appears', () => {
@@ -287,6 +309,26 @@ describe('renderIssue on the fixture issue', () => {
       footer: fixtureFooter,
     });
     const mjml = buildEmailMjml(model, (c) => `cid:${c}`);
+
+    // What the outline stands for, checked on its own: the sections in reading order, each chart once with
+    // its fixed size and alt text, the subject and preheader in the head.
+    const headings = [...mjml.matchAll(/<h2\b[^>]*>([^<]*)<\/h2>/g)].map((m) => m[1]);
+    expect(headings).toEqual([
+      'This week',
+      'Key figures',
+      'Miner economics',
+      'Network security',
+      'Halving and fee outlook',
+      'Stress scenario',
+      'Data sources',
+      'Archive and downloads',
+    ]);
+    const charts = [
+      ...mjml.matchAll(/<mj-image src="cid:([a-z-]+)" alt="([^"]{40,})" width="552px" height="294px"/g),
+    ];
+    expect(charts.map((m) => m[1])).toEqual(['price-hashprice', 'breakeven', 'hashrate-difficulty', 'pools']);
+    expect(mjml).toContain(`<mj-title>${model.subject}</mj-title>`);
+    expect(mjml).toContain(`<mj-preview>${model.preheader}</mj-preview>`);
     await expect(mjmlOutline(mjml)).toMatchFileSnapshot('./__snapshots__/email.mjml-outline.txt');
   });
 });

@@ -16,6 +16,46 @@ import { type DayRow, seriesFromRows, steadyDay } from '../../fixtures/metrics/b
 const PRICES = [100, 100, 100, 100, 100, 100, 100, 200, 50, 100];
 const rows = (): DayRow[] => PRICES.map((p) => steadyDay(p, 1e6, 10));
 
+describe('hashprice week on week, by hand over 15 days', () => {
+  // Days 0–14 from 2026-02-01: price $100 + $10 a day, 460 BTC of rewards a day; 1,000 PH/s up to day 7,
+  // then 1,250 PH/s from day 8 on.
+  const fifteenDays = (): DayRow[] =>
+    Array.from({ length: 15 }, (_, day) => steadyDay(100 + 10 * day, day < 8 ? 1e6 : 1.25e6, 10));
+
+  it('compares day 14 with day 7 exactly seven days back, in USD and in BTC', () => {
+    // Arrange
+    const h = createMetricsHistory(seriesFromRows('2026-02-01', fifteenDays()));
+    // Act
+    const { metrics } = computeHashprice(h, 14);
+    // Assert
+    // Day 14, window days 8–14: 460 × (180 + … + 240) = 460 × 1,470 = $676,200 over 7 × 1,250 PH/s
+    //   = $77.28 per PH/s per day; 7 × 460 BTC ÷ 8,750 = 0.368 BTC.
+    // Day 7, window days 1–7: 460 × (110 + … + 170) = 460 × 980 = $450,800 over 7,000 = $64.40; 0.46 BTC.
+    expect(metrics.usdPerPhDay).toBeCloseTo(77.28, 10);
+    expect(metrics.btcPerPhDay).toBeCloseTo(0.368, 12);
+    // 77.28 ÷ 64.40 = 1.2 and 0.368 ÷ 0.46 = 0.8. (Six days back, day 8's window 2–8 is
+    // 460 × 1,050 ÷ 7,250 = $66.62: +16%, which this would catch.)
+    expect(metrics.change7dPct).toBeCloseTo(20, 10);
+    expect(metrics.btcChange7dPct).toBeCloseTo(-20, 10);
+    expect(metrics.drivers?.hashrateChangePct).toBeCloseTo(25, 10);
+    expect(metrics.drivers?.btcRevenueChangePct).toBeCloseTo(0, 10);
+    // Revenue-weighted price: 1,470 ÷ 7 = $210 against 980 ÷ 7 = $140.
+    expect(metrics.drivers?.avgPriceChangePct).toBeCloseTo(50, 10);
+  });
+
+  it('has no change until a complete week lies seven days back: none on day 12, the first on day 13', () => {
+    const h = createMetricsHistory(seriesFromRows('2026-02-01', fifteenDays()));
+
+    expect(computeHashprice(h, 12).metrics.change7dPct).toBeNull();
+    // Day 13, window 7–13: 460 × (170 + … + 230) = 460 × 1,400 = $644,000 over 1,000 + 6 × 1,250 =
+    // 8,500 PH/s = $75.7647…; day 6, window 0–6: 460 × 910 ÷ 7,000 = $59.80, so +26.70%.
+    expect(computeHashprice(h, 13).metrics.change7dPct).toBeCloseTo(
+      (644_000 / 8_500 / (418_600 / 7_000) - 1) * 100,
+      10,
+    );
+  });
+});
+
 describe('createMetricsHistory: hashprice', () => {
   it('needs a full 7-day window and computes Σ RevUSD ÷ Σ PH/s', () => {
     const h = createMetricsHistory(seriesFromRows('2026-01-01', rows()));

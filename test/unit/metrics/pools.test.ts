@@ -121,3 +121,31 @@ describe('herfindahlIndex and nakamotoCoefficient', () => {
     expect(nakamotoCoefficient([], 100)).toBeNull();
   });
 });
+
+describe('computePools with more pools than it lists', () => {
+  it('sums HHI over every identified pool, not only the ten listed in top (12 pools, by hand)', () => {
+    // Arrange: 1,000 blocks from 12 pools, so each pool's share in % is its blocks ÷ 10.
+    const counts = [200, 150, 120, 100, 90, 80, 70, 60, 50, 40, 30, 10];
+    const week = poolsWeek(counts.map((blocks, i) => [`Pool ${String.fromCharCode(65 + i)}`, blocks]));
+    // Act
+    const { metrics } = computePools(week, null);
+    // Assert: 20² + 15² + 12² + 10² + 9² + 8² + 7² + 6² + 5² + 4² + 3² + 1²
+    //       = 400 + 225 + 144 + 100 + 81 + 64 + 49 + 36 + 25 + 16 + 9 + 1 = 1150 (1140 for the top ten).
+    expect(metrics.hhi).toBeCloseTo(1150, 9);
+    expect(metrics.top).toHaveLength(10);
+    expect(metrics.top.at(-1)?.blocks).toBe(40);
+    expect(metrics.nakamotoCoefficient).toBe(4); // 20 + 15 + 12 = 47; + 10 = 57 > 50
+    expect(metrics.top3SharePct).toBeCloseTo(47, 12);
+  });
+
+  it('gives HHI 10000/n for n equal pools, for n up to 40', () => {
+    for (const n of [1, 2, 9, 10, 11, 12, 25, 40]) {
+      const { metrics } = computePools(
+        poolsWeek(Array.from({ length: n }, (_, i) => [`Pool ${i}`, 7] as [string, number])),
+        null,
+      );
+      expect(metrics.hhi, `${n} pools`).toBeCloseTo(10000 / n, 9);
+      expect(metrics.top, `${n} pools`).toHaveLength(Math.min(n, 10));
+    }
+  });
+});

@@ -132,16 +132,49 @@ describe('runReportJob', () => {
         return deps.fetch(url);
       },
     };
+    // Every object in the archive with its version: a rewrite of the same key changes nothing in a listing.
+    const versions = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          (await archive.list('')).map(async (key) => [key, (await archive.get(key))?.etag] as const),
+        ),
+      );
     await runReportJob(parseReportPayload({}), counted, settings);
     const firstQueued = queue.drain().length;
-    const objects = await archive.list('issues/');
+    const before = await versions();
     requests = 0;
 
-    const again = await runReportJob(parseReportPayload({}), counted, settings);
+    // Every write that lands, whatever its bytes (a content-hash etag cannot show a same-bytes rewrite).
+    const writes: string[] = [];
+    const watched: typeof archive = {
+      ...archive,
+      async putIfAbsent(key, body, options) {
+        const result = await archive.putIfAbsent(key, body, options);
+        if (result === 'created') writes.push(key);
+        return result;
+      },
+      async putIfMatch(key, body, etag, options) {
+        const result = await archive.putIfMatch(key, body, etag, options);
+        if (result !== 'conflict') writes.push(key);
+        return result;
+      },
+      async delete(key) {
+        writes.push(`delete ${key}`);
+        return archive.delete(key);
+      },
+    };
+
+    const again = await runReportJob(
+      parseReportPayload({}),
+      { ...counted, archive: watched, subscribers: createSubscriberStore(watched) },
+      settings,
+    );
 
     expect(again.status).toBe('already-archived');
     expect(requests).toBe(0);
-    expect(await archive.list('issues/')).toEqual(objects);
+    expect(writes).toEqual([]);
+    expect(Object.keys(before)).toContain('issues/2026-11-23/snapshot.json');
+    expect(await versions()).toEqual(before);
     expect(firstQueued).toBe(2);
     expect(queue.drain()).toHaveLength(0);
     expect(again.delivery).toEqual({ queued: 0, recipients: 3, testSends: 0, alreadyPlanned: true });

@@ -82,7 +82,27 @@ describe('plain-text part', () => {
   });
 
   it('matches the stored text of the fixture issue', async () => {
-    await expect(renderText(model(), 'email')).toMatchFileSnapshot('./__snapshots__/newsletter.email.txt');
+    const text = renderText(model(), 'email');
+
+    // What the stored text stands for, checked on its own: the headline with the week's figures, the
+    // sections as underlined headings in reading order, both alerts, the fixture's key numbers.
+    expect(text.split('\n')[0]).toBe('hashbrief: Issue 2026-11-23 · data to 2026-11-23 (UTC)');
+    expect(text).toContain('HASHPRICE $27.27/PH/DAY (7-DAY AVERAGE), −6.1% W/W');
+    const headings = [...text.matchAll(/^([A-Z][A-Z ]+)\n-+$/gm)].map((m) => m[1]);
+    expect(headings).toEqual([
+      'THIS WEEK',
+      'KEY FIGURES',
+      'MINER ECONOMICS',
+      'NETWORK SECURITY',
+      'HALVING AND FEE OUTLOOK',
+      'STRESS SCENARIO',
+      'DATA SOURCES',
+      'ARCHIVE AND DOWNLOADS',
+    ]);
+    expect(text).toContain('!! CRITICAL: Hashprice set a record low: $27.27/PH/day (7-day average).');
+    expect(text).toContain("!! WARNING: Foundry USA mined 31.2% of the week's blocks, more than 30%.");
+    expect(text).toMatch(/^BTC price, close of 2026-11-23 +\$61,842 +▼ −4\.8%$/m);
+    await expect(text).toMatchFileSnapshot('./__snapshots__/newsletter.email.txt');
   });
 });
 

@@ -310,3 +310,75 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('soon', now)).toBeUndefined();
   });
 });
+
+describe('createHttpClient: what it says and sends', () => {
+  it.each([
+    [429, 'mempool pools was rate-limited (HTTP 429) after 2 tries', 'rate-limited'],
+    [502, 'mempool pools answered HTTP 502 after 2 tries', 'http'],
+  ])('names HTTP %i in its message after the retries', async (status, message, kind) => {
+    const { client, time } = setup(() => new Response('', { status }), { retries: 1, baseDelayMs: 10 });
+
+    const error = await failure(time.run(client.get(request)));
+
+    expect(error.message).toBe(message);
+    expect(error.kind).toBe(kind);
+  });
+
+  it('names an unreachable host with the cause, as kind "network"', async () => {
+    const { client, time } = setup(() => Promise.reject(new TypeError('fetch failed')), { retries: 1 });
+
+    const error = await failure(time.run(client.get(request)));
+
+    expect(error.kind).toBe('network');
+    expect(error.message).toBe('mempool pools could not be reached (fetch failed) after 2 tries');
+  });
+
+  it('asks for the media type the request wants, and only then', async () => {
+    const { client, time, calls } = setup(() => json({}));
+
+    await time.run(client.get({ ...request, accept: 'text/csv' }));
+    await time.run(client.get(request));
+
+    expect(calls[0]?.headers.accept).toBe('text/csv');
+    expect(calls[1]?.headers).not.toHaveProperty('accept');
+  });
+
+  it.each([
+    [9_500, '9.5 s'],
+    [10_000, '10 s'],
+    [12_600, '13 s'],
+  ])('states a %i ms fetch budget as "%s"', async (budgetMs, stated) => {
+    const time = createFakeTime();
+    const { fetch } = stubFetch({
+      '/pools/1w': async () => {
+        await time.sleep(budgetMs);
+        return new Response('', { status: 503 });
+      },
+    });
+    const client = createHttpClient({
+      fetch,
+      clock: time.clock,
+      sleep: time.sleep,
+      random: () => 0.5,
+      reporter: silentReporter,
+      settings: { budgetMs, timeoutMs: 60_000, retries: 3 },
+    });
+
+    const error = await failure(time.run(client.get(request)));
+
+    expect(error.message).toContain(`the ${stated} fetch budget ran out`);
+  });
+});
+
+describe('parseRetryAfter, exactly', () => {
+  const now = new Date('2025-11-24T08:00:00.000Z');
+
+  it('reads delta seconds with whitespace around them', () => {
+    expect(parseRetryAfter(' 12 ', now)).toBe(12_000);
+    expect(parseRetryAfter('0', now)).toBe(0);
+  });
+
+  it.each(['12s', 's12'])('does not read %j, with text before or after the digits, as a delay', (value) => {
+    expect(parseRetryAfter(value, now)).toBeUndefined();
+  });
+});
