@@ -88,7 +88,8 @@ describe('plain-text part', () => {
     // sections as underlined headings in reading order, both alerts, the fixture's key numbers.
     expect(text.split('\n')[0]).toBe('hashbrief: Issue 2026-11-23 · data to 2026-11-23 (UTC)');
     expect(text).toContain('HASHPRICE $27.27/PH/DAY (7-DAY AVERAGE), −6.1% W/W');
-    const headings = [...text.matchAll(/^([A-Z][A-Z ]+)\n-+$/gm)].map((m) => m[1]);
+    // The reader's own numbers, when they gave a power price, are substituted just before "This week".
+    const headings = [...text.matchAll(/^(?:%%HB_PERSONAL%%)?([A-Z][A-Z ]+)\n-+$/gm)].map((m) => m[1]);
     expect(headings).toEqual([
       'THIS WEEK',
       'KEY FIGURES',
