@@ -8,8 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CONTEXT_PREFIX, ConfigContextError, configFromContext } from './config.ts';
-import { HashbriefStack } from './hashbrief-stack.ts';
+import { CONTEXT_PREFIX, ConfigContextError, configFromContext } from './config';
+import { HashbriefStack } from './hashbrief-stack';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

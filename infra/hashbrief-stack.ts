@@ -8,14 +8,14 @@ import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cd
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
-import { type HashbriefConfig, placeholderWarnings } from './config.ts';
-import { Alarms } from './constructs/alarms.ts';
-import { ArchiveBucket } from './constructs/archive-bucket.ts';
-import { Cdn } from './constructs/cdn.ts';
-import { Delivery } from './constructs/delivery.ts';
-import { FunctionWithLogGroup } from './constructs/function-with-log-group.ts';
-import { LinksApi } from './constructs/links-api.ts';
-import { WeeklySchedule } from './constructs/schedule.ts';
+import { type HashbriefConfig, placeholderWarnings } from './config';
+import { Alarms } from './constructs/alarms';
+import { ArchiveBucket } from './constructs/archive-bucket';
+import { Cdn } from './constructs/cdn';
+import { Delivery } from './constructs/delivery';
+import { FunctionWithLogGroup } from './constructs/function-with-log-group';
+import { LinksApi } from './constructs/links-api';
+import { WeeklySchedule } from './constructs/schedule';
 
 export const FUNCTION_NAMES = [
   'report',

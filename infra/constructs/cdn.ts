@@ -23,7 +23,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { type ArchiveBucket, PRIVATE_KEY_PATTERNS, PUBLIC_KEY_PATTERNS } from './archive-bucket.ts';
+import { type ArchiveBucket, PRIVATE_KEY_PATTERNS, PUBLIC_KEY_PATTERNS } from './archive-bucket';
 
 /**
  * Paths routed to the links API: subscribe form POST, confirmation link, unsubscribe page and one-click

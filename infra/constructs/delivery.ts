@@ -10,7 +10,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { Mailer } from './function-with-log-group.ts';
+import type { Mailer } from './function-with-log-group';
 
 export interface DeliveryProps {
   /** `Name <user@domain>`. */

@@ -11,7 +11,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { ARCHIVE_BUCKET_LOGICAL_ID, type ArchiveAccess, type ArchiveBucket } from './archive-bucket.ts';
+import { ARCHIVE_BUCKET_LOGICAL_ID, type ArchiveAccess, type ArchiveBucket } from './archive-bucket';
 
 /** What a function needs to know to send mail through SES (see delivery.ts). */
 export interface Mailer {

@@ -16,7 +16,7 @@ import { createSubscriberStore, newSubscriber, type SubscriberStatus } from '../
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server';
 import type { ReportJobResult } from '../../src/pipeline/report-job';
 import { addDays, utcDay } from '../../src/sources/dates';
-import { synth } from '../infra/synth.ts';
+import { synth } from '../infra/synth';
 import { liveLikeDataset } from '../support/datasets';
 import { type AwsEmulators, setEnv, startAwsEmulators } from '../support/e2e-aws';
 

@@ -5,9 +5,9 @@ import {
   ACCESS_LOG_BUCKET_LOGICAL_ID,
   ARCHIVE_BUCKET_LOGICAL_ID,
   ARCHIVE_KEY_LOGICAL_ID,
-} from '../../infra/constructs/archive-bucket.ts';
+} from '../../infra/constructs/archive-bucket';
 import { isPublicKey } from '../../src/archive/keys';
-import { synth } from './synth.ts';
+import { synth } from './synth';
 
 interface Statement {
   Sid?: string;

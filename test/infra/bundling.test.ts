@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultEntries, FUNCTION_NAMES, type FunctionName } from '../../infra/hashbrief-stack.ts';
-import { projectRoot, stubEntry, synth } from './synth.ts';
+import { defaultEntries, FUNCTION_NAMES, type FunctionName } from '../../infra/hashbrief-stack';
+import { projectRoot, stubEntry, synth } from './synth';
 
 interface BundledFunction {
   readonly assetDir: string;

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ConfigContextError,
-  configFromContext,
-  parseConfig,
-  placeholderWarnings,
-} from '../../infra/config.ts';
+import { ConfigContextError, configFromContext, parseConfig, placeholderWarnings } from '../../infra/config';
 
 describe('infra config', () => {
   it('uses documented defaults when the context is empty', () => {

@@ -1,6 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synth } from './synth.ts';
+import { synth } from './synth';
 
 interface Statement {
   Effect: string;

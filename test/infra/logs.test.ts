@@ -5,7 +5,7 @@
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synth } from './synth.ts';
+import { synth } from './synth';
 
 /** Fields that can carry a URL's query string or repeat the URL. */
 const LEAKY_CLOUDFRONT_FIELDS = ['cs-uri-query', 'cs(Referer)', 'cs(Cookie)', 'cs-headers', 'cs-uri'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { synth } from './synth.ts';
+import { synth } from './synth';
 
 // cdk-nag 3 reports through CDK policy validation: an unacknowledged finding makes synthesis throw with
 // the whole report, so "does not throw" is the assertion (Annotations stay empty either way).

@@ -1,6 +1,6 @@
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synth } from './synth.ts';
+import { synth } from './synth';
 
 /** The one resource of a type whose logical ID starts with `prefix`. */
 function resource(template: Template, type: string, prefix: string): { Properties: Record<string, unknown> } {

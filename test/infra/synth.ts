@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { parseConfig } from '../../infra/config.ts';
-import { FUNCTION_NAMES, type FunctionName, HashbriefStack } from '../../infra/hashbrief-stack.ts';
+import { parseConfig } from '../../infra/config';
+import { FUNCTION_NAMES, type FunctionName, HashbriefStack } from '../../infra/hashbrief-stack';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const stubEntry = path.join(projectRoot, 'test/infra/fixtures/handler.ts');
