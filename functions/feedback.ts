@@ -12,6 +12,7 @@ import { handleSesNotification, sesNotificationSchema } from '../src/delivery/fe
 import { createFeedbackLedger } from '../src/delivery/feedback-ledger';
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import { systemClock } from '../src/ports';
+import { parseJsonAs } from '../src/validated-json';
 import { functionEnv, requireSetting } from './commons/config';
 import { lazy } from './commons/lazy';
 import { createLogger, loggerReporter } from './commons/logger';
@@ -37,20 +38,17 @@ export async function handler(event: unknown): Promise<void> {
     return;
   }
   for (const record of parsed.data.Records) {
-    let json: unknown;
-    try {
-      json = JSON.parse(record.Sns.Message);
-    } catch {
-      logger.warn('SNS message is not JSON', { snsMessageId: record.Sns.MessageId });
-      continue;
-    }
-    const notification = sesNotificationSchema.safeParse(json);
-    if (!notification.success) {
-      logger.warn('not an SES notification', { snsMessageId: record.Sns.MessageId });
+    const notification = parseJsonAs(record.Sns.Message, sesNotificationSchema);
+    if (!notification.ok) {
+      // The problem names the field only: a notification holds the bounced addresses.
+      logger.warn('not an SES notification', {
+        snsMessageId: record.Sns.MessageId,
+        problem: notification.problem,
+      });
       continue;
     }
     await handleSesNotification(
-      notification.data,
+      notification.value,
       { subscribers, ledger, clock: systemClock, reporter },
       {},
       { snsMessageId: record.Sns.MessageId },

@@ -16,6 +16,7 @@ import { type ManifestDeps, readAlertsManifest, readIndexManifest } from '../arc
 import { createMemoryArchiveStore } from '../archive/memory-store';
 import { readIssueFile, readSnapshot } from '../archive/read';
 import type { ArchiveStore } from '../archive/store';
+import { utcDay } from '../days';
 import { planDelivery } from '../delivery/plan';
 import type { SendQueue } from '../delivery/queue';
 import type { SubscriberStore } from '../delivery/subscribers';
@@ -26,7 +27,6 @@ import type { Clock, Fetch, Random, Reporter, Sleep } from '../ports';
 import { renderAlertEdition } from '../render/alert-edition';
 import { newPlaceholderNonce } from '../render/placeholders';
 import type { Snapshot, SourceStatus } from '../snapshot/schema';
-import { utcDay } from '../sources/dates';
 import type { HttpSettings } from '../sources/http';
 import { fetchReportInputs } from '../sources/inputs';
 import { holdIfUnsettled } from '../sources/integrity';

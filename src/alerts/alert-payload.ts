@@ -3,18 +3,13 @@
  * day, archive, no mail) or `{ dryRun: true }`. Unknown fields are rejected, naming them.
  */
 import { z } from 'zod';
+import { calendarDay } from '../days';
+import { fieldProblems } from '../validated-json';
 import type { AlertJobPayload } from './alert-job';
 
 export const alertPayloadSchema = z
   .object({
-    asOf: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day written YYYY-MM-DD')
-      .refine((d) => {
-        const t = Date.parse(`${d}T00:00:00Z`);
-        return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
-      }, 'is not a calendar day')
-      .optional(),
+    asOf: calendarDay.optional(),
     dryRun: z.boolean().optional(),
   })
   .strict();
@@ -28,12 +23,5 @@ export class AlertPayloadError extends Error {
 export function parseAlertPayload(input: unknown): AlertJobPayload {
   const parsed = alertPayloadSchema.safeParse(input === undefined || input === null ? {} : input);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      return `unknown field(s) ${issue.keys.map((k) => `\`${k}\``).join(', ')}`;
-    }
-    const field = issue.path.length ? issue.path.join('.') : '(payload)';
-    return `field \`${field}\` ${issue.message}`;
-  });
-  throw new AlertPayloadError(`invalid alerts payload: ${problems.join('; ')}`);
+  throw new AlertPayloadError(`invalid alerts payload: ${fieldProblems(parsed.error, '(payload)')}`);
 }

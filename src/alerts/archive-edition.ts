@@ -19,6 +19,7 @@ import {
 } from '../archive/keys';
 import { listAlertEdition, type ManifestDeps, replaceAlertsManifest } from '../archive/manifest';
 import type { ArchiveStore } from '../archive/store';
+import { parseJsonOrThrow } from '../validated-json';
 import { ALERT_RECORD_FILE, type AlertEdition, alertEditionSchema } from './edition';
 
 /** One file of an edition, named relative to its folder. */
@@ -39,19 +40,12 @@ export interface ArchivedEdition {
 export async function readAlertEdition(store: ArchiveStore, editionId: string): Promise<AlertEdition | null> {
   const object = await store.get(alertKey(editionId, ALERT_RECORD_FILE));
   if (!object) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(object.body.toString('utf8'));
-  } catch (error) {
-    throw new ArchiveStoreError(`alerts/${editionId}/${ALERT_RECORD_FILE} is not JSON`, { cause: error });
-  }
-  const parsed = alertEditionSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new ArchiveStoreError(`alerts/${editionId}/${ALERT_RECORD_FILE} is invalid`, {
-      cause: parsed.error,
-    });
-  }
-  return parsed.data;
+  return parseJsonOrThrow(
+    object.body,
+    alertEditionSchema,
+    (problem, options) =>
+      new ArchiveStoreError(`alerts/${editionId}/${ALERT_RECORD_FILE}: ${problem}`, options),
+  );
 }
 
 async function putReplacingIncomplete(store: ArchiveStore, key: string, body: Buffer): Promise<void> {

@@ -4,7 +4,9 @@
  * raw), the levels every rule had that day, and what it was judged against. Built purely from the
  * evaluation; rendered by src/render/alert-edition.ts.
  */
+
 import { z } from 'zod';
+import { calendarDay } from '../days';
 import type { AlertView } from '../metrics/alerts';
 import { top2SharePct } from '../metrics/alerts';
 import { type Alert, COINMETRICS_ATTRIBUTION, sourceStatusSchema } from '../snapshot/schema';
@@ -20,18 +22,16 @@ export const ALERT_RECORD_FILE = 'alert.json';
 /** The chart an edition carries: the window's hashprice, its hashrate, or the week's pool shares. */
 export type AlertChartKind = 'hashprice' | 'hashrate' | 'pools';
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-
 export const alertEditionSchema = z.object({
   schemaVersion: z.literal(ALERT_EDITION_SCHEMA_VERSION),
   /** `<asOf>-<alertId>`: one edition per alert event, the idempotency key. */
   editionId: z.string(),
   alertId: z.string(),
   /** The event day: the last complete day of the data the alert was judged on. */
-  asOf: isoDay,
+  asOf: calendarDay,
   createdAt: z.string().datetime({ offset: true }),
   /** The UTC day it was made and mailed: readers get at most one alert mail per mail day. */
-  mailDay: isoDay,
+  mailDay: calendarDay,
   severity: z.enum(['info', 'warning', 'critical']),
   message: z.string().min(1),
   /** Subject line of the alert email, and the feed entry's title. */
@@ -54,9 +54,9 @@ export const alertEditionSchema = z.object({
   /** Every rule's level on the day (see events.ts: a rule held back by its cooldown keeps the baseline's). */
   levels: z.record(z.string(), z.number().int().nonnegative()),
   /** What the levels were compared against. */
-  baseline: z.object({ kind: z.enum(['issue', 'alert']), id: z.string(), asOf: isoDay }),
+  baseline: z.object({ kind: z.enum(['issue', 'alert']), id: z.string(), asOf: calendarDay }),
   /** The weekly issue the reader is pointed to (and the long history came from). */
-  latestIssue: z.object({ issueId: z.string(), asOf: isoDay }),
+  latestIssue: z.object({ issueId: z.string(), asOf: calendarDay }),
   sources: z.array(sourceStatusSchema),
   attribution: z.string(),
 });

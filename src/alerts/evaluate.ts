@@ -7,6 +7,7 @@
  * as Coin Metrics has not revised days before the window.
  */
 
+import { addDays, daysBetween } from '../days';
 import type { AlertView } from '../metrics/alerts';
 import { computeDifficulty } from '../metrics/difficulty';
 import {
@@ -21,7 +22,6 @@ import { createMetricsHistory, type MetricsHistory, pctChange } from '../metrics
 import { computePools, nullPools, previousWeekPools } from '../metrics/pools';
 import { buildChartSeries } from '../metrics/snapshot';
 import type { ChartRow, Metrics, Snapshot } from '../snapshot/schema';
-import { addDays, daysBetween } from '../sources/dates';
 import type { ReportInputs } from '../sources/types';
 import type { LongHistory } from './long-history';
 

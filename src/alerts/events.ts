@@ -6,10 +6,10 @@
  */
 import { z } from 'zod';
 import type { AlertIndexEntry } from '../archive/index-entry';
+import { daysBetween } from '../days';
 import { ALERT_RULES, type AlertView, alertLevels, buildAlerts } from '../metrics/alerts';
 import type { Assumptions } from '../metrics/assumptions';
 import type { Alert } from '../snapshot/schema';
-import { daysBetween } from '../sources/dates';
 
 /**
  * Days after an edition of one alert type before another edition of it may come. A record low can be news

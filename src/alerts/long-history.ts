@@ -4,7 +4,9 @@
  * 7-day hashprice and hashrate since the first price. The alert run fetches only its recent window and
  * joins the two (evaluate.ts).
  */
+
 import { METRICS_CSV_COLUMNS } from '../archive/metrics-csv';
+import { isIsoDay } from '../days';
 
 /** Daily 7-day figures, gapless and ascending. */
 export interface LongHistory {
@@ -46,7 +48,7 @@ export function parseLongHistory(csv: string): LongHistory {
   for (let n = 1; n < lines.length; n++) {
     const cells = (lines[n] ?? '').split(',');
     const date = cells[d] ?? '';
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new LongHistoryError(`metrics.csv line ${n + 1}: bad date`);
+    if (!isIsoDay(date)) throw new LongHistoryError(`metrics.csv line ${n + 1}: bad date`);
     const previous = out.dates.at(-1);
     if (previous !== undefined && date <= previous) {
       throw new LongHistoryError(`metrics.csv line ${n + 1}: dates are not ascending`);

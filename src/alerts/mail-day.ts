@@ -4,9 +4,12 @@
  * is marked planned after the enqueue, so a run that dies in between enqueues again (the send ledger, which
  * counts alert mail per reader and day, keeps anyone from getting it twice). Private, never on the CDN.
  */
+
 import { z } from 'zod';
 import type { ArchiveStore } from '../archive/store';
+import { CALENDAR_DAY_EXPECTED, isIsoDay } from '../days';
 import type { Clock } from '../ports';
+import { parseJsonOrThrow } from '../validated-json';
 
 const RECORD = { contentType: 'application/json' };
 
@@ -27,7 +30,7 @@ export type MailDayRecord = z.infer<typeof mailDaySchema>;
 
 /** `runs/alert-mail/<day>.json`. */
 export function mailDayKey(day: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new TypeError(`mail day must be YYYY-MM-DD (got ${day})`);
+  if (!isIsoDay(day)) throw new TypeError(`mail day ${CALENDAR_DAY_EXPECTED} (got ${day})`);
   return `runs/alert-mail/${day}.json`;
 }
 
@@ -43,15 +46,12 @@ async function read(
   const key = mailDayKey(day);
   const object = await store.get(key);
   if (!object) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(object.body.toString('utf8'));
-  } catch (error) {
-    throw new MailDayRecordError(`${key} is not JSON`, { cause: error });
-  }
-  const parsed = mailDaySchema.safeParse(json);
-  if (!parsed.success) throw new MailDayRecordError(`${key} is invalid`, { cause: parsed.error });
-  return { record: parsed.data, etag: object.etag };
+  const record = parseJsonOrThrow(
+    object.body,
+    mailDaySchema,
+    (problem, options) => new MailDayRecordError(`${key}: ${problem}`, options),
+  );
+  return { record, etag: object.etag };
 }
 
 /** What claiming a mail day for an edition found. */

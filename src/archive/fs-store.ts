@@ -19,6 +19,7 @@ import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { parseJsonAs } from '../validated-json';
 import { contentHeadersFor } from './content-types';
 import { ArchiveStoreError, InvalidArchiveKeyError } from './errors';
 import { sha256Hex, toBuffer } from './hash';
@@ -85,13 +86,10 @@ export function createFsArchiveStore(root: string, options: FsArchiveStoreOption
   };
 
   const readMeta = async (key: string): Promise<z.infer<typeof metaSchema>> => {
-    try {
-      const parsed = metaSchema.safeParse(JSON.parse(await readFile(metaOf(key), 'utf8')));
-      if (parsed.success) return parsed.data;
-    } catch {
-      // Missing or unreadable sidecar: fall through to the name-based default.
-    }
-    return contentHeadersFor(key);
+    // A missing or unreadable sidecar falls back to the name-based default.
+    const text = await readFile(metaOf(key), 'utf8').catch(() => null);
+    const parsed = text === null ? null : parseJsonAs(text, metaSchema);
+    return parsed?.ok ? parsed.value : contentHeadersFor(key);
   };
 
   /** Publishes `tmp` at `file` only if nothing is there yet. */

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { Clock } from '../ports';
+import { parseJsonOrThrow } from '../validated-json';
 import { CorruptManifestError, ManifestConflictError } from './errors';
 import {
   type AlertIndexEntry,
@@ -91,19 +92,11 @@ export function parseLatestManifest(body: Buffer): LatestManifest {
 }
 
 function parseManifest<T>(key: string, body: Buffer, schema: z.ZodType<T>): T {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new CorruptManifestError(key, 'not valid JSON', { cause: error });
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const where = first?.path.length ? ` at ${first.path.join('.')}` : '';
-    throw new CorruptManifestError(key, `${first?.message ?? 'invalid'}${where}`, { cause: parsed.error });
-  }
-  return parsed.data;
+  return parseJsonOrThrow(
+    body,
+    schema,
+    (problem, options) => new CorruptManifestError(key, problem, options),
+  );
 }
 
 /** Parses `alerts/index.json`; throws CorruptManifestError on bad JSON or shape. */

@@ -4,6 +4,7 @@
  * missing object with the issue's files listed).
  */
 import { type Snapshot, snapshotSchema } from '../snapshot/schema';
+import { parseJsonOrThrow } from '../validated-json';
 import { CorruptObjectError, IssueNotFoundError, MissingObjectError } from './errors';
 import type { IssueIndexEntry } from './index-entry';
 import { assertIssueId, issueKey, SNAPSHOT_FILE } from './keys';
@@ -91,19 +92,11 @@ export async function previousIssueBefore(
 }
 
 function parseSnapshot(key: string, body: Buffer): Snapshot {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new CorruptObjectError(key, 'not valid JSON', { cause: error });
-  }
-  const parsed = snapshotSchema.safeParse(raw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const where = first?.path.length ? ` at ${first.path.join('.')}` : '';
-    throw new CorruptObjectError(key, `${first?.message ?? 'invalid'}${where}`, { cause: parsed.error });
-  }
-  return parsed.data;
+  return parseJsonOrThrow(
+    body,
+    snapshotSchema,
+    (problem, options) => new CorruptObjectError(key, problem, options),
+  );
 }
 
 async function notFound(

@@ -13,8 +13,11 @@
  * both hold a lease, and a run that lost its lease finds out at its next write instead of overwriting.
  * Objects per issue: one run record and at most one day record, whatever the archive's size.
  */
+
 import { z } from 'zod';
+import { calendarDay } from '../days';
 import type { Clock, Random, Sleep } from '../ports';
+import { parseJsonOrThrow } from '../validated-json';
 import { ArchiveStoreError } from './errors';
 import { assertIssueId } from './keys';
 import type { ArchiveStore, PutOptions } from './store';
@@ -23,7 +26,6 @@ export const RUNS_PREFIX = 'runs/';
 export const RUN_RECORD_SCHEMA_VERSION = 1;
 
 const isoInstant = z.string().datetime({ offset: true });
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
 /** Who holds an issue and until when. `host`/`pid` let a local rerun see at once that the holder died. */
 export const leaseSchema = z.object({
@@ -56,7 +58,7 @@ export type CommittedInputs = z.infer<typeof committedInputsSchema>;
 export const runRecordSchema = z.object({
   schemaVersion: z.literal(RUN_RECORD_SCHEMA_VERSION),
   issueId: z.string(),
-  asOf: isoDay,
+  asOf: calendarDay,
   lease: leaseSchema.nullable(),
   inputs: committedInputsSchema.nullable(),
   completedAt: isoInstant.nullable(),
@@ -65,10 +67,10 @@ export type RunRecord = z.infer<typeof runRecordSchema>;
 
 export const runDaySchema = z.object({
   schemaVersion: z.literal(RUN_RECORD_SCHEMA_VERSION),
-  day: isoDay,
+  day: calendarDay,
   kind: z.enum(['live', 'sample']),
   issueId: z.string(),
-  asOf: isoDay,
+  asOf: calendarDay,
   recordedAt: isoInstant,
 });
 export type RunDay = z.infer<typeof runDaySchema>;
@@ -102,7 +104,8 @@ export function runRecordKey(issueId: string): string {
 
 /** `runs/days/<day>.json` for live runs, `runs/days/<day>-sample.json` for sample runs. */
 export function runDayKey(day: string, kind: RunKind): string {
-  if (!isoDay.safeParse(day).success) throw new CorruptRunRecordError(`not a day: ${JSON.stringify(day)}`);
+  if (!calendarDay.safeParse(day).success)
+    throw new CorruptRunRecordError(`not a day: ${JSON.stringify(day)}`);
   return `${RUNS_PREFIX}days/${day}${kind === 'sample' ? '-sample' : ''}.json`;
 }
 
@@ -115,20 +118,11 @@ export function deliveryRecordKey(issueId: string): string {
 const RECORD_PUT: PutOptions = { contentType: 'application/json', cacheControl: 'no-store' };
 
 function parseWith<T>(key: string, body: Buffer, schema: z.ZodType<T>): T {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new CorruptRunRecordError(`${key} is not valid JSON`, { cause: error });
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new CorruptRunRecordError(
-      `${key}: field \`${first?.path.join('.') || '(record)'}\` ${first?.message ?? 'is invalid'}`,
-    );
-  }
-  return parsed.data;
+  return parseJsonOrThrow(
+    body,
+    schema,
+    (problem, options) => new CorruptRunRecordError(`${key}: ${problem}`, options),
+  );
 }
 
 const serialise = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;

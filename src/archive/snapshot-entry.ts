@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { type Snapshot, snapshotSchema } from '../snapshot/schema';
+import { parseJsonAs } from '../validated-json';
 import type { IssueIndexEntry } from './index-entry';
 import { issueKey } from './keys';
 import type { ArchiveStore } from './store';
@@ -51,12 +52,8 @@ export function entryFromSnapshot(snapshot: Snapshot, title?: string): Omit<Issu
 
 /** Parses stored snapshot bytes; null when they are not a valid snapshot of `issueId`. */
 export function parseSnapshotBody(body: Buffer): Snapshot | null {
-  try {
-    const parsed = snapshotSchema.safeParse(JSON.parse(body.toString('utf8')));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  const parsed = parseJsonAs(body, snapshotSchema);
+  return parsed.ok ? parsed.value : null;
 }
 
 /** The entry implied by stored snapshot bytes, or null when they are absent, invalid or for another id. */
@@ -77,10 +74,6 @@ const subjectOnly = z.object({ subject: z.string().min(1) });
 export async function storedSubject(store: ArchiveStore, issueId: string): Promise<string | undefined> {
   const object = await store.get(issueKey(issueId, 'email.json'));
   if (!object) return undefined;
-  try {
-    const parsed = subjectOnly.safeParse(JSON.parse(object.body.toString('utf8')));
-    return parsed.success ? parsed.data.subject : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = parseJsonAs(object.body, subjectOnly);
+  return parsed.ok ? parsed.value.subject : undefined;
 }

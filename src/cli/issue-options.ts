@@ -4,12 +4,12 @@
  */
 import { createFsArchiveStore } from '../archive/fs-store';
 import type { ArchiveStore } from '../archive/store';
+import { addDays, isIsoDay, utcDay } from '../days';
 import { sampleDataset } from '../emulator/dataset';
 import { createEmulatorFetch } from '../emulator/server';
 import { parseAssumptions } from '../metrics/assumptions';
 import type { ProduceIssueDeps, ProduceIssueOptions } from '../pipeline/produce-issue';
 import { type Clock, realSleep } from '../ports';
-import { addDays, isIsoDay, utcDay } from '../sources/dates';
 import { archiveStoreFor } from './commands/archive';
 import { type CliContext, UsageError } from './context';
 import { localHolderGone, thisRunner } from './local-process';

@@ -3,6 +3,7 @@
  * and turning it into one recipient's raw message.
  */
 import { z } from 'zod';
+import { CorruptObjectError, MissingObjectError } from '../archive/errors';
 import { alertKey, issueKey } from '../archive/keys';
 import type { ArchiveStore } from '../archive/store';
 import {
@@ -14,7 +15,7 @@ import {
 import { personalize } from '../render/personalize';
 import { PLACEHOLDER_NONCE, placeholderTokens } from '../render/placeholders';
 import type { StoredEmail } from '../render/types';
-import { IssueNotFoundError } from './errors';
+import { parseJsonOrThrow } from '../validated-json';
 import { assertHeaderSafe, buildRawMessage, fromDomain, type InlineImage } from './mime';
 import { preferencesUrl } from './preferences';
 import { signToken } from './tokens';
@@ -77,25 +78,21 @@ async function loadEmail(
   issueId: string,
   keyOf: (id: string, name: string) => string,
 ): Promise<LoadedEmail> {
-  const object = await archive.get(keyOf(issueId, 'email.json'));
-  if (!object) throw new IssueNotFoundError(`issue ${issueId} has no email.json in ${archive.location}`);
-  let json: unknown;
-  try {
-    json = JSON.parse(object.body.toString('utf8'));
-  } catch (error) {
-    throw new IssueNotFoundError(`issue ${issueId}: email.json is not JSON`, { cause: error });
-  }
-  const parsed = storedEmailSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new IssueNotFoundError(`issue ${issueId}: email.json is invalid`, { cause: parsed.error });
-  }
-  const email = parsed.data;
+  const key = keyOf(issueId, 'email.json');
+  const object = await archive.get(key);
+  if (!object) throw new MissingObjectError(key);
+  const email = parseJsonOrThrow(
+    object.body,
+    storedEmailSchema,
+    (problem, options) => new CorruptObjectError(key, problem, options),
+  );
   assertHeaderSafe('Subject', email.subject);
   const images: InlineImage[] = [];
   if (email.imageMode === 'cid') {
     for (const image of email.images) {
-      const png = await archive.get(keyOf(issueId, `charts/${image.filename}`));
-      if (!png) throw new IssueNotFoundError(`issue ${issueId}: chart ${image.filename} is missing`);
+      const chartKey = keyOf(issueId, `charts/${image.filename}`);
+      const png = await archive.get(chartKey);
+      if (!png) throw new MissingObjectError(chartKey);
       images.push({ cid: image.cid, filename: image.filename, content: png.body, contentType: 'image/png' });
     }
   }

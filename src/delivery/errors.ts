@@ -51,13 +51,8 @@ export class UnreadableSubscriberError extends CorruptRecordError {
     readonly reason: string,
     options?: { cause?: unknown },
   ) {
-    super(`subscriber ${subscriberHash} ${reason}`, options);
+    super(`subscriber ${subscriberHash}: ${reason}`, options);
   }
-}
-
-/** The stored email of an issue is missing or invalid. */
-export class IssueNotFoundError extends Error {
-  override name = 'IssueNotFoundError';
 }
 
 /** The mail transport refused a message (after retries when the refusal was transient). */

@@ -17,6 +17,7 @@
 import { z } from 'zod';
 import { sha256Hex } from '../archive/hash';
 import type { ArchiveStore } from '../archive/store';
+import { parseJsonOrThrow } from '../validated-json';
 import { CorruptRecordError } from './errors';
 
 const entrySchema = z.discriminatedUnion('state', [
@@ -55,17 +56,12 @@ export function createFeedbackLedger(store: ArchiveStore): FeedbackLedger {
   const read = async (objectKey: string) => {
     const object = await store.get(objectKey);
     if (!object) return null;
-    let json: unknown;
-    try {
-      json = JSON.parse(object.body.toString('utf8'));
-    } catch (error) {
-      throw new CorruptRecordError(`feedback ledger entry ${objectKey} is not JSON`, { cause: error });
-    }
-    const parsed = entrySchema.safeParse(json);
-    if (!parsed.success) {
-      throw new CorruptRecordError(`feedback ledger entry ${objectKey} is invalid`, { cause: parsed.error });
-    }
-    return { entry: parsed.data, etag: object.etag };
+    const entry = parseJsonOrThrow(
+      object.body,
+      entrySchema,
+      (problem, options) => new CorruptRecordError(`feedback ledger entry ${objectKey}: ${problem}`, options),
+    );
+    return { entry, etag: object.etag };
   };
   return {
     async begin(key, now) {

@@ -18,6 +18,7 @@
  */
 import { z } from 'zod';
 import type { ArchiveStore } from '../archive/store';
+import { parseJsonOrThrow } from '../validated-json';
 import { CorruptRecordError } from './errors';
 
 const ledgerEntrySchema = z.discriminatedUnion('state', [
@@ -79,16 +80,12 @@ export function createLedger(store: ArchiveStore, options: { leaseMs?: number } 
   const read = async (key: string) => {
     const object = await store.get(key);
     if (!object) return null;
-    let json: unknown;
-    try {
-      json = JSON.parse(object.body.toString('utf8'));
-    } catch (error) {
-      throw new CorruptRecordError(`ledger entry ${key} is not JSON`, { cause: error });
-    }
-    const parsed = ledgerEntrySchema.safeParse(json);
-    if (!parsed.success)
-      throw new CorruptRecordError(`ledger entry ${key} is invalid`, { cause: parsed.error });
-    return { entry: parsed.data, etag: object.etag };
+    const entry = parseJsonOrThrow(
+      object.body,
+      ledgerEntrySchema,
+      (problem, options) => new CorruptRecordError(`ledger entry ${key}: ${problem}`, options),
+    );
+    return { entry, etag: object.etag };
   };
   return {
     async claim(issueId, subscriberHash, now) {

@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import type { Reporter } from '../ports';
+import { parseJsonAs } from '../validated-json';
 import { isSubscriberHash, mailboxHash } from './address';
 import { ConcurrentUpdateError } from './errors';
 import { mapConcurrent, type SubscriberStore, UNREADABLE_RECORD_WARNING } from './subscribers';
@@ -62,20 +63,10 @@ async function read<T>(
 ): Promise<Read<T> | null> {
   const object = await subscribers.store.get(key);
   if (!object) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(object.body.toString('utf8'));
-  } catch {
-    return { kind: 'unreadable', reason: 'is not JSON', etag: object.etag };
-  }
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return { kind: 'ok', value: parsed.data, etag: object.etag };
-  const issue = parsed.error.issues[0];
-  return {
-    kind: 'unreadable',
-    reason: `field "${issue?.path.join('.') || '(object)'}": ${issue?.message ?? 'invalid'}`,
-    etag: object.etag,
-  };
+  const parsed = parseJsonAs(object.body, schema);
+  return parsed.ok
+    ? { kind: 'ok', value: parsed.value, etag: object.etag }
+    : { kind: 'unreadable', reason: parsed.problem, etag: object.etag };
 }
 
 /**

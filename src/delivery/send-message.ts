@@ -3,7 +3,9 @@
  * the subscriber object). Kept apart from the SQS adapter so the sender bundle does not pull in the SQS
  * client.
  */
+
 import { z } from 'zod';
+import { calendarDay } from '../days';
 
 const ISSUE_ID = /^(?!\.)(?!.*\.\.)[A-Za-z0-9._-]{1,128}$/;
 
@@ -11,18 +13,15 @@ const ISSUE_ID = /^(?!\.)(?!.*\.\.)[A-Za-z0-9._-]{1,128}$/;
 export const sendMessageSchema = z.object({
   v: z.literal(1),
   /** The weekly issue's id, or the alert edition's (with `alertDay`). */
-  issueId: z.string().regex(ISSUE_ID, 'issueId must be letters, digits, ".", "_" or "-"'),
+  issueId: z.string().regex(ISSUE_ID, 'must be letters, digits, ".", "_" or "-"'),
   /**
    * Present for a mid-week alert edition: the UTC day it is mailed on. Its email is read from `alerts/`,
    * it goes only to readers who want alerts, and the send ledger counts it under `alerts-<alertDay>`, so
    * a reader gets at most one alert mail that day whatever the number of editions.
    */
-  alertDay: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'alertDay must be a day written YYYY-MM-DD')
-    .optional(),
+  alertDay: calendarDay.optional(),
   recipients: z
-    .array(z.object({ id: z.string().regex(/^[0-9a-f]{64}$/, 'recipient id must be a subscriber hash') }))
+    .array(z.object({ id: z.string().regex(/^[0-9a-f]{64}$/, 'must be a subscriber hash') }))
     .min(1)
     .max(500),
 });

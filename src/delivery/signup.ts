@@ -15,6 +15,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import type { Reporter } from '../ports';
+import { parseJsonOrThrow } from '../validated-json';
 import { normalizeAddress } from './address';
 
 /** The body of one sign-up message: a normalized address. */
@@ -83,20 +84,11 @@ export async function acceptSignup(address: string, queue: SignupQueue): Promise
 
 /** Parses an SQS body into a SignupMessage or throws InvalidSignupMessageError (never echoing it). */
 export function parseSignupMessage(body: string): SignupMessage {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (error) {
-    throw new InvalidSignupMessageError('sign-up message body is not JSON', { cause: error });
-  }
-  const parsed = signupMessageSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InvalidSignupMessageError(
-      `invalid sign-up message: field ${issue?.path.join('.') || '(body)'} ${issue?.message ?? 'is invalid'}`,
-    );
-  }
-  return parsed.data;
+  return parseJsonOrThrow(
+    body,
+    signupMessageSchema,
+    (problem, options) => new InvalidSignupMessageError(`invalid sign-up message: ${problem}`, options),
+  );
 }
 
 /**

@@ -5,8 +5,8 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
 import type { Reporter } from '../ports';
+import { parseJsonOrThrow } from '../validated-json';
 import type { BatchOutcome } from './deliver';
 import { type SendMessage, sendMessageSchema } from './send-message';
 
@@ -20,27 +20,13 @@ export class RecipientsFailedError extends Error {
   override name = 'RecipientsFailedError';
 }
 
-const jsonBody = z.string().transform((text, ctx) => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'body is not JSON' });
-    return z.NEVER;
-  }
-});
-
 /** Parses an SQS message body into a SendMessage or throws InvalidSendMessageError. */
 export function parseSendMessage(body: string): SendMessage {
-  const parsed = jsonBody.pipe(sendMessageSchema).safeParse(body);
-  if (!parsed.success) {
-    throw new InvalidSendMessageError(
-      `invalid send message: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
-      {
-        cause: parsed.error,
-      },
-    );
-  }
-  return parsed.data;
+  return parseJsonOrThrow(
+    body,
+    sendMessageSchema,
+    (problem, options) => new InvalidSendMessageError(`invalid send message: ${problem}`, options),
+  );
 }
 
 /** Processes an SQS event; returns the ids of messages to retry. */

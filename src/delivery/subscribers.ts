@@ -20,6 +20,7 @@ import { z } from 'zod';
 import type { ArchiveStore } from '../archive/store';
 import { MAX_FLEET, MAX_J_PER_TH } from '../metrics/machines';
 import type { Reporter } from '../ports';
+import { parseJsonAs } from '../validated-json';
 import { hashNormalizedAddress, isSubscriberHash, legacyAddressHash, normalizeAddress } from './address';
 import { ConcurrentUpdateError, InvalidAddressError, UnreadableSubscriberError } from './errors';
 
@@ -154,48 +155,33 @@ export function subscriberKey(hash: string): string {
   return `${PREFIX}${hash}.json`;
 }
 
-/** Why a parsed subscriber object cannot be used, naming the field and never echoing its value. */
-function schemaProblem(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'is invalid';
-  const field = issue.path.length > 0 ? issue.path.join('.') : '(object)';
-  return `field "${field}": ${issue.message}`;
-}
-
 /** Reads and classifies the object under one id. */
 function classify(hash: string, body: Buffer, etag: string): StoredSubscriber {
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString('utf8'));
-  } catch {
-    // The parser's message quotes the body, which holds an address: say only what is wrong.
-    return { kind: 'unreadable', hash, reason: 'is not JSON', etag, body };
+  const unreadable = (reason: string): StoredSubscriber => ({ kind: 'unreadable', hash, reason, etag, body });
+  // Problems name the field, never the content, which holds an address.
+  const moved = parseJsonAs(body, movedSchema);
+  if (moved.ok) {
+    if (moved.value.movedTo === hash) return unreadable('moved to itself');
+    return { kind: 'moved', hash, movedTo: moved.value.movedTo, etag };
   }
-  const moved = movedSchema.safeParse(json);
-  if (moved.success) {
-    if (moved.data.movedTo === hash)
-      return { kind: 'unreadable', hash, reason: 'is moved to itself', etag, body };
-    return { kind: 'moved', hash, movedTo: moved.data.movedTo, etag };
-  }
-  const parsed = subscriberSchema.safeParse(json);
-  if (!parsed.success) return { kind: 'unreadable', hash, reason: schemaProblem(parsed.error), etag, body };
+  const parsed = parseJsonAs(body, subscriberSchema);
+  if (!parsed.ok) return unreadable(parsed.problem);
+  const subscriber = parsed.value;
   let normalized: string;
   try {
-    normalized = normalizeAddress(parsed.data.address);
+    normalized = normalizeAddress(subscriber.address);
   } catch (error) {
     if (!(error instanceof InvalidAddressError)) throw error;
-    return { kind: 'unreadable', hash, reason: `field "address": ${error.reason}`, etag, body };
+    return unreadable(`field \`address\` ${error.reason}`);
   }
-  if (normalized !== parsed.data.address) {
-    return { kind: 'unreadable', hash, reason: 'field "address": is not normalized', etag, body };
-  }
+  if (normalized !== subscriber.address) return unreadable('field `address` is not normalized');
   if (hashNormalizedAddress(normalized) === hash) {
-    return { kind: 'record', hash, subscriber: parsed.data, etag, legacy: false };
+    return { kind: 'record', hash, subscriber, etag, legacy: false };
   }
   if (legacyAddressHash(normalized) === hash) {
-    return { kind: 'record', hash, subscriber: parsed.data, etag, legacy: true };
+    return { kind: 'record', hash, subscriber, etag, legacy: true };
   }
-  return { kind: 'unreadable', hash, reason: 'is stored under the wrong key', etag, body };
+  return unreadable('stored under the wrong key');
 }
 
 /** A SubscriberStore on any ArchiveStore. */
@@ -207,7 +193,7 @@ export function createSubscriberStore(store: ArchiveStore): SubscriberStore {
   };
   const usable = (entry: StoredSubscriber): VersionedSubscriber => {
     if (entry.kind === 'unreadable') throw new UnreadableSubscriberError(entry.hash, entry.reason);
-    if (entry.kind === 'moved') throw new UnreadableSubscriberError(entry.hash, 'is moved twice');
+    if (entry.kind === 'moved') throw new UnreadableSubscriberError(entry.hash, 'moved twice');
     return { hash: entry.hash, subscriber: entry.subscriber, etag: entry.etag, legacy: entry.legacy };
   };
   return {
@@ -475,7 +461,7 @@ export async function moveIntoIdentity(
     if (to === from.hash) return null;
     const target = await subscribers.inspect(to);
     if (target && target.kind !== 'record') {
-      throw new UnreadableSubscriberError(to, target.kind === 'moved' ? 'is a moved marker' : target.reason);
+      throw new UnreadableSubscriberError(to, target.kind === 'moved' ? 'a moved marker' : target.reason);
     }
     const merged = target
       ? mergeSubscribers(target.subscriber, from.subscriber, from.hash)

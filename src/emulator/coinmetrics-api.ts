@@ -2,6 +2,7 @@
  * The emulated Coin Metrics `GET /timeseries/asset-metrics`: parameters, paging and errors as the real
  * community API v4 documents them (see shared/data/API-SHAPES.md).
  */
+import { isIsoDay } from '../days';
 import { COIN_METRICS_COLUMNS, type CoinMetricsColumn } from '../sources/types';
 import type { Dataset } from './dataset';
 import { type EmulatorResponse, jsonResponse } from './http-types';
@@ -30,7 +31,7 @@ function decodeToken(token: string): { from: PagingFrom; servedThrough: string }
   const match = /^([01])\.([A-Za-z0-9_-]+)$/.exec(token);
   if (!match) return null;
   const day = Buffer.from(match[2] ?? '', 'base64url').toString('utf8');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return null;
+  if (!isIsoDay(day)) return null;
   return { from: match[1] === '1' ? 'start' : 'end', servedThrough: day };
 }
 

@@ -4,7 +4,7 @@
  * serves is exactly what the file holds.
  */
 import { readFile } from 'node:fs/promises';
-import { isIsoDay } from '../sources/dates';
+import { isIsoDay } from '../days';
 import { COIN_METRICS_COLUMNS, type CoinMetricsColumn } from '../sources/types';
 import type { Dataset } from './dataset';
 import { DatasetError } from './errors';

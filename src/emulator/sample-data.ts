@@ -6,7 +6,7 @@
  * hashrate about 12% below its peak, and the 7-day hashprice at a multi-year low. That tail is what the
  * briefing's alerts and charts are most interesting on, wherever the end day falls.
  */
-import { isIsoDay } from '../sources/dates';
+import { isIsoDay } from '../days';
 import type { CoinMetricsColumn } from '../sources/types';
 import { plainDecimal } from './decimal';
 import { gaussian, mulberry32, type Prng } from './prng';

@@ -14,7 +14,7 @@
  * (blocks of day d before it) and, for day d, N = height + (blocks of day d after it). The split of the
  * other n − 1 blocks is estimated in proportion to the time of day, so an anchor is good to a few blocks.
  */
-import { addDays } from './dates';
+import { addDays } from '../days';
 import type { MetricsHistory } from './history';
 import type { MetricResult } from './reasons';
 

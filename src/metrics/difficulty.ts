@@ -3,9 +3,10 @@
  * the last retarget, and the next: mempool's own estimate when available, else one from Coin Metrics block
  * counts. Past issues read retargets from Coin Metrics alone (see retargets.ts).
  */
+
+import { addDays, dayOfInstant, daysBetween } from '../days';
 import type { Metrics } from '../snapshot/schema';
 import type { DifficultyAdjustment, HashrateHistory, SourceOutcome } from '../sources/types';
-import { addDays, dayOfInstant, daysBetween } from './dates';
 import type { MetricsHistory } from './history';
 import type { MetricResult } from './reasons';
 import { largestMoveSince, pendingRetarget, type Retarget, retargetsKnownAt } from './retargets';

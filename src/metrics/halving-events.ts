@@ -3,8 +3,9 @@
  * halves on the day, which needs no block height. Plus what the next halving would do to hashprice at
  * today's fees.
  */
+
+import { daysBetween } from '../days';
 import type { Metrics } from '../snapshot/schema';
-import { daysBetween } from './dates';
 import { type MetricsHistory, pctChange, safeDiv, WINDOW_DAYS } from './history';
 
 /** The last halving is described in detail up to this many days after it. */

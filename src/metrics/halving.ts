@@ -1,8 +1,9 @@
 /** Halving and fee dependence: when the subsidy halves and what fees must make up. */
+
+import { addDays } from '../days';
 import type { Metrics } from '../snapshot/schema';
 import type { RewardStats } from '../sources/types';
 import type { BlockHeightOnDay } from './block-height';
-import { addDays } from './dates';
 import { TARGET_BLOCKS_PER_DAY } from './difficulty';
 import { type MetricsHistory, WINDOW_DAYS } from './history';
 import type { MetricResult } from './reasons';

@@ -1,6 +1,7 @@
 /** Hashprice: what one PH/s of hashing earned per day over the last 7 days, and where that sits in history. */
+
+import { daysBetween } from '../days';
 import type { Metrics } from '../snapshot/schema';
-import { daysBetween } from './dates';
 import { type MetricsHistory, pctChange } from './history';
 import { type MetricResult, windowGapReason } from './reasons';
 

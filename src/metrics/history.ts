@@ -6,8 +6,9 @@
  * Window rule: a 7-day figure for day D uses W = D−6…D and is null unless every input it needs is
  * present on all 7 days (a partial window would silently under- or over-state a weekly figure).
  */
+
+import { addDays } from '../days';
 import type { CoinMetricsColumn, DailySeries } from '../sources/types';
-import { addDays } from './dates';
 import { MetricsInputError } from './errors';
 import { detectRetargets, type Retarget } from './retargets';
 

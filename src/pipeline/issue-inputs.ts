@@ -3,11 +3,13 @@
  * with them in the run record (src/archive/run-record.ts). Getting them is either a fetch from the
  * upstreams (a fresh issue) or a replay of the committed raw/ files (a resumed issue, `archive verify`).
  */
+
 import { z } from 'zod';
 import { sha256Hex } from '../archive/hash';
 import { issueKey } from '../archive/keys';
 import type { CommittedInputs } from '../archive/run-record';
 import type { ArchiveStore } from '../archive/store';
+import { calendarDay } from '../days';
 import { assumptionsSchema } from '../metrics/assumptions';
 import type { Clock, Fetch, Random, Reporter, Sleep } from '../ports';
 import { PLACEHOLDER_NONCE } from '../render/placeholders';
@@ -18,8 +20,7 @@ import type { RecordedResponse } from '../sources/recording';
 import { decodeRecording } from '../sources/recording-fs';
 import { createReplay, type Replay } from '../sources/replay';
 import type { ReportInputs } from '../sources/types';
-
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+import { fieldProblem } from '../validated-json';
 
 /**
  * What, besides the responses, the issue's files depend on. Stored so a resumed run (or `archive
@@ -27,7 +28,7 @@ const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
  */
 export const committedContextSchema = z.object({
   /** The as-of day the requests asked for; null when the run let Coin Metrics decide. */
-  requestedAsOf: isoDay.nullable(),
+  requestedAsOf: calendarDay.nullable(),
   /** The run was asked for sample data. */
   sample: z.boolean(),
   coinMetricsUrl: z.string(),
@@ -55,9 +56,8 @@ export class CommittedInputsError extends Error {
 export function parseCommittedContext(issueId: string, inputs: CommittedInputs): CommittedContext {
   const parsed = committedContextSchema.safeParse(inputs.context);
   if (parsed.success) return parsed.data;
-  const first = parsed.error.issues[0];
   throw new CommittedInputsError(
-    `the run record of issue ${issueId}: field \`inputs.context.${first?.path.join('.') ?? ''}\` ${first?.message ?? 'is invalid'}`,
+    `the run record of issue ${issueId}, inputs.context: ${fieldProblem(parsed.error)}`,
   );
 }
 

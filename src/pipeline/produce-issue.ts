@@ -33,12 +33,12 @@ import {
 } from '../archive/run-record';
 import { entryFromSnapshot } from '../archive/snapshot-entry';
 import type { ArchiveStore } from '../archive/store';
+import { utcDay } from '../days';
 import type { Assumptions } from '../metrics/assumptions';
 import type { Clock, Fetch, Random, Reporter, Sleep } from '../ports';
 import { renderArchiveIndexPage } from '../render/index-page';
 import { newPlaceholderNonce } from '../render/placeholders';
 import type { Snapshot } from '../snapshot/schema';
-import { utcDay } from '../sources/dates';
 import type { HttpSettings } from '../sources/http';
 import { holdIfUnsettled, type IntegrityVerdict } from '../sources/integrity';
 import { type RecordedResponse, recordingsToArchiveFiles } from '../sources/recording';

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { PLACEHOLDER_NONCE } from '../render/placeholders';
 import { type Snapshot, snapshotSchema } from '../snapshot/schema';
 import type { RecordedResponse } from '../sources/recording';
+import { parseJsonOrThrow } from '../validated-json';
 
 export class ReplaySnapshotError extends Error {
   override name = 'ReplaySnapshotError';
@@ -18,24 +19,19 @@ export class ReplaySnapshotError extends Error {
 /** The archived snapshot.json in a replay folder, or null for a plain `--record` folder. */
 export async function readSnapshotFile(dir: string): Promise<Snapshot | null> {
   const file = path.join(dir, 'snapshot.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return null;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ReplaySnapshotError(`${file} is not valid JSON`, { cause: error });
-  }
-  const parsed = snapshotSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ReplaySnapshotError(`${file}: field ${issue?.path.join('.')} ${issue?.message}`);
-  }
-  return parsed.data;
+  const text = await readIfPresent(file);
+  return text === null ? null : parseJsonOrThrow(text, snapshotSchema, replayError(file));
+}
+
+/** A replay folder's file, or null when the folder has none (a plain `--record` folder). */
+function readIfPresent(file: string): Promise<string | null> {
+  return readFile(file, 'utf8').catch(() => null);
+}
+
+/** How a replay folder's file that cannot be used fails: naming the file and the problem. */
+function replayError(file: string) {
+  return (problem: string, options: { cause: unknown }) =>
+    new ReplaySnapshotError(`${file}: ${problem}`, options);
 }
 
 const storedNonceSchema = z.object({
@@ -48,29 +44,13 @@ const storedNonceSchema = z.object({
  */
 export async function readPlaceholderNonce(dir: string): Promise<string | undefined> {
   const file = path.join(dir, 'email.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  return placeholderNonceOf(text, file);
+  const text = await readIfPresent(file);
+  return text === null ? undefined : placeholderNonceOf(text, file);
 }
 
 /** The placeholder nonce stored in an email.json's text (`file` names it in errors), if it has one. */
 export function placeholderNonceOf(text: string, file: string): string | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ReplaySnapshotError(`${file} is not valid JSON`, { cause: error });
-  }
-  const parsed = storedNonceSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ReplaySnapshotError(`${file}: field ${issue?.path.join('.')} ${issue?.message}`);
-  }
-  return parsed.data.placeholderNonce;
+  return parseJsonOrThrow(text, storedNonceSchema, replayError(file)).placeholderNonce;
 }
 
 /**

@@ -2,22 +2,17 @@
  * The report Lambda's manual-invocation payload (docs/architecture.md, "Contracts"; the table in docs/infra.md). The weekly schedule
  * sends `{}`. Unknown fields are rejected so a typo can't silently turn a test send into a full send.
  */
+
 import { z } from 'zod';
+import { calendarDay } from '../days';
 import { normalizeAddress } from '../delivery/address';
+import { fieldProblems } from '../validated-json';
 
 export const MAX_TEST_RECIPIENTS = 10;
 
 export const reportPayloadSchema = z
   .object({
-    asOf: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day written YYYY-MM-DD')
-      // Date.parse rolls 2026-02-30 over to March 2; a real day survives the round trip unchanged.
-      .refine((d) => {
-        const t = Date.parse(`${d}T00:00:00Z`);
-        return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
-      }, 'is not a calendar day')
-      .optional(),
+    asOf: calendarDay.optional(),
     dryRun: z.boolean().optional(),
     sendTo: z
       .array(z.string())
@@ -43,13 +38,7 @@ export function parseReportPayload(input: unknown): ReportPayload {
   const payload = input === undefined || input === null ? {} : input;
   const parsed = reportPayloadSchema.safeParse(payload);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      if (issue.code === 'unrecognized_keys')
-        return `unknown field(s) ${issue.keys.map((k) => `\`${k}\``).join(', ')}`;
-      const field = issue.path.length ? issue.path.join('.') : '(payload)';
-      return `field \`${field}\` ${issue.message}`;
-    });
-    throw new PayloadError(`invalid report payload: ${problems.join('; ')}`);
+    throw new PayloadError(`invalid report payload: ${fieldProblems(parsed.error, '(payload)')}`);
   }
   const sendTo = parsed.data.sendTo?.map((address, i) => {
     try {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { readIssueFile, readSnapshot } from '../archive/read';
 import type { ArchiveStore } from '../archive/store';
 import type { Snapshot } from '../snapshot/schema';
+import { parseJsonAs } from '../validated-json';
 
 const storedSubjectSchema = z.object({ subject: z.string() });
 
@@ -15,6 +16,6 @@ export async function readStoredIssue(
 ): Promise<{ snapshot: Snapshot; subject: string }> {
   const snapshot = await readSnapshot(archive, issueId);
   const email = await readIssueFile(archive, issueId, 'email.json');
-  const parsed = storedSubjectSchema.safeParse(JSON.parse(email.body.toString('utf8')));
-  return { snapshot, subject: parsed.success ? parsed.data.subject : '(subject unavailable)' };
+  const parsed = parseJsonAs(email.body, storedSubjectSchema);
+  return { snapshot, subject: parsed.ok ? parsed.value.subject : '(subject unavailable)' };
 }

@@ -3,11 +3,13 @@
  * are part of every key name. Any metric may be null when its inputs are unavailable (then `warnings`
  * says why). `finite()` rejects NaN and Infinity so they can never reach a reader.
  */
+
 import { z } from 'zod';
+import { calendarDay } from '../days';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const isoDate = calendarDay;
 const isoInstant = z.string().datetime({ offset: true });
 const num = z.number().finite();
 const n = num.nullable();

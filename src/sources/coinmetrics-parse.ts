@@ -3,6 +3,7 @@
  * under us (schema drift) throws a ShapeError naming the field; the caller turns it into a failed source.
  */
 import { z } from 'zod';
+import { fieldProblem } from '../validated-json';
 import { ShapeError } from './errors';
 import type { DayRow } from './series';
 import { COIN_METRICS_COLUMNS, type CoinMetricsColumn } from './types';
@@ -39,11 +40,7 @@ function isColumn(key: string): key is CoinMetricsColumn {
 export function parseCoinMetricsPage(json: unknown, pageIndex: number): ParsedPage {
   const where = `page ${pageIndex + 1}`;
   const parsed = pageSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.length ? issue.path.join('.') : '(body)';
-    throw new ShapeError(`${where}: field \`${field}\` ${issue?.message ?? 'is invalid'}`);
-  }
+  if (!parsed.success) throw new ShapeError(`${where}: ${fieldProblem(parsed.error, '(body)')}`);
   const { data } = parsed.data;
   if (data.length === 0) throw new ShapeError(`${where}: empty page (\`data\` has no rows)`);
 

@@ -3,9 +3,10 @@
  * raw recordings. Upstream trouble never throws: each source ends as ok, failed (with a readable reason)
  * or skipped (with why).
  */
+
+import { addDays, isIsoDay, utcDay } from '../days';
 import type { Clock, Fetch, Random, Reporter, Sleep } from '../ports';
 import { coinMetricsFirstUrl, fetchCoinMetricsSeries } from './coinmetrics';
-import { addDays, isIsoDay, utcDay } from './dates';
 import { describeError, UpstreamError } from './errors';
 import {
   COINMETRICS_COMMUNITY_LIMIT,

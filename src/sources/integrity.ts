@@ -18,7 +18,7 @@
  *
  * Pure: a function of the fetched inputs, so replaying the recorded responses reproduces the verdict.
  */
-import { daysBetween } from './dates';
+import { daysBetween } from '../days';
 import { closeOfDay } from './mempool';
 import { BLOCK_DERIVED_COLUMNS, FIRST_MINED_DAY } from './series';
 import type {

@@ -5,7 +5,8 @@
  * history) with a warning.
  */
 import { z } from 'zod';
-import { dayOfUnixSeconds } from './dates';
+import { dayOfUnixSeconds } from '../days';
+import { fieldProblem } from '../validated-json';
 import { ShapeError } from './errors';
 import type {
   CurrentPrice,
@@ -38,9 +39,7 @@ const unixSeconds = z.number().int().positive();
 function parseWith<S extends z.ZodType>(schema: S, json: unknown): z.infer<S> {
   const result = schema.safeParse(json);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue?.path.length ? issue.path.join('.') : '(body)';
-  throw new ShapeError(`field \`${field}\`: ${issue?.message ?? 'invalid'}`);
+  throw new ShapeError(fieldProblem(result.error, '(body)'));
 }
 
 /** 0 means "Bitcoin Core unavailable on mempool's side"; absurd values are dropped too. */

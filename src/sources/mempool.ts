@@ -2,7 +2,7 @@
  * mempool.space REST client: the endpoints hashbrief reads, fetched through the shared HTTP client and
  * parsed by mempool-parse.ts. Paths are the public API's, under the configured base URL.
  */
-import { daysBetween } from './dates';
+import { daysBetween } from '../days';
 import { ShapeError, UpstreamError } from './errors';
 import type { HttpClient, HttpResponse } from './http';
 import type { Parsed } from './mempool-parse';

@@ -5,6 +5,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { parseJsonOrThrow } from '../validated-json';
 import { RecordingError } from './errors';
 import { type RecordedResponse, recordedResponseSchema, recordingsToArchiveFiles } from './recording';
 import { createReplay, type Replay } from './replay';
@@ -42,20 +43,11 @@ export function decodeRecording(bytes: Buffer, fileName: string): RecordedRespon
   } catch (error) {
     throw new RecordingError(`${fileName} is not valid gzip`, { cause: error });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new RecordingError(`${fileName} is not JSON`, { cause: error });
-  }
-  const parsed = recordedResponseSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new RecordingError(
-      `${fileName}: field \`${issue?.path.join('.') || '(envelope)'}\` ${issue?.message ?? 'is invalid'}`,
-    );
-  }
-  return parsed.data;
+  return parseJsonOrThrow(
+    text,
+    recordedResponseSchema,
+    (problem, options) => new RecordingError(`${fileName}: ${problem}`, options),
+  );
 }
 
 /** Reads all envelopes of a record folder, an archived issue folder, or a `raw/` folder. */

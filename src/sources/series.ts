@@ -2,7 +2,7 @@
  * Builds and trims `DailySeries`: gap filling, plausibility screening and as-of cuts. Pure functions over
  * rows that have already passed the shape checks in coinmetrics-parse.ts.
  */
-import { addDays } from './dates';
+import { addDays } from '../days';
 import { COIN_METRICS_COLUMNS, type CoinMetricsColumn, type DailySeries } from './types';
 
 /** One validated upstream day: decimal strings as received, null for "no value". */

@@ -9,8 +9,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, utcDay } from '../../src/days';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server';
-import { addDays, utcDay } from '../../src/sources/dates';
 import { liveLikeDataset } from '../support/datasets';
 import { type ChaosRow, chaosTable } from '../support/e2e-world';
 

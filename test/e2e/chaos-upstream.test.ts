@@ -8,11 +8,11 @@
  * The other half (storage, kills, sender, SES, duplicates, concurrency) is in chaos.test.ts.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { addDays, utcDay } from '../../src/days';
 import type { Fault } from '../../src/emulator/faults';
 import { ReportUnavailableError } from '../../src/pipeline/produce-issue';
 import { type ReportJobResult, runReportJob } from '../../src/pipeline/report-job';
 import { snapshotSchema } from '../../src/snapshot/schema';
-import { addDays, utcDay } from '../../src/sources/dates';
 import { liveLikeDataset } from '../support/datasets';
 import {
   type ChaosRow,

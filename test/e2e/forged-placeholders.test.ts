@@ -3,9 +3,9 @@
  * travels through the report, email.json and the sender and reaches the reader as the text it is.
  */
 import { describe, expect, it } from 'vitest';
+import { addDays, utcDay } from '../../src/days';
 import type { Dataset } from '../../src/emulator/dataset';
 import { runReportJob } from '../../src/pipeline/report-job';
-import { addDays, utcDay } from '../../src/sources/dates';
 import { liveLikeDataset } from '../support/datasets';
 import { decodeQuotedPrintable, TEST_LINKS } from '../support/delivery-fixtures';
 import { createWorld, reportSettings } from '../support/e2e-world';

@@ -11,6 +11,7 @@ import type { AlertJobResult } from '../../src/alerts/alert-job';
 import { parseIndexManifest, parseLatestManifest } from '../../src/archive/manifest';
 import { createS3ArchiveStore } from '../../src/archive/s3-store';
 import type { ArchiveStore } from '../../src/archive/store';
+import { addDays, utcDay } from '../../src/days';
 import { hashNormalizedAddress, normalizeAddress } from '../../src/delivery/address';
 import {
   createSubscriberStore,
@@ -22,7 +23,6 @@ import { verifyToken } from '../../src/delivery/tokens';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server';
 import type { ReportJobResult } from '../../src/pipeline/report-job';
 import { snapshotSchema } from '../../src/snapshot/schema';
-import { addDays, utcDay } from '../../src/sources/dates';
 import { liveLikeDataset } from '../support/datasets';
 import {
   type AwsEmulators,

@@ -3,13 +3,14 @@
  * record-low hashprices), served up to the day before the clock's day, with the week's pool shares set per
  * day. Tests move the clock; the emulator answers as the upstreams would have that day.
  */
+
+import { addDays, utcDay } from '../../src/days';
 import type { Dataset } from '../../src/emulator/dataset';
 import { deriveMempoolState } from '../../src/emulator/mempool-state';
 import { POOL_PROFILES, type PoolProfile } from '../../src/emulator/pools';
 import { SAMPLE_HEIGHT_BEFORE } from '../../src/emulator/sample-data';
 import { createEmulatorFetch } from '../../src/emulator/server';
 import type { Clock, Fetch } from '../../src/ports';
-import { addDays, utcDay } from '../../src/sources/dates';
 import { liveLikeDataset } from './datasets';
 
 /** Pool shares with the two largest set to `first` and `second` (0..1) and the rest scaled to fill. */

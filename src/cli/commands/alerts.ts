@@ -9,12 +9,12 @@
 import { type AlertJobResult, runAlertJob } from '../../alerts/alert-job';
 import { parseAlertCooldowns } from '../../alerts/events';
 import { createFsArchiveStore } from '../../archive/fs-store';
+import { isIsoDay } from '../../days';
 import { deliverMessagesLocally, localMessageSettings } from '../../delivery/local';
 import { createMemorySendQueue } from '../../delivery/queue';
 import { createSubscriberStore } from '../../delivery/subscribers';
 import { parseAssumptions } from '../../metrics/assumptions';
 import { realSleep } from '../../ports';
-import { isIsoDay } from '../../sources/dates';
 import { localPaths, UsageError } from '../context';
 import { archiveFor } from '../issue-options';
 import type { CommandRegistrar } from '../main';

@@ -5,12 +5,12 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { addDays, utcDay } from '../../days';
 import { type Dataset, datasetFromCsv, datasetFromRecording, sampleDataset } from '../../emulator/dataset';
 import { DatasetError, FaultSpecError } from '../../emulator/errors';
 import { type Fault, parseFaultSpec } from '../../emulator/faults';
 import { type RunningEmulator, startEmulator } from '../../emulator/server';
 import type { Clock } from '../../ports';
-import { addDays, utcDay } from '../../sources/dates';
 import { type CliIo, flagError, portFlag, UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
 import { count } from '../plural';

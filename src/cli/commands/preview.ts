@@ -7,6 +7,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { type StaticServer, startStaticServer } from '../../render/static-server';
+import { parseJsonAs } from '../../validated-json';
 import { type CliIo, flagError, localPaths, portFlag, UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
 import { untilSignal } from '../shutdown';
@@ -35,16 +36,8 @@ export async function resolvePreviewIssue(archiveDir: string, id: string | undef
     return id;
   }
   const latest = await readFile(path.join(archiveDir, 'latest.json'), 'utf8').catch(() => null);
-  if (latest !== null) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(latest);
-    } catch {
-      raw = null;
-    }
-    const parsed = latestSchema.safeParse(raw);
-    if (parsed.success) return resolvePreviewIssue(archiveDir, parsed.data.issueId);
-  }
+  const parsed = latest === null ? null : parseJsonAs(latest, latestSchema);
+  if (parsed?.ok) return resolvePreviewIssue(archiveDir, parsed.value.issueId);
   const ids = (await readdir(path.join(archiveDir, 'issues')).catch(() => [] as string[])).sort();
   const newest = ids.at(-1);
   if (newest === undefined)

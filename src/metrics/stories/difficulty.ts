@@ -1,8 +1,10 @@
 /** Difficulty stories: the retarget that happened in the issue's week, and the next one with its caveat. */
+
+import { daysBetween } from '../../days';
 import type { Metrics } from '../../snapshot/schema';
 import { longDate, sinceWording } from '../../text/dates';
 import { pct, pctAbs, pctChange } from '../../text/numbers';
-import { daysBefore, inIssueWeek, type Story, type StoryBuilder, sentenceCase } from './types';
+import { inIssueWeek, type Story, type StoryBuilder, sentenceCase } from './types';
 
 /** A confident forecast at or below this is news (the difficulty-drop alert uses the configured threshold). */
 const NEWSWORTHY_CUT_PCT = -5;
@@ -62,10 +64,10 @@ export const difficultyAdjustmentStory: StoryBuilder = (m, asOf): Story | null =
       text += `, ${already}the largest ${kind} on record`;
       score += 20;
     } else {
-      const since = sinceWording(larger, daysBefore(larger, d.lastAdjustmentDate));
+      const since = sinceWording(larger, daysBetween(larger, d.lastAdjustmentDate));
       if (since?.kind === 'since-month') {
         text += `, ${already}the largest ${kind} ${since.text}`;
-        if (daysBefore(larger, d.lastAdjustmentDate) >= 365) score += 15;
+        if (daysBetween(larger, d.lastAdjustmentDate) >= 365) score += 15;
       }
     }
   }

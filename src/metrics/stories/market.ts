@@ -1,7 +1,9 @@
 /** Price and hashrate stories: records, crash weeks, drawdowns and recoveries. */
+
+import { daysBetween } from '../../days';
 import { longDate, sinceWording } from '../../text/dates';
 import { hashrateEhs, pctAbs, pctChange, upDown, usd } from '../../text/numbers';
-import { article, daysBefore, inIssueWeek, type Story, type StoryBuilder } from './types';
+import { article, inIssueWeek, type Story, type StoryBuilder } from './types';
 
 /** Bitcoin's price: an all-time high in the week, a crash or rally, or the close and its drawdown. */
 export const priceStory: StoryBuilder = (m, asOf): Story | null => {
@@ -80,7 +82,7 @@ export const hashrateStory: StoryBuilder = (m, asOf): Story | null => {
     keys.push('hashrate.fromPeakPct', 'hashrate.peakEhs7d', 'hashrate.peakDate');
     score = fromPeak <= -20 ? 75 : fromPeak <= -10 ? 60 : 45;
     const deepest = h.drawdownDeepestSince;
-    const since = deepest === null ? null : sinceWording(deepest, daysBefore(deepest, asOf));
+    const since = deepest === null ? null : sinceWording(deepest, daysBetween(deepest, asOf));
     if (fromPeak <= -10 && h.drawdownDeepestOnRecord === true) {
       text += ', the deepest drawdown on record';
       keys.push('hashrate.drawdownDeepestOnRecord');
@@ -88,7 +90,7 @@ export const hashrateStory: StoryBuilder = (m, asOf): Story | null => {
     } else if (since?.kind === 'since-month' && fromPeak <= -10) {
       text += `, the deepest drawdown ${since.text}`;
       keys.push('hashrate.drawdownDeepestSince');
-      if (since.kind === 'since-month' && daysBefore(deepest as string, asOf) >= 365) score += 10;
+      if (since.kind === 'since-month' && daysBetween(deepest as string, asOf) >= 365) score += 10;
     }
     if (fromPeak <= -10) headline = `Hashrate ${pctChange(fromPeak, 0)} from its peak`;
   }

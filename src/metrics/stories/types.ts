@@ -1,4 +1,5 @@
 /** What every story builder returns: one sentence (or two) a reader can check against the listed keys. */
+import { daysBetween } from '../../days';
 import type { Metrics } from '../../snapshot/schema';
 
 export interface Story {
@@ -27,13 +28,8 @@ export const MAX_STORIES = 6;
 /** The day `n` days before `day` is inside the issue's week when n ≤ 6. */
 export function inIssueWeek(day: string | null, asOf: string): boolean {
   if (day === null) return false;
-  const gap = (Date.parse(`${asOf}T00:00:00Z`) - Date.parse(`${day}T00:00:00Z`)) / 86_400_000;
+  const gap = daysBetween(day, asOf);
   return gap >= 0 && gap <= 6;
-}
-
-/** Whole days from `day` to `asOf`. */
-export function daysBefore(day: string, asOf: string): number {
-  return Math.round((Date.parse(`${asOf}T00:00:00Z`) - Date.parse(`${day}T00:00:00Z`)) / 86_400_000);
 }
 
 /** "a" or "an" before a spoken number: an 8…, an 11…, an 18…. */

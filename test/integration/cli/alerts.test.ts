@@ -6,9 +6,9 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, utcDay } from '../../../src/days';
 import { addressHash } from '../../../src/delivery/address';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/server';
-import { addDays, utcDay } from '../../../src/sources/dates';
 import { runCli } from '../../support/cli-run';
 import { liveLikeDataset } from '../../support/datasets';
 

@@ -9,10 +9,10 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addDays, utcDay } from '../../../src/days';
 import type { Fault, GlitchTarget } from '../../../src/emulator/faults';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/server';
 import { snapshotSchema } from '../../../src/snapshot/schema';
-import { addDays, utcDay } from '../../../src/sources/dates';
 import { runCli } from '../../support/cli-run';
 import { liveLikeDataset } from '../../support/datasets';
 

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseLatestManifest } from '../../../src/archive/manifest';
+import { addDays, utcDay } from '../../../src/days';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/server';
-import { addDays, utcDay } from '../../../src/sources/dates';
 import { runCli } from '../../support/cli-run';
 import { liveLikeDataset } from '../../support/datasets';
 

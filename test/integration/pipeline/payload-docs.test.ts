@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { addDays, utcDay } from '../../../src/days';
 import { runReportJob } from '../../../src/pipeline/report-job';
 import { PayloadError, parseReportPayload, reportPayloadSchema } from '../../../src/pipeline/report-payload';
-import { addDays, utcDay } from '../../../src/sources/dates';
 import { liveLikeDataset } from '../../support/datasets';
 import { createWorld, reportSettings } from '../../support/e2e-world';
 

@@ -263,7 +263,7 @@ describe('the alerts Lambda payload', () => {
   });
 
   it.each([
-    [{ asOf: '2026-02-30' }, /field `asOf` is not a calendar day/],
+    [{ asOf: '2026-02-30' }, /field `asOf` must be a calendar day written YYYY-MM-DD/],
     [{ sendTo: ['a@b.c'] }, /unknown field\(s\) `sendTo`/],
     [{ dryRun: 'yes' }, /field `dryRun`/],
   ])('refuses %j, naming the field', (payload, message) => {

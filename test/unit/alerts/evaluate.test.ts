@@ -11,13 +11,13 @@ import {
 } from '../../../src/alerts/evaluate';
 import { LongHistoryError, parseLongHistory } from '../../../src/alerts/long-history';
 import { metricsCsv } from '../../../src/archive/metrics-csv';
+import { addDays } from '../../../src/days';
 import { alertLevels } from '../../../src/metrics/alerts';
 import { defaultAssumptions } from '../../../src/metrics/assumptions';
 import { computeHashprice } from '../../../src/metrics/hashprice';
 import { computeHashrate } from '../../../src/metrics/hashrate';
 import { createMetricsHistory } from '../../../src/metrics/history';
 import { buildChartSeries } from '../../../src/metrics/snapshot';
-import { addDays } from '../../../src/sources/dates';
 import { buildDailySeries, cutSeries } from '../../../src/sources/series';
 import { COIN_METRICS_COLUMNS, type DailySeries, type ReportInputs } from '../../../src/sources/types';
 import { fixtureSnapshot } from '../../fixtures/render/fixture';

@@ -238,8 +238,8 @@ describe('feedback ledger when its entry keeps vanishing or is unreadable', () =
   });
 
   it.each([
-    ['not JSON', '{"state":', /is not JSON/],
-    ['of an unknown state', '{"state":"lost","startedAt":"2026-11-24T07:00:00Z"}', /is invalid/],
+    ['not JSON', '{"state":', /^feedback ledger entry feedback\/[0-9a-f]{64}\.json: not JSON$/],
+    ['of an unknown state', '{"state":"lost","startedAt":"2026-11-24T07:00:00Z"}', /: field `state` /],
   ])('refuses an entry that is %s', async (_label, body, message) => {
     const store = createMemoryArchiveStore();
     await store.putIfAbsent(feedbackLedgerKey('ses-feedback-5'), body, { contentType: 'application/json' });
@@ -274,7 +274,7 @@ describe('mailbox suppressions that cannot be read', () => {
     expect(scan.suppressed).toEqual(
       new Set([mailboxHash('victim@example.com'), mailboxHash('other@example.com')]),
     );
-    expect(scan.unreadable).toEqual([{ record: key, reason: 'is not JSON' }]);
+    expect(scan.unreadable).toEqual([{ record: key, reason: 'not JSON' }]);
     expect(warnings).toHaveLength(1);
   });
 

@@ -195,14 +195,22 @@ describe.each(STORES)('send ledger on %s', (_name, makeStore) => {
   });
 
   it.each([
-    ['not JSON', '{"state":"sent",', /ledger entry ledger\/2026-11-23\/a{64} is not JSON/],
-    ['an unknown state', '{"state":"queued","claimedAt":"2026-11-24T07:00:00.000Z"}', /is invalid/],
-    ['a claim without its time', '{"state":"sending"}', /is invalid/],
-    ['a claim time that is not a date', '{"state":"sending","claimedAt":"yesterday"}', /is invalid/],
+    ['not JSON', '{"state":"sent",', /^ledger entry ledger\/2026-11-23\/a{64}: not JSON$/],
+    [
+      'an unknown state',
+      '{"state":"queued","claimedAt":"2026-11-24T07:00:00.000Z"}',
+      /^ledger entry ledger\/2026-11-23\/a{64}: field `state` /,
+    ],
+    ['a claim without its time', '{"state":"sending"}', /: field `claimedAt` /],
+    [
+      'a claim time that is not a date',
+      '{"state":"sending","claimedAt":"yesterday"}',
+      /: field `claimedAt` /,
+    ],
     [
       'a sent entry without a message id',
       '{"state":"sent","claimedAt":"2026-11-24T07:00:00.000Z","sentAt":"2026-11-24T07:00:01.000Z"}',
-      /is invalid/,
+      /: field `messageId` /,
     ],
     [
       'a message id longer than 500 characters',
@@ -212,9 +220,9 @@ describe.each(STORES)('send ledger on %s', (_name, makeStore) => {
         sentAt: '2026-11-24T07:00:01.000Z',
         messageId: 'x'.repeat(501),
       }),
-      /is invalid/,
+      /: field `messageId` /,
     ],
-    ['a JSON array', '[]', /is invalid/],
+    ['a JSON array', '[]', /: field `\(object\)` /],
   ])('refuses to claim over a corrupt entry (%s) and leaves it as it is', async (_label, body, message) => {
     // Arrange
     const store = await makeStore();

@@ -47,7 +47,7 @@ describe('mailbox records', () => {
 
     expect(gate).toBe('suppressed');
     expect(warnings).toEqual([
-      { message: 'subscriber record unreadable', fields: { record: key, reason: 'is not JSON' } },
+      { message: 'subscriber record unreadable', fields: { record: key, reason: 'not JSON' } },
     ]);
   });
 });

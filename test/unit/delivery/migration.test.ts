@@ -357,7 +357,7 @@ describe('doctor --repair on other unreadable objects', () => {
     const { before, repairs, after } = await repairSubscribers(subscribers, NOW);
 
     expect(before.findings).toEqual([
-      { problem: 'unreadable', id: wrongId, detail: 'is stored under the wrong key' },
+      { problem: 'unreadable', id: wrongId, detail: 'stored under the wrong key' },
     ]);
     expect(repairs).toEqual([
       { id: wrongId, action: `salvaged and merged into ${addressHash('jo@example.com')}` },

@@ -85,7 +85,7 @@ describe('createSqsSendQueue', () => {
     sqs.on(SendMessageBatchCommand).resolves({});
     const bad = { v: 1, issueId: '../x', recipients: [{ id: hash(1) }] } as SendMessage;
 
-    await expect(queue().enqueue([message(0), bad])).rejects.toThrow(/issueId must be/);
+    await expect(queue().enqueue([message(0), bad])).rejects.toThrow(/must be letters, digits/);
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
   });
 });
@@ -104,16 +104,16 @@ describe('createMemorySendQueue', () => {
 
 describe('parseSendMessage', () => {
   it.each([
-    ['a body that is not JSON', '{"v":1,', 'invalid send message: body is not JSON'],
+    ['a body that is not JSON', '{"v":1,', 'invalid send message: not JSON'],
     [
       'a recipient that is not a hash',
       JSON.stringify({ v: 1, issueId: 'a', recipients: [{ id: 'x' }] }),
-      'invalid send message: recipient id must be a subscriber hash',
+      'invalid send message: field `recipients.0.id` must be a subscriber hash',
     ],
     [
       'an issue id with a path',
       JSON.stringify({ v: 1, issueId: '../a', recipients: [{ id: hash(1) }] }),
-      'invalid send message: issueId must be letters, digits, ".", "_" or "-"',
+      'invalid send message: field `issueId` must be letters, digits, ".", "_" or "-"',
     ],
   ])('refuses %s with InvalidSendMessageError naming the problem', (_label, body, expected) => {
     expect(() => parseSendMessage(body)).toThrow(new InvalidSendMessageError(expected));
@@ -171,7 +171,7 @@ describe('processSendEvent', () => {
         ],
         [
           'send message failed',
-          { messageId: 'm2', error: 'InvalidSendMessageError: invalid send message: body is not JSON' },
+          { messageId: 'm2', error: 'InvalidSendMessageError: invalid send message: not JSON' },
         ],
       ],
     );

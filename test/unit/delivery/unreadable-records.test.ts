@@ -75,7 +75,7 @@ describe('an unreadable subscriber object', () => {
     );
     const named = reporter.warnings.filter((w) => w.message === 'subscriber record unreadable');
     expect(named.map((w) => w.fields?.subscriber).sort()).toEqual([a, b].sort());
-    expect(named.find((w) => w.fields?.subscriber === b)?.fields?.reason).toContain('field "status"');
+    expect(named.find((w) => w.fields?.subscriber === b)?.fields?.reason).toContain('field `status` ');
     expect(JSON.stringify(reporter.warnings)).not.toContain('@');
   });
 

@@ -17,8 +17,9 @@ describe('parseReportPayload', () => {
 
   it.each([
     [{ asof: '2026-11-23' }, /unknown field.*`asof`/],
-    [{ asOf: '23/11/2026' }, /field `asOf` must be a day written YYYY-MM-DD/],
+    [{ asOf: '23/11/2026' }, /field `asOf` must be a calendar day written YYYY-MM-DD/],
     [{ asOf: '2026-02-31x' }, /field `asOf`/],
+    [{ asOf: '2026-02-30' }, /field `asOf` must be a calendar day written YYYY-MM-DD/],
     [{ dryRun: 'yes' }, /field `dryRun`/],
     [{ sendTo: 'a@example.com' }, /field `sendTo`/],
     [{ sendTo: [] }, /field `sendTo` must list at least one address/],
