@@ -9,16 +9,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { defaultAssumptions } from '../src/metrics/assumptions';
-import { createMetricsHistory } from '../src/metrics/history';
-import { buildSnapshot } from '../src/metrics/snapshot';
 import {
   COIN_METRICS_COLUMNS,
   type DailySeries,
   type PoolsWeek,
   type ReportInputs,
   type SourceOutcome,
-} from '../src/sources/types';
+} from '../src/contracts/report-inputs';
+import { defaultAssumptions } from '../src/metrics/assumptions';
+import { createMetricsHistory } from '../src/metrics/history';
+import { buildSnapshot } from '../src/metrics/snapshot';
 import { type BenchSection, peakRssMb, timeIt } from './harness';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -4,12 +4,12 @@
  * with the reader's "Your numbers" block worked out and filled in (a reader with a power price and fleet).
  */
 import { performance } from 'node:perf_hooks';
+import { yourNumbers, yourNumbersHtml, yourNumbersText } from '../src/delivery/personal-numbers';
+import { personalize } from '../src/delivery/personalize';
 import { renderCharts } from '../src/render/charts/index';
 import { buildEmailMjml } from '../src/render/email';
 import { compileMjml } from '../src/render/mjml-compile';
 import { buildIssueModel } from '../src/render/model';
-import { yourNumbers, yourNumbersHtml, yourNumbersText } from '../src/render/personal-numbers';
-import { personalize } from '../src/render/personalize';
 import { personalDataOf } from '../src/render/render-issue';
 import { renderText } from '../src/render/text';
 import { fixtureFooter, fixtureLinks, fixtureSeries, fixtureSnapshot } from '../test/fixtures/render/fixture';

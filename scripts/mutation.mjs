@@ -70,16 +70,15 @@ const GROUPS = {
       'src/metrics/halving.ts',
       'src/metrics/halving-events.ts',
       'src/metrics/cycle.ts',
-      'src/metrics/dates.ts',
+      'src/days.ts',
     ],
-    tests: ['test/unit/metrics/**/*.test.ts'],
+    tests: ['test/unit/metrics/**/*.test.ts', 'test/unit/days.test.ts'],
   },
   'metrics-report': {
     mutate: [
       'src/metrics/alerts.ts',
       'src/metrics/narrative.ts',
       'src/metrics/snapshot.ts',
-      'src/metrics/format.ts',
       'src/metrics/reasons.ts',
       'src/metrics/errors.ts',
       'src/metrics/stories/**/*.ts',

@@ -8,7 +8,6 @@
 import { contentHeadersFor } from '../archive/content-types';
 import { ArchiveStoreError } from '../archive/errors';
 import { sha256Hex, toBuffer } from '../archive/hash';
-import type { AlertIndexEntry, ArchivedFile } from '../archive/index-entry';
 import {
   ALERTS_PREFIX,
   alertKey,
@@ -19,6 +18,7 @@ import {
 } from '../archive/keys';
 import { listAlertEdition, type ManifestDeps, replaceAlertsManifest } from '../archive/manifest';
 import type { ArchiveStore } from '../archive/store';
+import type { AlertIndexEntry, ArchivedFile } from '../contracts/index-entry';
 import { parseJsonOrThrow } from '../validated-json';
 import { ALERT_RECORD_FILE, type AlertEdition, alertEditionSchema } from './edition';
 

@@ -7,6 +7,7 @@
  * as Coin Metrics has not revised days before the window.
  */
 
+import type { ReportInputs } from '../contracts/report-inputs';
 import { addDays, daysBetween } from '../days';
 import type { AlertView } from '../metrics/alerts';
 import { computeDifficulty } from '../metrics/difficulty';
@@ -22,7 +23,6 @@ import { createMetricsHistory, type MetricsHistory, pctChange } from '../metrics
 import { computePools, nullPools, previousWeekPools } from '../metrics/pools';
 import { buildChartSeries } from '../metrics/snapshot';
 import type { ChartRow, Metrics, Snapshot } from '../snapshot/schema';
-import type { ReportInputs } from '../sources/types';
 import type { LongHistory } from './long-history';
 
 /** Days of Coin Metrics history an alert run fetches: a year plus the 7-day window and some slack. */

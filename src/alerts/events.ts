@@ -5,7 +5,7 @@
  * another comes no sooner than that many days later. Pure.
  */
 import { z } from 'zod';
-import type { AlertIndexEntry } from '../archive/index-entry';
+import type { AlertIndexEntry } from '../contracts/index-entry';
 import { daysBetween } from '../days';
 import { ALERT_RULES, type AlertView, alertLevels, buildAlerts } from '../metrics/alerts';
 import type { Assumptions } from '../metrics/assumptions';

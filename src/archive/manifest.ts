@@ -8,15 +8,18 @@
  * nothing.
  */
 import { z } from 'zod';
-import type { Clock } from '../ports';
-import { parseJsonOrThrow } from '../validated-json';
-import { CorruptManifestError, ManifestConflictError } from './errors';
 import {
   type AlertIndexEntry,
   alertIndexEntrySchema,
   type IssueIndexEntry,
   issueIndexEntrySchema,
-} from './index-entry';
+  type RenderedFeeds,
+  sortAlertEntries,
+  sortEntries,
+} from '../contracts/index-entry';
+import type { Clock } from '../ports';
+import { parseJsonOrThrow } from '../validated-json';
+import { CorruptManifestError, ManifestConflictError } from './errors';
 import {
   ALERTS_INDEX_KEY,
   ATOM_CONTENT_TYPE,
@@ -54,12 +57,6 @@ export const alertsManifestSchema = z.object({
   editions: z.array(alertIndexEntrySchema),
 });
 export type AlertsManifest = z.infer<typeof alertsManifestSchema>;
-
-/** The two feeds' bodies, drawn from the issues (manifest order) and the alert editions (newest first). */
-export interface RenderedFeeds {
-  atom: string;
-  json: string;
-}
 
 /** What manifest writers need from the caller. */
 export interface ManifestDeps {
@@ -110,35 +107,10 @@ export async function readAlertsManifest(store: ArchiveStore): Promise<AlertInde
   return current ? parseAlertsManifest(current.body).editions : [];
 }
 
-/** Alert editions newest first: asOf, then createdAt, then editionId, all descending. */
-export function sortAlertEntries(entries: readonly AlertIndexEntry[]): AlertIndexEntry[] {
-  const key = (e: AlertIndexEntry) => `${e.asOf}\u0000${e.createdAt}\u0000${e.editionId}`;
-  return [...entries].sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0));
-}
-
 /** Reads `index.json`; an absent manifest is an empty archive. */
 export async function readIndexManifest(store: ArchiveStore): Promise<IssueIndexEntry[]> {
   const current = await store.get(INDEX_JSON_KEY);
   return current ? parseIndexManifest(current.body).issues : [];
-}
-
-/**
- * Live issues first, then sample issues; each group newest first (asOf, then generatedAt, then issueId,
- * all descending). A sample issue therefore never leads (latest.json, the top of index.html) while a
- * live issue exists, however recent it is.
- */
-export function sortEntries(entries: readonly IssueIndexEntry[]): IssueIndexEntry[] {
-  const key = (e: IssueIndexEntry) => [e.asOf, e.generatedAt, e.issueId] as const;
-  return [...entries].sort((a, b) => {
-    if (a.sample !== b.sample) return a.sample ? 1 : -1;
-    const [ka, kb] = [key(a), key(b)];
-    for (let i = 0; i < ka.length; i++) {
-      const x = ka[i] ?? '';
-      const y = kb[i] ?? '';
-      if (x !== y) return x < y ? 1 : -1;
-    }
-    return 0;
-  });
 }
 
 /**

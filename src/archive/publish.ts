@@ -7,9 +7,11 @@
  * A re-run of a complete issue writes nothing and reports "already-archived"; differing bytes are kept
  * (the original wins) and reported as warnings.
  */
+
+import { mapConcurrent } from '../concurrency';
+import type { ArchivedFile, IssueIndexEntry } from '../contracts/index-entry';
 import { ArchiveInputError, ArchiveStoreError } from './errors';
 import { sha256Hex, toBuffer } from './hash';
-import type { ArchivedFile, IssueIndexEntry } from './index-entry';
 import {
   assertIssueFileName,
   assertIssueId,
@@ -82,7 +84,7 @@ export async function archiveIssue(
 
   const warnings: string[] = [];
   const stored = new Map<string, ArchivedFile>();
-  await forEachLimited(others, WRITE_CONCURRENCY, async (file) => {
+  await mapConcurrent(others, WRITE_CONCURRENCY, async (file) => {
     const { file: archived } = await putOnce(store, issueId, file, warnings);
     stored.set(file.name, archived);
   });
@@ -144,7 +146,7 @@ export async function archiveRawFiles(
 ): Promise<ArchivedRaw> {
   const stored: ArchivedRaw['files'] = [];
   const replaced: string[] = [];
-  await forEachLimited([...files], WRITE_CONCURRENCY, async (file) => {
+  await mapConcurrent(files, WRITE_CONCURRENCY, async (file) => {
     assertIssueFileName(file.name);
     const key = issueKey(issueId, file.name);
     const body = toBuffer(file.body);
@@ -232,15 +234,4 @@ function validateFiles(input: ArchiveIssueInput): void {
       `The index entry is for issue ${input.entry.issueId}, but the files are for ${input.issueId}.`,
     );
   }
-}
-
-async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      if (item !== undefined) await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

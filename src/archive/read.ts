@@ -3,10 +3,11 @@
  * failure is a named error a person can act on (unknown id with suggestions, corrupt manifest → repair,
  * missing object with the issue's files listed).
  */
+
+import type { IssueIndexEntry } from '../contracts/index-entry';
 import { type Snapshot, snapshotSchema } from '../snapshot/schema';
 import { parseJsonOrThrow } from '../validated-json';
 import { CorruptObjectError, IssueNotFoundError, MissingObjectError } from './errors';
-import type { IssueIndexEntry } from './index-entry';
 import { assertIssueId, issueKey, SNAPSHOT_FILE } from './keys';
 import { readIndexManifest } from './manifest';
 import type { ArchiveStore, StoredObject } from './store';

@@ -4,10 +4,11 @@
  * nothing; issues without a snapshot (a crash mid-write) and unreadable snapshots are reported.
  * Reads every object once, so it is O(archive size): a recovery tool, not part of publishing.
  */
+
+import type { ArchivedFile, IssueIndexEntry } from '../contracts/index-entry';
 import type { Snapshot } from '../snapshot/schema';
 import { contentHeadersFor } from './content-types';
 import { sha256Hex } from './hash';
-import type { ArchivedFile, IssueIndexEntry } from './index-entry';
 import { INDEX_HTML_KEY, ISSUES_PREFIX, isPublicKey, parseIssueKey, SNAPSHOT_FILE } from './keys';
 import { type ManifestDeps, readIndexManifest, updateManifests } from './manifest';
 import { entryFromSnapshot, parseSnapshotBody, storedSubject } from './snapshot-entry';

@@ -3,9 +3,9 @@
  * truth (repair, re-runs of an archived issue).
  */
 import { z } from 'zod';
+import type { IssueIndexEntry } from '../contracts/index-entry';
 import { type Snapshot, snapshotSchema } from '../snapshot/schema';
 import { parseJsonAs } from '../validated-json';
-import type { IssueIndexEntry } from './index-entry';
 import { issueKey } from './keys';
 import type { ArchiveStore } from './store';
 

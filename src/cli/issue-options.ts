@@ -10,7 +10,6 @@ import { createEmulatorFetch } from '../emulator/server';
 import { parseAssumptions } from '../metrics/assumptions';
 import type { ProduceIssueDeps, ProduceIssueOptions } from '../pipeline/produce-issue';
 import { type Clock, realSleep } from '../ports';
-import { archiveStoreFor } from './commands/archive';
 import { type CliContext, UsageError } from './context';
 import { localHolderGone, thisRunner } from './local-process';
 
@@ -35,12 +34,6 @@ export function asOfFlag(value: string | undefined, clock: Clock): string | unde
     throw new UsageError(`--as-of must be a complete UTC day, ${yesterday} or earlier (got ${value})`);
   }
   return value;
-}
-
-/** `--out DIR` when given; else the archive bucket when HASHBRIEF_ARCHIVE_BUCKET is set; else ./out/archive. */
-export function archiveFor(ctx: CliContext, outDir?: string): ArchiveStore {
-  if (!outDir) return archiveStoreFor(ctx);
-  return createFsArchiveStore(outDir, { publicBaseUrl: ctx.env.HASHBRIEF_PUBLIC_BASE_URL });
 }
 
 export function liveDeps(ctx: CliContext, archive: ArchiveStore): ProduceIssueDeps {

@@ -2,6 +2,7 @@
  * The sender core: deliver one send batch (one SQS message) exactly once per (issue, subscriber), as far
  * as the ledger protocol allows (see ledger.ts for the one remaining duplicate window).
  */
+import { mapConcurrent } from '../concurrency';
 import type { Clock, Random, Reporter, Sleep } from '../ports';
 import { hashNormalizedAddress, normalizeAddress } from './address';
 import { buildIssueMessage, type EmailLoader, type MessageSettings } from './email';
@@ -11,7 +12,6 @@ import type { Mailer } from './mailer';
 import { type RateLimiter, type RetryPolicy, withBackoff } from './rate-limiter';
 import { ledgerIdOf, type SendMessage } from './send-message';
 import {
-  mapConcurrent,
   type SubscriberStore,
   UNREADABLE_RECORD_WARNING,
   type VersionedSubscriber,

@@ -2,49 +2,17 @@
  * Loading an issue's stored email (`issues/<id>/email.json` + inline charts) once per warm container,
  * and turning it into one recipient's raw message.
  */
-import { z } from 'zod';
 import { CorruptObjectError, MissingObjectError } from '../archive/errors';
 import { alertKey, issueKey } from '../archive/keys';
 import type { ArchiveStore } from '../archive/store';
-import {
-  type PersonalChoices,
-  yourNumbers,
-  yourNumbersHtml,
-  yourNumbersText,
-} from '../render/personal-numbers';
-import { personalize } from '../render/personalize';
-import { PLACEHOLDER_NONCE, placeholderTokens } from '../render/placeholders';
-import type { StoredEmail } from '../render/types';
+import { PLACEHOLDER_NONCE, placeholderTokens } from '../contracts/placeholders';
+import { type StoredEmail, storedEmailSchema } from '../contracts/stored-email';
 import { parseJsonOrThrow } from '../validated-json';
 import { assertHeaderSafe, buildRawMessage, fromDomain, type InlineImage } from './mime';
+import { type PersonalChoices, yourNumbers, yourNumbersHtml, yourNumbersText } from './personal-numbers';
+import { personalize } from './personalize';
 import { preferencesUrl } from './preferences';
 import { signToken } from './tokens';
-
-const storedEmailSchema = z.object({
-  issueId: z.string().min(1),
-  subject: z.string().min(1).max(998),
-  preheader: z.string(),
-  html: z.string().min(1),
-  text: z.string().min(1),
-  placeholderNonce: z.string().regex(PLACEHOLDER_NONCE, 'must be 32 lower-case hex digits').optional(),
-  imageMode: z.enum(['hosted', 'cid']),
-  images: z.array(
-    z.object({
-      filename: z.string().min(1),
-      cid: z.string().min(1),
-      contentType: z.literal('image/png'),
-    }),
-  ),
-  personal: z
-    .object({
-      asOf: z.string(),
-      hashpriceUsdPerPhDay: z.number().finite().nullable(),
-      machines: z.array(
-        z.object({ id: z.string(), model: z.string().min(1), jPerTh: z.number().finite().positive() }),
-      ),
-    })
-    .optional(),
-}) satisfies z.ZodType<StoredEmail>;
 
 /** A stored email with its inline images loaded. */
 export interface LoadedEmail {

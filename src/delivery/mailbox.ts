@@ -12,11 +12,12 @@
  * Neither holds an address: the key is the mailbox id (sha256), the body only times.
  */
 import { z } from 'zod';
+import { mapConcurrent } from '../concurrency';
 import type { Reporter } from '../ports';
 import { parseJsonAs } from '../validated-json';
 import { isSubscriberHash, mailboxHash } from './address';
 import { ConcurrentUpdateError } from './errors';
-import { mapConcurrent, type SubscriberStore, UNREADABLE_RECORD_WARNING } from './subscribers';
+import { type SubscriberStore, UNREADABLE_RECORD_WARNING } from './subscribers';
 
 const isoTime = z.iso.datetime({ offset: true });
 

@@ -2,7 +2,7 @@
  * The small HTML pages the subscribe and unsubscribe endpoints answer browsers with. Plain, tiny, no
  * scripts or external resources (the endpoints' CSP allows inline styles and same-origin forms only).
  */
-import { escapeHtml } from '../render/escape';
+import { escapeHtml } from '../text/escape';
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}button{font:inherit;padding:.5rem 1rem;cursor:pointer}</style></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;

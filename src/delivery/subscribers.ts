@@ -18,6 +18,7 @@
  */
 import { z } from 'zod';
 import type { ArchiveStore } from '../archive/store';
+import { mapConcurrent } from '../concurrency';
 import { MAX_FLEET, MAX_J_PER_TH } from '../metrics/machines';
 import type { Reporter } from '../ports';
 import { parseJsonAs } from '../validated-json';
@@ -382,34 +383,6 @@ function stronger(a: VersionedSubscriber, b: VersionedSubscriber): boolean {
   if (diff !== 0) return diff > 0;
   if (a.legacy !== b.legacy) return !a.legacy;
   return a.hash < b.hash;
-}
-
-/**
- * Maps over `items` with at most `concurrency` promises in flight; keeps order. When one call rejects, no
- * further item starts, every call already started is awaited (settled), and then the first rejection is
- * rethrown: nothing is left running behind the caller's back.
- */
-export async function mapConcurrent<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (next < items.length && !failure) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index] as T, index);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
-  if (failure) throw failure.error;
-  return results;
 }
 
 /**

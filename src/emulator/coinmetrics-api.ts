@@ -2,8 +2,9 @@
  * The emulated Coin Metrics `GET /timeseries/asset-metrics`: parameters, paging and errors as the real
  * community API v4 documents them (see shared/data/API-SHAPES.md).
  */
+
+import { COIN_METRICS_COLUMNS, type CoinMetricsColumn } from '../contracts/report-inputs';
 import { isIsoDay } from '../days';
-import { COIN_METRICS_COLUMNS, type CoinMetricsColumn } from '../sources/types';
 import type { Dataset } from './dataset';
 import { type EmulatorResponse, jsonResponse } from './http-types';
 

@@ -4,8 +4,8 @@
  * serves is exactly what the file holds.
  */
 import { readFile } from 'node:fs/promises';
+import { COIN_METRICS_COLUMNS, type CoinMetricsColumn } from '../contracts/report-inputs';
 import { isIsoDay } from '../days';
-import { COIN_METRICS_COLUMNS, type CoinMetricsColumn } from '../sources/types';
 import type { Dataset } from './dataset';
 import { DatasetError } from './errors';
 import { deriveMempoolState } from './mempool-state';

@@ -3,7 +3,7 @@
  * recording's responses verbatim. Built from the bundled sample generator, a community CSV, or a folder
  * written by `hashbrief report --record`.
  */
-import type { CoinMetricsColumn } from '../sources/types';
+import type { CoinMetricsColumn } from '../contracts/report-inputs';
 import { deriveMempoolState, type MempoolState } from './mempool-state';
 import { generateSampleRows, SAMPLE_HEIGHT_BEFORE } from './sample-data';
 

@@ -2,7 +2,7 @@
  * Fault injection: which requests misbehave and how. A fault matches by upstream and path prefix; with
  * `times` it hits only the first N matching requests, so "fail twice, then succeed" is one fault.
  */
-import { COIN_METRICS_COLUMNS } from '../sources/types';
+import { COIN_METRICS_COLUMNS } from '../contracts/report-inputs';
 import { FaultSpecError } from './errors';
 
 /** Every kind of misbehaviour the emulator can inject. */

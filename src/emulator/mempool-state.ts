@@ -3,7 +3,7 @@
  * same story: block heights from cumulative BlkCnt, difficulty re-targeted every 2016 blocks from the mean
  * HashRate of the epoch, rewards from IssTotNtv + FeeTotNtv.
  */
-import type { CoinMetricsColumn } from '../sources/types';
+import type { CoinMetricsColumn } from '../contracts/report-inputs';
 import { POOL_PROFILES, type PoolProfile } from './pools';
 
 /** One day of chain activity as the mempool routes need it. */

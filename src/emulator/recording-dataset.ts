@@ -6,7 +6,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
-import { COIN_METRICS_COLUMNS, type CoinMetricsColumn } from '../sources/types';
+import { COIN_METRICS_COLUMNS, type CoinMetricsColumn } from '../contracts/report-inputs';
 import type { Dataset, RecordedExchange } from './dataset';
 import { DatasetError } from './errors';
 

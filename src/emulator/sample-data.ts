@@ -6,8 +6,9 @@
  * hashrate about 12% below its peak, and the 7-day hashprice at a multi-year low. That tail is what the
  * briefing's alerts and charts are most interesting on, wherever the end day falls.
  */
+
+import type { CoinMetricsColumn } from '../contracts/report-inputs';
 import { isIsoDay } from '../days';
-import type { CoinMetricsColumn } from '../sources/types';
 import { plainDecimal } from './decimal';
 import { gaussian, mulberry32, type Prng } from './prng';
 

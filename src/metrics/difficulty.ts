@@ -4,9 +4,9 @@
  * counts. Past issues read retargets from Coin Metrics alone (see retargets.ts).
  */
 
+import type { DifficultyAdjustment, HashrateHistory, SourceOutcome } from '../contracts/report-inputs';
 import { addDays, dayOfInstant, daysBetween } from '../days';
 import type { Metrics } from '../snapshot/schema';
-import type { DifficultyAdjustment, HashrateHistory, SourceOutcome } from '../sources/types';
 import type { MetricsHistory } from './history';
 import type { MetricResult } from './reasons';
 import { largestMoveSince, pendingRetarget, type Retarget, retargetsKnownAt } from './retargets';

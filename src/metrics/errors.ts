@@ -5,7 +5,7 @@ export class AssumptionsError extends Error {
   override name = 'AssumptionsError';
 }
 
-/** The inputs break the contract in src/sources/types.ts (e.g. a gap in the daily dates). */
+/** The inputs break the contract in src/contracts/report-inputs.ts (e.g. a gap in the daily dates). */
 export class MetricsInputError extends Error {
   override name = 'MetricsInputError';
 }

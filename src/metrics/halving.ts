@@ -1,8 +1,8 @@
 /** Halving and fee dependence: when the subsidy halves and what fees must make up. */
 
+import type { RewardStats } from '../contracts/report-inputs';
 import { addDays } from '../days';
 import type { Metrics } from '../snapshot/schema';
-import type { RewardStats } from '../sources/types';
 import type { BlockHeightOnDay } from './block-height';
 import { TARGET_BLOCKS_PER_DAY } from './difficulty';
 import { type MetricsHistory, WINDOW_DAYS } from './history';

@@ -7,8 +7,8 @@
  * present on all 7 days (a partial window would silently under- or over-state a weekly figure).
  */
 
+import type { CoinMetricsColumn, DailySeries } from '../contracts/report-inputs';
 import { addDays } from '../days';
-import type { CoinMetricsColumn, DailySeries } from '../sources/types';
 import { MetricsInputError } from './errors';
 import { detectRetargets, type Retarget } from './retargets';
 

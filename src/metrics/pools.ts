@@ -1,6 +1,7 @@
 /** Mining-pool concentration from last week's blocks (mempool `/v1/mining/pools/1w`). */
+
+import type { PoolsWeek } from '../contracts/report-inputs';
 import type { Metrics, PoolShare, Snapshot } from '../snapshot/schema';
-import type { PoolsWeek } from '../sources/types';
 import type { MetricResult } from './reasons';
 
 /** mempool's slug for blocks whose miner it could not identify. */

@@ -1,5 +1,5 @@
 /** Wording of the warnings that explain a null metric, shared so every module says it the same way. */
-import type { CoinMetricsColumn } from '../sources/types';
+import type { CoinMetricsColumn } from '../contracts/report-inputs';
 import { type MetricsHistory, WINDOW_DAYS } from './history';
 
 /** A metric group's output: values plus a warning for each null and why. */

@@ -2,6 +2,8 @@
  * The metrics stage's entry point: validated inputs in, a schema-checked snapshot and the chart series
  * out. Pure: the clock and the issue id come in through `context`.
  */
+
+import type { ReportInputs, SourceName, SourceOutcome } from '../contracts/report-inputs';
 import {
   type ChartRow,
   COINMETRICS_ATTRIBUTION,
@@ -11,7 +13,6 @@ import {
   type SourceStatus,
   snapshotSchema,
 } from '../snapshot/schema';
-import type { ReportInputs, SourceName, SourceOutcome } from '../sources/types';
 import { type AlertView, alertLevels, buildAlerts } from './alerts';
 import { type Assumptions, assumptionsOn } from './assumptions';
 import { blockHeightOn, createBlockHeights, cycleStartIndex } from './block-height';

@@ -3,6 +3,8 @@
  * what comes out depends only on what goes in, which is what lets a resumed run and `archive verify`
  * reproduce an issue byte for byte from its archived raw/ responses.
  */
+
+import type { ReportInputs } from '../contracts/report-inputs';
 import type { Assumptions } from '../metrics/assumptions';
 import { buildSnapshot } from '../metrics/snapshot';
 import type { Clock, Reporter } from '../ports';
@@ -10,7 +12,6 @@ import { renderIssue } from '../render/render-issue';
 import type { RenderedIssue } from '../render/types';
 import type { ChartRow, Snapshot } from '../snapshot/schema';
 import type { RecordedResponse } from '../sources/recording';
-import type { ReportInputs } from '../sources/types';
 import { type IssueFile, issueFiles } from './issue-files';
 import { issueLinks } from './links';
 
@@ -23,7 +24,7 @@ export interface IssueContext {
   postalAddress: string;
   publicBaseUrl?: string;
   linksBaseUrl?: string;
-  /** The nonce of the email's per-recipient placeholders (src/render/placeholders.ts). */
+  /** The nonce of the email's per-recipient placeholders (src/contracts/placeholders.ts). */
   placeholderNonce: string;
 }
 

@@ -9,17 +9,17 @@ import { sha256Hex } from '../archive/hash';
 import { issueKey } from '../archive/keys';
 import type { CommittedInputs } from '../archive/run-record';
 import type { ArchiveStore } from '../archive/store';
+import { PLACEHOLDER_NONCE } from '../contracts/placeholders';
+import type { ReportInputs } from '../contracts/report-inputs';
 import { calendarDay } from '../days';
 import { assumptionsSchema } from '../metrics/assumptions';
 import type { Clock, Fetch, Random, Reporter, Sleep } from '../ports';
-import { PLACEHOLDER_NONCE } from '../render/placeholders';
 import type { HttpSettings } from '../sources/http';
 import { fetchReportInputs } from '../sources/inputs';
 import type { IntegrityVerdict } from '../sources/integrity';
 import type { RecordedResponse } from '../sources/recording';
 import { decodeRecording } from '../sources/recording-fs';
 import { createReplay, type Replay } from '../sources/replay';
-import type { ReportInputs } from '../sources/types';
 import { fieldProblem } from '../validated-json';
 
 /**
@@ -40,7 +40,7 @@ export const committedContextSchema = z.object({
   publicBaseUrl: z.string().nullable(),
   linksBaseUrl: z.string().nullable(),
   /**
-   * The nonce of the email's per-recipient placeholders, drawn once per issue (src/render/placeholders.ts):
+   * The nonce of the email's per-recipient placeholders, drawn once per issue (src/contracts/placeholders.ts):
    * a resumed run and `archive verify` reuse it, so email.json comes out the same.
    */
   placeholderNonce: z.string().regex(PLACEHOLDER_NONCE, 'must be 32 lower-case hex digits').optional(),

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { PLACEHOLDER_NONCE } from '../render/placeholders';
+import { PLACEHOLDER_NONCE } from '../contracts/placeholders';
 import { type Snapshot, snapshotSchema } from '../snapshot/schema';
 import type { RecordedResponse } from '../sources/recording';
 import { parseJsonOrThrow } from '../validated-json';

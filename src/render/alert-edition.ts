@@ -5,21 +5,22 @@
  * edition; the sender personalises it like an issue. Pure apart from CPU.
  */
 import type { AlertEdition } from '../alerts/edition';
+import { breakPlaceholderSyntax, placeholderTokens } from '../contracts/placeholders';
+import type { StoredEmail } from '../contracts/stored-email';
 import type { ChartRow, Metrics } from '../snapshot/schema';
 import { longDate } from '../text/dates';
+import { escapeHtml, safeHttpUrl } from '../text/escape';
+import { wrap } from '../text/wrap';
 import { CHARTS, type ChartId } from './charts/catalog';
 import { hashrateDifficultyChart, poolSharesChart, priceHashpriceChart } from './charts/issue-charts';
 import { pngDimensions, svgToPng } from './charts/raster';
 import type { ChartDrawing } from './charts/svg';
 import { emailChartSize } from './email';
-import { escapeHtml, safeHttpUrl } from './escape';
 import { feedLinkTags } from './feeds';
 import { compileMjml } from './mjml-compile';
-import { breakPlaceholderSyntax, placeholderTokens } from './placeholders';
 import { partial } from './template';
-import type { ChartImage, StoredEmail } from './types';
+import type { ChartImage } from './types';
 import { renderPage } from './web/shell';
-import { wrap } from './wrap';
 
 const ALERT_STYLE = {
   critical: { bar: '#b42318', bg: '#fdecea', label: 'Critical' },

@@ -2,8 +2,11 @@
  * Content model → MJML for the email. Fragments inside mj-text/mj-table are built here with inline
  * styles (many clients drop <style>), every value escaped, every link allow-listed.
  */
+
+import type { PlaceholderTokens } from '../contracts/placeholders';
+import { PERSONAL_TOKENS } from '../contracts/placeholders';
+import { escapeHtml } from '../text/escape';
 import { CHART_SIZE, CHARTS, type ChartId } from './charts/catalog';
-import { escapeHtml } from './escape';
 import {
   type Block,
   type Column,
@@ -13,10 +16,8 @@ import {
   type Section,
   type Tone,
 } from './model';
-import type { PlaceholderTokens } from './placeholders';
 import { figureLabels, stackedLabels } from './stacked';
 import { partial } from './template';
-import { PERSONAL_TOKENS } from './types';
 
 /** Tone colours, chosen for contrast ≥ 4.5:1 on white; the dark theme repaints them by class. */
 export const TONE_COLORS: Record<Tone, string> = {
@@ -220,7 +221,7 @@ export function buildEmailMjml(
         headline: model.headline,
       }),
     },
-    // Each reader's "Your numbers" (personal-numbers.ts) replaces this placeholder at send time; a reader
+    // Each reader's "Your numbers" (src/delivery/personal-numbers.ts) replaces this placeholder at send time; a reader
     // without a power price gets an empty string there, and the zero-padding section takes no space.
     personal: { raw: partial('partials/personal', { block: { raw: tokens.personal } }) },
     sections: { raw: model.sections.map((s) => section(s, images)).join('\n') },

@@ -5,12 +5,17 @@
  * never changes when the feed is rewritten. Links are absolute under the public base URL when there is
  * one, relative to the archive root otherwise (where the feeds live). Pure: same lists, same bytes.
  */
-import type { AlertIndexEntry, ArchivedFile, IssueIndexEntry } from '../archive/index-entry';
-import type { RenderedFeeds } from '../archive/manifest';
-import { sortEntries } from '../archive/manifest';
+
+import {
+  type AlertIndexEntry,
+  type ArchivedFile,
+  type IssueIndexEntry,
+  type RenderedFeeds,
+  sortEntries,
+} from '../contracts/index-entry';
 import { COINMETRICS_ATTRIBUTION } from '../snapshot/schema';
+import { escapeHtml } from '../text/escape';
 import { hashpriceUsd, hashrateEhs, pctChange, usd } from '../text/numbers';
-import { escapeHtml } from './escape';
 
 export const FEED_TITLE = 'hashbrief';
 const FEED_SUBTITLE =

@@ -2,10 +2,10 @@
  * The archive index (index.html): every issue, live issues first and each group newest first, with its
  * headline numbers and download links, drawn through the same page shell as each issue's web version.
  */
-import type { IssueIndexEntry } from '../archive/index-entry';
-import { sortEntries } from '../archive/manifest';
+
+import { type IssueIndexEntry, sortEntries } from '../contracts/index-entry';
+import { escapeHtml, safeHttpUrl } from '../text/escape';
 import { hashpriceUsd, hashrateEhs, pctChange, usd } from '../text/numbers';
-import { escapeHtml, safeHttpUrl } from './escape';
 import { feedLinkTags } from './feeds';
 import { renderPage } from './web/shell';
 

@@ -5,9 +5,9 @@
  * Numbers are worded by src/text/numbers, the same functions the narrative uses.
  */
 import { COINMETRICS_ATTRIBUTION, type Snapshot } from '../snapshot/schema';
+import { safeHttpUrl } from '../text/escape';
 import { hashpriceUsd, pctChange, usd } from '../text/numbers';
 import { CHARTS, type ChartId } from './charts/catalog';
-import { safeHttpUrl } from './escape';
 import type { Change, Tone } from './format';
 import { headlineSection } from './sections/headline';
 import { keyFiguresSection } from './sections/key-figures';

@@ -4,19 +4,19 @@
  * no environment, no I/O besides reading the bundled templates and fonts.
  */
 
+import { breakPlaceholderSyntax, placeholderTokens } from '../contracts/placeholders';
+import type { PersonalData, StoredEmail } from '../contracts/stored-email';
 import { machineId } from '../metrics/machines';
 import type { ChartRow, Snapshot } from '../snapshot/schema';
+import { safeHttpUrl } from '../text/escape';
 import { CHARTS, type ChartId, chartCid } from './charts/catalog';
 import { renderCharts } from './charts/index';
 import { pngDimensions } from './charts/raster';
 import { buildEmailMjml, type ImageSizes, type ImageSource } from './email';
-import { safeHttpUrl } from './escape';
 import { compileMjml } from './mjml-compile';
 import { buildIssueModel, type IssueModel } from './model';
-import type { PersonalData } from './personal-numbers';
-import { breakPlaceholderSyntax, placeholderTokens } from './placeholders';
 import { renderText } from './text';
-import type { ChartImage, RenderedIssue, StoredEmail } from './types';
+import type { ChartImage, RenderedIssue } from './types';
 import { renderIssueWebPage, type WebCharts } from './web/issue-page';
 
 /** Public links printed in the issue; each must be http(s) or it is left out. */
@@ -38,7 +38,7 @@ export interface RenderIssueInput {
   /** Required for `hosted`: the archive's public base URL (CloudFront), http(s). */
   publicBaseUrl?: string;
   /**
-   * 32 hex digits that go into every per-recipient placeholder of the email (placeholders.ts): new per
+   * 32 hex digits that go into every per-recipient placeholder of the email (src/contracts/placeholders.ts): new per
    * issue (`newPlaceholderNonce`), or the archived issue's own when it is replayed.
    */
   placeholderNonce: string;

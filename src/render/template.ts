@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { escapeHtml } from './escape';
+import { escapeHtml } from '../text/escape';
 
 /**
  * Where templates/ lives: beside the module when bundled (the Lambda asset copies templates/ next to

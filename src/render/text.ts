@@ -3,10 +3,11 @@
  * Built from the same model as the HTML, not by stripping it, so tables become aligned columns or
  * "label: value" lists and links are printed in full.
  */
+
+import type { PlaceholderTokens } from '../contracts/placeholders';
+import { PERSONAL_TOKENS } from '../contracts/placeholders';
+import { pad, width, wrap } from '../text/wrap';
 import { type Block, type Column, type IssueModel, linkList, type Row, type Section } from './model';
-import type { PlaceholderTokens } from './placeholders';
-import { PERSONAL_TOKENS } from './types';
-import { pad, width, wrap } from './wrap';
 
 /** Line width of the plain-text part. */
 export const TEXT_COLUMNS = 72;

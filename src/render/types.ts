@@ -1,22 +1,10 @@
-import type { PersonalData } from './personal-numbers';
-
 /**
  * The render stage's output. Rendered once per issue; per-recipient parts are tokens substituted at send
  * time (src/delivery never loads MJML or chart code).
  */
 
+import type { PersonalData } from '../contracts/stored-email';
 import type { ChartId } from './charts/catalog';
-
-/**
- * The placeholders of issues archived before per-issue nonces (their email.json has no
- * `placeholderNonce`). New issues use `placeholderTokens(nonce)` from placeholders.ts.
- */
-export const PERSONAL_TOKENS = {
-  unsubscribeUrl: '%%HB_UNSUBSCRIBE_URL%%',
-  greeting: '%%HB_GREETING%%',
-  preferencesUrl: '%%HB_PREFERENCES_URL%%',
-  personal: '%%HB_PERSONAL%%',
-} as const;
 
 export interface ChartImage {
   id: ChartId;
@@ -43,7 +31,7 @@ export interface RenderedIssue {
   emailHtml: string;
   /** Plain-text part with the issue's placeholders, wrapped at 72 columns. */
   emailText: string;
-  /** The nonce inside every placeholder of `emailHtml` and `emailText` (see placeholders.ts). */
+  /** The nonce inside every placeholder of `emailHtml` and `emailText` (src/contracts/placeholders.ts). */
   placeholderNonce: string;
   /** Public web version (newsletter.html): no tokens, images relative (`charts/x.png`). */
   webHtml: string;
@@ -53,22 +41,4 @@ export interface RenderedIssue {
   images: ChartImage[];
   /** The figures each reader's "Your numbers" block is worked out from at send time. */
   personal: PersonalData;
-}
-
-/**
- * What the sender needs, stored privately at `issues/<id>/email.json` (not served by the CDN). Images
- * are read from `issues/<id>/charts/<filename>` when `imageMode` is `cid`.
- */
-export interface StoredEmail {
-  issueId: string;
-  subject: string;
-  preheader: string;
-  html: string;
-  text: string;
-  /** The nonce of the placeholders in `html` and `text`; absent in issues archived before nonces. */
-  placeholderNonce?: string;
-  imageMode: 'hosted' | 'cid';
-  images: { filename: string; cid: string; contentType: 'image/png' }[];
-  /** The figures of "Your numbers"; absent in issues archived before personal numbers (no block then). */
-  personal?: PersonalData;
 }

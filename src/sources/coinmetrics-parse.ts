@@ -3,10 +3,10 @@
  * under us (schema drift) throws a ShapeError naming the field; the caller turns it into a failed source.
  */
 import { z } from 'zod';
+import { COIN_METRICS_COLUMNS, type CoinMetricsColumn } from '../contracts/report-inputs';
 import { fieldProblem } from '../validated-json';
 import { ShapeError } from './errors';
 import type { DayRow } from './series';
-import { COIN_METRICS_COLUMNS, type CoinMetricsColumn } from './types';
 
 /** Decimal as Coin Metrics writes it: optional sign, digits, optional fraction and exponent. */
 export const DECIMAL_STRING = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;

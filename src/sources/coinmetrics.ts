@@ -2,12 +2,13 @@
  * Coin Metrics community API v4 client: the full daily BTC history of COIN_METRICS_COLUMNS in as few
  * requests as possible (10 000 rows a page, oldest first), every page re-targeted to the configured base.
  */
+
+import { COIN_METRICS_COLUMNS, type DailySeries } from '../contracts/report-inputs';
 import type { Reporter } from '../ports';
 import { joinCoinMetricsPages, type ParsedPage, parseCoinMetricsPage } from './coinmetrics-parse';
 import { ShapeError, UpstreamError } from './errors';
 import type { HttpClient } from './http';
 import { buildDailySeries } from './series';
-import { COIN_METRICS_COLUMNS, type DailySeries } from './types';
 
 export const COINMETRICS_PATH = '/timeseries/asset-metrics';
 export const COINMETRICS_PAGE_SIZE = 10_000;

@@ -4,6 +4,13 @@
  * or skipped (with why).
  */
 
+import type {
+  CurrentPrice,
+  DailySeries,
+  HistoricalPrice,
+  ReportInputs,
+  SourceOutcome,
+} from '../contracts/report-inputs';
 import { addDays, isIsoDay, utcDay } from '../days';
 import type { Clock, Fetch, Random, Reporter, Sleep } from '../ports';
 import { coinMetricsFirstUrl, fetchCoinMetricsSeries } from './coinmetrics';
@@ -40,7 +47,6 @@ import {
 } from './mempool-parse';
 import { fromSyntheticData, type RecordedResponse } from './recording';
 import { cutSeries, lastCompleteDay } from './series';
-import type { CurrentPrice, DailySeries, HistoricalPrice, ReportInputs, SourceOutcome } from './types';
 
 export { lastCompleteDay } from './series';
 

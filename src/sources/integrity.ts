@@ -18,9 +18,7 @@
  *
  * Pure: a function of the fetched inputs, so replaying the recorded responses reproduces the verdict.
  */
-import { daysBetween } from '../days';
-import { closeOfDay } from './mempool';
-import { BLOCK_DERIVED_COLUMNS, FIRST_MINED_DAY } from './series';
+
 import type {
   CoinMetricsColumn,
   CurrentPrice,
@@ -29,7 +27,10 @@ import type {
   HistoricalPrice,
   ReportInputs,
   SourceOutcome,
-} from './types';
+} from '../contracts/report-inputs';
+import { daysBetween } from '../days';
+import { closeOfDay } from './mempool';
+import { BLOCK_DERIVED_COLUMNS, FIRST_MINED_DAY } from './series';
 
 /** Days judged: the as-of day and the seven before it (weekly change and 7-day windows). */
 export const JUDGED_DAYS = 8;

@@ -5,9 +5,6 @@
  * history) with a warning.
  */
 import { z } from 'zod';
-import { dayOfUnixSeconds } from '../days';
-import { fieldProblem } from '../validated-json';
-import { ShapeError } from './errors';
 import type {
   CurrentPrice,
   DifficultyAdjustment,
@@ -15,7 +12,10 @@ import type {
   HistoricalPrice,
   PoolsWeek,
   RewardStats,
-} from './types';
+} from '../contracts/report-inputs';
+import { dayOfUnixSeconds } from '../days';
+import { fieldProblem } from '../validated-json';
+import { ShapeError } from './errors';
 
 /** A parsed value plus what was questionable about it. */
 export interface Parsed<T> {

@@ -2,8 +2,9 @@
  * Builds and trims `DailySeries`: gap filling, plausibility screening and as-of cuts. Pure functions over
  * rows that have already passed the shape checks in coinmetrics-parse.ts.
  */
+
+import { COIN_METRICS_COLUMNS, type CoinMetricsColumn, type DailySeries } from '../contracts/report-inputs';
 import { addDays } from '../days';
-import { COIN_METRICS_COLUMNS, type CoinMetricsColumn, type DailySeries } from './types';
 
 /** One validated upstream day: decimal strings as received, null for "no value". */
 export interface DayRow {

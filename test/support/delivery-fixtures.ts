@@ -4,6 +4,8 @@
  */
 import { createMemoryArchiveStore } from '../../src/archive/memory-store';
 import type { ArchiveStore } from '../../src/archive/store';
+import { PERSONAL_TOKENS } from '../../src/contracts/placeholders';
+import type { StoredEmail } from '../../src/contracts/stored-email';
 import { hashNormalizedAddress, normalizeAddress } from '../../src/delivery/address';
 import type { Mailer, OutgoingMail } from '../../src/delivery/mailer';
 import {
@@ -12,7 +14,6 @@ import {
   type SubscriberStatus,
   type SubscriberStore,
 } from '../../src/delivery/subscribers';
-import { PERSONAL_TOKENS, type StoredEmail } from '../../src/render/types';
 
 export const TEST_SECRET = 'test-secret-0123456789abcdef';
 export const TEST_FROM = 'hashbrief <briefing@example.com>';

@@ -7,13 +7,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DailySeries, ReportInputs } from '../../src/contracts/report-inputs';
 import { parseCoinMetricsCsv } from '../../src/emulator/csv-dataset';
 import type { Dataset } from '../../src/emulator/dataset';
 import { deriveMempoolState } from '../../src/emulator/mempool-state';
 import { createEmulatorFetch } from '../../src/emulator/server';
 import { realSleep, silentReporter } from '../../src/ports';
 import { fetchReportInputs } from '../../src/sources/inputs';
-import type { DailySeries, ReportInputs } from '../../src/sources/types';
 import { MONTHS } from '../../src/text/dates';
 import { seriesFromCsv } from '../fixtures/metrics/builders';
 

@@ -15,8 +15,8 @@ import { createMemorySendQueue } from '../../delivery/queue';
 import { createSubscriberStore } from '../../delivery/subscribers';
 import { parseAssumptions } from '../../metrics/assumptions';
 import { realSleep } from '../../ports';
+import { archiveFor } from '../archive-store';
 import { localPaths, UsageError } from '../context';
-import { archiveFor } from '../issue-options';
 import type { CommandRegistrar } from '../main';
 
 function describe(result: AlertJobResult, delivered: { sent: number; skipped: number } | null): string {

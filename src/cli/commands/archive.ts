@@ -5,46 +5,25 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
 import { repairAlertsManifest } from '../../alerts/archive-edition';
 import { InvalidArchiveKeyError, InvalidExpiryError, InvalidIssueIdError } from '../../archive/errors';
 import { createFsArchiveStore } from '../../archive/fs-store';
-import type { IssueIndexEntry } from '../../archive/index-entry';
 import { assertIssueId } from '../../archive/keys';
 import { getIssueEntry, issueFileUrl, listIssues, readIssueFile } from '../../archive/read';
 import { repairManifests } from '../../archive/repair';
-import { createS3ArchiveStore } from '../../archive/s3-store';
-import type { ArchiveStore } from '../../archive/store';
-import type { Env } from '../../config/env';
+import type { IssueIndexEntry } from '../../contracts/index-entry';
 import { parseAssumptions } from '../../metrics/assumptions';
 import { archiveFeeds, subscribeUrlFor } from '../../pipeline/links';
 import { archivedIssueIds, type IssueVerdict, verifyIssue } from '../../pipeline/verify-issue';
 import { renderArchiveIndexPage } from '../../render/index-page';
+import { type ArchiveStoreDeps, archiveStoreFor } from '../archive-store';
 import { alignColumns } from '../columns';
 import { type CliContext, localPaths, UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
 import { count } from '../plural';
 
-export interface ArchiveCommandDeps {
-  /** Builds the S3 client (tests pass a mocked or emulator-bound one). */
-  createS3Client?: (env: Env) => S3Client;
-}
-
-/** The archive the CLI works on: S3 when HASHBRIEF_ARCHIVE_BUCKET is set, else `<localDir>/archive`. */
-export function archiveStoreFor(context: CliContext, deps: ArchiveCommandDeps = {}): ArchiveStore {
-  const { env } = context;
-  const publicBaseUrl = env.HASHBRIEF_PUBLIC_BASE_URL;
-  if (env.HASHBRIEF_ARCHIVE_BUCKET) {
-    const client = (deps.createS3Client ?? (() => new S3Client({})))(env);
-    return createS3ArchiveStore({
-      client,
-      bucket: env.HASHBRIEF_ARCHIVE_BUCKET,
-      clock: context.clock,
-      ...(publicBaseUrl ? { publicBaseUrl } : {}),
-    });
-  }
-  return createFsArchiveStore(localPaths(context.localDir).archive, publicBaseUrl ? { publicBaseUrl } : {});
-}
+/** What the `archive` commands can be given (tests pass their own S3 client). */
+export type ArchiveCommandDeps = ArchiveStoreDeps;
 
 /** The `archive` command group with injectable dependencies. */
 export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandRegistrar {

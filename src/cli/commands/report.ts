@@ -13,9 +13,10 @@ import {
 } from '../../pipeline/replay-snapshot';
 import { RecordingError } from '../../sources/errors';
 import { loadReplay, writeRecordingFolder } from '../../sources/recording-fs';
+import { archiveFor } from '../archive-store';
 import type { CliContext } from '../context';
 import { UsageError } from '../context';
-import { AS_OF_HELP, archiveFor, asOfFlag, baseOptions, liveDeps, sampleDeps } from '../issue-options';
+import { AS_OF_HELP, asOfFlag, baseOptions, liveDeps, sampleDeps } from '../issue-options';
 import { describeIssue, issueJson } from '../issue-output';
 import type { CommandRegistrar } from '../main';
 

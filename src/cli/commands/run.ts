@@ -1,6 +1,7 @@
 import { createFsArchiveStore } from '../../archive/fs-store';
 import { createOverlayArchiveStore } from '../../archive/overlay-store';
 import type { ArchiveStore } from '../../archive/store';
+import type { ReportInputs } from '../../contracts/report-inputs';
 import { deliverIssueLocally, localMessageSettings, previewLocalDelivery } from '../../delivery/local';
 import {
   noUpstreamReachable,
@@ -9,9 +10,9 @@ import {
   produceIssue,
   ReportUnavailableError,
 } from '../../pipeline/produce-issue';
-import type { ReportInputs } from '../../sources/types';
+import { archiveFor } from '../archive-store';
 import { type CliContext, localPaths } from '../context';
-import { AS_OF_HELP, archiveFor, asOfFlag, baseOptions, liveDeps, sampleDeps } from '../issue-options';
+import { AS_OF_HELP, asOfFlag, baseOptions, liveDeps, sampleDeps } from '../issue-options';
 import { describeDryRun, describeIssue } from '../issue-output';
 import type { CommandRegistrar } from '../main';
 import { placeholderWarnings } from '../placeholder-settings';

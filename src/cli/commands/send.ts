@@ -15,11 +15,11 @@ import { createEmailLoader } from '../../delivery/email';
 import { InvalidAddressError } from '../../delivery/errors';
 import { deliverIssueLocally, localMessageSettings } from '../../delivery/local';
 import { createOutboxMailer, outboxRelativePath } from '../../delivery/outbox-mailer';
+import { archiveStoreFor } from '../archive-store';
 import { localPaths, UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
 import { placeholderWarnings } from '../placeholder-settings';
 import { count } from '../plural';
-import { archiveStoreFor } from './archive';
 
 export const registerSend: CommandRegistrar = (program, context) => {
   program

@@ -9,7 +9,7 @@
  * (`f-<role>` for fill, `s-<role>` for stroke) next to its colour attribute: resvg paints the attributes,
  * and the web edition, which inlines the SVG, recolours the roles for dark mode (chartThemeCss).
  */
-import { escapeHtml } from '../escape';
+import { escapeHtml } from '../../text/escape';
 import { CHART_WIDTH } from './catalog';
 import { FONT_STACK, textWidth } from './fonts';
 

@@ -3,8 +3,9 @@
  * the site's page shell; no personal tokens, a neutral greeting. Charts are inlined as SVG (sharp at any
  * density, text selectable, recoloured by the dark theme), or `charts/<file>.png` when no drawing is given.
  */
+
+import { escapeHtml } from '../../text/escape';
 import { CHART_SIZE, CHARTS, type ChartId } from '../charts/catalog';
-import { escapeHtml } from '../escape';
 import { feedLinkTags } from '../feeds';
 import { type Block, type IssueModel, linkList, type Section } from '../model';
 import { figureLabels, stackedLabels } from '../stacked';

@@ -3,8 +3,8 @@
  * through it, so they share head, styles, masthead and the Coin Metrics credit.
  */
 import { COINMETRICS_ATTRIBUTION } from '../../snapshot/schema';
+import { escapeHtml } from '../../text/escape';
 import { chartThemeCss } from '../charts/svg';
-import { escapeHtml } from '../escape';
 import { STACK_BELOW_PX } from '../stacked';
 
 const CSS = `

@@ -7,10 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { DailySeries, HashrateHistory } from '../../../src/contracts/report-inputs';
 import { defaultAssumptions } from '../../../src/metrics/assumptions';
 import { createMetricsHistory, type MetricsHistory } from '../../../src/metrics/history';
 import { buildSnapshot } from '../../../src/metrics/snapshot';
-import type { DailySeries, HashrateHistory } from '../../../src/sources/types';
 import { inputsFor, ok, seriesFromCsv, shiftDay } from '../../fixtures/metrics/builders';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -15,11 +15,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { DailySeries, HashrateHistory } from '../../../src/contracts/report-inputs';
 import { defaultAssumptions } from '../../../src/metrics/assumptions';
 import { createMetricsHistory } from '../../../src/metrics/history';
 import { buildSnapshot } from '../../../src/metrics/snapshot';
 import { snapshotSchema } from '../../../src/snapshot/schema';
-import type { DailySeries, HashrateHistory } from '../../../src/sources/types';
 import { inputsFor, ok, poolsWeek, seriesFromCsv } from '../../fixtures/metrics/builders';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

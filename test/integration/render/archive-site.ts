@@ -7,8 +7,8 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { IssueIndexEntry } from '../../../src/archive/index-entry';
 import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
+import type { IssueIndexEntry } from '../../../src/contracts/index-entry';
 import { buildIssueMessage, createEmailLoader } from '../../../src/delivery/email';
 import { renderArchiveIndexPage } from '../../../src/render/index-page';
 import { renderIssue, toStoredEmail } from '../../../src/render/render-issue';

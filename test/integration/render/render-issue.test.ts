@@ -3,13 +3,13 @@
  * image modes, the web version's neutrality, and a structure snapshot of the MJML.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { placeholderTokens } from '../../../src/contracts/placeholders';
 import { buildIssueMessage } from '../../../src/delivery/email';
+import { personalize } from '../../../src/delivery/personalize';
 import { issueLinks } from '../../../src/pipeline/links';
 import { buildEmailMjml } from '../../../src/render/email';
 import { compileMjml, MjmlRenderError } from '../../../src/render/mjml-compile';
 import { buildIssueModel } from '../../../src/render/model';
-import { personalize } from '../../../src/render/personalize';
-import { placeholderTokens } from '../../../src/render/placeholders';
 import {
   RenderInputError,
   type RenderIssueInput,

@@ -4,12 +4,12 @@
  * reason, or ok with the bad values nulled and a warning.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ReportInputs, SourceOutcome } from '../../../src/contracts/report-inputs';
 import { sampleDataset } from '../../../src/emulator/dataset';
 import type { Fault } from '../../../src/emulator/faults';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/server';
 import { realSleep, type Sleep, silentReporter } from '../../../src/ports';
 import { fetchReportInputs } from '../../../src/sources/inputs';
-import type { ReportInputs, SourceOutcome } from '../../../src/sources/types';
 
 const NOW = new Date('2025-11-24T08:00:00.000Z');
 

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DailySeries } from '../../../src/contracts/report-inputs';
 import { addDays } from '../../../src/days';
 import { parseCoinMetricsCsv } from '../../../src/emulator/csv-dataset';
 import { datasetFromCsv } from '../../../src/emulator/dataset';
@@ -16,7 +17,6 @@ import { realSleep, silentReporter } from '../../../src/ports';
 import { fetchReportInputs } from '../../../src/sources/inputs';
 import { judgeSeries } from '../../../src/sources/integrity';
 import { buildDailySeries } from '../../../src/sources/series';
-import type { DailySeries } from '../../../src/sources/types';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const CSV = path.resolve(repoRoot, '../shared/data/coinmetrics/btc.csv');

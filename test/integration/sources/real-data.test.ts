@@ -6,11 +6,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COIN_METRICS_COLUMNS, type DailySeries } from '../../../src/contracts/report-inputs';
 import { datasetFromCsv } from '../../../src/emulator/dataset';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/server';
 import { realSleep, silentReporter } from '../../../src/ports';
 import { fetchReportInputs } from '../../../src/sources/inputs';
-import { COIN_METRICS_COLUMNS, type DailySeries } from '../../../src/sources/types';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const CSV = path.resolve(repoRoot, '../shared/data/coinmetrics/btc.csv');

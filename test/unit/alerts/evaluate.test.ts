@@ -11,6 +11,11 @@ import {
 } from '../../../src/alerts/evaluate';
 import { LongHistoryError, parseLongHistory } from '../../../src/alerts/long-history';
 import { metricsCsv } from '../../../src/archive/metrics-csv';
+import {
+  COIN_METRICS_COLUMNS,
+  type DailySeries,
+  type ReportInputs,
+} from '../../../src/contracts/report-inputs';
 import { addDays } from '../../../src/days';
 import { alertLevels } from '../../../src/metrics/alerts';
 import { defaultAssumptions } from '../../../src/metrics/assumptions';
@@ -19,7 +24,6 @@ import { computeHashrate } from '../../../src/metrics/hashrate';
 import { createMetricsHistory } from '../../../src/metrics/history';
 import { buildChartSeries } from '../../../src/metrics/snapshot';
 import { buildDailySeries, cutSeries } from '../../../src/sources/series';
-import { COIN_METRICS_COLUMNS, type DailySeries, type ReportInputs } from '../../../src/sources/types';
 import { fixtureSnapshot } from '../../fixtures/render/fixture';
 import { liveLikeDataset } from '../../support/datasets';
 import { noteIfAbsent, realDataPresent, realSeries } from '../../support/real-history';

@@ -6,7 +6,7 @@ import {
   DEFAULT_ALERT_COOLDOWN_DAYS,
   parseAlertCooldowns,
 } from '../../../src/alerts/events';
-import type { AlertIndexEntry } from '../../../src/archive/index-entry';
+import type { AlertIndexEntry } from '../../../src/contracts/index-entry';
 import type { AlertView } from '../../../src/metrics/alerts';
 import { defaultAssumptions } from '../../../src/metrics/assumptions';
 import { fixtureSnapshot } from '../../fixtures/render/fixture';

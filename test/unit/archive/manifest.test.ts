@@ -4,16 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CorruptManifestError, ManifestConflictError } from '../../../src/archive/errors';
-import type { IssueIndexEntry } from '../../../src/archive/index-entry';
 import {
   compareAndSwap,
   parseIndexManifest,
   parseLatestManifest,
-  sortEntries,
   updateManifests,
 } from '../../../src/archive/manifest';
 import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
 import type { ArchiveStore } from '../../../src/archive/store';
+import { type IssueIndexEntry, sortEntries } from '../../../src/contracts/index-entry';
 
 const entry = (issueId: string, overrides: Partial<IssueIndexEntry> = {}): IssueIndexEntry => ({
   issueId,

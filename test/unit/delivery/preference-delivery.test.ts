@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PERSONAL_TOKENS } from '../../../src/contracts/placeholders';
 import { deliverBatch } from '../../../src/delivery/deliver';
 import { createEmailLoader } from '../../../src/delivery/email';
 import { createLedger } from '../../../src/delivery/ledger';
@@ -7,7 +8,6 @@ import { createMemorySendQueue } from '../../../src/delivery/queue';
 import { unlimited } from '../../../src/delivery/rate-limiter';
 import { updateSubscriber } from '../../../src/delivery/subscribers';
 import { verifyToken } from '../../../src/delivery/tokens';
-import { PERSONAL_TOKENS } from '../../../src/render/types';
 import {
   archiveIssue,
   decodeQuotedPrintable,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { COIN_METRICS_COLUMNS } from '../../../src/contracts/report-inputs';
 import { sampleDataset } from '../../../src/emulator/dataset';
 import { SampleDataError } from '../../../src/emulator/sample-data';
 import { judgeSeries } from '../../../src/sources/integrity';
 import { buildDailySeries } from '../../../src/sources/series';
-import { COIN_METRICS_COLUMNS } from '../../../src/sources/types';
 
 const END = '2026-03-01';
 const dataset = sampleDataset({ endDate: END });

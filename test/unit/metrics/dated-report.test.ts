@@ -3,10 +3,10 @@
  * series only (the real Coin Metrics history is checked in test/integration/metrics).
  */
 import { describe, expect, it } from 'vitest';
+import type { HashrateHistory } from '../../../src/contracts/report-inputs';
 import { defaultAssumptions } from '../../../src/metrics/assumptions';
 import { candidateStories } from '../../../src/metrics/narrative';
 import { buildSnapshot } from '../../../src/metrics/snapshot';
-import type { HashrateHistory } from '../../../src/sources/types';
 import { failed, inputsFor, ok, seriesFromRows, steadyDay } from '../../fixtures/metrics/builders';
 
 const context = (asOf: string) => ({ issueId: asOf, generatedAt: '2026-11-24T06:00:00Z' });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { HashrateHistory } from '../../../src/contracts/report-inputs';
 import {
   computeDifficulty,
   estimateAdjustmentFromPace,
@@ -7,7 +8,6 @@ import {
 } from '../../../src/metrics/difficulty';
 import { computeHalving, nextHalvingHeight, subsidyBtcAtHeight } from '../../../src/metrics/halving';
 import { createMetricsHistory } from '../../../src/metrics/history';
-import type { HashrateHistory } from '../../../src/sources/types';
 import { failed, ok, seriesFromRows, steadyDay } from '../../fixtures/metrics/builders';
 
 const hashrateHistory = (difficulty: HashrateHistory['difficulty']): HashrateHistory => ({

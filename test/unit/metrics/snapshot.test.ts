@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { HashrateHistory } from '../../../src/contracts/report-inputs';
 import { buildAlerts } from '../../../src/metrics/alerts';
 import { defaultAssumptions } from '../../../src/metrics/assumptions';
 import { buildSnapshot } from '../../../src/metrics/snapshot';
 import { type Snapshot, snapshotSchema } from '../../../src/snapshot/schema';
-import type { HashrateHistory } from '../../../src/sources/types';
 import { failed, inputsFor, ok, poolsWeek, seriesFromRows, steadyDay } from '../../fixtures/metrics/builders';
 
 // 40 days from 2026-10-15 to 2026-11-23. Price falls from 100 000 to 61 000 over the last week;

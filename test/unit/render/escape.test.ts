@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, safeHttpUrl, safeLink } from '../../../src/render/escape';
+import { escapeHtml, safeHttpUrl, safeLink } from '../../../src/text/escape';
 
 describe('escapeHtml', () => {
   it('neutralises markup and both quote styles', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertIndexEntry, IssueIndexEntry } from '../../../src/archive/index-entry';
 import { entryFromSnapshot } from '../../../src/archive/snapshot-entry';
+import type { AlertIndexEntry, IssueIndexEntry } from '../../../src/contracts/index-entry';
 import { renderFeeds } from '../../../src/render/feeds';
 import { renderArchiveIndexPage } from '../../../src/render/index-page';
 import { buildIssueModel } from '../../../src/render/model';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { PERSONAL_TOKENS } from '../../../src/contracts/placeholders';
 import { buildIssueModel } from '../../../src/render/model';
 import { renderText, TEXT_COLUMNS } from '../../../src/render/text';
-import { PERSONAL_TOKENS } from '../../../src/render/types';
-import { wrap } from '../../../src/render/wrap';
+import { wrap } from '../../../src/text/wrap';
 import {
   fixtureFooter,
   fixtureLinks,

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { COIN_METRICS_COLUMNS, type CoinMetricsColumn } from '../../../src/contracts/report-inputs';
 import type { Clock, Fetch, Sleep } from '../../../src/ports';
-import { COIN_METRICS_COLUMNS, type CoinMetricsColumn } from '../../../src/sources/types';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = path.resolve(here, '../../fixtures/sources');

@@ -3,12 +3,6 @@
  * figures are published, which hold the issue, and which mempool values are left out.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  holdIfUnsettled,
-  type IntegrityVerdict,
-  IssueHeldError,
-  judgeInputs,
-} from '../../../src/sources/integrity';
 import type {
   CurrentPrice,
   DailySeries,
@@ -16,7 +10,13 @@ import type {
   HistoricalPrice,
   ReportInputs,
   SourceOutcome,
-} from '../../../src/sources/types';
+} from '../../../src/contracts/report-inputs';
+import {
+  holdIfUnsettled,
+  type IntegrityVerdict,
+  IssueHeldError,
+  judgeInputs,
+} from '../../../src/sources/integrity';
 import {
   type DayRow,
   failed,

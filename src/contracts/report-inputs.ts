@@ -1,6 +1,7 @@
 /**
- * Validated upstream data as the rest of the pipeline sees it. Produced by src/sources, consumed by
- * src/metrics. Nothing here is raw JSON: every field has passed a zod schema and plausibility checks.
+ * The contract between the sources and the metrics stage: validated upstream data as the rest of the
+ * pipeline sees it. Produced by src/sources, consumed by src/metrics (and the alert run). Nothing here is
+ * raw JSON: every field has passed a zod schema and plausibility checks.
  */
 
 /** Coin Metrics community columns hashbrief uses (the free set; same names as the community CSV). */

@@ -2,9 +2,9 @@
  * Per-recipient substitution into an already rendered issue. The sender Lambda imports this on its own,
  * so it must stay dependency-free: no mjml, resvg, d3 or zod here.
  */
-import { escapeHtml, safeHttpUrl } from './escape';
-import type { PlaceholderTokens } from './placeholders';
-import { PERSONAL_TOKENS } from './types';
+
+import { PERSONAL_TOKENS, type PlaceholderTokens } from '../contracts/placeholders';
+import { escapeHtml, safeHttpUrl } from '../text/escape';
 
 export class PersonalizeError extends Error {
   override name = 'PersonalizeError';

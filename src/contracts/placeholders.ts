@@ -1,10 +1,21 @@
 /**
- * The per-recipient placeholders of a rendered email. Each issue gets a random nonce that goes into every
- * placeholder (`%%HB_UNSUBSCRIBE_URL_<nonce>%%`), so data fetched before the nonce existed cannot spell
- * one; the renderer also breaks every `%%` in data (see render-issue.ts), so no upstream string can form
- * a placeholder even by guessing the nonce. The sender Lambda imports this: it stays dependency-free.
+ * The per-recipient placeholders of a rendered email: render writes them (src/render), the sender fills
+ * them (src/delivery/personalize.ts). Each issue gets a random nonce that goes into every placeholder
+ * (`%%HB_UNSUBSCRIBE_URL_<nonce>%%`), so data fetched before the nonce existed cannot spell one; the
+ * renderer also breaks every `%%` in data (see src/render/render-issue.ts), so no upstream string can
+ * form a placeholder even by guessing the nonce. The sender Lambda imports this: it stays dependency-free.
  */
-import { PERSONAL_TOKENS } from './types';
+
+/**
+ * The placeholders of issues archived before per-issue nonces (their email.json has no
+ * `placeholderNonce`). New issues use `placeholderTokens(nonce)`.
+ */
+export const PERSONAL_TOKENS = {
+  unsubscribeUrl: '%%HB_UNSUBSCRIBE_URL%%',
+  greeting: '%%HB_GREETING%%',
+  preferencesUrl: '%%HB_PREFERENCES_URL%%',
+  personal: '%%HB_PERSONAL%%',
+} as const;
 
 /** 128 bits as 32 lower-case hex digits. */
 export const PLACEHOLDER_NONCE = /^[0-9a-f]{32}$/;

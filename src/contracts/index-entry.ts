@@ -1,6 +1,7 @@
 /**
- * One issue's line in `index.json` (the manifest) and on the archive index page. Shared by src/archive
- * (writes it) and src/render (draws index.html from a list of them).
+ * The manifests' entries: one issue's line in `index.json` and one alert edition's in `alerts/index.json`,
+ * with the order both lists keep. src/archive writes them; src/render draws the archive index page and the
+ * feeds from them, and hands back the feeds' bodies (RenderedFeeds) for the archive to write.
  */
 import { z } from 'zod';
 
@@ -59,3 +60,34 @@ export const alertIndexEntrySchema = z.object({
 
 export type AlertIndexEntry = z.infer<typeof alertIndexEntrySchema>;
 export type ArchivedFile = z.infer<typeof archivedFileSchema>;
+
+/**
+ * Live issues first, then sample issues; each group newest first (asOf, then generatedAt, then issueId,
+ * all descending). A sample issue therefore never leads (latest.json, the top of index.html) while a
+ * live issue exists, however recent it is.
+ */
+export function sortEntries(entries: readonly IssueIndexEntry[]): IssueIndexEntry[] {
+  const key = (e: IssueIndexEntry) => [e.asOf, e.generatedAt, e.issueId] as const;
+  return [...entries].sort((a, b) => {
+    if (a.sample !== b.sample) return a.sample ? 1 : -1;
+    const [ka, kb] = [key(a), key(b)];
+    for (let i = 0; i < ka.length; i++) {
+      const x = ka[i] ?? '';
+      const y = kb[i] ?? '';
+      if (x !== y) return x < y ? 1 : -1;
+    }
+    return 0;
+  });
+}
+
+/** Alert editions newest first: asOf, then createdAt, then editionId, all descending. */
+export function sortAlertEntries(entries: readonly AlertIndexEntry[]): AlertIndexEntry[] {
+  const key = (e: AlertIndexEntry) => `${e.asOf}\u0000${e.createdAt}\u0000${e.editionId}`;
+  return [...entries].sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0));
+}
+
+/** The two feeds' bodies, drawn from the issues (manifest order) and the alert editions (newest first). */
+export interface RenderedFeeds {
+  atom: string;
+  json: string;
+}

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PersonalizeError, personalize } from '../../../src/render/personalize';
 import {
   breakPlaceholderSyntax,
   newPlaceholderNonce,
+  PERSONAL_TOKENS,
   PlaceholderNonceError,
   placeholderTokens,
-} from '../../../src/render/placeholders';
-import { PERSONAL_TOKENS } from '../../../src/render/types';
+} from '../../../src/contracts/placeholders';
+import { PersonalizeError, personalize } from '../../../src/delivery/personalize';
 
 const template = `<p>${PERSONAL_TOKENS.greeting}</p><a href="${PERSONAL_TOKENS.unsubscribeUrl}">Unsubscribe</a> ${PERSONAL_TOKENS.unsubscribeUrl}`;
 
@@ -62,13 +62,13 @@ describe('personalize', () => {
 
   it('imports nothing heavy, so the sender Lambda stays small', () => {
     // Prepare
-    const source = readFileSync(new URL('../../../src/render/personalize.ts', import.meta.url), 'utf8');
-    const escaper = readFileSync(new URL('../../../src/render/escape.ts', import.meta.url), 'utf8');
-    const tokens = readFileSync(new URL('../../../src/render/placeholders.ts', import.meta.url), 'utf8');
+    const source = readFileSync(new URL('../../../src/delivery/personalize.ts', import.meta.url), 'utf8');
+    const escaper = readFileSync(new URL('../../../src/text/escape.ts', import.meta.url), 'utf8');
+    const tokens = readFileSync(new URL('../../../src/contracts/placeholders.ts', import.meta.url), 'utf8');
 
     // Assess
     const imports = [...`${source}\n${escaper}\n${tokens}`.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
-    expect(imports.every((i) => ['./escape', './types', './placeholders'].includes(i ?? ''))).toBe(true);
+    expect(imports.sort()).toEqual(['../contracts/placeholders', '../text/escape']);
   });
 });
 

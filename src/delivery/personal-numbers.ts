@@ -11,19 +11,12 @@
  *   H ÷ (0.024 × E) − 1000 × P;
  * - breaks even at the hashprice 24 × E × P (margin 0); below it the machine is underwater.
  */
-import { type FleetEntry, type Machine, resolveFleetEntry } from '../metrics/machines';
-import { MINUS } from '../text/numbers';
-import { escapeHtml } from './escape';
-import { wrap } from './wrap';
 
-/** What one issue stores for the personal numbers (email.json `personal`). */
-export interface PersonalData {
-  asOf: string;
-  /** The issue's 7-day hashprice, USD/PH/day; null when the issue has none. */
-  hashpriceUsdPerPhDay: number | null;
-  /** The machines the issue models (its fleet), most efficient first or as the issue lists them. */
-  machines: Machine[];
-}
+import type { PersonalData } from '../contracts/stored-email';
+import { type FleetEntry, type Machine, resolveFleetEntry } from '../metrics/machines';
+import { escapeHtml } from '../text/escape';
+import { MINUS } from '../text/numbers';
+import { wrap } from '../text/wrap';
 
 /** What a reader chose (subscriber preferences). */
 export interface PersonalChoices {
