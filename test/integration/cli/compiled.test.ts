@@ -14,6 +14,7 @@ import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../../../scripts/build.mjs';
 import { runCli } from '../../support/cli-run';
+import { NODE24, node24Missing } from '../../support/lambda-runtime';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -58,9 +59,10 @@ afterAll(async () => {
   if (outdir) await rm(outdir, { recursive: true, force: true });
 });
 
-async function cli(args: string[], env: Record<string, string> = {}) {
+/** Runs the built CLI (`node` the Node running the tests unless given) with the load recorder. */
+async function cli(args: string[], env: Record<string, string> = {}, node = process.execPath) {
   return run(
-    process.execPath,
+    node,
     [
       '--import',
       pathToFileURL(path.join(outdir, 'record-loads.mjs')).href,
@@ -135,6 +137,24 @@ describe('the compiled CLI', () => {
       for (const chart of charts) {
         expect((await readFile(path.join(issueDir, 'charts', chart))).length, chart).toBeGreaterThan(5_000);
       }
+    } finally {
+      await rm(state, { recursive: true, force: true });
+    }
+  });
+});
+
+const node24Problem = node24Missing();
+if (node24Problem) console.warn(`compiled CLI on Node 24 skipped: ${node24Problem}`);
+
+describe.runIf(node24Problem === undefined || Boolean(process.env.CI))('the compiled CLI on Node 24', () => {
+  it('builds a sample issue on Node 24 as on the Node running the tests', async () => {
+    const state = await mkdtemp(path.join(tmpdir(), 'hb-compiled-24-'));
+    try {
+      const version = await run(NODE24, ['--version'], { encoding: 'utf8' });
+      const { stdout } = await cli(['report', '--sample', '--json'], { HASHBRIEF_LOCAL_DIR: state }, NODE24);
+
+      expect(version.stdout).toMatch(/^v24\./);
+      expect((JSON.parse(stdout) as { issueId: string }).issueId).toMatch(/-sample$/);
     } finally {
       await rm(state, { recursive: true, force: true });
     }
