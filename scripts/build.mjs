@@ -123,12 +123,19 @@ export function distProblem(outdir = DIST_DIR) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const ifStale = process.argv.includes('--if-stale');
-  if (!ifStale || distProblem() !== undefined) {
-    const started = performance.now();
-    await mkdir(DIST_DIR, { recursive: true });
+  const started = performance.now();
+  await mkdir(DIST_DIR, { recursive: true });
+  try {
     await buildCli();
-    const ms = Math.round(performance.now() - started);
-    process.stderr.write(`hashbrief: CLI built into dist/ in ${ms} ms\n`);
+  } catch (error) {
+    // `npm ci --omit=dev` runs `prepare` without esbuild: say so rather than fail the whole install.
+    const noEsbuild = error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes("'esbuild'");
+    if (!noEsbuild || process.env.npm_lifecycle_event !== 'prepare') throw error;
+    process.stderr.write(
+      'hashbrief: esbuild (a dev dependency) is not installed, so the CLI was not built; install the dev dependencies and run `npm run build`\n',
+    );
+    process.exit(0);
   }
+  const ms = Math.round(performance.now() - started);
+  process.stderr.write(`hashbrief: CLI built into dist/ in ${ms} ms\n`);
 }
