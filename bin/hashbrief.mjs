@@ -9,7 +9,8 @@ const problem = distProblem();
 if (problem !== undefined) {
   process.stderr.write(`hashbrief: ${problem}; building dist/ (npm run build)\n`);
   try {
-    await buildCli();
+    // Not emptied first: another hashbrief still running may load its chunks from there.
+    await buildCli({ clean: false });
   } catch (error) {
     process.stderr.write(`hashbrief: could not build the CLI: ${error.message}\n`);
     process.exit(2);

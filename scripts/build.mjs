@@ -56,13 +56,17 @@ const REQUIRE_BANNER =
   "import { createRequire as __hashbriefCreateRequire } from 'node:module'; const require = __hashbriefCreateRequire(import.meta.url);";
 
 /**
- * Builds the CLI into `outdir` (emptied first). Returns the esbuild metafile.
- * @param {{ outdir?: string }} [options]
+ * Builds the CLI into `outdir`. Returns the esbuild metafile.
+ *
+ * `clean` empties `outdir` first. A rebuild under a running CLI (bin/hashbrief.mjs rebuilds when a source
+ * changed) passes false: chunk names carry a content hash, so the chunks a running process may still
+ * import lazily stay where it expects them, beside the new ones.
+ * @param {{ outdir?: string, clean?: boolean }} [options]
  */
-export async function buildCli({ outdir = DIST_DIR } = {}) {
+export async function buildCli({ outdir = DIST_DIR, clean = true } = {}) {
   const { build } = await import('esbuild');
   const builtAt = Date.now();
-  await rm(outdir, { recursive: true, force: true });
+  if (clean) await rm(outdir, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: root,
     entryPoints: { main: 'src/cli/main.ts' },
