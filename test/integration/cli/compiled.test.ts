@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli } from '../../../scripts/build.mjs';
+import { buildCli, distProblem } from '../../../scripts/build.mjs';
 import { runCli } from '../../support/cli-run';
 import { NODE24, node24Missing } from '../../support/lambda-runtime';
 
@@ -119,6 +119,24 @@ describe('the compiled CLI', () => {
       expect(sources.filter((s) => /^node_modules\/(mjml|juice\/|d3-)/.test(s))).toEqual([]);
     } finally {
       await rm(state, { recursive: true, force: true });
+    }
+  });
+
+  it('is fresh right after the build, stale once a source it read is newer, unbuilt without build-info', async () => {
+    const infoFile = path.join(outdir, 'build-info.json');
+    const info = await readFile(infoFile, 'utf8');
+    const fresh = distProblem(outdir);
+    try {
+      await writeFile(infoFile, JSON.stringify({ ...JSON.parse(info), builtAt: 0 }));
+      const stale = distProblem(outdir);
+      await rm(infoFile);
+      const unbuilt = distProblem(outdir);
+
+      expect(fresh).toBeUndefined();
+      expect(stale).toMatch(/^src\/\S+\.ts changed since the last build$/);
+      expect(unbuilt).toBe('the CLI is not built yet');
+    } finally {
+      await writeFile(infoFile, info);
     }
   });
 
