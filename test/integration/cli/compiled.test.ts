@@ -151,9 +151,13 @@ describe('the compiled CLI', () => {
       const html = await readFile(path.join(issueDir, 'newsletter.html'), 'utf8');
       expect(html).toContain('SAMPLE DATA');
       const charts = await readdir(path.join(issueDir, 'charts'));
-      expect(charts).toHaveLength(4);
+      // Each of the four charts as a PNG and, beside it, the SVG it was rasterised from.
+      expect(charts.filter((c) => c.endsWith('.png'))).toHaveLength(4);
+      expect(charts.filter((c) => c.endsWith('.svg'))).toHaveLength(4);
       for (const chart of charts) {
-        expect((await readFile(path.join(issueDir, 'charts', chart))).length, chart).toBeGreaterThan(5_000);
+        const body = await readFile(path.join(issueDir, 'charts', chart));
+        if (chart.endsWith('.png')) expect(body.length, chart).toBeGreaterThan(5_000);
+        else expect(body.toString('utf8'), chart).toMatch(/^<svg[\s\S]*<text[\s\S]*<\/svg>\s*$/);
       }
     } finally {
       await rm(state, { recursive: true, force: true });
