@@ -28,11 +28,11 @@ import { createHttpClient } from ${src('src/sources/http.ts')};
 import { realSleep, silentReporter, systemClock } from ${src('src/ports.ts')};
 const http = createHttpClient({ fetch: (u, i) => fetch(u, i), clock: systemClock, sleep: realSleep, random: Math.random, reporter: silentReporter });
 const result = await fetchCoinMetricsSeries(http, { baseUrl: process.env.PROBE_COINMETRICS_URL, reporter: silentReporter });
-console.log(JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024, days: result.series.dates.length }));
+console.log(JSON.stringify({ days: result.series.dates.length }));
 `;
-const IDLE_PROBE = 'console.log(JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024 }));\n';
+const IDLE_PROBE = 'console.log(JSON.stringify({}));\n';
 
-/** Peak RSS of a fresh client process fetching the full history, and of an idle one. */
+/** Peak RSS (each child's own VmHWM) of a fresh client process fetching the full history, and of an idle one. */
 async function fetchProcessRss(coinMetricsUrl: string): Promise<{ fetching: number; idle: number }> {
   await mkdir(path.resolve(here, '../out/bench'), { recursive: true });
   // Under the project so the probe's imports resolve from node_modules.
@@ -44,7 +44,7 @@ async function fetchProcessRss(coinMetricsUrl: string): Promise<{ fetching: numb
       PROBE_COINMETRICS_URL: coinMetricsUrl,
     });
     const idle = await runBundledProbe(path.join(dir, 'idle.ts'));
-    return { fetching: fetching.maxRssMb, idle: idle.maxRssMb };
+    return { fetching: fetching.peakRssMb, idle: idle.peakRssMb };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

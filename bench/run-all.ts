@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: runs every bench/*.bench.ts in this one process and writes one report, markdown and
- * JSON, under out/bench/. Pass names to run a subset: `npm run bench -- metrics render`.
+ * JSON, under out/bench/. Pass names to run a subset: `npm run bench -- metrics render`. Every row with a
+ * target says pass or FAIL, and the run exits 1 when any target was missed.
  */
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { BenchRow, BenchSection } from './harness';
+import { type BenchRow, type BenchSection, missedTargets } from './harness';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -32,7 +33,7 @@ function toMarkdown(sections: BenchSection[], startedAt: string): string {
     for (const r of section.rows as BenchRow[]) {
       const baseline = r.baseline ? `${r.baseline.name}: ${fmt(r.baseline.value)}` : '';
       const ratio = r.ratio === undefined ? '' : `${fmt(r.ratio)}×${r.ratioLabel ? ` ${r.ratioLabel}` : ''}`;
-      const met = r.pass === undefined ? '' : r.pass ? 'yes' : '**no**';
+      const met = r.target === undefined ? '' : r.pass === true ? 'pass' : '**FAIL**';
       lines.push(
         `| ${r.name} | ${fmt(r.value)} ${r.unit} | ${baseline} | ${ratio} | ${r.target ?? ''} | ${met} |`,
       );
@@ -62,8 +63,15 @@ async function main() {
   await writeFile(path.join(outDir, 'report.md'), markdown);
   await writeFile(path.join(outDir, 'report.json'), JSON.stringify({ startedAt, sections }, null, 2));
   process.stdout.write(`${markdown}\nwritten: ${path.join(outDir, 'report.md')} and report.json\n`);
-  const missed = sections.flatMap((s) => s.rows).filter((r) => r.pass === false);
-  if (missed.length) process.stdout.write(`targets missed: ${missed.map((r) => r.name).join(', ')}\n`);
+  const judged = sections.flatMap((s) => s.rows).filter((r) => r.target !== undefined);
+  const missed = missedTargets(sections);
+  if (missed.length) {
+    process.stdout.write(`targets missed: ${missed.map((r) => r.name).join(', ')}\n`);
+    // CI and scripts read the exit code: a missed target is a failed bench run.
+    process.exitCode = 1;
+  } else {
+    process.stdout.write(`all ${judged.length} targets met\n`);
+  }
 }
 
 await main();

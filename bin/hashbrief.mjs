@@ -1,12 +1,26 @@
 #!/usr/bin/env node
-// Entry point for the `hashbrief` command: runs the TypeScript CLI through tsx, from any folder.
-import { register } from 'tsx/esm/api';
+// Entry point for the `hashbrief` command: runs the compiled CLI in dist/ (built by `npm ci` through
+// `prepare`, or by `npm run build`), from any folder. When a source changed since the last build, it
+// rebuilds first where esbuild is installed, so a checkout never runs stale code.
+import { readFileSync } from 'node:fs';
+import { buildCli, DIST_DIR, distProblem } from '../scripts/build.mjs';
 
-register();
+const problem = distProblem();
+if (problem !== undefined) {
+  process.stderr.write(`hashbrief: ${problem}; building dist/ (npm run build)\n`);
+  try {
+    // Not emptied first: another hashbrief still running may load its chunks from there.
+    await buildCli({ clean: false });
+  } catch (error) {
+    process.stderr.write(`hashbrief: could not build the CLI: ${error.message}\n`);
+    process.exit(2);
+  }
+}
 // `hashbrief archive list | head` closes the pipe early: that is the reader's choice, not a failure.
 process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const commandIndex = JSON.parse(readFileSync(`${DIST_DIR}/command-index.json`, 'utf8'));
+const { main } = await import(new URL('../dist/main.mjs', import.meta.url).href);
+process.exitCode = await main(process.argv.slice(2), { commandIndex });

@@ -13,13 +13,12 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { UNREADABLE_RECORD_WARNING } from '../../src/delivery/subscribers';
+import { ISSUE_HELD_LOG_MESSAGE } from '../../src/sources/integrity';
 
 /** Namespace of the metrics hashbrief derives from its own logs. */
 export const METRIC_NAMESPACE = 'hashbrief';
 /** Count of "subscriber record unreadable" warnings, from every function that reads subscribers. */
 export const UNREADABLE_RECORDS_METRIC = 'UnreadableSubscriberRecords';
-
-import { ISSUE_HELD_LOG_MESSAGE } from '../../src/sources/integrity';
 
 export interface AlarmsProps {
   readonly report: lambda.IFunction;

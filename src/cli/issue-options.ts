@@ -1,8 +1,4 @@
-/**
- * Builds the pipeline's options and ports for the CLI from the parsed environment: one place, so `run`
- * and `report` can't drift apart.
- */
-import { createFsArchiveStore } from '../archive/fs-store';
+
 import type { ArchiveStore } from '../archive/store';
 import { addDays, isIsoDay, utcDay } from '../days';
 import { sampleDataset } from '../emulator/dataset';

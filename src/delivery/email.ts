@@ -5,7 +5,7 @@
 import { CorruptObjectError, MissingObjectError } from '../archive/errors';
 import { alertKey, issueKey } from '../archive/keys';
 import type { ArchiveStore } from '../archive/store';
-import { PLACEHOLDER_NONCE, placeholderTokens } from '../contracts/placeholders';
+import { placeholderTokens } from '../contracts/placeholders';
 import { type StoredEmail, storedEmailSchema } from '../contracts/stored-email';
 import { parseJsonOrThrow } from '../validated-json';
 import { assertHeaderSafe, buildRawMessage, fromDomain, type InlineImage } from './mime';

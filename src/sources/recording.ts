@@ -123,10 +123,11 @@ export function keptHeaders(headers: Headers): RecordedResponse['headers'] {
 
 /**
  * Gzip with a fixed header: Node already writes mtime 0; the OS byte is set to 255 ("unknown") so the
- * same recording gives the same bytes on every platform (with the same zlib).
+ * same recording gives the same bytes on every platform (with the same zlib). Level 6, zlib's default:
+ * on the 1.4 MB Coin Metrics history level 9 took 140 ms of every report for 3% smaller files.
  */
 export function deterministicGzip(data: string | Buffer): Buffer {
-  const zipped = gzipSync(data, { level: 9 });
+  const zipped = gzipSync(data, { level: 6 });
   zipped.writeUInt32LE(0, 4);
   zipped[9] = 0xff;
   return zipped;

@@ -1,15 +1,32 @@
 /**
  * Bundles every real handler the way `cdk synth` does (local esbuild, no Docker) and imports each bundle in
  * a plain Node process from a copy outside the repository, so nothing can resolve from the repo's
- * node_modules: what imports here imports in Lambda. Slow (about a minute on two cores), hence one synth.
+ * node_modules: what imports here imports in Lambda. Then runs the bundles as Lambda does, on Node 24 (the
+ * `nodejs24.x` runtime, not the Node running the tests), each invocation a fresh process with the
+ * template's environment, against the local emulators: a weekly report, its delivery, an unsubscribe, a
+ * sign-up and its confirmation, a bounce. Slow (about a minute on two cores), hence one synth.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultEntries, FUNCTION_NAMES, type FunctionName } from '../../infra/hashbrief-stack';
+import { createS3ArchiveStore } from '../../src/archive/s3-store';
+import { addDays, utcDay } from '../../src/days';
+import { hashNormalizedAddress, normalizeAddress } from '../../src/delivery/address';
+import { createSubscriberStore, newSubscriber, type SubscriberStore } from '../../src/delivery/subscribers';
+import { type RunningEmulator, startEmulator } from '../../src/emulator/server';
+import { liveLikeDataset } from '../support/datasets';
+import {
+  type AwsEmulators,
+  functionUrlEvent,
+  headerBlock,
+  snsEvent,
+  startAwsEmulators,
+} from '../support/e2e-aws';
+import { invokeBundle, node24Missing, startSsmStandIn } from '../support/lambda-runtime';
 import { projectRoot, stubEntry, synth } from './synth';
 
 interface BundledFunction {
@@ -96,3 +113,169 @@ describe('function bundles', () => {
     expect(run.status).toBe(0);
   });
 });
+
+const node24Problem = node24Missing();
+// A developer's machine may lack the binary (say why); CI must have it (.ci/run installs it).
+const runOnNode24 = node24Problem === undefined || Boolean(process.env.CI);
+if (!runOnNode24) console.warn(`Node 24 runtime tests skipped: ${node24Problem}`);
+
+describe.runIf(runOnNode24)(
+  'function bundles on Node 24, the Lambda runtime, against the local emulators',
+  () => {
+    const SECRET_PARAM_VALUE = 'runtime-test-secret-0123456789abcdef';
+    const LINKS = 'https://links.example.com';
+    let aws: AwsEmulators;
+    let upstream: RunningEmulator;
+    let ssm: Awaited<ReturnType<typeof startSsmStandIn>>;
+    let signupQueueUrl: string;
+    let subscribers: SubscriberStore;
+    const reader = normalizeAddress('reader@example.com');
+    const bouncer = normalizeAddress('bouncer@example.com');
+    const newcomer = normalizeAddress('newcomer@example.com');
+
+    /** What a deploy would put where the template has a Ref or GetAtt. */
+    function deployed(name: string): string {
+      if (name === 'HASHBRIEF_ARCHIVE_BUCKET') return aws.bucket;
+      if (name === 'HASHBRIEF_SEND_QUEUE_URL') return aws.queueUrl;
+      if (name === 'HASHBRIEF_SIGNUP_QUEUE_URL') return signupQueueUrl;
+      if (name.endsWith('_URL')) return LINKS;
+      return 'hashbrief-test';
+    }
+
+    /** The function's environment from the template (NODE_OPTIONS included), pointed at the emulators. */
+    function lambdaEnv(name: FunctionName, extra: Record<string, string> = {}): Record<string, string> {
+      const env: Record<string, string> = {
+        PATH: process.env.PATH ?? '',
+        AWS_LAMBDA_FUNCTION_NAME: `hashbrief-${name}`,
+        ...aws.env,
+        AWS_ENDPOINT_URL_SSM: ssm.endpoint,
+      };
+      for (const [key, value] of Object.entries(bundles.get(name)?.environment ?? {})) {
+        env[key] = typeof value === 'string' ? value : deployed(key);
+      }
+      return { ...env, ...extra };
+    }
+
+    async function invoke(name: FunctionName, event: unknown, extra: Record<string, string> = {}) {
+      const bundle = bundles.get(name);
+      if (!bundle) throw new Error(`no bundle for ${name}`);
+      const invocation = await invokeBundle({
+        assetDir: bundle.assetDir,
+        env: lambdaEnv(name, extra),
+        event,
+      });
+      expect(invocation.node, `${name} ran on`).toMatch(/^v24\./);
+      return invocation;
+    }
+
+    const statusOf = async (address: string) =>
+      (await subscribers.get(hashNormalizedAddress(address)))?.subscriber.status;
+
+    beforeAll(async () => {
+      if (node24Problem) throw new Error(`CI must run the Node 24 runtime tests: ${node24Problem}`);
+      [aws, upstream, ssm] = await Promise.all([
+        startAwsEmulators({ bucket: 'hashbrief-runtime' }),
+        startEmulator({ dataset: liveLikeDataset({ endDate: addDays(utcDay(new Date()), -1) }) }),
+        startSsmStandIn({ '/hashbrief/token-secret': SECRET_PARAM_VALUE }),
+      ]);
+      signupQueueUrl = await aws.createQueue('hashbrief-signup');
+      subscribers = createSubscriberStore(createS3ArchiveStore({ client: aws.s3, bucket: aws.bucket }));
+      for (const address of [reader, bouncer]) {
+        await subscribers.put(newSubscriber(address, 'active', 'operator', new Date()), null);
+      }
+    }, 120_000);
+
+    afterAll(async () => {
+      await Promise.all([aws?.stop(), upstream?.close(), ssm?.close()]);
+    });
+
+    it("report: the weekly run builds, archives and queues this week's issue", async () => {
+      const { result } = await invoke(
+        'report',
+        {},
+        {
+          HASHBRIEF_COINMETRICS_URL: upstream.coinMetricsUrl,
+          HASHBRIEF_MEMPOOL_URL: upstream.mempoolUrl,
+        },
+      );
+
+      expect(result).toMatchObject({ status: 'created', delivery: { recipients: 2 } });
+      const issueId = (result as { issueId: string }).issueId;
+      const snapshot = await createS3ArchiveStore({ client: aws.s3, bucket: aws.bucket }).get(
+        `issues/${issueId}/snapshot.json`,
+      );
+      expect(snapshot?.body.length).toBeGreaterThan(1_000);
+    });
+
+    it('sender: delivers the queued batch through SES with the token secret read from SSM', async () => {
+      const event = await aws.receiveEvent();
+      expect(event.Records.length).toBeGreaterThan(0);
+
+      const { result } = await invoke('sender', event, { HASHBRIEF_MAX_SEND_RATE: '50' });
+
+      expect(result).toEqual({ batchItemFailures: [] });
+      await aws.deleteRecords(event.Records);
+      const to = aws.captured().flatMap((mail) => mail.destinations);
+      expect(to.sort()).toEqual([bouncer, reader]);
+      expect(ssm.requests).toContain('AmazonSSM.GetParameter /hashbrief/token-secret');
+    });
+
+    it('unsubscribe: the one-click link in the delivered mail unsubscribes its reader', async () => {
+      const mail = aws.captured().find((m) => m.destinations.includes(reader));
+      const link = new URL(/^List-Unsubscribe: <([^>]+)>/m.exec(headerBlock(mail?.raw ?? ''))?.[1] ?? 'x:');
+
+      const { result } = await invoke(
+        'unsubscribe',
+        functionUrlEvent({
+          method: 'POST',
+          path: link.pathname,
+          query: Object.fromEntries(link.searchParams),
+          body: 'List-Unsubscribe=One-Click',
+          contentType: 'application/x-www-form-urlencoded',
+        }),
+      );
+
+      expect(result).toMatchObject({ statusCode: 200 });
+      expect(await statusOf(reader)).toBe('unsubscribed');
+    });
+
+    it('subscribe and signup: a sign-up is queued, then confirmed by mail', async () => {
+      const before = aws.captured().length;
+
+      const posted = await invoke(
+        'subscribe',
+        functionUrlEvent({
+          method: 'POST',
+          path: '/subscribe',
+          body: new URLSearchParams({ email: newcomer }).toString(),
+          contentType: 'application/x-www-form-urlencoded',
+        }),
+      );
+      const event = await aws.receiveEvent(signupQueueUrl);
+      const worked = await invoke('signup', event);
+
+      expect(posted.result).toMatchObject({ statusCode: 202 });
+      expect(worked.result).toEqual({ batchItemFailures: [] });
+      const confirmations = aws.captured().slice(before);
+      expect(confirmations.map((m) => m.destinations)).toEqual([[newcomer]]);
+      expect(await statusOf(newcomer)).toBe('pending');
+    });
+
+    it('feedback: a permanent bounce from SES suppresses the address', async () => {
+      const { result } = await invoke(
+        'feedback',
+        snsEvent({
+          notificationType: 'Bounce',
+          bounce: {
+            bounceType: 'Permanent',
+            bounceSubType: 'General',
+            bouncedRecipients: [{ emailAddress: bouncer }],
+          },
+        }),
+      );
+
+      expect(result).toBeNull();
+      expect(await statusOf(bouncer)).toBe('bounced');
+    });
+  },
+);

@@ -5,20 +5,18 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { repairAlertsManifest } from '../../alerts/archive-edition';
 import { InvalidArchiveKeyError, InvalidExpiryError, InvalidIssueIdError } from '../../archive/errors';
-import { createFsArchiveStore } from '../../archive/fs-store';
 import { assertIssueId } from '../../archive/keys';
 import { getIssueEntry, issueFileUrl, listIssues, readIssueFile } from '../../archive/read';
 import { repairManifests } from '../../archive/repair';
 import type { IssueIndexEntry } from '../../contracts/index-entry';
 import { parseAssumptions } from '../../metrics/assumptions';
 import { archiveFeeds, subscribeUrlFor } from '../../pipeline/links';
-import { archivedIssueIds, type IssueVerdict, verifyIssue } from '../../pipeline/verify-issue';
+import type { IssueVerdict } from '../../pipeline/verify-issue';
 import { renderArchiveIndexPage } from '../../render/index-page';
 import { type ArchiveStoreDeps, archiveStoreFor } from '../archive-store';
 import { alignColumns } from '../columns';
-import { type CliContext, localPaths, UsageError } from '../context';
+import { UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
 import { count } from '../plural';
 
@@ -137,6 +135,8 @@ export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandReg
             out(`incomplete (no snapshot.json, left as is; re-run the issue to finish it): ${id}\n`);
           }
           for (const s of result.skipped) out(`skipped ${s.issueId}: ${s.reason}\n`);
+          // Loaded here, not at start-up: `archive list` and the others never need the alert editions.
+          const { repairAlertsManifest } = await import('../../alerts/archive-edition');
           const alerts = await repairAlertsManifest(s, {
             renderFeeds: archiveFeeds(context().env.HASHBRIEF_PUBLIC_BASE_URL, context().clock),
             clock: context().clock,
@@ -166,6 +166,8 @@ export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandReg
           const ctx = context();
           const s = store();
           if (id !== undefined) assertIssueId(id);
+          // Replaying renders issues (MJML, charts): loaded only for verify, so `archive list` stays light.
+          const { archivedIssueIds, verifyIssue } = await import('../../pipeline/verify-issue');
           const ids = id !== undefined ? [id] : await archivedIssueIds(s);
           const { env } = ctx;
           const fallback = {
