@@ -3,18 +3,17 @@
 // `prepare`, or by `npm run build`), from any folder. When a source changed since the last build, it
 // rebuilds first where esbuild is installed, so a checkout never runs stale code.
 import { readFileSync } from 'node:fs';
-import { buildCli, DIST_DIR, distProblem } from '../scripts/build.mjs';
+import { DIST_DIR, ensureCliBuilt } from '../scripts/build.mjs';
 
-const problem = distProblem();
-if (problem !== undefined) {
-  process.stderr.write(`hashbrief: ${problem}; building dist/ (npm run build)\n`);
-  try {
-    // Not emptied first: another hashbrief still running may load its chunks from there.
-    await buildCli({ clean: false });
-  } catch (error) {
-    process.stderr.write(`hashbrief: could not build the CLI: ${error.message}\n`);
-    process.exit(2);
-  }
+try {
+  // One process rebuilds when a source changed since the last build; others started at the same time
+  // wait for its build. Not emptied first: another hashbrief still running may load its chunks from there.
+  await ensureCliBuilt({
+    onRebuild: (reason) => process.stderr.write(`hashbrief: ${reason}; building dist/ (npm run build)\n`),
+  });
+} catch (error) {
+  process.stderr.write(`hashbrief: could not build the CLI: ${error.message}\n`);
+  process.exit(2);
 }
 // `hashbrief archive list | head` closes the pipe early: that is the reader's choice, not a failure.
 process.stdout.on('error', (error) => {

@@ -16,7 +16,7 @@ import { readFileSync, statSync } from 'node:fs';
  * Only Node built-ins are imported at the top: bin/hashbrief.mjs imports this file at every start to
  * check that dist/ is not older than the sources, and loads esbuild only when it must rebuild.
  */
-import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -124,6 +124,68 @@ export function distProblem(outdir = DIST_DIR) {
     if (mtime === undefined || mtime > info.builtAt) return `${input} changed since the last build`;
   }
   return undefined;
+}
+
+/** A build that has held the lock this long has died: the next process takes the lock over. */
+const BUILD_LOCK_STALE_MS = 120_000;
+
+/** How often a process waiting for another one's build looks again. */
+const BUILD_LOCK_POLL_MS = 100;
+
+/**
+ * Takes the build lock of `outdir` (a directory: mkdir either creates it or fails, atomically), or
+ * returns false when another process holds it. A lock older than BUILD_LOCK_STALE_MS is removed first.
+ * @param {string} lock
+ * @returns {Promise<boolean>}
+ */
+async function tryBuildLock(lock) {
+  try {
+    await mkdir(lock);
+    return true;
+  } catch (error) {
+    if (error?.code !== 'EEXIST') throw error;
+  }
+  const since = await stat(lock).then(
+    (s) => Date.now() - s.mtimeMs,
+    () => 0,
+  );
+  if (since > BUILD_LOCK_STALE_MS) await rm(lock, { recursive: true, force: true });
+  return false;
+}
+
+/**
+ * Makes sure `outdir` holds a build of the current sources, building it when it is missing or stale.
+ *
+ * Several hashbrief processes can start at once after a source changed (a shell loop, a test, cron and a
+ * person): each would rebuild into the same folder, and one would import chunks another is still
+ * writing. So exactly one builds, under a lock directory inside `outdir`; the others wait until the
+ * build is fresh (build-info.json is written last) and use it. A build never empties `outdir`, so a
+ * process already running from the previous build still finds its chunks.
+ *
+ * Returns why it rebuilt, or undefined when the build was fresh or another process built it.
+ * @param {{ outdir?: string, onRebuild?: (reason: string) => void }} [options]
+ * @returns {Promise<string | undefined>}
+ */
+export async function ensureCliBuilt({ outdir = DIST_DIR, onRebuild } = {}) {
+  if (distProblem(outdir) === undefined) return undefined;
+  await mkdir(outdir, { recursive: true });
+  const lock = path.join(outdir, '.build-lock');
+  for (;;) {
+    if (await tryBuildLock(lock)) {
+      try {
+        // Between our check and the lock, another process may have finished the build.
+        const reason = distProblem(outdir);
+        if (reason === undefined) return undefined;
+        onRebuild?.(reason);
+        await buildCli({ outdir, clean: false });
+        return reason;
+      } finally {
+        await rm(lock, { recursive: true, force: true });
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, BUILD_LOCK_POLL_MS));
+    if (distProblem(outdir) === undefined) return undefined;
+  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -140,6 +140,50 @@ describe('the compiled CLI', () => {
     }
   });
 
+  it('builds once when several processes start together on a missing or stale build: the others wait and use it', async () => {
+    const shared = await mkdtemp(path.join(root, 'out/test-dist-race-'));
+    // What bin/hashbrief.mjs does at start, then loads the CLI from the build it got.
+    const starter = `
+      const { ensureCliBuilt } = await import(${JSON.stringify(pathToFileURL(path.join(root, 'scripts/build.mjs')).href)});
+      const outdir = ${JSON.stringify(shared)};
+      const rebuilt = await ensureCliBuilt({ outdir });
+      const { readFileSync } = await import('node:fs');
+      const index = JSON.parse(readFileSync(outdir + '/command-index.json', 'utf8'));
+      const { main } = await import(outdir + '/main.mjs?' + process.pid);
+      process.stdout.write(JSON.stringify({ rebuilt: rebuilt ?? null, commands: index.length, main: typeof main }));
+    `;
+    const startTogether = () =>
+      Promise.all(
+        Array.from({ length: 6 }, () =>
+          run(process.execPath, ['--input-type=module', '-e', starter], {
+            cwd: root,
+            env: { ...process.env, NODE_OPTIONS: '' },
+            encoding: 'utf8',
+            timeout: 120_000,
+          }).then((r) => JSON.parse(r.stdout) as { rebuilt: string | null; commands: number; main: string }),
+        ),
+      );
+    try {
+      const fromNothing = await startTogether();
+      const infoFile = path.join(shared, 'build-info.json');
+      await writeFile(
+        infoFile,
+        JSON.stringify({ ...JSON.parse(await readFile(infoFile, 'utf8')), builtAt: 0 }),
+      );
+      const fromStale = await startTogether();
+
+      for (const round of [fromNothing, fromStale]) {
+        expect(round.every((p) => p.main === 'function' && p.commands > 5)).toBe(true);
+        expect(round.filter((p) => p.rebuilt !== null)).toHaveLength(1);
+      }
+      expect(fromNothing.find((p) => p.rebuilt !== null)?.rebuilt).toBe('the CLI is not built yet');
+      expect(fromStale.find((p) => p.rebuilt !== null)?.rebuilt).toMatch(/changed since the last build$/);
+      expect(await readdir(shared)).not.toContain('.build-lock');
+    } finally {
+      await rm(shared, { recursive: true, force: true });
+    }
+  }, 240_000);
+
   it('builds a whole sample issue from dist alone: templates, charts and archive', async () => {
     const state = await mkdtemp(path.join(tmpdir(), 'hb-compiled-'));
     try {
