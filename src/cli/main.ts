@@ -10,6 +10,7 @@
  */
 import path from 'node:path';
 import { Command, CommanderError, Help } from 'commander';
+import { version } from '../../package.json';
 import type { Env } from '../config/env';
 import { systemClock } from '../ports';
 import type { IssueHeldError } from '../sources/integrity';
@@ -118,6 +119,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError()
+    .version(version, '-V, --version', 'Print the hashbrief version')
     // Subcommands inherit these, so every help page reads in the same sentence case.
     .helpOption('-h, --help', 'Show help for the command')
     .helpCommand('help [command]', 'Show help for a command');

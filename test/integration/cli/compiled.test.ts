@@ -133,7 +133,7 @@ describe('the compiled CLI', () => {
       const unbuilt = distProblem(outdir);
 
       expect(fresh).toBeUndefined();
-      expect(stale).toMatch(/^src\/\S+\.ts changed since the last build$/);
+      expect(stale).toMatch(/^\S+\.(ts|json) changed since the last build$/);
       expect(unbuilt).toBe('the CLI is not built yet');
     } finally {
       await writeFile(infoFile, info);

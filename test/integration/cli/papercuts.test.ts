@@ -4,7 +4,7 @@
  * "no data yet", `run --as-of` and `run --dry-run`, `report --help` that says what it does by default,
  * and a warning for placeholder settings.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -44,6 +44,16 @@ afterEach(async () => {
 const run = (argv: string[], env: Record<string, string> = configured) => runCli(argv, { cwd, env });
 
 describe('wording', () => {
+  it('prints the version from package.json for --version and -V, exit 0', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8'));
+
+    const long = await run(['--version']);
+    const short = await run(['-V']);
+
+    expect(long).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(short.stdout).toBe(`${version}\n`);
+  });
+
   it('counts one subscriber in the singular', async () => {
     await run(['subscribers', 'add', 'reader@example.com']);
 
