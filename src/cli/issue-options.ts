@@ -1,4 +1,7 @@
-
+/**
+ * Builds the pipeline's options and ports for the CLI from the parsed environment: one place, so `run`
+ * and `report` can't drift apart.
+ */
 import type { ArchiveStore } from '../archive/store';
 import { addDays, isIsoDay, utcDay } from '../days';
 import { sampleDataset } from '../emulator/dataset';
