@@ -9,10 +9,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type AlertJobResult, runAlertJob } from '../src/alerts/alert-job';
 import { parseAlertPayload } from '../src/alerts/alert-payload';
-import { parseAlertCooldowns } from '../src/alerts/events';
+import { settingsFromEnv } from '../src/config/settings';
 import { createSqsSendQueue } from '../src/delivery/queue';
 import { createSubscriberStore } from '../src/delivery/subscribers';
-import { parseAssumptions } from '../src/metrics/assumptions';
 import { realSleep, systemClock } from '../src/ports';
 import { ISSUE_HELD_LOG_MESSAGE, IssueHeldError } from '../src/sources/integrity';
 import { functionEnv, requireSetting } from './commons/config';
@@ -26,8 +25,7 @@ const s3 = lazy(() => new S3Client({}));
 const sqs = lazy(() => new SQSClient({}));
 const store = bucketStore(s3(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET'));
 const queueUrl = requireSetting(env, 'HASHBRIEF_SEND_QUEUE_URL');
-const assumptions = parseAssumptions(env.HASHBRIEF_ASSUMPTIONS_JSON);
-const cooldownDays = parseAlertCooldowns(env.HASHBRIEF_ALERT_COOLDOWN_DAYS);
+const settings = settingsFromEnv(env).alerts;
 
 function logIfHeld(error: unknown): never {
   if (error instanceof IssueHeldError) {
@@ -56,21 +54,7 @@ export async function handler(event: unknown): Promise<AlertJobResult> {
       subscribers: createSubscriberStore(store),
       queue: createSqsSendQueue({ client: sqs(), queueUrl }),
     },
-    {
-      coinMetricsUrl: env.HASHBRIEF_COINMETRICS_URL,
-      mempoolUrl: env.HASHBRIEF_MEMPOOL_URL,
-      assumptions,
-      postalAddress: env.HASHBRIEF_POSTAL_ADDRESS,
-      publicBaseUrl: env.HASHBRIEF_PUBLIC_BASE_URL,
-      linksBaseUrl: env.HASHBRIEF_LINKS_BASE_URL,
-      recipientsPerMessage: env.HASHBRIEF_RECIPIENTS_PER_MESSAGE,
-      httpSettings: {
-        timeoutMs: env.HASHBRIEF_HTTP_TIMEOUT_MS,
-        budgetMs: env.HASHBRIEF_FETCH_BUDGET_MS,
-        retries: env.HASHBRIEF_HTTP_RETRIES,
-      },
-      cooldownDays,
-    },
+    settings,
   ).catch(logIfHeld);
   logger.info('alerts finished', {
     asOf: result.asOf,

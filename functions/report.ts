@@ -6,11 +6,11 @@
  * ISSUE_HELD_LOG_MESSAGE with the conflicting values, which raises the IssueHeld alarm.
  */
 import { hostname } from 'node:os';
+import { settingsFromEnv } from '../src/config/settings';
 import { createEmailLoader } from '../src/delivery/email';
 import { createSqsSendQueue } from '../src/delivery/queue';
 import { createSesMailer } from '../src/delivery/ses-mailer';
 import { createSubscriberStore } from '../src/delivery/subscribers';
-import { parseAssumptions } from '../src/metrics/assumptions';
 import { type ReportJobResult, runReportJob } from '../src/pipeline/report-job';
 import { parseReportPayload } from '../src/pipeline/report-payload';
 import { realSleep, systemClock } from '../src/ports';
@@ -27,7 +27,7 @@ const clients = awsClients();
 const store = bucketStore(clients.s3, requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET'));
 const queueUrl = requireSetting(env, 'HASHBRIEF_SEND_QUEUE_URL');
 const linksBaseUrl = requireSetting(env, 'HASHBRIEF_LINKS_BASE_URL');
-const assumptions = parseAssumptions(env.HASHBRIEF_ASSUMPTIONS_JSON);
+const settings = settingsFromEnv(env).report;
 const secret = createSecretSource({ env, ssm: () => clients.ssm, clock: systemClock });
 
 /**
@@ -71,20 +71,7 @@ export async function handler(event: unknown): Promise<ReportJobResult> {
         tokenSecret: await secret(),
       }),
     },
-    {
-      coinMetricsUrl: env.HASHBRIEF_COINMETRICS_URL,
-      mempoolUrl: env.HASHBRIEF_MEMPOOL_URL,
-      assumptions,
-      postalAddress: env.HASHBRIEF_POSTAL_ADDRESS,
-      publicBaseUrl: env.HASHBRIEF_PUBLIC_BASE_URL,
-      linksBaseUrl,
-      recipientsPerMessage: env.HASHBRIEF_RECIPIENTS_PER_MESSAGE,
-      httpSettings: {
-        timeoutMs: env.HASHBRIEF_HTTP_TIMEOUT_MS,
-        budgetMs: env.HASHBRIEF_FETCH_BUDGET_MS,
-        retries: env.HASHBRIEF_HTTP_RETRIES,
-      },
-    },
+    settings,
   ).catch(logIfHeld);
   logger.info('report finished', {
     issueId: result.issueId,
