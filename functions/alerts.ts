@@ -5,8 +5,7 @@
  * back to sample data, and implausible figures no witness settles fail the run after logging
  * ISSUE_HELD_LOG_MESSAGE (the IssueHeld alarm counts it).
  */
-import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
 import { type AlertJobResult, runAlertJob } from '../src/alerts/alert-job';
 import { parseAlertPayload } from '../src/alerts/alert-payload';
 import { settingsFromEnv } from '../src/config/settings';
@@ -14,17 +13,19 @@ import { createSqsSendQueue } from '../src/delivery/queue';
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import { realSleep, systemClock } from '../src/ports';
 import { ISSUE_HELD_LOG_MESSAGE, IssueHeldError } from '../src/sources/integrity';
+import { createS3Client, createSqsClient } from './commons/aws';
 import { functionEnv, requireSetting } from './commons/config';
-import { lazy } from './commons/lazy';
-import { createLogger, loggerReporter } from './commons/logger';
+import { addInvocationContext, createLogger, loggerReporter } from './commons/logger';
 import { bucketStore } from './commons/stores';
 
 const logger = createLogger('hashbrief-alerts');
 const env = functionEnv();
-const s3 = lazy(() => new S3Client({}));
-const sqs = lazy(() => new SQSClient({}));
-const store = bucketStore(s3(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET'));
-const queueUrl = requireSetting(env, 'HASHBRIEF_SEND_QUEUE_URL');
+const store = bucketStore(createS3Client(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET'));
+const subscribers = createSubscriberStore(store);
+const queue = createSqsSendQueue({
+  client: createSqsClient(),
+  queueUrl: requireSetting(env, 'HASHBRIEF_SEND_QUEUE_URL'),
+});
 const settings = settingsFromEnv(env).alerts;
 
 function logIfHeld(error: unknown): never {
@@ -39,7 +40,8 @@ function logIfHeld(error: unknown): never {
 }
 
 /** The Lambda entry point. */
-export async function handler(event: unknown): Promise<AlertJobResult> {
+export async function handler(event: unknown, context?: Context): Promise<AlertJobResult> {
+  addInvocationContext(logger, context);
   const payload = parseAlertPayload(event);
   logger.info('alerts started', { asOf: payload.asOf, dryRun: payload.dryRun });
   const result = await runAlertJob(
@@ -51,8 +53,8 @@ export async function handler(event: unknown): Promise<AlertJobResult> {
       random: Math.random,
       reporter: loggerReporter(logger),
       archive: store,
-      subscribers: createSubscriberStore(store),
-      queue: createSqsSendQueue({ client: sqs(), queueUrl }),
+      subscribers,
+      queue,
     },
     settings,
   ).catch(logIfHeld);
