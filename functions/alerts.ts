@@ -5,29 +5,28 @@
  * back to sample data, and implausible figures no witness settles fail the run after logging
  * ISSUE_HELD_LOG_MESSAGE (the IssueHeld alarm counts it).
  */
-import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
 import { type AlertJobResult, runAlertJob } from '../src/alerts/alert-job';
 import { parseAlertPayload } from '../src/alerts/alert-payload';
-import { parseAlertCooldowns } from '../src/alerts/events';
+import { settingsFromEnv } from '../src/config/settings';
 import { createSqsSendQueue } from '../src/delivery/queue';
 import { createSubscriberStore } from '../src/delivery/subscribers';
-import { parseAssumptions } from '../src/metrics/assumptions';
 import { realSleep, systemClock } from '../src/ports';
 import { ISSUE_HELD_LOG_MESSAGE, IssueHeldError } from '../src/sources/integrity';
+import { createS3Client, createSqsClient } from './commons/aws';
 import { functionEnv, requireSetting } from './commons/config';
-import { lazy } from './commons/lazy';
-import { createLogger, loggerReporter } from './commons/logger';
+import { addInvocationContext, createLogger, loggerReporter } from './commons/logger';
 import { bucketStore } from './commons/stores';
 
 const logger = createLogger('hashbrief-alerts');
 const env = functionEnv();
-const s3 = lazy(() => new S3Client({}));
-const sqs = lazy(() => new SQSClient({}));
-const store = bucketStore(s3(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET'));
-const queueUrl = requireSetting(env, 'HASHBRIEF_SEND_QUEUE_URL');
-const assumptions = parseAssumptions(env.HASHBRIEF_ASSUMPTIONS_JSON);
-const cooldownDays = parseAlertCooldowns(env.HASHBRIEF_ALERT_COOLDOWN_DAYS);
+const store = bucketStore(createS3Client(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET'));
+const subscribers = createSubscriberStore(store);
+const queue = createSqsSendQueue({
+  client: createSqsClient(),
+  queueUrl: requireSetting(env, 'HASHBRIEF_SEND_QUEUE_URL'),
+});
+const settings = settingsFromEnv(env).alerts;
 
 function logIfHeld(error: unknown): never {
   if (error instanceof IssueHeldError) {
@@ -41,7 +40,8 @@ function logIfHeld(error: unknown): never {
 }
 
 /** The Lambda entry point. */
-export async function handler(event: unknown): Promise<AlertJobResult> {
+export async function handler(event: unknown, context?: Context): Promise<AlertJobResult> {
+  addInvocationContext(logger, context);
   const payload = parseAlertPayload(event);
   logger.info('alerts started', { asOf: payload.asOf, dryRun: payload.dryRun });
   const result = await runAlertJob(
@@ -53,24 +53,10 @@ export async function handler(event: unknown): Promise<AlertJobResult> {
       random: Math.random,
       reporter: loggerReporter(logger),
       archive: store,
-      subscribers: createSubscriberStore(store),
-      queue: createSqsSendQueue({ client: sqs(), queueUrl }),
+      subscribers,
+      queue,
     },
-    {
-      coinMetricsUrl: env.HASHBRIEF_COINMETRICS_URL,
-      mempoolUrl: env.HASHBRIEF_MEMPOOL_URL,
-      assumptions,
-      postalAddress: env.HASHBRIEF_POSTAL_ADDRESS,
-      publicBaseUrl: env.HASHBRIEF_PUBLIC_BASE_URL,
-      linksBaseUrl: env.HASHBRIEF_LINKS_BASE_URL,
-      recipientsPerMessage: env.HASHBRIEF_RECIPIENTS_PER_MESSAGE,
-      httpSettings: {
-        timeoutMs: env.HASHBRIEF_HTTP_TIMEOUT_MS,
-        budgetMs: env.HASHBRIEF_FETCH_BUDGET_MS,
-        retries: env.HASHBRIEF_HTTP_RETRIES,
-      },
-      cooldownDays,
-    },
+    settings,
   ).catch(logIfHeld);
   logger.info('alerts finished', {
     asOf: result.asOf,

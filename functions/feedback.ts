@@ -6,23 +6,22 @@
  * remembers it by SES feedbackId, else by SNS MessageId.
  * Env: HASHBRIEF_ARCHIVE_BUCKET.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { handleSesNotification, sesNotificationSchema } from '../src/delivery/feedback';
 import { createFeedbackLedger } from '../src/delivery/feedback-ledger';
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import { systemClock } from '../src/ports';
 import { parseJsonAs } from '../src/validated-json';
+import { createS3Client } from './commons/aws';
 import { functionEnv, requireSetting } from './commons/config';
-import { lazy } from './commons/lazy';
-import { createLogger, loggerReporter } from './commons/logger';
+import { addInvocationContext, createLogger, loggerReporter } from './commons/logger';
 import { bucketStore } from './commons/stores';
 
 const logger = createLogger('hashbrief-feedback');
 const reporter = loggerReporter(logger);
 const env = functionEnv();
-const s3 = lazy(() => new S3Client({}));
-const store = bucketStore(s3(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET'));
+const store = bucketStore(createS3Client(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET'));
 const subscribers = createSubscriberStore(store);
 const ledger = createFeedbackLedger(store);
 
@@ -31,7 +30,8 @@ const snsEventSchema = z.object({
 });
 
 /** The Lambda entry point. */
-export async function handler(event: unknown): Promise<void> {
+export async function handler(event: unknown, context?: Context): Promise<void> {
+  addInvocationContext(logger, context);
   const parsed = snsEventSchema.safeParse(event);
   if (!parsed.success) {
     logger.error('not an SNS event', { issues: parsed.error.issues.length });

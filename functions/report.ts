@@ -6,29 +6,37 @@
  * ISSUE_HELD_LOG_MESSAGE with the conflicting values, which raises the IssueHeld alarm.
  */
 import { hostname } from 'node:os';
+import type { Context } from 'aws-lambda';
+import { settingsFromEnv } from '../src/config/settings';
 import { createEmailLoader } from '../src/delivery/email';
 import { createSqsSendQueue } from '../src/delivery/queue';
 import { createSesMailer } from '../src/delivery/ses-mailer';
 import { createSubscriberStore } from '../src/delivery/subscribers';
-import { parseAssumptions } from '../src/metrics/assumptions';
 import { type ReportJobResult, runReportJob } from '../src/pipeline/report-job';
 import { parseReportPayload } from '../src/pipeline/report-payload';
 import { realSleep, systemClock } from '../src/ports';
 import { ISSUE_HELD_LOG_MESSAGE, IssueHeldError } from '../src/sources/integrity';
-import { awsClients } from './commons/aws';
+import { createS3Client, createSesClient, createSqsClient, createSsmClient } from './commons/aws';
 import { functionEnv, requireSetting } from './commons/config';
-import { createLogger, loggerReporter } from './commons/logger';
+import { addInvocationContext, createLogger, loggerReporter } from './commons/logger';
 import { createSecretSource } from './commons/secret';
 import { bucketStore } from './commons/stores';
 
 const logger = createLogger('hashbrief-report');
 const env = functionEnv();
-const clients = awsClients();
-const store = bucketStore(clients.s3, requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET'));
-const queueUrl = requireSetting(env, 'HASHBRIEF_SEND_QUEUE_URL');
+const store = bucketStore(createS3Client(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET'));
+const subscribers = createSubscriberStore(store);
+const queue = createSqsSendQueue({
+  client: createSqsClient(),
+  queueUrl: requireSetting(env, 'HASHBRIEF_SEND_QUEUE_URL'),
+});
+const mailer = createSesMailer({
+  client: createSesClient(),
+  configurationSet: env.HASHBRIEF_SES_CONFIGURATION_SET,
+});
 const linksBaseUrl = requireSetting(env, 'HASHBRIEF_LINKS_BASE_URL');
-const assumptions = parseAssumptions(env.HASHBRIEF_ASSUMPTIONS_JSON);
-const secret = createSecretSource({ env, ssm: () => clients.ssm, clock: systemClock });
+const settings = settingsFromEnv(env).report;
+const secret = createSecretSource({ env, ssm: createSsmClient(), clock: systemClock });
 
 /**
  * Rethrows a failed run; a held issue first gets its own log line (the IssueHeld alarm's metric filter
@@ -42,7 +50,8 @@ function logIfHeld(error: unknown): never {
 }
 
 /** The Lambda entry point. */
-export async function handler(event: unknown): Promise<ReportJobResult> {
+export async function handler(event: unknown, context?: Context): Promise<ReportJobResult> {
+  addInvocationContext(logger, context);
   const payload = parseReportPayload(event);
   logger.info('report started', {
     asOf: payload.asOf,
@@ -61,9 +70,9 @@ export async function handler(event: unknown): Promise<ReportJobResult> {
       // Named in the issue's lease. A Lambda's lease is freed only by completion or expiry: a retry after a
       // timeout waits out what is left of the dead invocation's lease (2 min at most), then resumes it.
       runner: { host: hostname(), pid: process.pid },
-      subscribers: createSubscriberStore(store),
-      queue: createSqsSendQueue({ client: clients.sqs, queueUrl }),
-      mailer: createSesMailer({ client: clients.ses, configurationSet: env.HASHBRIEF_SES_CONFIGURATION_SET }),
+      subscribers,
+      queue,
+      mailer,
       emails: createEmailLoader,
       messageSettings: async () => ({
         from: env.HASHBRIEF_FROM_ADDRESS,
@@ -71,20 +80,7 @@ export async function handler(event: unknown): Promise<ReportJobResult> {
         tokenSecret: await secret(),
       }),
     },
-    {
-      coinMetricsUrl: env.HASHBRIEF_COINMETRICS_URL,
-      mempoolUrl: env.HASHBRIEF_MEMPOOL_URL,
-      assumptions,
-      postalAddress: env.HASHBRIEF_POSTAL_ADDRESS,
-      publicBaseUrl: env.HASHBRIEF_PUBLIC_BASE_URL,
-      linksBaseUrl,
-      recipientsPerMessage: env.HASHBRIEF_RECIPIENTS_PER_MESSAGE,
-      httpSettings: {
-        timeoutMs: env.HASHBRIEF_HTTP_TIMEOUT_MS,
-        budgetMs: env.HASHBRIEF_FETCH_BUDGET_MS,
-        retries: env.HASHBRIEF_HTTP_RETRIES,
-      },
-    },
+    settings,
   ).catch(logIfHeld);
   logger.info('report finished', {
     issueId: result.issueId,

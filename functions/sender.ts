@@ -4,9 +4,6 @@
  * (or _SECRET), HASHBRIEF_MAX_SEND_RATE (else SES GetSendQuota), HASHBRIEF_SENDER_CONCURRENCY (= reserved
  * concurrency), HASHBRIEF_SES_CONFIGURATION_SET.
  */
-import { S3Client } from '@aws-sdk/client-s3';
-import { SESClient } from '@aws-sdk/client-ses';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deliverBatch, type SenderDeps } from '../src/delivery/deliver';
 import { createEmailLoader } from '../src/delivery/email';
@@ -16,35 +13,32 @@ import { createSesMailer, readSesMaxSendRate } from '../src/delivery/ses-mailer'
 import { processSendEvent } from '../src/delivery/sqs-batch';
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import { realSleep, systemClock } from '../src/ports';
+import { createS3Client, createSesClient, createSsmClient } from './commons/aws';
 import { functionEnv, requireSetting } from './commons/config';
-import { lazy, SES_CLIENT_OPTIONS } from './commons/lazy';
-import { createLogger, loggerReporter } from './commons/logger';
+import { addInvocationContext, createLogger, loggerReporter } from './commons/logger';
 import { createSecretSource } from './commons/secret';
 import { bucketStore } from './commons/stores';
 
 const logger = createLogger('hashbrief-sender');
 const reporter = loggerReporter(logger);
 const env = functionEnv();
-const s3 = lazy(() => new S3Client({}));
-const ses = lazy(() => new SESClient(SES_CLIENT_OPTIONS));
-const ssm = lazy(() => new SSMClient({}));
-const bucket = requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET');
+const ses = createSesClient();
+const store = bucketStore(createS3Client(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET'));
 const linksBaseUrl = requireSetting(env, 'HASHBRIEF_LINKS_BASE_URL');
-const secret = createSecretSource({ env, ssm: ssm, clock: systemClock });
-const store = bucketStore(s3(), bucket);
+const secret = createSecretSource({ env, ssm: createSsmClient(), clock: systemClock });
 const concurrency = env.HASHBRIEF_SENDER_CONCURRENCY;
 
 let deps: Promise<SenderDeps> | undefined;
 
 async function init(): Promise<SenderDeps> {
-  const accountRate = env.HASHBRIEF_MAX_SEND_RATE ?? (await readSesMaxSendRate(ses()));
+  const accountRate = env.HASHBRIEF_MAX_SEND_RATE ?? (await readSesMaxSendRate(ses));
   const rate = perSenderRate(accountRate, concurrency);
   logger.info('sender ready', { accountRate, concurrency, perSenderRate: rate });
   return {
     emails: createEmailLoader(store),
     subscribers: createSubscriberStore(store),
     ledger: createLedger(store),
-    mailer: createSesMailer({ client: ses(), configurationSet: env.HASHBRIEF_SES_CONFIGURATION_SET }),
+    mailer: createSesMailer({ client: ses, configurationSet: env.HASHBRIEF_SES_CONFIGURATION_SET }),
     limiter: createTokenBucket({ ratePerSecond: rate, clock: systemClock, sleep: realSleep }),
     clock: systemClock,
     sleep: realSleep,
@@ -57,10 +51,8 @@ async function init(): Promise<SenderDeps> {
  * The Lambda entry point. The invocation's remaining time goes to deliverBatch, which stops claiming
  * recipients before the timeout and returns the rest through batchItemFailures.
  */
-export async function handler(
-  event: SQSEvent,
-  context?: Pick<Context, 'getRemainingTimeInMillis'>,
-): Promise<SQSBatchResponse> {
+export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+  addInvocationContext(logger, context);
   deps ??= init();
   deps.catch(() => {
     deps = undefined;
@@ -73,5 +65,6 @@ export async function handler(
     event,
     (message) => deliverBatch(message, { ...ready, timeLeftMs }, settings),
     reporter,
+    context,
   );
 }

@@ -6,34 +6,34 @@
  * Env: HASHBRIEF_ARCHIVE_BUCKET, HASHBRIEF_FROM_ADDRESS, HASHBRIEF_LINKS_BASE_URL,
  * HASHBRIEF_TOKEN_SECRET_PARAM (or _SECRET), HASHBRIEF_SES_CONFIGURATION_SET.
  */
-import { S3Client } from '@aws-sdk/client-s3';
-import { SESClient } from '@aws-sdk/client-ses';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createSesMailer } from '../src/delivery/ses-mailer';
 import { processSignupEvent } from '../src/delivery/signup';
 import { requestSubscription } from '../src/delivery/subscribe';
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import { systemClock } from '../src/ports';
+import { createS3Client, createSesClient, createSsmClient } from './commons/aws';
 import { functionEnv, requireSetting } from './commons/config';
-import { lazy, SES_CLIENT_OPTIONS } from './commons/lazy';
-import { createLogger, loggerReporter } from './commons/logger';
+import { addInvocationContext, createLogger, loggerReporter } from './commons/logger';
 import { createSecretSource } from './commons/secret';
 import { bucketStore } from './commons/stores';
 
 const logger = createLogger('hashbrief-signup');
 const reporter = loggerReporter(logger);
 const env = functionEnv();
-const s3 = lazy(() => new S3Client({}));
-const ses = lazy(() => new SESClient(SES_CLIENT_OPTIONS));
-const ssm = lazy(() => new SSMClient({}));
 const linksBaseUrl = requireSetting(env, 'HASHBRIEF_LINKS_BASE_URL');
-const subscribers = createSubscriberStore(bucketStore(s3(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')));
-const secret = createSecretSource({ env, ssm: ssm, clock: systemClock });
-const mailer = createSesMailer({ client: ses(), configurationSet: env.HASHBRIEF_SES_CONFIGURATION_SET });
+const subscribers = createSubscriberStore(
+  bucketStore(createS3Client(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')),
+);
+const secret = createSecretSource({ env, ssm: createSsmClient(), clock: systemClock });
+const mailer = createSesMailer({
+  client: createSesClient(),
+  configurationSet: env.HASHBRIEF_SES_CONFIGURATION_SET,
+});
 
 /** The Lambda entry point. */
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+  addInvocationContext(logger, context);
   const tokenSecret = await secret();
   const settings = { from: env.HASHBRIEF_FROM_ADDRESS, linksBaseUrl, tokenSecret };
   return processSignupEvent(
@@ -41,5 +41,6 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
     (message) =>
       requestSubscription(message.address, { subscribers, mailer, clock: systemClock, reporter }, settings),
     reporter,
+    context,
   );
 }

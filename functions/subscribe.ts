@@ -7,9 +7,7 @@
  * `/confirm?token=...` activates the subscription.
  * Env: HASHBRIEF_ARCHIVE_BUCKET, HASHBRIEF_SIGNUP_QUEUE_URL, HASHBRIEF_TOKEN_SECRET_PARAM.
  */
-import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { Context } from 'aws-lambda';
 import { InvalidAddressError } from '../src/delivery/errors';
 import {
   confirmResultPage,
@@ -21,6 +19,7 @@ import { acceptSignup, createSqsSignupQueue, SignupQueueError } from '../src/del
 import { confirmSubscription } from '../src/delivery/subscribe';
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import { systemClock } from '../src/ports';
+import { createS3Client, createSqsClient, createSsmClient } from './commons/aws';
 import { functionEnv, requireSetting } from './commons/config';
 import {
   bodyFields,
@@ -30,30 +29,29 @@ import {
   isFormPost,
   jsonResponse,
 } from './commons/http';
-import { lazy } from './commons/lazy';
-import { createLogger, loggerReporter } from './commons/logger';
+import { addInvocationContext, createLogger, loggerReporter } from './commons/logger';
 import { createSecretSource } from './commons/secret';
 import { bucketStore } from './commons/stores';
 
 const logger = createLogger('hashbrief-subscribe');
 const reporter = loggerReporter(logger);
 const env = functionEnv();
-const s3 = lazy(() => new S3Client({}));
-const sqs = lazy(() => new SQSClient({}));
-const ssm = lazy(() => new SSMClient({}));
-const subscribers = createSubscriberStore(bucketStore(s3(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')));
+const subscribers = createSubscriberStore(
+  bucketStore(createS3Client(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')),
+);
 const signups = createSqsSignupQueue({
-  client: sqs(),
+  client: createSqsClient(),
   queueUrl: requireSetting(env, 'HASHBRIEF_SIGNUP_QUEUE_URL'),
 });
-const secret = createSecretSource({ env, ssm: ssm, clock: systemClock });
+const secret = createSecretSource({ env, ssm: createSsmClient(), clock: systemClock });
 
 const ACCEPTED =
   'If this address can receive email, a confirmation link is on its way. Click it to start receiving hashbrief.';
 const UNAVAILABLE = 'Sign-up is unavailable for a moment: nothing was recorded. Please try again shortly.';
 
 /** The Lambda entry point. */
-export async function handler(event: unknown): Promise<HttpResponse> {
+export async function handler(event: unknown, context?: Context): Promise<HttpResponse> {
+  addInvocationContext(logger, context);
   const parsed = functionUrlEventSchema.safeParse(event);
   if (!parsed.success) return jsonResponse(400, { error: 'bad request' });
   const request = parsed.data;

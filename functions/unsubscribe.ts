@@ -6,8 +6,7 @@
  *   form; POST of that form saves them. Same token rules as unsubscribe: never expires, GET never changes.
  * Env: HASHBRIEF_ARCHIVE_BUCKET, HASHBRIEF_TOKEN_SECRET_PARAM.
  */
-import { S3Client } from '@aws-sdk/client-s3';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { Context } from 'aws-lambda';
 import {
   invalidLinkPage,
   notSubscribedPage,
@@ -19,6 +18,7 @@ import { type PreferencesOutcome, savePreferences, showPreferences } from '../sr
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import { isValidUnsubscribeToken, unsubscribe } from '../src/delivery/unsubscribe';
 import { systemClock } from '../src/ports';
+import { createS3Client, createSsmClient } from './commons/aws';
 import { functionEnv, requireSetting } from './commons/config';
 import {
   bodyFields,
@@ -28,18 +28,17 @@ import {
   htmlResponse,
   jsonResponse,
 } from './commons/http';
-import { lazy } from './commons/lazy';
-import { createLogger, loggerReporter } from './commons/logger';
+import { addInvocationContext, createLogger, loggerReporter } from './commons/logger';
 import { createSecretSource } from './commons/secret';
 import { bucketStore } from './commons/stores';
 
 const logger = createLogger('hashbrief-unsubscribe');
 const reporter = loggerReporter(logger);
 const env = functionEnv();
-const s3 = lazy(() => new S3Client({}));
-const ssm = lazy(() => new SSMClient({}));
-const subscribers = createSubscriberStore(bucketStore(s3(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')));
-const secret = createSecretSource({ env, ssm: ssm, clock: systemClock });
+const subscribers = createSubscriberStore(
+  bucketStore(createS3Client(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')),
+);
+const secret = createSecretSource({ env, ssm: createSsmClient(), clock: systemClock });
 
 /** The page for a preferences outcome. */
 function preferencesResponse(token: string, outcome: PreferencesOutcome): HttpResponse {
@@ -67,7 +66,8 @@ async function preferences(request: FunctionUrlRequest, method: string, token: s
 }
 
 /** The Lambda entry point. */
-export async function handler(event: unknown): Promise<HttpResponse> {
+export async function handler(event: unknown, context?: Context): Promise<HttpResponse> {
+  addInvocationContext(logger, context);
   const parsed = functionUrlEventSchema.safeParse(event);
   if (!parsed.success) return jsonResponse(400, { error: 'bad request' });
   const request = parsed.data;

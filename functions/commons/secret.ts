@@ -14,7 +14,7 @@ export class SecretUnavailableError extends Error {
 /** Returns a function resolving the secret, cached between invocations. */
 export function createSecretSource(options: {
   env: Pick<Env, 'HASHBRIEF_TOKEN_SECRET' | 'HASHBRIEF_TOKEN_SECRET_PARAM'>;
-  ssm: () => SSMClient;
+  ssm: SSMClient;
   clock: Clock;
   ttlMs?: number;
 }): () => Promise<string> {
@@ -30,7 +30,7 @@ export function createSecretSource(options: {
     if (cached && now < cached.until) return cached.value;
     inflight ??= (async () => {
       try {
-        const out = await options.ssm().send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+        const out = await options.ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
         const value = out.Parameter?.Value;
         if (!value || value.length < 16) {
           throw new SecretUnavailableError(`SSM parameter ${name} is empty or shorter than 16 characters`);

@@ -87,7 +87,9 @@ export class FunctionWithLogGroup extends nodejs.NodejsFunction {
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.INFO,
       // Active tracing: one weekly run crosses S3, SQS and SES, and the trace is the cheapest way to see
-      // where the minutes went; at a few hundred invocations a week it stays inside the X-Ray free tier.
+      // where the minutes went (every SDK client is wrapped by the Powertools Tracer in
+      // functions/commons/aws.ts, so each call is a subsegment); at a few hundred invocations a week it
+      // stays inside the X-Ray free tier.
       tracing: lambda.Tracing.ACTIVE,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {

@@ -25,10 +25,10 @@ import type { SubscriberStore } from '../delivery/subscribers';
 import { ALERT_RULES, alertLevels } from '../metrics/alerts';
 import type { Assumptions } from '../metrics/assumptions';
 import { archiveFeeds } from '../pipeline/links';
+import type { IssueSettings } from '../pipeline/produce-issue';
 import type { Clock, Fetch, Random, Reporter, Sleep } from '../ports';
 import { renderAlertEdition } from '../render/alert-edition';
 import type { Snapshot, SourceStatus } from '../snapshot/schema';
-import type { HttpSettings } from '../sources/http';
 import { fetchReportInputs } from '../sources/inputs';
 import { holdIfUnsettled } from '../sources/integrity';
 import { archiveAlertEdition, type EditionFile, readAlertEdition } from './archive-edition';
@@ -49,15 +49,10 @@ export interface AlertJobDeps {
   queue: SendQueue;
 }
 
-export interface AlertJobSettings {
-  coinMetricsUrl: string;
-  mempoolUrl: string;
-  assumptions: Assumptions;
-  postalAddress: string;
-  publicBaseUrl?: string;
-  linksBaseUrl?: string;
+/** What the alert run takes from configuration: an issue's settings, the batch size and the cooldowns. */
+export interface AlertJobSettings extends IssueSettings {
+  /** Recipients per send-queue message (HASHBRIEF_RECIPIENTS_PER_MESSAGE). */
   recipientsPerMessage: number;
-  httpSettings?: Partial<HttpSettings>;
   /** Days between two editions of one alert type (events.ts, parseAlertCooldowns). */
   cooldownDays: Readonly<Record<string, number>>;
 }

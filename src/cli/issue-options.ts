@@ -3,10 +3,10 @@
  * and `report` can't drift apart.
  */
 import type { ArchiveStore } from '../archive/store';
+import { settingsFromEnv } from '../config/settings';
 import { addDays, isIsoDay, utcDay } from '../days';
 import { sampleDataset } from '../emulator/dataset';
 import { createEmulatorFetch } from '../emulator/server';
-import { parseAssumptions } from '../metrics/assumptions';
 import type { ProduceIssueDeps, ProduceIssueOptions } from '../pipeline/produce-issue';
 import { type Clock, realSleep } from '../ports';
 import { type CliContext, UsageError } from './context';
@@ -55,28 +55,21 @@ export function sampleDeps(ctx: CliContext, archive: ArchiveStore): ProduceIssue
   return { ...liveDeps(ctx, archive), fetch };
 }
 
+/**
+ * An issue's options from the environment (settingsFromEnv), with the sample upstreams when `sample` is
+ * set, and the command's own on top.
+ */
 export function baseOptions(
   ctx: CliContext,
   overrides: Pick<ProduceIssueOptions, 'sample'> & Partial<ProduceIssueOptions>,
 ): ProduceIssueOptions {
-  const { env } = ctx;
   const sampleUrls = {
     coinMetricsUrl: `${SAMPLE_BASE}/coinmetrics/v4`,
     mempoolUrl: `${SAMPLE_BASE}/mempool/api`,
   };
   return {
-    coinMetricsUrl: env.HASHBRIEF_COINMETRICS_URL,
-    mempoolUrl: env.HASHBRIEF_MEMPOOL_URL,
+    ...settingsFromEnv(ctx.env).issue,
     ...(overrides.sample ? sampleUrls : {}),
-    assumptions: parseAssumptions(env.HASHBRIEF_ASSUMPTIONS_JSON),
-    postalAddress: env.HASHBRIEF_POSTAL_ADDRESS,
-    publicBaseUrl: env.HASHBRIEF_PUBLIC_BASE_URL,
-    linksBaseUrl: env.HASHBRIEF_LINKS_BASE_URL,
-    httpSettings: {
-      timeoutMs: env.HASHBRIEF_HTTP_TIMEOUT_MS,
-      budgetMs: env.HASHBRIEF_FETCH_BUDGET_MS,
-      retries: env.HASHBRIEF_HTTP_RETRIES,
-    },
     ...overrides,
   };
 }

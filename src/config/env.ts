@@ -78,37 +78,40 @@ export const envSchema = z.object({
   /** Total time budget for fetching all sources of one report, ms (at most 10 minutes). */
   HASHBRIEF_FETCH_BUDGET_MS: timeoutMs.default(120_000),
   HASHBRIEF_HTTP_RETRIES: wholeNumber(0, 10).default(3),
-  /** JSON overriding the economic assumptions (ASIC tiers, power price, AI hosting rate, stress, alerts). */
+  /**
+   * JSON overriding the economic assumptions (ASIC tiers, power price, AI hosting rate, stress, alerts),
+   * parsed here into the Assumptions every run uses (unset: the defaults). Checked with every other
+   * variable, so a bad value fails at start-up as a configuration error naming the field.
+   */
   HASHBRIEF_ASSUMPTIONS_JSON: z
     .string()
     .optional()
-    .superRefine((json, ctx) => {
-      // Checked here, with every other variable, so a bad value fails at start-up as a configuration error.
-      if (json === undefined) return;
+    .transform((json, ctx) => {
       try {
-        parseAssumptions(json);
+        return parseAssumptions(json);
       } catch (error) {
         if (!(error instanceof AssumptionsError)) throw error;
         ctx.addIssue({
           code: 'custom',
           message: error.message.replace(/^Invalid HASHBRIEF_ASSUMPTIONS_JSON: /, ''),
         });
+        return z.NEVER;
       }
     }),
   /**
    * JSON object of alert id → days between two alert mails of that type, e.g. `{"hashprice-low":3}`; the
-   * others keep their defaults (src/alerts/events.ts, docs/delivery.md).
+   * others keep their defaults (src/alerts/events.ts, docs/delivery.md). Parsed here into the full table.
    */
   HASHBRIEF_ALERT_COOLDOWN_DAYS: z
     .string()
     .optional()
-    .superRefine((json, ctx) => {
-      if (json === undefined) return;
+    .transform((json, ctx) => {
       try {
-        parseAlertCooldowns(json);
+        return parseAlertCooldowns(json);
       } catch (error) {
         if (!(error instanceof AlertCooldownError)) throw error;
         ctx.addIssue({ code: 'custom', message: error.message });
+        return z.NEVER;
       }
     }),
   /** Public base URL of the archive (CloudFront), used for links and hosted images. */

@@ -12,7 +12,7 @@
 
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import type { Reporter } from '../ports';
 import { parseJsonOrThrow } from '../validated-json';
@@ -95,12 +95,13 @@ export function parseSignupMessage(body: string): SignupMessage {
  * The worker's half: runs `handle` for each record; records whose body is invalid or whose handling
  * throws (a store outage, a refused or throttled send) are returned in batchItemFailures, so SQS retries
  * only those. Records are handled one after the other. Logs name the SQS message id and the error, never
- * the address.
+ * the address. `context` is the invocation's Lambda context, handed to the batch processor.
  */
 export async function processSignupEvent(
   event: SQSEvent,
   handle: (message: SignupMessage) => Promise<unknown>,
   reporter?: Reporter,
+  context?: Context,
 ): Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
   const handleRecord = async (record: SQSRecord) => {
@@ -118,6 +119,7 @@ export async function processSignupEvent(
   // One record at a time: each ends in an SES send, and a worker should not burst past the account's
   // send rate that the weekly sender shares.
   return processPartialResponse(event, handleRecord, processor, {
+    context,
     throwOnFullBatchFailure: false,
     processInParallel: false,
   });

@@ -4,7 +4,7 @@
  * retry the ledger skips the recipients already sent.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Reporter } from '../ports';
 import { parseJsonOrThrow } from '../validated-json';
 import type { BatchOutcome } from './deliver';
@@ -29,11 +29,15 @@ export function parseSendMessage(body: string): SendMessage {
   );
 }
 
-/** Processes an SQS event; returns the ids of messages to retry. */
+/**
+ * Processes an SQS event; returns the ids of messages to retry. `context` is the invocation's Lambda
+ * context, handed to the batch processor as Powertools expects.
+ */
 export async function processSendEvent(
   event: SQSEvent,
   deliver: (message: SendMessage) => Promise<BatchOutcome>,
   reporter?: Reporter,
+  context?: Context,
 ): Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
   const handleRecord = async (record: SQSRecord) => {
@@ -53,5 +57,5 @@ export async function processSendEvent(
       throw error;
     }
   };
-  return processPartialResponse(event, handleRecord, processor, { throwOnFullBatchFailure: false });
+  return processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
 }

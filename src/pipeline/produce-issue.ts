@@ -98,6 +98,22 @@ export interface ProduceIssueOptions {
   claim?: Partial<ClaimSettings>;
 }
 
+/**
+ * The options of an issue that come from configuration, the same for every run of one deployment or
+ * shell (src/config/settings.ts maps them from the HASHBRIEF_* variables). The report and alert runs
+ * take these and add their own.
+ */
+export type IssueSettings = Pick<
+  ProduceIssueOptions,
+  | 'coinMetricsUrl'
+  | 'mempoolUrl'
+  | 'assumptions'
+  | 'postalAddress'
+  | 'publicBaseUrl'
+  | 'linksBaseUrl'
+  | 'httpSettings'
+>;
+
 export interface ProducedIssue {
   issueId: string;
   asOf: string;

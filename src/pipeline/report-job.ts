@@ -12,7 +12,7 @@
  * and the send ledger skips recipients already sent.
  */
 import { createMemoryArchiveStore } from '../archive/memory-store';
-import { type ClaimSettings, readDeliveryRecord, recordDelivery } from '../archive/run-record';
+import { readDeliveryRecord, recordDelivery } from '../archive/run-record';
 import type { ArchiveStore } from '../archive/store';
 import { sendTestEmail } from '../delivery/deliver';
 import type { EmailLoader, MessageSettings } from '../delivery/email';
@@ -20,9 +20,12 @@ import type { Mailer } from '../delivery/mailer';
 import { planDelivery } from '../delivery/plan';
 import type { SendQueue } from '../delivery/queue';
 import type { SubscriberStore } from '../delivery/subscribers';
-import type { Assumptions } from '../metrics/assumptions';
-import type { HttpSettings } from '../sources/http';
-import { type ProduceIssueDeps, produceIssue } from './produce-issue';
+import {
+  type IssueSettings,
+  type ProduceIssueDeps,
+  type ProduceIssueOptions,
+  produceIssue,
+} from './produce-issue';
 import type { ReportPayload } from './report-payload';
 
 /** The pipeline's ports plus what delivery needs. */
@@ -34,17 +37,10 @@ export interface ReportJobDeps extends Omit<ProduceIssueDeps, 'replay'> {
   messageSettings: () => Promise<MessageSettings>;
 }
 
-export interface ReportJobSettings {
-  coinMetricsUrl: string;
-  mempoolUrl: string;
-  assumptions: Assumptions;
-  postalAddress: string;
-  publicBaseUrl?: string;
-  linksBaseUrl?: string;
+/** What the report run takes from configuration: an issue's settings, its claim timing, the batch size. */
+export interface ReportJobSettings extends IssueSettings, Pick<ProduceIssueOptions, 'claim'> {
+  /** Recipients per send-queue message (HASHBRIEF_RECIPIENTS_PER_MESSAGE). */
   recipientsPerMessage: number;
-  httpSettings?: Partial<HttpSettings>;
-  /** Lease timing of the issue's claim (defaults in src/archive/run-record.ts). */
-  claim?: Partial<ClaimSettings>;
 }
 
 export interface ReportJobResult {

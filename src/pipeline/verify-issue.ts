@@ -11,7 +11,6 @@ import { issueKey, issuePrefix, parseIssueKey, SNAPSHOT_FILE } from '../archive/
 import { readSnapshot } from '../archive/read';
 import { readRunRecord } from '../archive/run-record';
 import type { ArchiveStore } from '../archive/store';
-import type { Assumptions } from '../metrics/assumptions';
 import type { Reporter } from '../ports';
 import type { Snapshot } from '../snapshot/schema';
 import type { RecordedResponse } from '../sources/recording';
@@ -24,17 +23,11 @@ import {
   parseCommittedContext,
   readCommittedRecordings,
 } from './issue-inputs';
+import type { IssueSettings } from './produce-issue';
 import { placeholderNonceOf, previousFromArchived, recordedBaseUrls, requestedAsOf } from './replay-snapshot';
 
 /** Settings for issues that have no run record (archived before run records existed). */
-export interface VerifyFallbackSettings {
-  coinMetricsUrl: string;
-  mempoolUrl: string;
-  assumptions: Assumptions;
-  postalAddress: string;
-  publicBaseUrl?: string;
-  linksBaseUrl?: string;
-}
+export type VerifyFallbackSettings = Omit<IssueSettings, 'httpSettings'>;
 
 export type IssueVerdict =
   | {

@@ -7,7 +7,9 @@
  * sign-up and its confirmation, a bounce. Slow (about a minute on two cores), hence one synth.
  */
 import { spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { cpSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -113,6 +115,25 @@ describe('function bundles', () => {
     expect(run.status).toBe(0);
   });
 });
+
+/**
+ * A stand-in for the X-Ray daemon on 127.0.0.1 (UDP, port 0): collects the segment documents the X-Ray
+ * SDK sends, each datagram a JSON header line and a JSON document.
+ */
+async function startXrayDaemonStandIn() {
+  const documents: Record<string, unknown>[] = [];
+  const socket = createSocket('udp4');
+  socket.on('message', (datagram) => {
+    const [, body] = datagram.toString('utf8').split('\n');
+    if (body) documents.push(JSON.parse(body) as Record<string, unknown>);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return {
+    address: `127.0.0.1:${(socket.address() as AddressInfo).port}`,
+    documents,
+    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+  };
+}
 
 const node24Problem = node24Missing();
 // A developer's machine may lack the binary (say why); CI must have it (.ci/run installs it).
@@ -276,6 +297,52 @@ describe.runIf(runOnNode24)(
 
       expect(result).toBeNull();
       expect(await statusOf(bouncer)).toBe('bounced');
+    });
+
+    it("traced as in Lambda: the SDK's calls are X-Ray subsegments of the invocation's trace, and every log line carries the request id", async () => {
+      // Arrange: what the Lambda runtime sets for an invocation with active tracing.
+      const daemon = await startXrayDaemonStandIn();
+      const root = '1-6744c0de-0123456789abcdef01234567';
+      const parent = '53995c3f42cd8ad8';
+      try {
+        // Act: a soft bounce for an address not on the list (read the ledger and the list, record it).
+        const { result, stdout } = await invoke(
+          'feedback',
+          snsEvent({
+            notificationType: 'Bounce',
+            bounce: {
+              bounceType: 'Transient',
+              bounceSubType: 'General',
+              bouncedRecipients: [{ emailAddress: 'stranger@example.com' }],
+            },
+          }),
+          {
+            AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+            LAMBDA_TASK_ROOT: bundles.get('feedback')?.assetDir ?? '',
+            _X_AMZN_TRACE_ID: `Root=${root};Parent=${parent};Sampled=1`,
+            AWS_XRAY_DAEMON_ADDRESS: daemon.address,
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+          },
+        );
+        await new Promise((resolve) => setTimeout(resolve, 200));
+
+        // Assert
+        expect(result).toBeNull();
+        const s3Calls = daemon.documents.filter((d) => d.name === 'S3' && d.namespace === 'aws');
+        expect(s3Calls.length).toBeGreaterThan(0);
+        for (const call of s3Calls) {
+          expect(call).toMatchObject({ trace_id: root, parent_id: parent, type: 'subsegment' });
+        }
+        expect(s3Calls.map((c) => (c.aws as { operation?: string }).operation)).toContain('GetObject');
+        const lines = stdout
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+        expect(lines.length).toBeGreaterThan(0);
+        for (const line of lines) expect(line).toMatchObject({ function_request_id: 'runtime-test' });
+      } finally {
+        await daemon.close();
+      }
     });
   },
 );

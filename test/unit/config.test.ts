@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_ALERT_COOLDOWN_DAYS } from '../../src/alerts/events';
 import { ConfigError, loadEnv } from '../../src/config/env';
+import { defaultAssumptions } from '../../src/metrics/assumptions';
 
 describe('loadEnv', () => {
   it('applies the documented upstream defaults when nothing is set', () => {
@@ -21,23 +23,25 @@ describe('loadEnv', () => {
     expect(() => loadEnv({ HASHBRIEF_MEMPOOL_URL: 'ftp://x' })).toThrow(ConfigError);
   });
 
-  it('validates the assumptions JSON at start-up, naming the variable and the field', () => {
+  it('parses the assumptions JSON at start-up, naming the variable and the field when it is wrong', () => {
     expect(() => loadEnv({ HASHBRIEF_ASSUMPTIONS_JSON: '{"powerPriceUsdPerKwh":-1}' })).toThrow(
       /HASHBRIEF_ASSUMPTIONS_JSON: powerPriceUsdPerKwh: must be > 0/,
     );
     expect(() => loadEnv({ HASHBRIEF_ASSUMPTIONS_JSON: '{not json' })).toThrow(ConfigError);
     expect(
       loadEnv({ HASHBRIEF_ASSUMPTIONS_JSON: '{"powerPriceUsdPerKwh":0.05}' }).HASHBRIEF_ASSUMPTIONS_JSON,
-    ).toBe('{"powerPriceUsdPerKwh":0.05}');
+    ).toEqual({ ...defaultAssumptions(), powerPriceUsdPerKwh: 0.05 });
+    expect(loadEnv({}).HASHBRIEF_ASSUMPTIONS_JSON).toEqual(defaultAssumptions());
   });
 
-  it('validates the alert cooldowns at start-up, naming the variable and the alert', () => {
+  it('parses the alert cooldowns at start-up, naming the variable and the alert when one is wrong', () => {
     expect(() => loadEnv({ HASHBRIEF_ALERT_COOLDOWN_DAYS: '{"hashprice-lows":3}' })).toThrow(
       /HASHBRIEF_ALERT_COOLDOWN_DAYS: hashprice-lows: unknown alert/,
     );
     expect(
       loadEnv({ HASHBRIEF_ALERT_COOLDOWN_DAYS: '{"hashprice-low":3}' }).HASHBRIEF_ALERT_COOLDOWN_DAYS,
-    ).toBe('{"hashprice-low":3}');
+    ).toEqual({ ...DEFAULT_ALERT_COOLDOWN_DAYS, 'hashprice-low': 3 });
+    expect(loadEnv({}).HASHBRIEF_ALERT_COOLDOWN_DAYS).toEqual(DEFAULT_ALERT_COOLDOWN_DAYS);
   });
 
   it('reads the sender concurrency with the other variables', () => {

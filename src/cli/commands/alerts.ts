@@ -7,13 +7,12 @@
  */
 
 import { type AlertJobResult, runAlertJob } from '../../alerts/alert-job';
-import { parseAlertCooldowns } from '../../alerts/events';
 import { createFsArchiveStore } from '../../archive/fs-store';
+import { settingsFromEnv } from '../../config/settings';
 import { isIsoDay } from '../../days';
 import { deliverMessagesLocally, localMessageSettings } from '../../delivery/local';
 import { createMemorySendQueue } from '../../delivery/queue';
 import { createSubscriberStore } from '../../delivery/subscribers';
-import { parseAssumptions } from '../../metrics/assumptions';
 import { realSleep } from '../../ports';
 import { archiveFor } from '../archive-store';
 import { localPaths, UsageError } from '../context';
@@ -79,21 +78,7 @@ export const registerAlerts: CommandRegistrar = (program, context) => {
           subscribers: createSubscriberStore(state),
           queue,
         },
-        {
-          coinMetricsUrl: env.HASHBRIEF_COINMETRICS_URL,
-          mempoolUrl: env.HASHBRIEF_MEMPOOL_URL,
-          assumptions: parseAssumptions(env.HASHBRIEF_ASSUMPTIONS_JSON),
-          postalAddress: env.HASHBRIEF_POSTAL_ADDRESS,
-          publicBaseUrl: env.HASHBRIEF_PUBLIC_BASE_URL,
-          linksBaseUrl: env.HASHBRIEF_LINKS_BASE_URL,
-          recipientsPerMessage: env.HASHBRIEF_RECIPIENTS_PER_MESSAGE,
-          httpSettings: {
-            timeoutMs: env.HASHBRIEF_HTTP_TIMEOUT_MS,
-            budgetMs: env.HASHBRIEF_FETCH_BUDGET_MS,
-            retries: env.HASHBRIEF_HTTP_RETRIES,
-          },
-          cooldownDays: parseAlertCooldowns(env.HASHBRIEF_ALERT_COOLDOWN_DAYS),
-        },
+        settingsFromEnv(env).alerts,
       );
       const messages = queue.drain();
       let delivered: { sent: number; skipped: number; failed: number } | null = null;

@@ -9,8 +9,8 @@ import { InvalidArchiveKeyError, InvalidExpiryError, InvalidIssueIdError } from 
 import { assertIssueId } from '../../archive/keys';
 import { getIssueEntry, issueFileUrl, listIssues, readIssueFile } from '../../archive/read';
 import { repairManifests } from '../../archive/repair';
+import { settingsFromEnv } from '../../config/settings';
 import type { IssueIndexEntry } from '../../contracts/index-entry';
-import { parseAssumptions } from '../../metrics/assumptions';
 import { archiveFeeds, subscribeUrlFor } from '../../pipeline/links';
 import type { IssueVerdict } from '../../pipeline/verify-issue';
 import { renderArchiveIndexPage } from '../../render/index-page';
@@ -169,15 +169,7 @@ export function buildArchiveRegistrar(deps: ArchiveCommandDeps = {}): CommandReg
           // Replaying renders issues (MJML, charts): loaded only for verify, so `archive list` stays light.
           const { archivedIssueIds, verifyIssue } = await import('../../pipeline/verify-issue');
           const ids = id !== undefined ? [id] : await archivedIssueIds(s);
-          const { env } = ctx;
-          const fallback = {
-            coinMetricsUrl: env.HASHBRIEF_COINMETRICS_URL,
-            mempoolUrl: env.HASHBRIEF_MEMPOOL_URL,
-            assumptions: parseAssumptions(env.HASHBRIEF_ASSUMPTIONS_JSON),
-            postalAddress: env.HASHBRIEF_POSTAL_ADDRESS,
-            ...(env.HASHBRIEF_PUBLIC_BASE_URL ? { publicBaseUrl: env.HASHBRIEF_PUBLIC_BASE_URL } : {}),
-            ...(env.HASHBRIEF_LINKS_BASE_URL ? { linksBaseUrl: env.HASHBRIEF_LINKS_BASE_URL } : {}),
-          };
+          const fallback = settingsFromEnv(ctx.env).issue;
           const quiet = { info: () => {}, warn: () => {} };
           const verdicts: IssueVerdict[] = [];
           for (const issueId of ids)
