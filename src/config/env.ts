@@ -93,7 +93,7 @@ export const envSchema = z.object({
         if (!(error instanceof AssumptionsError)) throw error;
         ctx.addIssue({
           code: 'custom',
-          message: error.message.replace(/^Invalid HASHBRIEF_ASSUMPTIONS_JSON: /, ''),
+          message: error.message.replace(/^(Invalid )?HASHBRIEF_ASSUMPTIONS_JSON(: | is )/, ''),
         });
         return z.NEVER;
       }

@@ -28,6 +28,10 @@ describe('loadEnv', () => {
       /HASHBRIEF_ASSUMPTIONS_JSON: powerPriceUsdPerKwh: must be > 0/,
     );
     expect(() => loadEnv({ HASHBRIEF_ASSUMPTIONS_JSON: '{not json' })).toThrow(ConfigError);
+    // The variable is named once, as the field the message is about.
+    expect(() => loadEnv({ HASHBRIEF_ASSUMPTIONS_JSON: '{not json' })).toThrow(
+      /^Invalid configuration:\n {2}HASHBRIEF_ASSUMPTIONS_JSON: not valid JSON \(got/,
+    );
     expect(
       loadEnv({ HASHBRIEF_ASSUMPTIONS_JSON: '{"powerPriceUsdPerKwh":0.05}' }).HASHBRIEF_ASSUMPTIONS_JSON,
     ).toEqual({ ...defaultAssumptions(), powerPriceUsdPerKwh: 0.05 });
