@@ -275,10 +275,13 @@ function errorFailure(
   return { kind, detail, status: null, fetchedAt: null, cause: error, retryAfterMs: undefined };
 }
 
+/** Retries after the backoff or the upstream's `Retry-After`, if tries and budget allow. */
 function retryOrGiveUp<R extends ResponseOutcome>(
-  { kind, detail, status, fetchedAt, cause, retryAfterMs }: RetryableFailure,
-  { label, attemptNo, maxAttempts, budgetMs, remainingMs: left, backoffMs }: AttemptContext,
+  failure: RetryableFailure,
+  context: AttemptContext,
 ): AttemptDecision<R> {
+  const { kind, detail, status, fetchedAt, cause, retryAfterMs } = failure;
+  const { label, attemptNo, maxAttempts, remainingMs: left, backoffMs } = context;
   if (attemptNo >= maxAttempts) {
     const message = `${label} ${detail} after ${tries(attemptNo)}`;
     return {
@@ -286,7 +289,8 @@ function retryOrGiveUp<R extends ResponseOutcome>(
       error: new UpstreamError(message, { kind, attempts: attemptNo, status, fetchedAt, cause }),
     };
   }
-  if (retryAfterMs !== undefined && retryAfterMs > left) {
+  if (retryAfterMs === undefined) return waitWithinBudget(backoffMs(), failure, context);
+  if (retryAfterMs > left) {
     const message = `${label} ${detail} and asked to retry after ${seconds(retryAfterMs)}, more than the ${seconds(Math.max(0, left))} left of the fetch budget`;
     return {
       action: 'fail',
@@ -298,9 +302,18 @@ function retryOrGiveUp<R extends ResponseOutcome>(
       }),
     };
   }
-  const delayMs = retryAfterMs ?? backoffMs();
-  if (delayMs >= left)
+  return waitWithinBudget(retryAfterMs, failure, context);
+}
+
+/** Retries after `delayMs`, unless that wait would use up all the budget left. */
+function waitWithinBudget<R extends ResponseOutcome>(
+  delayMs: number,
+  { detail, cause }: RetryableFailure,
+  { label, attemptNo, budgetMs, remainingMs }: AttemptContext,
+): AttemptDecision<R> {
+  if (delayMs >= remainingMs) {
     return { action: 'fail', error: budgetError(label, budgetMs, attemptNo, detail, cause) };
+  }
   return { action: 'retry', delayMs, reason: detail };
 }
 
@@ -378,8 +391,9 @@ export function createHttpClient(options: HttpPorts & { settings?: Partial<HttpS
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), clock());
       return { kind: 'response', status: response.status, fetchedAt, retryAfterMs, response, body };
     } catch (error) {
-      if (error instanceof UpstreamError) throw error;
-      const isTimeout = error === timeout || controller.signal.reason === timeout;
+      // Whichever settled first (the timer, or a fetch that rejects on its own when aborted), the signal
+      // says whether the timer ended the attempt.
+      const isTimeout = controller.signal.reason === timeout;
       return { kind: 'error', error, timeout: isTimeout ? (byBudget ? 'budget' : 'attempt') : null };
     } finally {
       timer.abort();
@@ -392,7 +406,7 @@ export function createHttpClient(options: HttpPorts & { settings?: Partial<HttpS
    */
   function record(
     request: HttpRequest,
-    last: ResponseAttempt | null,
+    last: ResponseAttempt | undefined,
     attempts: number,
     failure?: UpstreamError,
   ) {
@@ -419,7 +433,7 @@ export function createHttpClient(options: HttpPorts & { settings?: Partial<HttpS
   }
 
   async function get(request: HttpRequest): Promise<HttpResponse> {
-    const seen: { last: ResponseAttempt | null } = { last: null };
+    const seen: { last?: ResponseAttempt } = {};
     try {
       const response = await attemptUntilDone(request, seen);
       record(request, seen.last, response.attempts);
@@ -445,7 +459,7 @@ export function createHttpClient(options: HttpPorts & { settings?: Partial<HttpS
 
   async function attemptUntilDone(
     request: HttpRequest,
-    seen: { last: ResponseAttempt | null },
+    seen: { last?: ResponseAttempt },
   ): Promise<HttpResponse> {
     const gate = gateFor(request.limitKey ?? new URL(request.url).host);
     const maxAttempts = settings.retries + 1;
