@@ -234,7 +234,7 @@ export function classifyAttempt<R extends ResponseOutcome>(
   context: AttemptContext,
 ): AttemptDecision<R> {
   const failure =
-    outcome.kind === 'response' ? responseFailure(outcome, context) : errorFailure(outcome, context);
+    outcome.kind === 'error' ? errorFailure(outcome, context) : responseFailure(outcome, context);
   if ('action' in failure) return failure;
   return retryOrGiveUp(failure, context);
 }
