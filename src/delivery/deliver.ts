@@ -5,9 +5,9 @@
 import { mapConcurrent } from '../concurrency';
 import type { Clock, Random, Reporter, Sleep } from '../ports';
 import { hashNormalizedAddress, normalizeAddress } from './address';
-import { buildIssueMessage, type EmailLoader, type MessageSettings } from './email';
+import { buildIssueMessage, type EmailLoader, type LoadedEmail, type MessageSettings } from './email';
 import { AmbiguousSendError, SendError, UnreadableSubscriberError } from './errors';
-import type { Ledger } from './ledger';
+import type { ClaimResult, Ledger } from './ledger';
 import type { Mailer } from './mailer';
 import { type RateLimiter, type RetryPolicy, withBackoff } from './rate-limiter';
 import { ledgerIdOf, type SendMessage } from './send-message';
@@ -93,107 +93,13 @@ export async function deliverBatch(
   const alert = message.alertDay !== undefined;
   const loaded = await deps.emails(message.issueId, alert ? 'alert' : 'issue');
   // An alert mail is recorded per reader and mail day: one alert mail a day, whatever the editions.
-  const ledgerId = ledgerIdOf(message);
+  const batch: Batch = { message, alert, loaded, ledgerId: ledgerIdOf(message), deps, settings };
   const outcome: BatchOutcome = { sent: [], skipped: [], failed: [] };
   await mapConcurrent(message.recipients, settings.concurrency ?? 8, async ({ id }) => {
-    let current: VersionedSubscriber | null;
-    try {
-      current = await deps.subscribers.get(id);
-    } catch (error) {
-      if (!(error instanceof UnreadableSubscriberError)) throw error;
-      // One bad object must not stop the batch: skip it (a retry would not help), name it, and let the
-      // alarm on this warning send the operator to `hashbrief subscribers doctor`.
-      deps.reporter?.warn(UNREADABLE_RECORD_WARNING, { subscriber: id, reason: error.reason });
-      outcome.skipped.push({ id, reason: 'unreadable' });
-      return;
-    }
-    if (current?.subscriber.status !== 'active') {
-      outcome.skipped.push({ id, reason: 'not-subscribed' });
-      return;
-    }
-    if (!wantsMail(current.subscriber, alert ? 'alerts' : 'weekly')) {
-      outcome.skipped.push({ id, reason: 'opted-out' });
-      return;
-    }
-    const to = current.subscriber.address;
-    if (await sentUnderAnotherId(deps.ledger, ledgerId, id, current)) {
-      outcome.skipped.push({ id, reason: 'already-sent' });
-      return;
-    }
-    if (outOfTime(deps.timeLeftMs)) {
-      outcome.failed.push({ id, reason: OUT_OF_TIME });
-      return;
-    }
-    const claim = await deps.ledger.claim(ledgerId, id, deps.clock());
-    if (claim.kind === 'sent') {
-      outcome.skipped.push({ id, reason: 'already-sent' });
-      return;
-    }
-    if (claim.kind === 'in-flight') {
-      outcome.failed.push({ id, reason: 'claimed by another sender' });
-      return;
-    }
-    let raw: Buffer;
-    try {
-      raw = await buildIssueMessage({
-        loaded,
-        settings,
-        to,
-        subscriberHash: id,
-        now: deps.clock(),
-        choices: current.subscriber,
-      });
-    } catch (error) {
-      await deps.ledger.release(ledgerId, id, claim, deps.clock());
-      throw error;
-    }
-    let messageId: string;
-    try {
-      ({ messageId } = await withBackoff(
-        () => {
-          // Checked after the rate limiter's wait and each backoff sleep, which can be long at low rates.
-          if (outOfTime(deps.timeLeftMs)) throw new OutOfTimeError('too little time left to send');
-          return deps.mailer.send({
-            kind: alert ? 'alert' : 'issue',
-            issueId: message.issueId,
-            recipientHash: id,
-            from: settings.from,
-            to,
-            raw,
-          });
-        },
-        { limiter: deps.limiter, sleep: deps.sleep, random: deps.random, policy: deps.retry },
-      ));
-    } catch (error) {
-      if (error instanceof OutOfTimeError) {
-        // This attempt never started and any earlier one was refused: nothing was sent, so the claim can
-        // be given back at once.
-        await deps.ledger.release(ledgerId, id, claim, deps.clock());
-        outcome.failed.push({ id, reason: OUT_OF_TIME });
-        return;
-      }
-      if (error instanceof AmbiguousSendError) {
-        // SES may have accepted the message: keep the claim, so no sender mails this recipient again
-        // before the lease runs out; the message's redelivery (after the visibility timeout, longer than
-        // the lease) takes it over and sends once more with the same Message-ID. See docs/delivery.md.
-        deps.reporter?.warn('send outcome unknown', {
-          issueId: message.issueId,
-          recipient: id,
-          error: error.message,
-        });
-        outcome.failed.push({ id, reason: SEND_OUTCOME_UNKNOWN });
-        return;
-      }
-      if (!(error instanceof SendError)) throw error;
-      await deps.ledger.release(ledgerId, id, claim, deps.clock());
-      deps.reporter?.warn('send refused', { issueId: message.issueId, recipient: id, error: error.message });
-      outcome.failed.push({ id, reason: error.message });
-      return;
-    }
-    const recorded = await deps.ledger.markSent(ledgerId, id, claim, { messageId, at: deps.clock() });
-    if (!recorded)
-      deps.reporter?.warn('ledger claim lost after send', { issueId: message.issueId, recipient: id });
-    outcome.sent.push(id);
+    const result = await deliverOne(batch, id);
+    if (result.kind === 'sent') outcome.sent.push(id);
+    else if (result.kind === 'skipped') outcome.skipped.push({ id, reason: result.reason });
+    else outcome.failed.push({ id, reason: result.reason });
   });
   deps.reporter?.info('batch delivered', {
     issueId: message.issueId,
@@ -203,6 +109,163 @@ export async function deliverBatch(
     outOfTime: outcome.failed.filter((f) => f.reason === OUT_OF_TIME).length,
   });
   return outcome;
+}
+
+/** What every recipient of one batch shares. */
+interface Batch {
+  message: SendMessage;
+  /** An alert edition (recorded per reader and mail day), not a weekly issue. */
+  alert: boolean;
+  loaded: LoadedEmail;
+  /** The ledger's issue id for this batch (see ledgerIdOf). */
+  ledgerId: string;
+  deps: SenderDeps;
+  settings: SenderSettings;
+}
+
+type SkipReason = BatchOutcome['skipped'][number]['reason'];
+
+/** How one recipient of a batch ended. */
+type RecipientOutcome =
+  | { kind: 'sent' }
+  | { kind: 'skipped'; reason: SkipReason }
+  | { kind: 'failed'; reason: string };
+
+/** A claim this sender holds, to finish (mark sent) or give back (release). */
+type HeldClaim = Extract<ClaimResult, { kind: 'claimed' }>;
+
+const skipped = (reason: SkipReason): RecipientOutcome => ({ kind: 'skipped', reason });
+const failed = (reason: string): RecipientOutcome => ({ kind: 'failed', reason });
+
+/**
+ * Delivers the batch to one recipient: checks they still want this mail, claims them in the ledger,
+ * sends, and records the send. See deliverBatch for what each outcome means and what propagates.
+ */
+async function deliverOne(batch: Batch, id: string): Promise<RecipientOutcome> {
+  const { deps, ledgerId } = batch;
+  const recipient = await readRecipient(batch, id);
+  if (recipient.kind !== 'mail') return recipient;
+  if (outOfTime(deps.timeLeftMs)) return failed(OUT_OF_TIME);
+  const claim = await deps.ledger.claim(ledgerId, id, deps.clock());
+  if (claim.kind === 'sent') return skipped('already-sent');
+  if (claim.kind === 'in-flight') return failed('claimed by another sender');
+  const sent = await sendClaimed(batch, id, recipient.current, claim);
+  if (sent.kind !== 'mailed') return sent;
+  const recorded = await deps.ledger.markSent(ledgerId, id, claim, {
+    messageId: sent.messageId,
+    at: deps.clock(),
+  });
+  if (!recorded)
+    deps.reporter?.warn('ledger claim lost after send', { issueId: batch.message.issueId, recipient: id });
+  return { kind: 'sent' };
+}
+
+/**
+ * Reads the recipient's subscriber object and says whether to mail them: not when it cannot be read,
+ * they are no longer active, no longer want this kind of mail, or were already sent it under another id.
+ */
+async function readRecipient(
+  batch: Batch,
+  id: string,
+): Promise<{ kind: 'mail'; current: VersionedSubscriber } | RecipientOutcome> {
+  const { deps } = batch;
+  let current: VersionedSubscriber | null;
+  try {
+    current = await deps.subscribers.get(id);
+  } catch (error) {
+    if (!(error instanceof UnreadableSubscriberError)) throw error;
+    // One bad object must not stop the batch: skip it (a retry would not help), name it, and let the
+    // alarm on this warning send the operator to `hashbrief subscribers doctor`.
+    deps.reporter?.warn(UNREADABLE_RECORD_WARNING, { subscriber: id, reason: error.reason });
+    return skipped('unreadable');
+  }
+  if (current?.subscriber.status !== 'active') return skipped('not-subscribed');
+  if (!wantsMail(current.subscriber, batch.alert ? 'alerts' : 'weekly')) return skipped('opted-out');
+  if (await sentUnderAnotherId(deps.ledger, batch.ledgerId, id, current)) return skipped('already-sent');
+  return { kind: 'mail', current };
+}
+
+/**
+ * Builds the recipient's message and sends it under the claim, with backoff. A message that cannot be
+ * built gives the claim back and propagates; a failed send ends as a `failed` outcome (see
+ * sendFailureOutcome) or propagates when it is not a send failure.
+ */
+async function sendClaimed(
+  batch: Batch,
+  id: string,
+  current: VersionedSubscriber,
+  claim: HeldClaim,
+): Promise<{ kind: 'mailed'; messageId: string } | RecipientOutcome> {
+  const { deps, settings, message, ledgerId } = batch;
+  const to = current.subscriber.address;
+  let raw: Buffer;
+  try {
+    raw = await buildIssueMessage({
+      loaded: batch.loaded,
+      settings,
+      to,
+      subscriberHash: id,
+      now: deps.clock(),
+      choices: current.subscriber,
+    });
+  } catch (error) {
+    await deps.ledger.release(ledgerId, id, claim, deps.clock());
+    throw error;
+  }
+  try {
+    const { messageId } = await withBackoff(
+      () => {
+        // Checked after the rate limiter's wait and each backoff sleep, which can be long at low rates.
+        if (outOfTime(deps.timeLeftMs)) throw new OutOfTimeError('too little time left to send');
+        return deps.mailer.send({
+          kind: batch.alert ? 'alert' : 'issue',
+          issueId: message.issueId,
+          recipientHash: id,
+          from: settings.from,
+          to,
+          raw,
+        });
+      },
+      { limiter: deps.limiter, sleep: deps.sleep, random: deps.random, policy: deps.retry },
+    );
+    return { kind: 'mailed', messageId };
+  } catch (error) {
+    return await sendFailureOutcome(batch, id, claim, error);
+  }
+}
+
+/**
+ * What a failed send means for the recipient: out of time and refused sends give the claim back; a send
+ * SES may have accepted keeps it. Anything that is not a send failure propagates, claim kept.
+ */
+async function sendFailureOutcome(
+  batch: Batch,
+  id: string,
+  claim: HeldClaim,
+  error: unknown,
+): Promise<RecipientOutcome> {
+  const { deps, ledgerId, message } = batch;
+  if (error instanceof OutOfTimeError) {
+    // This attempt never started and any earlier one was refused: nothing was sent, so the claim can
+    // be given back at once.
+    await deps.ledger.release(ledgerId, id, claim, deps.clock());
+    return failed(OUT_OF_TIME);
+  }
+  if (error instanceof AmbiguousSendError) {
+    // SES may have accepted the message: keep the claim, so no sender mails this recipient again
+    // before the lease runs out; the message's redelivery (after the visibility timeout, longer than
+    // the lease) takes it over and sends once more with the same Message-ID. See docs/delivery.md.
+    deps.reporter?.warn('send outcome unknown', {
+      issueId: message.issueId,
+      recipient: id,
+      error: error.message,
+    });
+    return failed(SEND_OUTCOME_UNKNOWN);
+  }
+  if (!(error instanceof SendError)) throw error;
+  await deps.ledger.release(ledgerId, id, claim, deps.clock());
+  deps.reporter?.warn('send refused', { issueId: message.issueId, recipient: id, error: error.message });
+  return failed(error.message);
 }
 
 /**

@@ -106,10 +106,72 @@ class AttemptTimeout extends Error {
   }
 }
 
-/** One attempt's result, before the retry decision. */
-type Attempt =
-  | { kind: 'response'; response: Response; body: string; fetchedAt: string }
-  | { kind: 'error'; error: unknown; timeout: AttemptTimeout | null };
+/** An attempt that got an answer (any status), as the retry decision sees it. */
+export interface ResponseOutcome {
+  kind: 'response';
+  status: number;
+  fetchedAt: string;
+  /** The response's `Retry-After`, in ms from when it arrived; undefined when absent or unreadable. */
+  retryAfterMs: number | undefined;
+}
+
+/**
+ * An attempt that got no answer. `timeout` says which timer ended it: the per-attempt timeout, the fetch
+ * budget (the attempt was cut short because the budget had less time left than a whole attempt), or none.
+ */
+export interface ErrorOutcome {
+  kind: 'error';
+  error: unknown;
+  timeout: 'attempt' | 'budget' | null;
+}
+
+/** What one attempt came to. */
+export type AttemptOutcome = ResponseOutcome | ErrorOutcome;
+
+/** Where the request stands when an attempt has ended. */
+export interface AttemptContext {
+  /** The request's label, for messages. */
+  label: string;
+  /** 1-based number of the attempt that just ended. */
+  attemptNo: number;
+  maxAttempts: number;
+  /** The whole fetch budget, for messages. */
+  budgetMs: number;
+  /** What is left of the budget now. */
+  remainingMs: number;
+  /**
+   * The full-jitter wait before the next try, drawn only for a retry the upstream gave no `Retry-After`
+   * for (so the random source is asked exactly as often as there are such retries).
+   */
+  backoffMs: () => number;
+}
+
+/**
+ * What to do after an attempt: hand back its response, wait `delayMs` and try again (`reason` says what
+ * went wrong, for progress), or stop with `error` (an UpstreamError, or a replayed failure that get()
+ * turns back into the original one).
+ */
+export type AttemptDecision<R extends ResponseOutcome = ResponseOutcome> =
+  | { action: 'succeed'; response: R }
+  | { action: 'retry'; delayMs: number; reason: string }
+  | GiveUp;
+
+/** The request has failed for good. */
+type GiveUp = { action: 'fail'; error: UpstreamError | ReplayedFailureError };
+
+/** A failed attempt that another try may mend, and how to describe it. */
+interface RetryableFailure {
+  kind: UpstreamErrorKind;
+  /** "answered HTTP 503", "timed out": completes "<label> …". */
+  detail: string;
+  status: number | null;
+  fetchedAt: string | null;
+  cause: unknown;
+  retryAfterMs: number | undefined;
+}
+
+/** One attempt's result: the outcome the decision reads, plus the response itself. */
+type Attempt = (ResponseOutcome & { response: Response; body: string }) | ErrorOutcome;
 type ResponseAttempt = Extract<Attempt, { kind: 'response' }>;
 
 /** Parses `Retry-After` (delta seconds or HTTP date) into ms from now; undefined when absent or unreadable. */
@@ -133,8 +195,126 @@ function seconds(ms: number): string {
   return s >= 10 ? `${Math.round(s)} s` : `${Number(s.toFixed(1))} s`;
 }
 
+/** The headers every request sends: the User-Agent, and `accept` when the request asks for a media type. */
+function requestHeaders(userAgent: string, accept: string | undefined): Record<string, string> {
+  return accept ? { 'user-agent': userAgent, accept } : { 'user-agent': userAgent };
+}
+
 function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
+}
+
+function budgetError(
+  label: string,
+  budgetMs: number,
+  attempts: number,
+  last: string,
+  cause?: unknown,
+): UpstreamError {
+  return new UpstreamError(
+    `${label} gave up after ${tries(attempts)}: the ${seconds(budgetMs)} fetch budget ran out${last ? ` (last: ${last})` : ''}`,
+    { kind: 'budget', attempts, cause },
+  );
+}
+
+/**
+ * Decides, from one attempt's outcome alone, whether the request succeeded, is tried again (and after
+ * how long), or has failed for good (and with which error). Pure: the clock, randomness and sleeping stay
+ * with the caller.
+ *
+ * - 2xx succeeds. 429 and 5xx are retried; any other status fails at once.
+ * - A network error or a per-attempt timeout is retried; an attempt the budget cut short fails as
+ *   `budget`. Replay's answers are never retried: a replayed failure passes through, a request missing
+ *   from the recording fails as `network`.
+ * - A retry needs an attempt left, a `Retry-After` within the budget left (else it fails as
+ *   `rate-limited` for a 429, `budget` otherwise), and a wait shorter than the budget left.
+ */
+export function classifyAttempt<R extends ResponseOutcome>(
+  outcome: R | ErrorOutcome,
+  context: AttemptContext,
+): AttemptDecision<R> {
+  const failure =
+    outcome.kind === 'error' ? errorFailure(outcome, context) : responseFailure(outcome, context);
+  if ('action' in failure) return failure;
+  return retryOrGiveUp(failure, context);
+}
+
+function responseFailure<R extends ResponseOutcome>(
+  outcome: R,
+  { label, attemptNo }: AttemptContext,
+): RetryableFailure | AttemptDecision<R> {
+  const { status, fetchedAt } = outcome;
+  if (status >= 200 && status <= 299) return { action: 'succeed', response: outcome };
+  const rateLimited = status === 429;
+  const kind = rateLimited ? 'rate-limited' : 'http';
+  const detail = rateLimited ? 'was rate-limited (HTTP 429)' : `answered HTTP ${status}`;
+  if (!isRetryableStatus(status)) {
+    const error = new UpstreamError(`${label} ${detail}`, { kind, attempts: attemptNo, status, fetchedAt });
+    return { action: 'fail', error };
+  }
+  return { kind, detail, status, fetchedAt, cause: undefined, retryAfterMs: outcome.retryAfterMs };
+}
+
+function errorFailure(
+  { error, timeout }: ErrorOutcome,
+  { label, attemptNo, budgetMs }: AttemptContext,
+): RetryableFailure | GiveUp {
+  if (timeout === 'budget') {
+    return { action: 'fail', error: budgetError(label, budgetMs, attemptNo, 'timed out', error) };
+  }
+  if (error instanceof ReplayedFailureError) return { action: 'fail', error };
+  if (error instanceof ReplayMissError) {
+    const message = `${label} is not in the recording: ${error.message}`;
+    return {
+      action: 'fail',
+      error: new UpstreamError(message, { kind: 'network', attempts: attemptNo, cause: error }),
+    };
+  }
+  const detail = timeout ? 'timed out' : `could not be reached (${describeError(error)})`;
+  const kind = timeout ? 'timeout' : 'network';
+  return { kind, detail, status: null, fetchedAt: null, cause: error, retryAfterMs: undefined };
+}
+
+/** Retries after the backoff or the upstream's `Retry-After`, if tries and budget allow. */
+function retryOrGiveUp<R extends ResponseOutcome>(
+  failure: RetryableFailure,
+  context: AttemptContext,
+): AttemptDecision<R> {
+  const { kind, detail, status, fetchedAt, cause, retryAfterMs } = failure;
+  const { label, attemptNo, maxAttempts, remainingMs: left, backoffMs } = context;
+  if (attemptNo >= maxAttempts) {
+    const message = `${label} ${detail} after ${tries(attemptNo)}`;
+    return {
+      action: 'fail',
+      error: new UpstreamError(message, { kind, attempts: attemptNo, status, fetchedAt, cause }),
+    };
+  }
+  if (retryAfterMs === undefined) return waitWithinBudget(backoffMs(), failure, context);
+  if (retryAfterMs > left) {
+    const message = `${label} ${detail} and asked to retry after ${seconds(retryAfterMs)}, more than the ${seconds(Math.max(0, left))} left of the fetch budget`;
+    return {
+      action: 'fail',
+      error: new UpstreamError(message, {
+        kind: kind === 'rate-limited' ? 'rate-limited' : 'budget',
+        attempts: attemptNo,
+        status,
+        fetchedAt,
+      }),
+    };
+  }
+  return waitWithinBudget(retryAfterMs, failure, context);
+}
+
+/** Retries after `delayMs`, unless that wait would use up all the budget left. */
+function waitWithinBudget<R extends ResponseOutcome>(
+  delayMs: number,
+  { detail, cause }: RetryableFailure,
+  { label, attemptNo, budgetMs, remainingMs }: AttemptContext,
+): AttemptDecision<R> {
+  if (delayMs >= remainingMs) {
+    return { action: 'fail', error: budgetError(label, budgetMs, attemptNo, detail, cause) };
+  }
+  return { action: 'retry', delayMs, reason: detail };
 }
 
 /** Creates a client whose budget starts now (one client per report). */
@@ -155,57 +335,68 @@ export function createHttpClient(options: HttpPorts & { settings?: Partial<HttpS
     return gate;
   };
 
-  const budgetError = (request: HttpRequest, attempts: number, last: string, cause?: unknown) =>
-    new UpstreamError(
-      `${request.label} gave up after ${tries(attempts)}: the ${seconds(settings.budgetMs)} fetch budget ran out${last ? ` (last: ${last})` : ''}`,
-      { kind: 'budget', attempts, cause },
-    );
-
+  /** One attempt: a turn at the host (its concurrency and rate window), then one timed exchange. */
   async function attemptOnce(request: HttpRequest, gate: HostGate, attemptNo: number): Promise<Attempt> {
     const release = await gate.semaphore.acquire();
     try {
-      if (gate.window) {
-        try {
-          await gate.window.take(remainingMs);
-        } catch (error) {
-          if (error instanceof RateWindowWaitError) throw budgetError(request, attemptNo - 1, 'rate window');
-          throw error;
-        }
-      }
-      const left = remainingMs();
-      if (left <= 0) throw budgetError(request, attemptNo - 1, '');
-      const byBudget = left < settings.timeoutMs;
-      const timeout = new AttemptTimeout(byBudget);
-      const controller = new AbortController();
-      const timer = new AbortController();
-      // Racing as well as aborting: a fetch that ignores its signal must still not hang the report.
-      const timedOut = sleep(Math.min(settings.timeoutMs, left), timer.signal).then(
-        () => {
-          controller.abort(timeout);
-          return Promise.reject(timeout);
-        },
-        () => new Promise<never>(() => {}),
-      );
-      const headers: Record<string, string> = { 'user-agent': settings.userAgent };
-      if (request.accept) headers.accept = request.accept;
-      try {
-        const exchange = (async () => {
-          const response = await fetch(request.url, { headers, signal: controller.signal });
-          const body = await response.text();
-          return { response, body };
-        })();
-        const { response, body } = await Promise.race([exchange, timedOut]);
-        const fetchedAt = options.responseTime?.(response) ?? clock().toISOString();
-        return { kind: 'response', response, body, fetchedAt };
-      } catch (error) {
-        if (error instanceof UpstreamError) throw error;
-        const isTimeout = error === timeout || controller.signal.reason === timeout;
-        return { kind: 'error', error, timeout: isTimeout ? timeout : null };
-      } finally {
-        timer.abort();
-      }
+      const left = await budgetForAttempt(request, gate, attemptNo);
+      return await exchange(request, left);
     } finally {
       release();
+    }
+  }
+
+  /**
+   * Waits for the host's rate window, then returns what is left of the budget; throws a `budget`
+   * UpstreamError (counting only the attempts already made) when nothing is.
+   */
+  async function budgetForAttempt(request: HttpRequest, gate: HostGate, attemptNo: number): Promise<number> {
+    if (gate.window) {
+      try {
+        await gate.window.take(remainingMs);
+      } catch (error) {
+        if (error instanceof RateWindowWaitError)
+          throw budgetError(request.label, settings.budgetMs, attemptNo - 1, 'rate window');
+        throw error;
+      }
+    }
+    const left = remainingMs();
+    if (left <= 0) throw budgetError(request.label, settings.budgetMs, attemptNo - 1, '');
+    return left;
+  }
+
+  /** One fetch and its body, ended by the per-attempt timeout or by the budget `left`, whichever is sooner. */
+  async function exchange(request: HttpRequest, left: number): Promise<Attempt> {
+    const byBudget = left < settings.timeoutMs;
+    const timeout = new AttemptTimeout(byBudget);
+    const controller = new AbortController();
+    const timer = new AbortController();
+    // Racing as well as aborting: a fetch that ignores its signal must still not hang the report.
+    const timedOut = sleep(Math.min(settings.timeoutMs, left), timer.signal).then(
+      () => {
+        controller.abort(timeout);
+        return Promise.reject(timeout);
+      },
+      () => new Promise<never>(() => {}),
+    );
+    const headers = requestHeaders(settings.userAgent, request.accept);
+    try {
+      const answered = (async () => {
+        const response = await fetch(request.url, { headers, signal: controller.signal });
+        const body = await response.text();
+        return { response, body };
+      })();
+      const { response, body } = await Promise.race([answered, timedOut]);
+      const fetchedAt = options.responseTime?.(response) ?? clock().toISOString();
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), clock());
+      return { kind: 'response', status: response.status, fetchedAt, retryAfterMs, response, body };
+    } catch (error) {
+      // Whichever settled first (the timer, or a fetch that rejects on its own when aborted), the signal
+      // says whether the timer ended the attempt.
+      const isTimeout = controller.signal.reason === timeout;
+      return { kind: 'error', error, timeout: isTimeout ? (byBudget ? 'budget' : 'attempt') : null };
+    } finally {
+      timer.abort();
     }
   }
 
@@ -215,7 +406,7 @@ export function createHttpClient(options: HttpPorts & { settings?: Partial<HttpS
    */
   function record(
     request: HttpRequest,
-    last: ResponseAttempt | null,
+    last: ResponseAttempt | undefined,
     attempts: number,
     failure?: UpstreamError,
   ) {
@@ -242,7 +433,7 @@ export function createHttpClient(options: HttpPorts & { settings?: Partial<HttpS
   }
 
   async function get(request: HttpRequest): Promise<HttpResponse> {
-    const seen: { last: ResponseAttempt | null } = { last: null };
+    const seen: { last?: ResponseAttempt } = {};
     try {
       const response = await attemptUntilDone(request, seen);
       record(request, seen.last, response.attempts);
@@ -268,87 +459,39 @@ export function createHttpClient(options: HttpPorts & { settings?: Partial<HttpS
 
   async function attemptUntilDone(
     request: HttpRequest,
-    seen: { last: ResponseAttempt | null },
+    seen: { last?: ResponseAttempt },
   ): Promise<HttpResponse> {
     const gate = gateFor(request.limitKey ?? new URL(request.url).host);
     const maxAttempts = settings.retries + 1;
     for (let attemptNo = 1; ; attemptNo++) {
       const attempt = await attemptOnce(request, gate, attemptNo);
-      let kind: UpstreamErrorKind;
-      let detail: string;
-      let retryAfterMs: number | undefined;
-      let status: number | null = null;
-      let fetchedAt: string | null = null;
-      let cause: unknown;
-
-      if (attempt.kind === 'response') {
-        seen.last = attempt;
-        const { response, body } = attempt;
-        status = response.status;
-        fetchedAt = attempt.fetchedAt;
-        if (response.ok) {
-          const attempts = options.responseAttempts?.(response) ?? attemptNo;
-          const headers: Record<string, string> = {};
-          response.headers.forEach((value, key) => {
-            headers[key] = value;
-          });
-          return { url: request.url, status, headers, body, attempts, fetchedAt };
-        }
-        kind = status === 429 ? 'rate-limited' : 'http';
-        detail = status === 429 ? 'was rate-limited (HTTP 429)' : `answered HTTP ${status}`;
-        if (!isRetryableStatus(status)) {
-          throw new UpstreamError(`${request.label} ${detail}`, {
-            kind,
-            attempts: attemptNo,
-            status,
-            fetchedAt,
-          });
-        }
-        retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), clock());
-      } else {
-        cause = attempt.error;
-        if (attempt.timeout?.byBudget) throw budgetError(request, attemptNo, 'timed out', cause);
-        if (attempt.error instanceof ReplayedFailureError) throw attempt.error;
-        if (attempt.error instanceof ReplayMissError) {
-          throw new UpstreamError(`${request.label} is not in the recording: ${attempt.error.message}`, {
-            kind: 'network',
-            attempts: attemptNo,
-            cause,
-          });
-        }
-        kind = attempt.timeout ? 'timeout' : 'network';
-        detail = attempt.timeout ? 'timed out' : `could not be reached (${describeError(attempt.error)})`;
-      }
-
-      if (attemptNo >= maxAttempts) {
-        throw new UpstreamError(`${request.label} ${detail} after ${tries(attemptNo)}`, {
-          kind,
-          attempts: attemptNo,
-          status,
-          fetchedAt,
-          cause,
-        });
-      }
-      const left = remainingMs();
-      if (retryAfterMs !== undefined && retryAfterMs > left) {
-        throw new UpstreamError(
-          `${request.label} ${detail} and asked to retry after ${seconds(retryAfterMs)}, more than the ${seconds(Math.max(0, left))} left of the fetch budget`,
-          {
-            kind: kind === 'rate-limited' ? 'rate-limited' : 'budget',
-            attempts: attemptNo,
-            status,
-            fetchedAt,
-          },
-        );
-      }
-      const delay = retryAfterMs ?? backoffDelay(attemptNo, settings, random);
-      if (delay >= left) throw budgetError(request, attemptNo, detail, cause);
+      if (attempt.kind === 'response') seen.last = attempt;
+      const decision = classifyAttempt(attempt, {
+        label: request.label,
+        attemptNo,
+        maxAttempts,
+        budgetMs: settings.budgetMs,
+        remainingMs: remainingMs(),
+        backoffMs: () => backoffDelay(attemptNo, settings, random),
+      });
+      if (decision.action === 'succeed') return httpResponseOf(request, decision.response, attemptNo);
+      if (decision.action === 'fail') throw decision.error;
       reporter.info(
-        `${request.label} ${detail}; retrying in ${seconds(delay)} (try ${attemptNo + 1} of ${maxAttempts})`,
-        { source: request.source, name: request.name, attempt: attemptNo, delayMs: delay },
+        `${request.label} ${decision.reason}; retrying in ${seconds(decision.delayMs)} (try ${attemptNo + 1} of ${maxAttempts})`,
+        { source: request.source, name: request.name, attempt: attemptNo, delayMs: decision.delayMs },
       );
-      await sleep(delay);
+      await sleep(decision.delayMs);
     }
+  }
+
+  function httpResponseOf(request: HttpRequest, attempt: ResponseAttempt, attemptNo: number): HttpResponse {
+    const { response, status, body, fetchedAt } = attempt;
+    const attempts = options.responseAttempts?.(response) ?? attemptNo;
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, key) => {
+      headers[key] = value;
+    });
+    return { url: request.url, status, headers, body, attempts, fetchedAt };
   }
 
   async function getJson(request: HttpRequest): Promise<HttpResponse & { json: unknown }> {

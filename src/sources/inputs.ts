@@ -7,18 +7,20 @@
 import type {
   CurrentPrice,
   DailySeries,
+  HashrateHistory,
   HistoricalPrice,
   ReportInputs,
   SourceOutcome,
 } from '../contracts/report-inputs';
 import { addDays, isIsoDay, utcDay } from '../days';
 import type { Clock, Fetch, Random, Reporter, Sleep } from '../ports';
-import { coinMetricsFirstUrl, fetchCoinMetricsSeries } from './coinmetrics';
+import { type CoinMetricsResult, coinMetricsFirstUrl, fetchCoinMetricsSeries } from './coinmetrics';
 import { describeError, UpstreamError } from './errors';
 import {
   COINMETRICS_COMMUNITY_LIMIT,
   createHttpClient,
   type HttpClient,
+  type HttpResponse,
   type HttpSettings,
   type ResponseAttempts,
   type ResponseTime,
@@ -162,6 +164,99 @@ export async function fetchReportInputs(
   deps: SourceDeps,
   options: FetchReportOptions,
 ): Promise<FetchedReportInputs> {
+  const today = utcDay(deps.clock());
+  checkOptions(options, today);
+  const recordings: RecordedResponse[] = [];
+  const http = recordingHttpClient(deps, recordings);
+  const fetching = startFetching(http, deps.reporter, options, today);
+  const { asOf, sources, closePrice } = await settleSources(fetching, deps.reporter, options, today);
+  sortRecordings(recordings);
+  const sample = (options.sample ?? false) || fromSyntheticData(recordings);
+  const { inputs, integrity } = judgeAndCrossCheck({ asOf, sample, ...sources }, closePrice, deps.reporter);
+  return { inputs, recordings, integrity };
+}
+
+/** Every fetch of one report, started at once; settleSources waits for them. */
+interface Fetching {
+  /** The report is about a past day, known before fetching: present-only endpoints are not asked. */
+  past: boolean;
+  mempool: MempoolFetcher;
+  coinMetricsUrl: string;
+  coinMetrics: Promise<Settled<CoinMetricsResult>>;
+  hashrateEp: MempoolEndpoint;
+  hashrate: Promise<Settled<HttpResponse & { json: unknown }>>;
+  present: PresentWork;
+  /** mempool's close price, asked at once when the day is given (else once Coin Metrics has said it). */
+  earlyClosePrice: Promise<SourceOutcome<HistoricalPrice>> | null;
+}
+
+function startFetching(
+  http: HttpClient,
+  reporter: Reporter,
+  options: FetchReportOptions,
+  today: string,
+): Fetching {
+  // Decided before fetching when the day is given, so a past report never asks for present-only data.
+  const past = options.asOf !== undefined && describesThePast(options.asOf, today);
+  const mempool = mempoolFetcher(http, options.mempoolUrl, reporter);
+  reporter.info('fetching Coin Metrics and mempool.space', { past });
+  const coinMetrics = settled(
+    fetchCoinMetricsSeries(http, {
+      baseUrl: options.coinMetricsUrl,
+      asOf: options.asOf,
+      ...(options.coinMetricsFrom !== undefined ? { from: options.coinMetricsFrom } : {}),
+      reporter,
+    }),
+  );
+  const hashrateEp = hashrateEndpoint(options.asOf, today);
+  return {
+    past,
+    mempool,
+    coinMetricsUrl: coinMetricsFirstUrl(options.coinMetricsUrl, options.asOf, options.coinMetricsFrom),
+    coinMetrics,
+    hashrateEp,
+    hashrate: settled(fetchMempoolRaw(http, options.mempoolUrl, hashrateEp)),
+    present: startPresentFetches(mempool, past ? (options.asOf ?? '') : null),
+    earlyClosePrice: options.asOf === undefined ? null : mempool.closePrice(options.asOf),
+  };
+}
+
+/**
+ * Waits for every source, in the order each depends on: Coin Metrics settles the report's day (when not
+ * given), which decides how the hashrate history is read and whether present-only data still applies.
+ */
+async function settleSources(
+  fetching: Fetching,
+  reporter: Reporter,
+  options: FetchReportOptions,
+  today: string,
+): Promise<{
+  asOf: string;
+  sources: Omit<ReportInputs, 'asOf' | 'sample'>;
+  closePrice: SourceOutcome<HistoricalPrice>;
+}> {
+  const cm = await fetching.coinMetrics;
+  const { asOf, warnings } = settleAsOf(cm, options.asOf, today);
+  const closePriceAnswer = fetching.earlyClosePrice ?? fetching.mempool.closePrice(asOf);
+  // Coin Metrics lagging days behind (or a stale dataset) makes even the default day a past one.
+  const pastReport = fetching.past || describesThePast(asOf, today);
+
+  const coinMetrics = coinMetricsOutcome(cm, asOf, fetching.coinMetricsUrl, warnings);
+  reportOutcome(reporter, 'Coin Metrics asset metrics', coinMetrics);
+  const hashrateHistory = await hashrateOutcome(fetching, { asOf, past: pastReport });
+  reportOutcome(reporter, fetching.hashrateEp.label, hashrateHistory);
+  const present = await presentOutcomes(fetching.present, pastReport ? asOf : null);
+  const closePrice = await closePriceAnswer;
+  const { pools, difficultyAdjustment, tipHeight, rewardStats, price } = present;
+  return {
+    asOf,
+    sources: { coinMetrics, pools, difficultyAdjustment, hashrateHistory, tipHeight, rewardStats, price },
+    closePrice,
+  };
+}
+
+/** Refuses options that are not calendar days, and an as-of day that is not complete yet (UTC). */
+function checkOptions(options: FetchReportOptions, today: string): void {
   if (options.asOf !== undefined && !isIsoDay(options.asOf)) {
     throw new InputsOptionError(
       `asOf must be a calendar day written YYYY-MM-DD (got ${JSON.stringify(options.asOf)})`,
@@ -172,14 +267,16 @@ export async function fetchReportInputs(
       `coinMetricsFrom must be a calendar day written YYYY-MM-DD (got ${JSON.stringify(options.coinMetricsFrom)})`,
     );
   }
-  const today = utcDay(deps.clock());
   if (options.asOf !== undefined && options.asOf >= today) {
     throw new InputsOptionError(
       `asOf must be a complete UTC day, ${addDays(today, -1)} or earlier (got ${options.asOf})`,
     );
   }
-  const recordings: RecordedResponse[] = [];
-  const http: HttpClient = createHttpClient({
+}
+
+/** The report's one HTTP client, with the default host limits, pushing every final outcome to `recordings`. */
+function recordingHttpClient(deps: SourceDeps, recordings: RecordedResponse[]): HttpClient {
+  return createHttpClient({
     fetch: deps.fetch,
     clock: deps.clock,
     sleep: deps.sleep,
@@ -190,161 +287,187 @@ export async function fetchReportInputs(
     recorder: (recording) => recordings.push(recording),
     settings: { ...deps.settings, hostLimits: { ...DEFAULT_LIMITS, ...deps.settings?.hostLimits } },
   });
-  const { reporter } = deps;
-  // Decided before fetching when the day is given, so a past report never asks for present-only data.
-  const past = options.asOf !== undefined && describesThePast(options.asOf, today);
+}
 
-  const present = <T>(
-    ep: MempoolEndpoint,
-    parse: (body: unknown) => Parsed<T>,
-  ): Promise<SourceOutcome<T>> => {
-    const url = mempoolUrl(options.mempoolUrl, ep);
-    if (past) return Promise.resolve(presentOnlySkipped(ep, url, options.asOf ?? ''));
-    return settle(fetchMempool(http, options.mempoolUrl, ep, parse), url).then((outcome) => {
-      reportOutcome(reporter, ep.label, outcome);
-      return outcome;
-    });
-  };
+/** A fetch's result or what it threw, so it can be awaited later without an unhandled rejection. */
+type Settled<T> = { ok: true; r: T } | { ok: false; error: unknown };
 
-  reporter.info('fetching Coin Metrics and mempool.space', { past });
-  const cmUrl = coinMetricsFirstUrl(options.coinMetricsUrl, options.asOf, options.coinMetricsFrom);
-  const cmWork = fetchCoinMetricsSeries(http, {
-    baseUrl: options.coinMetricsUrl,
-    asOf: options.asOf,
-    ...(options.coinMetricsFrom !== undefined ? { from: options.coinMetricsFrom } : {}),
-    reporter,
-  }).then(
+function settled<T>(work: Promise<T>): Promise<Settled<T>> {
+  return work.then(
     (r) => ({ ok: true as const, r }),
     (error: unknown) => ({ ok: false as const, error }),
   );
-  const hashrateEp = hashrateEndpoint(options.asOf, today);
-  const hashrateWork = fetchMempoolRaw(http, options.mempoolUrl, hashrateEp).then(
-    (r) => ({ ok: true as const, r }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-  const poolsWork = present(MEMPOOL_ENDPOINTS.pools, parsePools);
-  const difficultyWork = present(MEMPOOL_ENDPOINTS.difficultyAdjustment, parseDifficultyAdjustment);
-  const tipWork = present(MEMPOOL_ENDPOINTS.tipHeight, parseTipHeight);
-  const rewardWork = present(MEMPOOL_ENDPOINTS.rewardStats, parseRewardStats);
-  const priceWork = present(MEMPOOL_ENDPOINTS.prices, parsePrices);
-  const closePriceWork = (day: string): Promise<SourceOutcome<HistoricalPrice>> => {
-    const ep = historicalPriceEndpoint(day);
-    return settle(
-      fetchMempool(http, options.mempoolUrl, ep, parseHistoricalPrice),
-      mempoolUrl(options.mempoolUrl, ep),
-    ).then((outcome) => {
-      reportOutcome(reporter, ep.label, outcome);
-      return outcome;
+}
+
+/** mempool endpoints fetched and parsed into SourceOutcomes, each reported as it settles. */
+interface MempoolFetcher {
+  url(ep: MempoolEndpoint): string;
+  outcome<T>(ep: MempoolEndpoint, parse: (body: unknown) => Parsed<T>): Promise<SourceOutcome<T>>;
+  /** mempool's price at the close of `day`: the integrity rule's witness for Coin Metrics' close. */
+  closePrice(day: string): Promise<SourceOutcome<HistoricalPrice>>;
+}
+
+function mempoolFetcher(http: HttpClient, baseUrl: string, reporter: Reporter): MempoolFetcher {
+  const outcome = <T>(ep: MempoolEndpoint, parse: (body: unknown) => Parsed<T>) =>
+    settle(fetchMempool(http, baseUrl, ep, parse), mempoolUrl(baseUrl, ep)).then((settledOutcome) => {
+      reportOutcome(reporter, ep.label, settledOutcome);
+      return settledOutcome;
     });
+  return {
+    url: (ep) => mempoolUrl(baseUrl, ep),
+    outcome,
+    closePrice: (day) => outcome(historicalPriceEndpoint(day), parseHistoricalPrice),
   };
-  // With the day given, the close price is asked alongside everything else; otherwise once Coin Metrics
-  // has said which day it is.
-  const earlyClosePrice = options.asOf === undefined ? null : closePriceWork(options.asOf);
+}
 
-  const cm = await cmWork;
-  const cmWarnings: string[] = [];
-  let asOf = options.asOf;
-  if (asOf === undefined) {
-    // The day is taken from when Coin Metrics answered, so a replay picks the same day as the original.
-    const last = cm.ok ? lastCompleteDay(cm.r.series, utcDay(new Date(cm.r.fetchedAt))) : null;
-    asOf = last ?? addDays(today, -1);
-    if (cm.ok && last === null)
-      cmWarnings.push(`Coin Metrics has no complete day with a price; as-of set to ${asOf}`);
-  }
+/** The inputs only mempool's present-only endpoints give. */
+type PresentInputs = Pick<
+  ReportInputs,
+  'pools' | 'difficultyAdjustment' | 'tipHeight' | 'rewardStats' | 'price'
+>;
+type PresentWork = { [K in keyof PresentInputs]: Promise<PresentInputs[K]> };
 
-  const closePriceAnswer = earlyClosePrice ?? closePriceWork(asOf);
+const PRESENT_ENDPOINTS: Record<keyof PresentInputs, MempoolEndpoint> = {
+  pools: MEMPOOL_ENDPOINTS.pools,
+  difficultyAdjustment: MEMPOOL_ENDPOINTS.difficultyAdjustment,
+  tipHeight: MEMPOOL_ENDPOINTS.tipHeight,
+  rewardStats: MEMPOOL_ENDPOINTS.rewardStats,
+  price: MEMPOOL_ENDPOINTS.prices,
+};
 
-  // Coin Metrics lagging days behind (or a stale dataset) makes even the default day a past one.
-  const pastReport = past || describesThePast(asOf, today);
+/**
+ * Starts the present-only fetches; with `pastAsOf` (a report about that past day, known before fetching)
+ * none is asked, each is skipped.
+ */
+function startPresentFetches(mempool: MempoolFetcher, pastAsOf: string | null): PresentWork {
+  const present = <T>(key: keyof PresentInputs, parse: (body: unknown) => Parsed<T>) => {
+    const ep = PRESENT_ENDPOINTS[key];
+    if (pastAsOf === null) return mempool.outcome(ep, parse);
+    return Promise.resolve(presentOnlySkipped<T>(ep, mempool.url(ep), pastAsOf));
+  };
+  return {
+    pools: present('pools', parsePools),
+    difficultyAdjustment: present('difficultyAdjustment', parseDifficultyAdjustment),
+    tipHeight: present('tipHeight', parseTipHeight),
+    rewardStats: present('rewardStats', parseRewardStats),
+    price: present('price', parsePrices),
+  };
+}
 
-  let coinMetrics: SourceOutcome<DailySeries>;
-  if (cm.ok) {
-    const series = cutSeries(cm.r.series, asOf);
-    const lastDay = series.dates.at(-1);
-    if (lastDay === undefined || lastDay < asOf) {
-      // An issue for a day the data does not reach would be all nulls, archived for good under that
-      // day's id: refuse it, so a later run with the data can make the real one.
-      coinMetrics = {
-        status: 'failed',
-        reason:
-          lastDay === undefined
-            ? `Coin Metrics asset metrics has no data on or before ${asOf}`
-            : `Coin Metrics has no data for ${asOf} yet (its data ends ${lastDay})`,
-        url: cm.r.url,
-        fetchedAt: cm.r.fetchedAt,
-        attempts: cm.r.attempts,
-        noData: true,
-      };
-    } else {
-      coinMetrics = {
-        status: 'ok',
-        value: series,
-        url: cm.r.url,
-        fetchedAt: cm.r.fetchedAt,
-        attempts: cm.r.attempts,
-        warnings: [...cm.r.warnings, ...cmWarnings],
-      };
-    }
-  } else {
-    coinMetrics = failed(cm.error, cmUrl);
-  }
-  reportOutcome(reporter, 'Coin Metrics asset metrics', coinMetrics);
-
-  const hr = await hashrateWork;
-  const hashrateUrl = mempoolUrl(options.mempoolUrl, hashrateEp);
-  const hashrateHistory = hr.ok
-    ? await settle(
-        Promise.resolve().then(() =>
-          interpretMempool(hashrateEp, hr.r, (body) =>
-            parseHashrateHistory(body, { asOf, past: pastReport }),
-          ),
-        ),
-        hashrateUrl,
-      )
-    : failed<never>(hr.error, hashrateUrl);
-  reportOutcome(reporter, hashrateEp.label, hashrateHistory);
-
-  // Fetched as the present, but the data ends days ago: today's pools and difficulty don't describe it.
-  const asPresentOnly = async <T>(work: Promise<SourceOutcome<T>>, ep: MempoolEndpoint) => {
-    const outcome = await work;
-    if (!pastReport || outcome.status === 'skipped') return outcome;
-    return presentOnlySkipped<T>(ep, outcome.url, asOf);
+/**
+ * The present-only outcomes. With `pastAsOf` (the report turned out to be about that past day: the data
+ * ends days ago) they were fetched as the present, but today's pools and difficulty don't describe it.
+ */
+async function presentOutcomes(work: PresentWork, pastAsOf: string | null): Promise<PresentInputs> {
+  const asPresentOnly = async <T>(outcomeWork: Promise<SourceOutcome<T>>, key: keyof PresentInputs) => {
+    const outcome = await outcomeWork;
+    if (pastAsOf === null || outcome.status === 'skipped') return outcome;
+    return presentOnlySkipped<T>(PRESENT_ENDPOINTS[key], outcome.url, pastAsOf);
   };
   const [pools, difficultyAdjustment, tipHeight, rewardStats, price] = await Promise.all([
-    asPresentOnly(poolsWork, MEMPOOL_ENDPOINTS.pools),
-    asPresentOnly(difficultyWork, MEMPOOL_ENDPOINTS.difficultyAdjustment),
-    asPresentOnly(tipWork, MEMPOOL_ENDPOINTS.tipHeight),
-    asPresentOnly(rewardWork, MEMPOOL_ENDPOINTS.rewardStats),
-    asPresentOnly(priceWork, MEMPOOL_ENDPOINTS.prices),
+    asPresentOnly(work.pools, 'pools'),
+    asPresentOnly(work.difficultyAdjustment, 'difficultyAdjustment'),
+    asPresentOnly(work.tipHeight, 'tipHeight'),
+    asPresentOnly(work.rewardStats, 'rewardStats'),
+    asPresentOnly(work.price, 'price'),
   ]);
-  const closePrice = await closePriceAnswer;
+  return { pools, difficultyAdjustment, tipHeight, rewardStats, price };
+}
+
+/**
+ * The report's day: the one asked for, else the last complete day Coin Metrics has a price for (else
+ * yesterday, with a warning when Coin Metrics answered without one).
+ */
+function settleAsOf(
+  cm: Settled<CoinMetricsResult>,
+  requested: string | undefined,
+  today: string,
+): { asOf: string; warnings: string[] } {
+  if (requested !== undefined) return { asOf: requested, warnings: [] };
+  // The day is taken from when Coin Metrics answered, so a replay picks the same day as the original.
+  const last = cm.ok ? lastCompleteDay(cm.r.series, utcDay(new Date(cm.r.fetchedAt))) : null;
+  const asOf = last ?? addDays(today, -1);
+  if (cm.ok && last === null) {
+    return { asOf, warnings: [`Coin Metrics has no complete day with a price; as-of set to ${asOf}`] };
+  }
+  return { asOf, warnings: [] };
+}
+
+/** Coin Metrics' series cut to the as-of day; failed (no data) when it does not reach that day. */
+function coinMetricsOutcome(
+  cm: Settled<CoinMetricsResult>,
+  asOf: string,
+  url: string,
+  asOfWarnings: string[],
+): SourceOutcome<DailySeries> {
+  if (!cm.ok) return failed(cm.error, url);
+  const { r } = cm;
+  const series = cutSeries(r.series, asOf);
+  const lastDay = series.dates.at(-1);
+  if (lastDay === undefined || lastDay < asOf) {
+    // An issue for a day the data does not reach would be all nulls, archived for good under that
+    // day's id: refuse it, so a later run with the data can make the real one.
+    return {
+      status: 'failed',
+      reason:
+        lastDay === undefined
+          ? `Coin Metrics asset metrics has no data on or before ${asOf}`
+          : `Coin Metrics has no data for ${asOf} yet (its data ends ${lastDay})`,
+      url: r.url,
+      fetchedAt: r.fetchedAt,
+      attempts: r.attempts,
+      noData: true,
+    };
+  }
+  return {
+    status: 'ok',
+    value: series,
+    url: r.url,
+    fetchedAt: r.fetchedAt,
+    attempts: r.attempts,
+    warnings: [...r.warnings, ...asOfWarnings],
+  };
+}
+
+/** mempool's hashrate history, read once the report's day (and whether it is a past one) is known. */
+async function hashrateOutcome(
+  fetching: Fetching,
+  day: { asOf: string; past: boolean },
+): Promise<SourceOutcome<HashrateHistory>> {
+  const hr = await fetching.hashrate;
+  const ep = fetching.hashrateEp;
+  const url = fetching.mempool.url(ep);
+  if (!hr.ok) return failed(hr.error, url);
+  return settle(
+    Promise.resolve().then(() => interpretMempool(ep, hr.r, (body) => parseHashrateHistory(body, day))),
+    url,
+  );
+}
+
+/** Recordings in a stable order (source, then name), whatever order the fetches finished in. */
+function sortRecordings(recordings: RecordedResponse[]): void {
   recordings.sort((a, b) => {
     const ka = `${a.source}-${a.name}`;
     const kb = `${b.source}-${b.name}`;
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
-  const judged = judgeInputs(
-    {
-      asOf,
-      sample: (options.sample ?? false) || fromSyntheticData(recordings),
-      coinMetrics,
-      pools,
-      difficultyAdjustment,
-      hashrateHistory,
-      tipHeight,
-      rewardStats,
-      price,
-    },
-    closePrice,
-  );
+}
+
+/** The integrity verdict over the inputs (its notes and conflicts reported), then the price cross-check. */
+function judgeAndCrossCheck(
+  fetched: ReportInputs,
+  closePrice: SourceOutcome<HistoricalPrice>,
+  reporter: Reporter,
+): Omit<FetchedReportInputs, 'recordings'> {
+  const judged = judgeInputs(fetched, closePrice);
   for (const note of judged.verdict.notes) reporter.info(`integrity: ${note}`);
   // Progress only: a conflict is the caller's to report (produceIssue holds the issue, naming them all).
   for (const conflict of judged.verdict.conflicts) reporter.info(`integrity: unsettled: ${conflict}`);
   const inputs = {
     ...judged.inputs,
-    price: crossCheckPrice(judged.inputs.price, coinMetrics, asOf),
+    price: crossCheckPrice(judged.inputs.price, fetched.coinMetrics, fetched.asOf),
   };
-  return { inputs, recordings, integrity: judged.verdict };
+  return { inputs, integrity: judged.verdict };
 }
 
 /**

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { silentReporter } from '../../../src/ports';
-import { UpstreamError } from '../../../src/sources/errors';
+import { type Fetch, silentReporter } from '../../../src/ports';
+import { ReplayedFailureError, ReplayMissError, UpstreamError } from '../../../src/sources/errors';
 import {
   backoffDelay,
   createHttpClient,
@@ -9,7 +9,7 @@ import {
   type HttpSettings,
   parseRetryAfter,
 } from '../../../src/sources/http';
-import type { RecordedResponse } from '../../../src/sources/recording';
+import type { RecordedFailure, RecordedResponse } from '../../../src/sources/recording';
 import { createFakeTime, type Handler, hang, json, stubFetch } from './helpers';
 
 const URL_POOLS = 'https://mempool.example/api/v1/mining/pools/1w';
@@ -380,5 +380,267 @@ describe('parseRetryAfter, exactly', () => {
 
   it.each(['12s', 's12'])('does not read %j, with text before or after the digits, as a delay', (value) => {
     expect(parseRetryAfter(value, now)).toBeUndefined();
+  });
+});
+
+describe('createHttpClient: the budget, the rate window and the attempt timer', () => {
+  it('fails a request made after the fetch budget is spent at once, without sending it', async () => {
+    const { client, time, calls } = setup(() => json({}), { budgetMs: 60_000 });
+    time.advance(60_000);
+
+    const error = await failure(time.run(client.get(request)));
+
+    expect(error.message).toBe('mempool pools gave up after 0 tries: the 60 s fetch budget ran out');
+    expect(error).toMatchObject({ kind: 'budget', attempts: 0 });
+    expect(calls).toHaveLength(0);
+  });
+
+  it('fails as kind "budget", without sending, when the rate window would open only after the budget ends', async () => {
+    const { client, time, calls } = setup(() => json({}), {
+      budgetMs: 10_000,
+      hostLimits: { 'mempool.example': { concurrency: 1, maxRequests: 1, windowMs: 60_000 } },
+    });
+    await time.run(client.get(request));
+
+    const error = await failure(time.run(client.get(request)));
+
+    expect(error.message).toBe(
+      'mempool pools gave up after 0 tries: the 10 s fetch budget ran out (last: rate window)',
+    );
+    expect(error).toMatchObject({ kind: 'budget', attempts: 0 });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('passes on an error from waiting for the rate window as it is, not as the budget running out, and records nothing for it', async () => {
+    const time = createFakeTime();
+    const interrupted = new Error('sleep interrupted');
+    const { fetch } = stubFetch({ '/pools/1w': () => json({}) });
+    const recordings: RecordedResponse[] = [];
+    const client = createHttpClient({
+      fetch,
+      clock: time.clock,
+      // Timers with a signal are attempt timeouts; the plain wait is the rate window's.
+      sleep: (ms, signal) => (signal ? time.sleep(ms, signal) : Promise.reject(interrupted)),
+      random: () => 0.5,
+      reporter: silentReporter,
+      recorder: (r) => recordings.push(r),
+      settings: { hostLimits: { 'mempool.example': { concurrency: 1, maxRequests: 1, windowMs: 1_000 } } },
+    });
+    await time.run(client.get(request));
+
+    const error = await time.run(client.get(request)).then(
+      () => null,
+      (e: unknown) => e,
+    );
+
+    expect(error).toBe(interrupted);
+    expect(recordings).toHaveLength(1);
+  });
+
+  it('ends an attempt the budget cuts short as kind "budget", naming the budget as the cause', async () => {
+    const { client, time } = setup(hang, { budgetMs: 5_000, timeoutMs: 20_000, retries: 0 });
+
+    const error = await failure(time.run(client.get(request)));
+
+    expect(error.message).toBe(
+      'mempool pools gave up after 1 try: the 5 s fetch budget ran out (last: timed out)',
+    );
+    expect(error.kind).toBe('budget');
+    expect(error.cause).toMatchObject({ name: 'AttemptTimeout', message: 'fetch budget ran out' });
+  });
+
+  it('times an attempt out as usual when exactly one whole timeout of budget is left', async () => {
+    const { client, time } = setup(hang, { budgetMs: 5_000, timeoutMs: 5_000, retries: 0 });
+
+    const error = await failure(time.run(client.get(request)));
+
+    expect(error.message).toBe('mempool pools timed out after 1 try');
+    expect(error.kind).toBe('timeout');
+    expect(error.cause).toMatchObject({ name: 'AttemptTimeout', message: 'timed out' });
+  });
+
+  it('counts a fetch that rejects with its own abort error when timed out as a timeout, not as unreachable', async () => {
+    const time = createFakeTime();
+    const fetch: Fetch = (_url, init) =>
+      new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+      });
+    const client = createHttpClient({
+      fetch,
+      clock: time.clock,
+      sleep: time.sleep,
+      random: () => 0.5,
+      reporter: silentReporter,
+      settings: { timeoutMs: 1_000, retries: 0 },
+    });
+
+    const error = await failure(time.run(client.get(request)));
+
+    expect(error.message).toBe('mempool pools timed out after 1 try');
+    expect(error.kind).toBe('timeout');
+  });
+
+  it.each([
+    ['answered', () => json({})],
+    ['refused', () => new Response('nope', { status: 404 })],
+  ])('cancels the attempt timer as soon as a request is %s, so no timer outlives it', async (_, handler) => {
+    const time = createFakeTime();
+    const timers: AbortSignal[] = [];
+    const { fetch } = stubFetch({ '/pools/1w': handler });
+    const client = createHttpClient({
+      fetch,
+      clock: time.clock,
+      sleep: (ms, signal) => {
+        if (signal) timers.push(signal);
+        return time.sleep(ms, signal);
+      },
+      random: () => 0.5,
+      reporter: silentReporter,
+    });
+
+    await time.run(client.get(request)).catch(() => undefined);
+
+    expect(timers).toHaveLength(1);
+    expect(timers[0]?.aborted).toBe(true);
+  });
+});
+
+describe('createHttpClient: what it hands back, records and reports', () => {
+  it('hands back every response header', async () => {
+    const { client, time } = setup(() => json({}, 200, { etag: '"v1"', 'x-request-id': 'abc' }));
+
+    const response = await time.run(client.get(request));
+
+    expect(response.headers).toEqual({
+      'content-type': 'application/json',
+      etag: '"v1"',
+      'x-request-id': 'abc',
+    });
+  });
+
+  it('records a request that never got an answer with its failure, no status, no headers and an empty body', async () => {
+    const { client, time, recordings } = setup(() => Promise.reject(new TypeError('fetch failed')), {
+      retries: 1,
+    });
+
+    await failure(time.run(client.get(request)));
+
+    expect(recordings).toEqual([
+      {
+        source: 'mempool',
+        name: 'pools-1w',
+        url: URL_POOLS,
+        fetchedAt: null,
+        status: 0,
+        headers: {},
+        body: '',
+        attempts: 2,
+        failure: {
+          kind: 'network',
+          message: 'mempool pools could not be reached (fetch failed) after 2 tries',
+          status: null,
+          fetchedAt: null,
+        },
+      },
+    ]);
+  });
+
+  it('reports each retry with the request, the try that failed and the wait', async () => {
+    const time = createFakeTime();
+    const progress: { message: string; fields?: Record<string, unknown> }[] = [];
+    const { fetch } = stubFetch({
+      '/pools/1w': sequence(
+        () => new Response('', { status: 503 }),
+        () => json({}),
+      ),
+    });
+    const client = createHttpClient({
+      fetch,
+      clock: time.clock,
+      sleep: time.sleep,
+      random: () => 0.5,
+      reporter: { info: (message, fields) => progress.push({ message, fields }), warn: () => {} },
+      settings: { baseDelayMs: 1_000 },
+    });
+
+    await time.run(client.get(request));
+
+    expect(progress).toEqual([
+      {
+        message: 'mempool pools answered HTTP 503; retrying in 0.5 s (try 2 of 4)',
+        fields: { source: 'mempool', name: 'pools-1w', attempt: 1, delayMs: 500 },
+      },
+    ]);
+  });
+});
+
+describe('createHttpClient: replay', () => {
+  const recorded: RecordedResponse & { failure: RecordedFailure } = {
+    source: 'mempool',
+    name: 'pools-1w',
+    url: URL_POOLS,
+    fetchedAt: '2025-11-24T07:59:30.000Z',
+    status: 503,
+    headers: {},
+    body: 'down',
+    attempts: 4,
+    failure: {
+      kind: 'http',
+      message: 'mempool pools answered HTTP 503 after 4 tries',
+      status: 503,
+      fetchedAt: '2025-11-24T07:59:30.000Z',
+    },
+  };
+
+  function replayClient(fetch: Fetch, recordings?: RecordedResponse[]) {
+    const time = createFakeTime();
+    let calls = 0;
+    const client = createHttpClient({
+      fetch: (url, init) => {
+        calls++;
+        return fetch(url, init);
+      },
+      clock: time.clock,
+      sleep: time.sleep,
+      random: () => 0.5,
+      reporter: silentReporter,
+      ...(recordings ? { recorder: (r: RecordedResponse) => recordings.push(r) } : {}),
+    });
+    return { client, time, calls: () => calls };
+  }
+
+  it.each([
+    ['with', [] as RecordedResponse[]],
+    ['without', undefined],
+  ])(
+    'ends a replayed failure %s a recorder exactly as the original ended, without retrying',
+    async (_, recordings) => {
+      const { client, time, calls } = replayClient(
+        () => Promise.reject(new ReplayedFailureError(recorded)),
+        recordings,
+      );
+
+      const error = await failure(time.run(client.get(request)));
+
+      expect(error.message).toBe(recorded.failure.message);
+      expect(error).toMatchObject({ kind: 'http', attempts: 4, status: 503, fetchedAt: recorded.fetchedAt });
+      expect(calls()).toBe(1);
+      if (recordings) expect(recordings).toEqual([recorded]);
+    },
+  );
+
+  it('fails a request missing from the recording without retrying, and records nothing for it', async () => {
+    const recordings: RecordedResponse[] = [];
+    const miss = new ReplayMissError('no recorded response for /v1/mining/pools/1w');
+    const { client, time, calls } = replayClient(() => Promise.reject(miss), recordings);
+
+    const error = await failure(time.run(client.get(request)));
+
+    expect(error.message).toBe(
+      'mempool pools is not in the recording: no recorded response for /v1/mining/pools/1w',
+    );
+    expect(error.kind).toBe('network');
+    expect(calls()).toBe(1);
+    expect(recordings).toEqual([]);
   });
 });
