@@ -1,6 +1,6 @@
 /**
  * The emulated Coin Metrics `GET /timeseries/asset-metrics`: parameters, paging and errors as the real
- * community API v4 documents them (see shared/data/API-SHAPES.md).
+ * community API v4 documents them (docs/emulator.md).
  */
 
 import { COIN_METRICS_COLUMNS, type CoinMetricsColumn } from '../contracts/report-inputs';

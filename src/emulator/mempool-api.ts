@@ -1,6 +1,6 @@
 /**
  * The emulated mempool.space REST routes hashbrief reads, answered from a MempoolState with the shapes
- * of mempool's backend (see shared/data/API-SHAPES.md).
+ * of mempool's backend (docs/emulator.md, docs/sources.md).
  */
 import { type EmulatorResponse, jsonResponse, textResponse } from './http-types';
 import { type DifficultyRetarget, hashrateForDifficulty, type MempoolState } from './mempool-state';
@@ -95,7 +95,7 @@ function difficultyAdjustment(state: MempoolState): EmulatorResponse {
     remainingBlocks,
     remainingTime,
     previousRetarget: previous ? (previous.adjustment - 1) * 100 : 0,
-    // Seconds, not ms: mempool's code sets it from the block time (API-SHAPES.md).
+    // Seconds, not ms: mempool's backend sets it from the block time, unlike estimatedRetargetDate.
     previousTime,
     nextRetargetHeight: state.tipHeight + remainingBlocks,
     timeAvg,

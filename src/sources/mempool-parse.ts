@@ -1,6 +1,6 @@
 /**
- * zod schemas and normalisers for the mempool.space endpoints hashbrief reads. Units follow
- * ../shared/data/API-SHAPES.md: hashrates H/s, `estimatedRetargetDate` ms, history times Unix seconds.
+ * zod schemas and normalisers for the mempool.space endpoints hashbrief reads. Units as the public API
+ * returns them (docs/sources.md): hashrates H/s, `estimatedRetargetDate` ms, history times Unix seconds.
  * Drift throws ShapeError naming the field; implausible single values become null (or are dropped from a
  * history) with a warning.
  */
