@@ -117,12 +117,20 @@ export function deliveryRecordKey(issueId: string): string {
 
 const RECORD_PUT: PutOptions = { contentType: 'application/json', cacheControl: 'no-store' };
 
-function parseWith<T>(key: string, body: Buffer, schema: z.ZodType<T>): T {
-  return parseJsonOrThrow(
-    body,
+/** The record at `key` and its version, or null when there is none; throws CorruptRunRecordError naming the key. */
+async function readRecord<T>(
+  store: ArchiveStore,
+  key: string,
+  schema: z.ZodType<T>,
+): Promise<{ record: T; etag: string } | null> {
+  const object = await store.get(key);
+  if (!object) return null;
+  const record = parseJsonOrThrow(
+    object.body,
     schema,
     (problem, options) => new CorruptRunRecordError(`${key}: ${problem}`, options),
   );
+  return { record, etag: object.etag };
 }
 
 const serialise = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -132,16 +140,12 @@ export async function readRunRecord(
   store: ArchiveStore,
   issueId: string,
 ): Promise<{ record: RunRecord; etag: string } | null> {
-  const key = runRecordKey(issueId);
-  const object = await store.get(key);
-  return object ? { record: parseWith(key, object.body, runRecordSchema), etag: object.etag } : null;
+  return readRecord(store, runRecordKey(issueId), runRecordSchema);
 }
 
 /** The issue a run of `kind` without an as-of day resolved to on `day`, or null. */
 export async function readRunDay(store: ArchiveStore, day: string, kind: RunKind): Promise<RunDay | null> {
-  const key = runDayKey(day, kind);
-  const object = await store.get(key);
-  return object ? parseWith(key, object.body, runDaySchema) : null;
+  return (await readRecord(store, runDayKey(day, kind), runDaySchema))?.record ?? null;
 }
 
 /**
@@ -172,9 +176,7 @@ export async function readDeliveryRecord(
   store: ArchiveStore,
   issueId: string,
 ): Promise<DeliveryRecord | null> {
-  const key = deliveryRecordKey(issueId);
-  const object = await store.get(key);
-  return object ? parseWith(key, object.body, deliveryRecordSchema) : null;
+  return (await readRecord(store, deliveryRecordKey(issueId), deliveryRecordSchema))?.record ?? null;
 }
 
 /**
