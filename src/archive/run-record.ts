@@ -17,10 +17,10 @@
 import { z } from 'zod';
 import { calendarDay } from '../days';
 import type { Clock, Random, Sleep } from '../ports';
-import { parseJsonOrThrow } from '../validated-json';
 import { ArchiveStoreError } from './errors';
 import { assertIssueId } from './keys';
 import type { ArchiveStore, PutOptions } from './store';
+import { readStoredJson } from './stored-json';
 
 export const RUNS_PREFIX = 'runs/';
 export const RUN_RECORD_SCHEMA_VERSION = 1;
@@ -118,19 +118,17 @@ export function deliveryRecordKey(issueId: string): string {
 const RECORD_PUT: PutOptions = { contentType: 'application/json', cacheControl: 'no-store' };
 
 /** The record at `key` and its version, or null when there is none; throws CorruptRunRecordError naming the key. */
-async function readRecord<T>(
+function readRecord<T>(
   store: ArchiveStore,
   key: string,
   schema: z.ZodType<T>,
-): Promise<{ record: T; etag: string } | null> {
-  const object = await store.get(key);
-  if (!object) return null;
-  const record = parseJsonOrThrow(
-    object.body,
+): Promise<{ value: T; etag: string } | null> {
+  return readStoredJson(
+    store,
+    key,
     schema,
     (problem, options) => new CorruptRunRecordError(`${key}: ${problem}`, options),
   );
-  return { record, etag: object.etag };
 }
 
 const serialise = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -140,12 +138,13 @@ export async function readRunRecord(
   store: ArchiveStore,
   issueId: string,
 ): Promise<{ record: RunRecord; etag: string } | null> {
-  return readRecord(store, runRecordKey(issueId), runRecordSchema);
+  const read = await readRecord(store, runRecordKey(issueId), runRecordSchema);
+  return read && { record: read.value, etag: read.etag };
 }
 
 /** The issue a run of `kind` without an as-of day resolved to on `day`, or null. */
 export async function readRunDay(store: ArchiveStore, day: string, kind: RunKind): Promise<RunDay | null> {
-  return (await readRecord(store, runDayKey(day, kind), runDaySchema))?.record ?? null;
+  return (await readRecord(store, runDayKey(day, kind), runDaySchema))?.value ?? null;
 }
 
 /**
@@ -176,7 +175,7 @@ export async function readDeliveryRecord(
   store: ArchiveStore,
   issueId: string,
 ): Promise<DeliveryRecord | null> {
-  return (await readRecord(store, deliveryRecordKey(issueId), deliveryRecordSchema))?.record ?? null;
+  return (await readRecord(store, deliveryRecordKey(issueId), deliveryRecordSchema))?.value ?? null;
 }
 
 /**
