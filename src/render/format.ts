@@ -36,6 +36,11 @@ export interface Change {
   tone: Tone;
 }
 
+/** A change as printed in a table: `▲ +4.2%` (the arrow, when there is one, then the text). */
+export function changeText(c: Change): string {
+  return `${c.arrow ? `${c.arrow} ` : ''}${c.text}`;
+}
+
 /** A week-over-week change for a figures table, or null when it is unknown (the cell stays empty). */
 export function change(value: number | null, kind: 'pct' | 'pp' = 'pct'): Change | null {
   if (value === null) return null;
