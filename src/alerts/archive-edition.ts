@@ -14,7 +14,7 @@ import {
   alertPrefix,
   IMMUTABLE_CACHE_CONTROL,
   isPublicKey,
-  parseAlertKey,
+  namesByFolder,
 } from '../archive/keys';
 import { listAlertEdition, type ManifestDeps, replaceAlertsManifest } from '../archive/manifest';
 import type { ArchiveStore } from '../archive/store';
@@ -144,12 +144,7 @@ export async function repairAlertsManifest(
   store: ArchiveStore,
   deps: Pick<ManifestDeps, 'renderFeeds' | 'clock'>,
 ): Promise<AlertsRepair> {
-  const names = new Map<string, string[]>();
-  for (const key of await store.list(ALERTS_PREFIX)) {
-    const parsed = parseAlertKey(key);
-    if (!parsed) continue;
-    names.set(parsed.editionId, [...(names.get(parsed.editionId) ?? []), parsed.name]);
-  }
+  const names = namesByFolder(ALERTS_PREFIX, await store.list(ALERTS_PREFIX));
   const entries: AlertIndexEntry[] = [];
   const incomplete: string[] = [];
   const skipped: AlertsRepair['skipped'] = [];

@@ -105,6 +105,19 @@ export function parseAlertKey(key: string): { editionId: string; name: string } 
 }
 
 /**
+ * The file names under each `<folder><id>/` among `keys` (as listed under `folder`, e.g. ISSUES_PREFIX or
+ * ALERTS_PREFIX), by id in listing order; other keys under the folder (its index.json) are left out.
+ */
+export function namesByFolder(folder: string, keys: readonly string[]): Map<string, string[]> {
+  const names = new Map<string, string[]>();
+  for (const key of keys) {
+    const parsed = parseFolderKey(folder, key);
+    if (parsed) names.set(parsed.id, [...(names.get(parsed.id) ?? []), parsed.name]);
+  }
+  return names;
+}
+
+/**
  * True for keys the CDN serves: the manifests, the feeds, and every issue and alert edition object except
  * the private ones (`email.json` carries the per-recipient template and is read only by the sender).
  */
