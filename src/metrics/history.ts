@@ -111,6 +111,11 @@ export function pctChange(a: Num, b: Num): Num {
   return r === null ? null : (r - 1) * 100;
 }
 
+/** Day i's value against the value `days` earlier, as pctChange; null when either day has none. */
+export function changeOverPct(values: readonly Num[], i: number, days: number): Num {
+  return pctChange(values[i] ?? null, i - days >= 0 ? (values[i - days] ?? null) : null);
+}
+
 /** a ÷ b × 100, null when either is missing or b is 0. */
 function sharePct(a: Num | undefined, b: Num | undefined): Num {
   const r = safeDiv(a, b);
