@@ -103,39 +103,37 @@ export function stressSection(s: Snapshot): Section {
   }
   const cycle = cycleSoFar(s);
   if (cycle) paragraphs.push(cycle);
+  // One row per measure: its value today and under the stress scenario, worded by `format`.
+  const row = (
+    measure: string,
+    today: number | null,
+    stressed: number | null,
+    format: (v: number) => string,
+    missingAs: string,
+  ) => ({ cells: [measure, maybe(today, format), maybe(stressed, format)], missingAs });
   const { rows, missing } = presentRows([
-    {
-      cells: [
-        'Hashprice',
-        maybe(m.hashprice.usdPerPhDay, hashpriceUsd),
-        maybe(st.hashpriceUsdPerPhDay, hashpriceUsd),
-      ],
-      missingAs: 'hashprice',
-    },
-    {
-      cells: [
-        'Security budget / day',
-        maybe(m.security.budgetUsdPerDay, usdCompact),
-        maybe(st.budgetUsdPerDay, usdCompact),
-      ],
-      missingAs: 'the security budget',
-    },
-    {
-      cells: [
-        'Attack cost / hour',
-        maybe(m.security.attackCostUsdPerHour, usdCompact),
-        maybe(st.attackCostUsdPerHour, usdCompact),
-      ],
-      missingAs: 'the attack cost',
-    },
-    {
-      cells: [
-        'Attack hardware',
-        maybe(m.security.capexAttackHardwareUsd, usdCompact),
-        maybe(st.capexAttackHardwareUsd, usdCompact),
-      ],
-      missingAs: 'the hardware cost',
-    },
+    row('Hashprice', m.hashprice.usdPerPhDay, st.hashpriceUsdPerPhDay, hashpriceUsd, 'hashprice'),
+    row(
+      'Security budget / day',
+      m.security.budgetUsdPerDay,
+      st.budgetUsdPerDay,
+      usdCompact,
+      'the security budget',
+    ),
+    row(
+      'Attack cost / hour',
+      m.security.attackCostUsdPerHour,
+      st.attackCostUsdPerHour,
+      usdCompact,
+      'the attack cost',
+    ),
+    row(
+      'Attack hardware',
+      m.security.capexAttackHardwareUsd,
+      st.capexAttackHardwareUsd,
+      usdCompact,
+      'the hardware cost',
+    ),
   ]);
   const table: Table = {
     kind: 'table',
