@@ -1,9 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createFsArchiveStore } from '../../../src/archive/fs-store';
+import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../../src/archive/hash';
 import { parseIndexManifest, parseLatestManifest } from '../../../src/archive/manifest';
 import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
@@ -11,25 +7,12 @@ import { archiveIssue } from '../../../src/archive/publish';
 import type { ArchiveStore } from '../../../src/archive/store';
 import { fixedClock, listPage, makeIssue } from '../../fixtures/archive/issue';
 import { recordingStore } from '../../fixtures/archive/recording-store';
+import { storeVariants } from './store-variants';
 
 const deps = { renderIndexPage: listPage, clock: fixedClock };
 const json = { contentType: 'application/json' };
 
-const roots: string[] = [];
-afterAll(async () => {
-  await Promise.all(roots.map((r) => rm(r, { recursive: true, force: true })));
-});
-const stores: [string, () => Promise<ArchiveStore>][] = [
-  ['memory', async () => createMemoryArchiveStore()],
-  [
-    'filesystem',
-    async () => {
-      const root = await mkdtemp(path.join(tmpdir(), 'hashbrief-publish-'));
-      roots.push(root);
-      return createFsArchiveStore(root);
-    },
-  ],
-];
+const stores = storeVariants('hashbrief-publish-', null);
 
 async function archive(store: ArchiveStore, id: string, asOf: string) {
   const issue = makeIssue(id, asOf);

@@ -1,14 +1,6 @@
-/**
- * The migration to case-insensitive subscriber ids: records stored under the id of their address as typed
- * are merged (strongest status wins) by `hashbrief subscribers doctor --repair`, lazily before any change,
- * and are read correctly until then. Safe to run twice, on the filesystem store and on S3.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Command } from 'commander';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFsArchiveStore } from '../../../src/archive/fs-store';
 import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
 import { createS3ArchiveStore } from '../../../src/archive/s3-store';
@@ -42,13 +34,11 @@ import {
   TEST_SECRET,
   TEST_SETTINGS,
 } from '../../support/delivery-fixtures';
+import { tempDirs } from '../../support/temp-dirs';
 import { createFakeS3 } from '../archive/s3-fake';
 
 const NOW = new Date('2026-11-24T06:00:00Z');
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
+const freshDir = tempDirs('hb-migrate-', 'each');
 
 /** Writes a record the way versions before case-insensitive ids did: under sha256 of the address as typed. */
 async function legacyRecord(
@@ -77,8 +67,7 @@ async function legacyRecord(
 }
 
 async function fsStore(): Promise<ArchiveStore> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'hb-migrate-'));
-  dirs.push(dir);
+  const dir = await freshDir();
   return createFsArchiveStore(dir);
 }
 

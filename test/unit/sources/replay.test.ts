@@ -1,24 +1,16 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentReporter } from '../../../src/ports';
 import { fetchReportInputs } from '../../../src/sources/inputs';
 import { type RecordedResponse, recordingsToArchiveFiles } from '../../../src/sources/recording';
 import { loadReplay, readRecordingFolder, writeRecordingFolder } from '../../../src/sources/recording-fs';
 import { createReplay, requestKey } from '../../../src/sources/replay';
+import { tempDirs } from '../../support/temp-dirs';
 import { cmRows, coinMetricsRoute, createFakeTime, hang, json, mempoolRoutes, stubFetch } from './helpers';
 
-const dirs: string[] = [];
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'hashbrief-replay-'));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
+const tempDir = tempDirs('hashbrief-replay-', 'each');
 
 /** A live-like run against stubs on one base, recorded. */
 async function recordRun(options: { asOf?: string } = {}) {
