@@ -1,27 +1,21 @@
 /**
  * Bad usage exits 2 with a message naming what was wrong, before anything is fetched, written or sent.
  */
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli-run';
+import { freshDirForEachTest } from '../../support/temp-dirs';
+import { UNREACHABLE_UPSTREAMS } from '../../support/upstream-env';
 
 let cwd: string;
-beforeEach(async () => {
-  cwd = await mkdtemp(path.join(tmpdir(), 'hb-usage-'));
-});
-afterEach(async () => {
-  await rm(cwd, { recursive: true, force: true });
+freshDirForEachTest('hb-usage-', (dir) => {
+  cwd = dir;
 });
 
 // Upstreams on a closed port: a command that got as far as fetching would fail with exit 1, not 2.
-const env = {
-  HASHBRIEF_COINMETRICS_URL: 'http://127.0.0.1:1/v4',
-  HASHBRIEF_MEMPOOL_URL: 'http://127.0.0.1:1/api',
-  HASHBRIEF_HTTP_RETRIES: '0',
-};
+const env = UNREACHABLE_UPSTREAMS;
 const run = (...argv: string[]) => runCli(argv, { cwd, env });
 
 /** A recording envelope as `--record` writes it. */
