@@ -11,13 +11,10 @@ import { loadEnv } from '../../../src/config/env';
 import { addressHash, legacyAddressHash, mailboxHash } from '../../../src/delivery/address';
 import { deliverBatch } from '../../../src/delivery/deliver';
 import { checkSubscribers, repairSubscribers } from '../../../src/delivery/doctor';
-import { createEmailLoader } from '../../../src/delivery/email';
 import { handleSesNotification, sesNotificationSchema } from '../../../src/delivery/feedback';
-import { createLedger } from '../../../src/delivery/ledger';
 import { suppressionKey } from '../../../src/delivery/mailbox';
 import { planDelivery } from '../../../src/delivery/plan';
 import { createMemorySendQueue } from '../../../src/delivery/queue';
-import { unlimited } from '../../../src/delivery/rate-limiter';
 import {
   createSubscriberStore,
   type SubscriberStatus,
@@ -30,6 +27,7 @@ import {
   archiveIssue,
   fakeClock,
   recordingMailer,
+  senderDeps,
   storedEmail,
   TEST_SECRET,
   TEST_SETTINGS,
@@ -303,16 +301,7 @@ describe('before the migration has run', () => {
     const legacy = await legacyRecord(w.state, 'Hugo@example.com', 'active');
     const mailer = recordingMailer();
     const time = fakeClock();
-    const deps = {
-      emails: createEmailLoader(w.archive),
-      subscribers: w.subscribers,
-      ledger: createLedger(w.state),
-      mailer,
-      limiter: unlimited,
-      clock: time.clock,
-      sleep: time.sleep,
-      random: () => 0.5,
-    };
+    const deps = senderDeps(w, mailer, time);
     await deliverBatch({ v: 1, issueId: '2026-11-23', recipients: [{ id: legacy }] }, deps, TEST_SETTINGS);
     await repairSubscribers(w.subscribers, NOW);
     const queue = createMemorySendQueue();
