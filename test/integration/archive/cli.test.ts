@@ -10,7 +10,7 @@ import { type CliContext, localPaths } from '../../../src/cli/context';
 import { main } from '../../../src/cli/main';
 import { loadEnv } from '../../../src/config/env';
 import { silentReporter } from '../../../src/ports';
-import { fixedClock, listPage, makeIssue } from '../../fixtures/archive/issue';
+import { archiveTestIssue, fixedClock, makeIssue, testArchiveDeps } from '../../fixtures/archive/issue';
 import { tempDirs } from '../../support/temp-dirs';
 import { createFakeS3 } from '../../unit/archive/s3-fake';
 
@@ -19,17 +19,7 @@ const freshDir = tempDirs('hashbrief-cli-archive-', 'each');
 async function workspace(ids: string[] = []) {
   const dir = await freshDir();
   const store = createFsArchiveStore(localPaths(dir).archive);
-  for (const id of ids) {
-    const issue = makeIssue(id, id);
-    await archiveIssue(
-      store,
-      { issueId: id, files: issue.files, entry: issue.entry },
-      {
-        renderIndexPage: listPage,
-        clock: fixedClock,
-      },
-    );
-  }
+  for (const id of ids) await archiveTestIssue(store, id);
   return { dir, store };
 }
 
@@ -204,7 +194,7 @@ describe('hashbrief archive on S3', () => {
         files: issue.files,
         entry: issue.entry,
       },
-      { renderIndexPage: listPage, clock: fixedClock },
+      testArchiveDeps,
     );
     const program = new Command('hashbrief').exitOverride();
     buildArchiveRegistrar({ createS3Client: () => client })(program, () => context);
