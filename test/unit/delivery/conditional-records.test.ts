@@ -20,6 +20,7 @@ import {
   suppressMailbox,
 } from '../../../src/delivery/mailbox';
 import { createSubscriberStore } from '../../../src/delivery/subscribers';
+import { losingStore } from '../../fixtures/archive/losing-store';
 import { storeVariants } from '../archive/store-variants';
 
 const NOW = new Date('2026-11-24T07:00:00Z');
@@ -122,15 +123,7 @@ describe.each(STORES)('mailbox records on %s', (_name, makeStore) => {
 
 describe('mailbox records on a store where every conditional write loses', () => {
   it('gives up with ConcurrentUpdateError naming the record after five attempts', async () => {
-    const inner = createMemoryArchiveStore();
-    let attempts = 0;
-    const losing: ArchiveStore = {
-      ...inner,
-      async putIfMatch() {
-        attempts++;
-        return 'conflict';
-      },
-    };
+    const losing = losingStore();
     const subscribers = createSubscriberStore(losing);
 
     const claim = claimConfirmation(subscribers, 'reader@example.com', NOW, FIFTEEN_MINUTES);
@@ -139,7 +132,7 @@ describe('mailbox records on a store where every conditional write loses', () =>
     await expect(claim).rejects.toThrow(
       `${rateLimitKey(mailboxHash('reader@example.com'))} kept changing under us (5 attempts)`,
     );
-    expect(attempts).toBe(5);
+    expect(losing.attempts).toBe(5);
   });
 });
 
