@@ -53,26 +53,18 @@ describe('usage errors exit 2 and name the problem', () => {
     expect(result.stderr).toContain('coinmetrics-x.json.gz');
   });
 
-  it('report --replay of an issue folder whose snapshot.json is corrupt', async () => {
+  it.each([
+    ['snapshot.json', '{"schemaVersion":'],
+    ['email.json', '{"placeholderNonce": "%%HB_GREETING%%"}'],
+  ])('report --replay of an issue folder whose %s is corrupt', async (file, corrupt) => {
     await mkdir(path.join(cwd, 'issue', 'raw'), { recursive: true });
     await writeFile(path.join(cwd, 'issue', 'raw', 'coinmetrics-asset-metrics-p1.json.gz'), recording());
-    await writeFile(path.join(cwd, 'issue', 'snapshot.json'), '{"schemaVersion":');
+    await writeFile(path.join(cwd, 'issue', file), corrupt);
 
     const result = await run('report', '--replay', 'issue', '--out', 'a');
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('snapshot.json');
-  });
-
-  it('report --replay of an issue folder whose email.json is corrupt', async () => {
-    await mkdir(path.join(cwd, 'issue', 'raw'), { recursive: true });
-    await writeFile(path.join(cwd, 'issue', 'raw', 'coinmetrics-asset-metrics-p1.json.gz'), recording());
-    await writeFile(path.join(cwd, 'issue', 'email.json'), '{"placeholderNonce": "%%HB_GREETING%%"}');
-
-    const result = await run('report', '--replay', 'issue', '--out', 'a');
-
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('email.json');
+    expect(result.stderr).toContain(file);
   });
 
   it('send with an issue id that climbs out of the outbox, printing no path', async () => {
