@@ -41,6 +41,16 @@ const batchOf = (issueId: string, hashes: string[]): SendMessage => ({
   recipients: hashes.map((id) => ({ id })),
 });
 
+/** A mailer SES refuses for good for `rejected` (MessageRejected) and that sends to everyone else. */
+function rejecting(rejected: string | undefined): Mailer {
+  return {
+    async send(mail) {
+      if (mail.recipientHash === rejected) throw new SendError('MessageRejected', false);
+      return { messageId: 'ok' };
+    },
+  };
+}
+
 /** One batch of the world's issue to all of `people`, sent through `mailer`. */
 function deliverToAll(
   world: Awaited<ReturnType<typeof deliveryWorld>>,
@@ -191,12 +201,7 @@ describe('deliverBatch', () => {
     const world = await deliveryWorld();
     const people = await seedSubscribers(world.subscribers, 2);
     const failing = people[0]?.hash;
-    const mailer: Mailer = {
-      async send(mail) {
-        if (mail.recipientHash === failing) throw new SendError('MessageRejected', false);
-        return { messageId: 'ok' };
-      },
-    };
+    const mailer = rejecting(failing);
 
     const outcome = await deliverToAll(world, people, mailer);
 
@@ -401,12 +406,7 @@ describe('processSendEvent', () => {
     const world = await deliveryWorld();
     const people = await seedSubscribers(world.subscribers, 4);
     const bad = people[2]?.hash;
-    const mailer: Mailer = {
-      async send(mail) {
-        if (mail.recipientHash === bad) throw new SendError('MessageRejected', false);
-        return { messageId: 'ok' };
-      },
-    };
+    const mailer = rejecting(bad);
     const deps = senderDeps(world, mailer);
     const event = {
       Records: [
