@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
 import { latestIssue, listIssues } from '../../../src/archive/read';
 import { relistIssue, repairManifests } from '../../../src/archive/repair';
-import { archiveTestIssue, listPage, makeIssue, makeSnapshot, testArchiveDeps } from '../../fixtures/archive/issue';
+import {
+  archiveTestIssue,
+  listPage,
+  makeIssue,
+  makeSnapshot,
+  testArchiveDeps,
+} from '../../fixtures/archive/issue';
 
 const deps = testArchiveDeps;
 
