@@ -72,6 +72,19 @@ export class Alarms extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
+    // Powertools writes JSON log lines with the text in `message`: this counts the lines of a log group that
+    // carry `message` into a hashbrief metric without dimensions.
+    const countLines = (filterId: string, logGroup: logs.ILogGroup, message: string, metricName: string) =>
+      new logs.MetricFilter(this, filterId, {
+        logGroup,
+        filterPattern: logs.FilterPattern.stringValue('$.message', '=', message),
+        metricNamespace: METRIC_NAMESPACE,
+        metricName,
+        metricValue: '1',
+      });
+    // A function's failed invocations, summed per `period`.
+    const onErrors = (alarmId: string, fn: lambda.IFunction, period: Duration, alarmDescription: string) =>
+      onAny(alarmId, alarmDescription, fn.metricErrors({ period, statistic: 'Sum' }));
     // SES publishes these account-wide reputation metrics without dimensions, every few hours or so.
     const sesReputation = (
       alarmId: string,
@@ -93,33 +106,23 @@ export class Alarms extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
 
-    onAny(
+    onErrors(
       'ReportErrors',
+      props.report,
+      Duration.hours(1),
       'The report function failed (weekly or manual run). Check its log group.',
-      props.report.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
     );
 
     // A held issue also fails the run (ReportErrors), but needs another answer: the data, not the code,
     // is wrong. The report function logs one JSON line per held issue; this filter counts them.
-    const held = new logs.MetricFilter(this, 'IssueHeldFilter', {
-      logGroup: props.reportLogGroup,
-      filterPattern: logs.FilterPattern.stringValue('$.message', '=', ISSUE_HELD_LOG_MESSAGE),
-      metricNamespace: METRIC_NAMESPACE,
-      metricName: 'IssueHeld',
-      metricValue: '1',
-    });
+    const held = countLines('IssueHeldFilter', props.reportLogGroup, ISSUE_HELD_LOG_MESSAGE, 'IssueHeld');
     // The alert run holds implausible figures the same way and logs the same line: one metric for both.
-    new logs.MetricFilter(this, 'AlertsHeldFilter', {
-      logGroup: props.alertsLogGroup,
-      filterPattern: logs.FilterPattern.stringValue('$.message', '=', ISSUE_HELD_LOG_MESSAGE),
-      metricNamespace: METRIC_NAMESPACE,
-      metricName: 'IssueHeld',
-      metricValue: '1',
-    });
-    onAny(
+    countLines('AlertsHeldFilter', props.alertsLogGroup, ISSUE_HELD_LOG_MESSAGE, 'IssueHeld');
+    onErrors(
       'AlertsErrors',
+      props.alerts,
+      Duration.hours(1),
       'The alerts function failed (daily or manual run): no alert was judged or mailed that day. Check its log group.',
-      props.alerts.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
     );
     onAny(
       'IssueHeld',
@@ -161,37 +164,38 @@ export class Alarms extends Construct {
       });
     }
 
-    onAny(
+    onErrors(
       'SenderErrors',
+      props.sender,
+      Duration.minutes(5),
       'The sender function failed; batches are retried and end in the send DLQ.',
-      props.sender.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
     );
     onAny(
       'SenderThrottles',
       'The sender was throttled: reserved concurrency is below what the queue pollers ask for.',
       props.sender.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
     );
-    onAny(
+    onErrors(
       'SignupErrors',
+      props.signup,
+      Duration.minutes(5),
       'The sign-up worker failed as a whole (not one sign-up): confirmation mails are waiting in the sign-up queue.',
-      props.signup.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
     );
-    onAny(
+    onErrors(
       'FeedbackErrors',
+      props.feedback,
+      Duration.minutes(5),
       'The feedback function failed: bounces/complaints may not be suppressed.',
-      props.feedback.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
     );
 
-    // Powertools writes JSON log lines with the text in `message`: one metric filter per log group, all
-    // into one metric without dimensions.
+    // One metric filter per log group, all into one metric.
     for (const [name, logGroup] of Object.entries(props.subscriberReaderLogs)) {
-      new logs.MetricFilter(this, `${name}UnreadableRecordFilter`, {
+      countLines(
+        `${name}UnreadableRecordFilter`,
         logGroup,
-        filterPattern: logs.FilterPattern.stringValue('$.message', '=', UNREADABLE_RECORD_WARNING),
-        metricNamespace: METRIC_NAMESPACE,
-        metricName: UNREADABLE_RECORDS_METRIC,
-        metricValue: '1',
-      });
+        UNREADABLE_RECORD_WARNING,
+        UNREADABLE_RECORDS_METRIC,
+      );
     }
     onAny(
       'UnreadableSubscriberRecords',

@@ -8,9 +8,10 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Mailer } from './function-with-log-group';
+import { deadLetterQueue, drainedQueue } from './queues';
 
 export interface DeliveryProps {
   /** `Name <user@domain>`. */
@@ -48,45 +49,34 @@ export class Delivery extends Construct implements Mailer {
     super(scope, id);
     const stack = Stack.of(this);
 
-    this.sendDeadLetterQueue = new sqs.Queue(this, 'SendDlq', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // The longest SQS allows: a failed batch may wait for a holiday before someone redrives it.
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.sendDeadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is the dead-letter queue of the send queue; a DLQ of a DLQ would only hide failures.',
-    });
-
-    this.sendQueue = new sqs.Queue(this, 'SendQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(props.senderTimeout.toSeconds() * 6),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.sendDeadLetterQueue, maxReceiveCount: props.maxReceiveCount },
+    // The longest SQS allows: a failed batch may wait for a holiday before someone redrives it.
+    this.sendDeadLetterQueue = deadLetterQueue(
+      this,
+      'SendDlq',
+      Duration.days(14),
+      'This queue is the dead-letter queue of the send queue; a DLQ of a DLQ would only hide failures.',
+    );
+    this.sendQueue = drainedQueue(this, 'SendQueue', {
+      consumerTimeout: props.senderTimeout,
+      retention: Duration.days(4),
+      deadLetterQueue: this.sendDeadLetterQueue,
+      maxReceiveCount: props.maxReceiveCount,
     });
 
     // Sign-up messages carry the address (no subscriber record exists yet), so they are kept briefly: a
     // day in the queue (a confirmation mail a day late is pointless), a week in the DLQ for an operator to
     // redrive after fixing the cause, then SQS deletes them.
-    this.signupDeadLetterQueue = new sqs.Queue(this, 'SignupDlq', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(7),
-    });
-    Validations.of(this.signupDeadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is the dead-letter queue of the sign-up queue; a DLQ of a DLQ would only hide failures.',
-    });
-    this.signupQueue = new sqs.Queue(this, 'SignupQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(props.signupTimeout.toSeconds() * 6),
-      retentionPeriod: Duration.days(1),
-      deadLetterQueue: { queue: this.signupDeadLetterQueue, maxReceiveCount: SIGNUP_MAX_RECEIVE_COUNT },
+    this.signupDeadLetterQueue = deadLetterQueue(
+      this,
+      'SignupDlq',
+      Duration.days(7),
+      'This queue is the dead-letter queue of the sign-up queue; a DLQ of a DLQ would only hide failures.',
+    );
+    this.signupQueue = drainedQueue(this, 'SignupQueue', {
+      consumerTimeout: props.signupTimeout,
+      retention: Duration.days(1),
+      deadLetterQueue: this.signupDeadLetterQueue,
+      maxReceiveCount: SIGNUP_MAX_RECEIVE_COUNT,
     });
 
     const isAddress = props.sesIdentity.includes('@');

@@ -8,8 +8,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './queues';
 
 export interface WeeklyScheduleProps {
   readonly target: lambda.IFunction;
@@ -29,16 +30,12 @@ export class WeeklySchedule extends Construct {
   constructor(scope: Construct, id: string, props: WeeklyScheduleProps) {
     super(scope, id);
 
-    this.deadLetterQueue = new sqs.Queue(this, 'Dlq', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is the dead-letter queue of the weekly schedule; nothing consumes it automatically.',
-    });
+    this.deadLetterQueue = deadLetterQueue(
+      this,
+      'Dlq',
+      Duration.days(14),
+      'This queue is the dead-letter queue of the weekly schedule; nothing consumes it automatically.',
+    );
 
     // Our own role (instead of the shared one the target would create) so the acknowledgement below is
     // scoped to exactly this schedule's permission.

@@ -14,12 +14,12 @@ import {
   alertPrefix,
   IMMUTABLE_CACHE_CONTROL,
   isPublicKey,
-  parseAlertKey,
+  namesByFolder,
 } from '../archive/keys';
 import { listAlertEdition, type ManifestDeps, replaceAlertsManifest } from '../archive/manifest';
 import type { ArchiveStore } from '../archive/store';
+import { readStoredJson } from '../archive/stored-json';
 import type { AlertIndexEntry, ArchivedFile } from '../contracts/index-entry';
-import { parseJsonOrThrow } from '../validated-json';
 import { ALERT_RECORD_FILE, type AlertEdition, alertEditionSchema } from './edition';
 
 /** One file of an edition, named relative to its folder. */
@@ -38,14 +38,14 @@ export interface ArchivedEdition {
 
 /** The stored record of an edition, or null when it is not complete. Throws when it is unreadable. */
 export async function readAlertEdition(store: ArchiveStore, editionId: string): Promise<AlertEdition | null> {
-  const object = await store.get(alertKey(editionId, ALERT_RECORD_FILE));
-  if (!object) return null;
-  return parseJsonOrThrow(
-    object.body,
+  const read = await readStoredJson(
+    store,
+    alertKey(editionId, ALERT_RECORD_FILE),
     alertEditionSchema,
     (problem, options) =>
       new ArchiveStoreError(`alerts/${editionId}/${ALERT_RECORD_FILE}: ${problem}`, options),
   );
+  return read?.value ?? null;
 }
 
 async function putReplacingIncomplete(store: ArchiveStore, key: string, body: Buffer): Promise<void> {
@@ -144,12 +144,7 @@ export async function repairAlertsManifest(
   store: ArchiveStore,
   deps: Pick<ManifestDeps, 'renderFeeds' | 'clock'>,
 ): Promise<AlertsRepair> {
-  const names = new Map<string, string[]>();
-  for (const key of await store.list(ALERTS_PREFIX)) {
-    const parsed = parseAlertKey(key);
-    if (!parsed) continue;
-    names.set(parsed.editionId, [...(names.get(parsed.editionId) ?? []), parsed.name]);
-  }
+  const names = namesByFolder(ALERTS_PREFIX, await store.list(ALERTS_PREFIX));
   const entries: AlertIndexEntry[] = [];
   const incomplete: string[] = [];
   const skipped: AlertsRepair['skipped'] = [];

@@ -7,9 +7,9 @@
 
 import { z } from 'zod';
 import type { ArchiveStore } from '../archive/store';
+import { readStoredJson } from '../archive/stored-json';
 import { CALENDAR_DAY_EXPECTED, isIsoDay } from '../days';
 import type { Clock } from '../ports';
-import { parseJsonOrThrow } from '../validated-json';
 
 const RECORD = { contentType: 'application/json' };
 
@@ -39,19 +39,14 @@ export class MailDayRecordError extends Error {
   override name = 'MailDayRecordError';
 }
 
-async function read(
-  store: ArchiveStore,
-  day: string,
-): Promise<{ record: MailDayRecord; etag: string } | null> {
+function read(store: ArchiveStore, day: string): Promise<{ value: MailDayRecord; etag: string } | null> {
   const key = mailDayKey(day);
-  const object = await store.get(key);
-  if (!object) return null;
-  const record = parseJsonOrThrow(
-    object.body,
+  return readStoredJson(
+    store,
+    key,
     mailDaySchema,
     (problem, options) => new MailDayRecordError(`${key}: ${problem}`, options),
   );
-  return { record, etag: object.etag };
 }
 
 /** What claiming a mail day for an edition found. */
@@ -79,8 +74,8 @@ export async function claimMailDay(
     if (created !== 'conflict') return { kind: 'ours', etag: created };
     const current = await read(store, day);
     if (!current) continue;
-    if (current.record.editionId !== editionId) return { kind: 'taken', record: current.record };
-    if (current.record.planned) return { kind: 'planned', record: current.record };
+    if (current.value.editionId !== editionId) return { kind: 'taken', record: current.value };
+    if (current.value.planned) return { kind: 'planned', record: current.value };
     return { kind: 'ours', etag: current.etag };
   }
   throw new MailDayRecordError(`${mailDayKey(day)} kept changing; run the alerts again`);
@@ -96,8 +91,8 @@ export async function markMailDayPlanned(
   clock: Clock,
 ): Promise<void> {
   const current = await read(store, day);
-  if (!current || current.record.editionId !== editionId) return;
-  const record: MailDayRecord = { ...current.record, planned: { at: clock().toISOString(), ...plan } };
+  if (!current || current.value.editionId !== editionId) return;
+  const record: MailDayRecord = { ...current.value, planned: { at: clock().toISOString(), ...plan } };
   // A conflict means a concurrent run of the same edition marked it first: nothing left to do.
   await store.putIfMatch(mailDayKey(day), `${JSON.stringify(record)}\n`, claim.etag, RECORD);
 }

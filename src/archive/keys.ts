@@ -52,46 +52,69 @@ export function assertIssueFileName(name: string): void {
   }
 }
 
+// Issues and alert editions share one layout, `<folder><id>/<name>`, with the same rules for ids and names.
+
+function folderPrefix(folder: string, id: string): string {
+  assertIssueId(id);
+  return `${folder}${id}/`;
+}
+
+function folderKey(folder: string, id: string, name: string): string {
+  assertIssueFileName(name);
+  return `${folderPrefix(folder, id)}${name}`;
+}
+
+function parseFolderKey(folder: string, key: string): { id: string; name: string } | null {
+  if (!key.startsWith(folder)) return null;
+  const rest = key.slice(folder.length);
+  const slash = rest.indexOf('/');
+  if (slash <= 0 || slash === rest.length - 1) return null;
+  return { id: rest.slice(0, slash), name: rest.slice(slash + 1) };
+}
+
 /** `issues/<issueId>/`. */
 export function issuePrefix(issueId: string): string {
-  assertIssueId(issueId);
-  return `${ISSUES_PREFIX}${issueId}/`;
+  return folderPrefix(ISSUES_PREFIX, issueId);
 }
 
 /** `issues/<issueId>/<name>`. */
 export function issueKey(issueId: string, name: string): string {
-  assertIssueFileName(name);
-  return `${issuePrefix(issueId)}${name}`;
+  return folderKey(ISSUES_PREFIX, issueId, name);
 }
 
 /** Splits `issues/<id>/<name>` into its parts, or null for any other key. */
 export function parseIssueKey(key: string): { issueId: string; name: string } | null {
-  if (!key.startsWith(ISSUES_PREFIX)) return null;
-  const rest = key.slice(ISSUES_PREFIX.length);
-  const slash = rest.indexOf('/');
-  if (slash <= 0 || slash === rest.length - 1) return null;
-  return { issueId: rest.slice(0, slash), name: rest.slice(slash + 1) };
+  const parsed = parseFolderKey(ISSUES_PREFIX, key);
+  return parsed && { issueId: parsed.id, name: parsed.name };
 }
 
 /** `alerts/<editionId>/`. */
 export function alertPrefix(editionId: string): string {
-  assertIssueId(editionId);
-  return `${ALERTS_PREFIX}${editionId}/`;
+  return folderPrefix(ALERTS_PREFIX, editionId);
 }
 
 /** `alerts/<editionId>/<name>`. */
 export function alertKey(editionId: string, name: string): string {
-  assertIssueFileName(name);
-  return `${alertPrefix(editionId)}${name}`;
+  return folderKey(ALERTS_PREFIX, editionId, name);
 }
 
 /** Splits `alerts/<id>/<name>` into its parts, or null for any other key (`alerts/index.json` included). */
 export function parseAlertKey(key: string): { editionId: string; name: string } | null {
-  if (!key.startsWith(ALERTS_PREFIX)) return null;
-  const rest = key.slice(ALERTS_PREFIX.length);
-  const slash = rest.indexOf('/');
-  if (slash <= 0 || slash === rest.length - 1) return null;
-  return { editionId: rest.slice(0, slash), name: rest.slice(slash + 1) };
+  const parsed = parseFolderKey(ALERTS_PREFIX, key);
+  return parsed && { editionId: parsed.id, name: parsed.name };
+}
+
+/**
+ * The file names under each `<folder><id>/` among `keys` (as listed under `folder`, e.g. ISSUES_PREFIX or
+ * ALERTS_PREFIX), by id in listing order; other keys under the folder (its index.json) are left out.
+ */
+export function namesByFolder(folder: string, keys: readonly string[]): Map<string, string[]> {
+  const names = new Map<string, string[]>();
+  for (const key of keys) {
+    const parsed = parseFolderKey(folder, key);
+    if (parsed) names.set(parsed.id, [...(names.get(parsed.id) ?? []), parsed.name]);
+  }
+  return names;
 }
 
 /**

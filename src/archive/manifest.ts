@@ -88,6 +88,16 @@ export function parseLatestManifest(body: Buffer): LatestManifest {
   return parseManifest(LATEST_JSON_KEY, body, latestManifestSchema);
 }
 
+/** How every manifest is written: indented JSON ending in a newline. */
+function manifestJson(manifest: IndexManifest | LatestManifest | AlertsManifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** `alerts/index.json` listing `editions` (already in manifest order), stamped now. */
+function alertsManifestJson(editions: AlertIndexEntry[], clock: Clock): string {
+  return manifestJson({ schemaVersion: MANIFEST_SCHEMA_VERSION, updatedAt: clock().toISOString(), editions });
+}
+
 function parseManifest<T>(key: string, body: Buffer, schema: z.ZodType<T>): T {
   return parseJsonOrThrow(
     body,
@@ -164,12 +174,11 @@ export async function updateManifests(
       const list = before === 'corrupt' ? [] : (before ?? []);
       const next = sortEntries(change(list));
       if (Array.isArray(before) && JSON.stringify(next) === JSON.stringify(sortEntries(before))) return null;
-      const manifest: IndexManifest = {
+      return manifestJson({
         schemaVersion: MANIFEST_SCHEMA_VERSION,
         updatedAt: deps.clock().toISOString(),
         issues: next,
-      };
-      return `${JSON.stringify(manifest, null, 2)}\n`;
+      } satisfies IndexManifest);
     },
     manifestPut('application/json'),
   );
@@ -183,7 +192,10 @@ export async function updateManifests(
       LATEST_JSON_KEY,
       'application/json',
       (list) =>
-        `${JSON.stringify({ schemaVersion: MANIFEST_SCHEMA_VERSION, issue: list[0] ?? null } satisfies LatestManifest, null, 2)}\n`,
+        manifestJson({
+          schemaVersion: MANIFEST_SCHEMA_VERSION,
+          issue: list[0] ?? null,
+        } satisfies LatestManifest),
     ],
     [INDEX_HTML_KEY, 'text/html; charset=utf-8', (list) => deps.renderIndexPage(list)],
   ];
@@ -248,12 +260,7 @@ export async function listAlertEdition(
     async (current) => {
       const before = current ? parseAlertsManifest(current.body).editions : [];
       if (before.some((e) => e.editionId === entry.editionId)) return null;
-      const manifest: AlertsManifest = {
-        schemaVersion: MANIFEST_SCHEMA_VERSION,
-        updatedAt: deps.clock().toISOString(),
-        editions: sortAlertEntries([...before, entry]),
-      };
-      return `${JSON.stringify(manifest, null, 2)}\n`;
+      return alertsManifestJson(sortAlertEntries([...before, entry]), deps.clock);
     },
     manifestPut('application/json'),
   );
@@ -296,12 +303,7 @@ export async function replaceAlertsManifest(
       } else if (sorted.length === 0) {
         return null;
       }
-      const manifest: AlertsManifest = {
-        schemaVersion: MANIFEST_SCHEMA_VERSION,
-        updatedAt: deps.clock().toISOString(),
-        editions: sorted,
-      };
-      return `${JSON.stringify(manifest, null, 2)}\n`;
+      return alertsManifestJson(sorted, deps.clock);
     },
     manifestPut('application/json'),
   );

@@ -26,7 +26,7 @@ import { entryFromSnapshotBody, storedSubject } from './snapshot-entry';
 
 const withTitle = (title: string | undefined) => (title ? { title } : {});
 
-import type { ArchiveStore } from './store';
+import type { ArchiveStore, PutOptions } from './store';
 
 export { previousIssueBefore } from './read';
 
@@ -148,14 +148,7 @@ export async function archiveRawFiles(
   const replaced: string[] = [];
   await mapConcurrent(files, WRITE_CONCURRENCY, async (file) => {
     assertIssueFileName(file.name);
-    const key = issueKey(issueId, file.name);
-    const body = toBuffer(file.body);
-    const sha256 = sha256Hex(body);
-    const options = {
-      contentType: file.contentType,
-      ...(file.contentEncoding ? { contentEncoding: file.contentEncoding } : {}),
-      cacheControl: IMMUTABLE_CACHE_CONTROL,
-    };
+    const { key, body, sha256, options } = toWrite(issueId, file);
     if ((await store.putIfAbsent(key, body, options)) === 'exists') {
       const existing = await store.get(key);
       if (!existing || sha256Hex(existing.body) !== sha256) {
@@ -177,20 +170,31 @@ export async function archiveRawFiles(
   return { files: stored, replaced: replaced.sort(), strays };
 }
 
+/** An issue file as it is written: its key, bytes and their hash, and the write-once object options. */
+function toWrite(
+  issueId: string,
+  file: IssueFile,
+): { key: string; body: Buffer; sha256: string; options: PutOptions } {
+  const body = toBuffer(file.body);
+  return {
+    key: issueKey(issueId, file.name),
+    body,
+    sha256: sha256Hex(body),
+    options: {
+      contentType: file.contentType,
+      ...(file.contentEncoding ? { contentEncoding: file.contentEncoding } : {}),
+      cacheControl: IMMUTABLE_CACHE_CONTROL,
+    },
+  };
+}
+
 async function putOnce(
   store: ArchiveStore,
   issueId: string,
   file: IssueFile,
   warnings: string[],
 ): Promise<{ created: boolean; file: ArchivedFile; existingBody: Buffer | null }> {
-  const key = issueKey(issueId, file.name);
-  const body = toBuffer(file.body);
-  const sha256 = sha256Hex(body);
-  const options = {
-    contentType: file.contentType,
-    ...(file.contentEncoding ? { contentEncoding: file.contentEncoding } : {}),
-    cacheControl: IMMUTABLE_CACHE_CONTROL,
-  };
+  const { key, body, sha256, options } = toWrite(issueId, file);
   // Two rounds: S3 may answer "exists" for a concurrent conditional write that then fails.
   for (let round = 0; round < 2; round++) {
     if ((await store.putIfAbsent(key, body, options)) === 'created') {

@@ -9,7 +9,7 @@ import type { ArchivedFile, IssueIndexEntry } from '../contracts/index-entry';
 import type { Snapshot } from '../snapshot/schema';
 import { contentHeadersFor } from './content-types';
 import { sha256Hex } from './hash';
-import { INDEX_HTML_KEY, ISSUES_PREFIX, isPublicKey, parseIssueKey, SNAPSHOT_FILE } from './keys';
+import { INDEX_HTML_KEY, ISSUES_PREFIX, isPublicKey, namesByFolder, SNAPSHOT_FILE } from './keys';
 import { type ManifestDeps, readIndexManifest, updateManifests } from './manifest';
 import { entryFromSnapshot, parseSnapshotBody, storedSubject } from './snapshot-entry';
 import type { ArchiveStore } from './store';
@@ -89,14 +89,7 @@ function mentionsId(text: string, issueId: string): boolean {
 
 /** Rebuilds the manifests from the issue objects (see module comment). */
 export async function repairManifests(store: ArchiveStore, deps: ManifestDeps): Promise<RepairResult> {
-  const byIssue = new Map<string, string[]>();
-  for (const key of await store.list(ISSUES_PREFIX)) {
-    const parsed = parseIssueKey(key);
-    if (!parsed) continue;
-    const names = byIssue.get(parsed.issueId) ?? [];
-    names.push(parsed.name);
-    byIssue.set(parsed.issueId, names);
-  }
+  const byIssue = namesByFolder(ISSUES_PREFIX, await store.list(ISSUES_PREFIX));
 
   const rebuilt: IssueIndexEntry[] = [];
   const incomplete: string[] = [];

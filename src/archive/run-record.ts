@@ -17,10 +17,10 @@
 import { z } from 'zod';
 import { calendarDay } from '../days';
 import type { Clock, Random, Sleep } from '../ports';
-import { parseJsonOrThrow } from '../validated-json';
 import { ArchiveStoreError } from './errors';
 import { assertIssueId } from './keys';
 import type { ArchiveStore, PutOptions } from './store';
+import { readStoredJson } from './stored-json';
 
 export const RUNS_PREFIX = 'runs/';
 export const RUN_RECORD_SCHEMA_VERSION = 1;
@@ -117,9 +117,15 @@ export function deliveryRecordKey(issueId: string): string {
 
 const RECORD_PUT: PutOptions = { contentType: 'application/json', cacheControl: 'no-store' };
 
-function parseWith<T>(key: string, body: Buffer, schema: z.ZodType<T>): T {
-  return parseJsonOrThrow(
-    body,
+/** The record at `key` and its version, or null when there is none; throws CorruptRunRecordError naming the key. */
+function readRecord<T>(
+  store: ArchiveStore,
+  key: string,
+  schema: z.ZodType<T>,
+): Promise<{ value: T; etag: string } | null> {
+  return readStoredJson(
+    store,
+    key,
     schema,
     (problem, options) => new CorruptRunRecordError(`${key}: ${problem}`, options),
   );
@@ -132,16 +138,13 @@ export async function readRunRecord(
   store: ArchiveStore,
   issueId: string,
 ): Promise<{ record: RunRecord; etag: string } | null> {
-  const key = runRecordKey(issueId);
-  const object = await store.get(key);
-  return object ? { record: parseWith(key, object.body, runRecordSchema), etag: object.etag } : null;
+  const read = await readRecord(store, runRecordKey(issueId), runRecordSchema);
+  return read && { record: read.value, etag: read.etag };
 }
 
 /** The issue a run of `kind` without an as-of day resolved to on `day`, or null. */
 export async function readRunDay(store: ArchiveStore, day: string, kind: RunKind): Promise<RunDay | null> {
-  const key = runDayKey(day, kind);
-  const object = await store.get(key);
-  return object ? parseWith(key, object.body, runDaySchema) : null;
+  return (await readRecord(store, runDayKey(day, kind), runDaySchema))?.value ?? null;
 }
 
 /**
@@ -172,9 +175,7 @@ export async function readDeliveryRecord(
   store: ArchiveStore,
   issueId: string,
 ): Promise<DeliveryRecord | null> {
-  const key = deliveryRecordKey(issueId);
-  const object = await store.get(key);
-  return object ? parseWith(key, object.body, deliveryRecordSchema) : null;
+  return (await readRecord(store, deliveryRecordKey(issueId), deliveryRecordSchema))?.value ?? null;
 }
 
 /**

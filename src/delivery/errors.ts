@@ -2,43 +2,36 @@
  * Errors raised by the delivery stage. Each sets `name` and carries its `cause`; they become outcomes
  * (HTTP status, batch item failure, CLI exit code) only at the edges.
  */
+import { type CauseOptions, namedError } from '../named-error';
 
 /** An address that cannot be accepted; `reason` is safe to show to the person who typed it. */
-export class InvalidAddressError extends Error {
-  override name = 'InvalidAddressError';
+export class InvalidAddressError extends namedError('InvalidAddressError') {
   constructor(
     readonly reason: string,
-    options?: { cause?: unknown },
+    options?: CauseOptions,
   ) {
     super(`invalid email address: ${reason}`, options);
   }
 }
 
 /** A value meant for a mail header contains CR, LF or another control character. */
-export class HeaderInjectionError extends Error {
-  override name = 'HeaderInjectionError';
-}
+export class HeaderInjectionError extends namedError('HeaderInjectionError') {}
 
 /** A built message that breaks the wire format (a bare CR or LF, a line over 998 octets): never sent. */
-export class MimeFormatError extends Error {
-  override name = 'MimeFormatError';
-}
+export class MimeFormatError extends namedError('MimeFormatError') {}
 
 /** A confirmation or unsubscribe token that does not verify. */
-export class TokenError extends Error {
-  override name = 'TokenError';
+export class TokenError extends namedError('TokenError') {
   constructor(
     readonly reason: 'malformed' | 'bad-signature' | 'expired' | 'wrong-purpose',
-    options?: { cause?: unknown },
+    options?: CauseOptions,
   ) {
     super(`token rejected: ${reason}`, options);
   }
 }
 
 /** A stored subscriber or ledger object that fails validation. */
-export class CorruptRecordError extends Error {
-  override name = 'CorruptRecordError';
-}
+export class CorruptRecordError extends namedError('CorruptRecordError') {}
 
 /**
  * A subscriber object that cannot be used: not JSON, a field outside its schema, stored under the wrong
@@ -49,19 +42,18 @@ export class UnreadableSubscriberError extends CorruptRecordError {
   constructor(
     readonly subscriberHash: string,
     readonly reason: string,
-    options?: { cause?: unknown },
+    options?: CauseOptions,
   ) {
     super(`subscriber ${subscriberHash}: ${reason}`, options);
   }
 }
 
 /** The mail transport refused a message (after retries when the refusal was transient). */
-export class SendError extends Error {
-  override name = 'SendError';
+export class SendError extends namedError('SendError') {
   constructor(
     message: string,
     readonly retryable: boolean,
-    options?: { cause?: unknown },
+    options?: CauseOptions,
   ) {
     super(message, options);
   }
@@ -74,12 +66,10 @@ export class SendError extends Error {
  */
 export class AmbiguousSendError extends SendError {
   override name = 'AmbiguousSendError';
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: CauseOptions) {
     super(message, false, options);
   }
 }
 
 /** Optimistic concurrency on a stored object kept losing; the caller may retry later. */
-export class ConcurrentUpdateError extends Error {
-  override name = 'ConcurrentUpdateError';
-}
+export class ConcurrentUpdateError extends namedError('ConcurrentUpdateError') {}

@@ -17,7 +17,7 @@
 import { z } from 'zod';
 import { sha256Hex } from '../archive/hash';
 import type { ArchiveStore } from '../archive/store';
-import { parseJsonOrThrow } from '../validated-json';
+import { readStoredJson } from '../archive/stored-json';
 import { CorruptRecordError } from './errors';
 
 const entrySchema = z.discriminatedUnion('state', [
@@ -53,16 +53,13 @@ const JSON_TYPE = { contentType: 'application/json' };
 
 /** A FeedbackLedger on any ArchiveStore. */
 export function createFeedbackLedger(store: ArchiveStore): FeedbackLedger {
-  const read = async (objectKey: string) => {
-    const object = await store.get(objectKey);
-    if (!object) return null;
-    const entry = parseJsonOrThrow(
-      object.body,
+  const read = (objectKey: string) =>
+    readStoredJson(
+      store,
+      objectKey,
       entrySchema,
       (problem, options) => new CorruptRecordError(`feedback ledger entry ${objectKey}: ${problem}`, options),
     );
-    return { entry, etag: object.etag };
-  };
   return {
     async begin(key, now) {
       const objectKey = feedbackLedgerKey(key);
@@ -73,8 +70,8 @@ export function createFeedbackLedger(store: ArchiveStore): FeedbackLedger {
         if (created !== 'conflict') return { kind: 'new', etag: created, startedAt };
         const current = await read(objectKey);
         if (!current) continue; // removed between the two calls: try to create it again
-        if (current.entry.state === 'done') return { kind: 'done' };
-        return { kind: 'retry', etag: current.etag, startedAt: current.entry.startedAt };
+        if (current.value.state === 'done') return { kind: 'done' };
+        return { kind: 'retry', etag: current.etag, startedAt: current.value.startedAt };
       }
       // The entry keeps appearing and vanishing: apply without it rather than drop the notification.
       return { kind: 'retry', etag: null, startedAt };
@@ -95,7 +92,7 @@ export function createFeedbackLedger(store: ArchiveStore): FeedbackLedger {
       return result !== 'conflict';
     },
     async read(key) {
-      return (await read(feedbackLedgerKey(key)))?.entry ?? null;
+      return (await read(feedbackLedgerKey(key)))?.value ?? null;
     },
   };
 }

@@ -18,7 +18,7 @@
  */
 import { z } from 'zod';
 import type { ArchiveStore } from '../archive/store';
-import { parseJsonOrThrow } from '../validated-json';
+import { readStoredJson } from '../archive/stored-json';
 import { CorruptRecordError } from './errors';
 
 const ledgerEntrySchema = z.discriminatedUnion('state', [
@@ -77,16 +77,13 @@ export const LEDGER_LEASE_MS = 60_000;
 /** A Ledger on any ArchiveStore; `leaseMs` is how long a `sending` claim is honoured. */
 export function createLedger(store: ArchiveStore, options: { leaseMs?: number } = {}): Ledger {
   const leaseMs = options.leaseMs ?? LEDGER_LEASE_MS;
-  const read = async (key: string) => {
-    const object = await store.get(key);
-    if (!object) return null;
-    const entry = parseJsonOrThrow(
-      object.body,
+  const read = (key: string) =>
+    readStoredJson(
+      store,
+      key,
       ledgerEntrySchema,
       (problem, options) => new CorruptRecordError(`ledger entry ${key}: ${problem}`, options),
     );
-    return { entry, etag: object.etag };
-  };
   return {
     async claim(issueId, subscriberHash, now) {
       const key = ledgerKey(issueId, subscriberHash);
@@ -100,9 +97,9 @@ export function createLedger(store: ArchiveStore, options: { leaseMs?: number } 
         const again = await store.putIfMatch(key, body, null, JSON_TYPE);
         return again === 'conflict' ? { kind: 'in-flight' } : { kind: 'claimed', etag: again, claimedAt };
       }
-      if (current.entry.state === 'sent') return { kind: 'sent' };
-      const released = current.entry.state === 'released';
-      if (!released && now.getTime() - Date.parse(current.entry.claimedAt) < leaseMs)
+      if (current.value.state === 'sent') return { kind: 'sent' };
+      const released = current.value.state === 'released';
+      if (!released && now.getTime() - Date.parse(current.value.claimedAt) < leaseMs)
         return { kind: 'in-flight' };
       const taken = await store.putIfMatch(key, body, current.etag, JSON_TYPE);
       return taken === 'conflict' ? { kind: 'in-flight' } : { kind: 'claimed', etag: taken, claimedAt };
@@ -137,7 +134,7 @@ export function createLedger(store: ArchiveStore, options: { leaseMs?: number } 
       );
     },
     async read(issueId, subscriberHash) {
-      return (await read(ledgerKey(issueId, subscriberHash)))?.entry ?? null;
+      return (await read(ledgerKey(issueId, subscriberHash)))?.value ?? null;
     },
   };
 }

@@ -56,24 +56,7 @@ export async function deliverIssueLocally(input: {
     reporter: input.reporter,
     ...(input.alertDay === undefined ? {} : { alertDay: input.alertDay }),
   });
-  const deps = {
-    emails: createEmailLoader(input.archive),
-    subscribers,
-    ledger: createLedger(input.state),
-    mailer: createOutboxMailer(input.outboxDir),
-    limiter: unlimited,
-    clock: input.clock,
-    sleep: realSleep,
-    random: Math.random,
-    reporter: input.reporter,
-  };
-  const totals = { sent: 0, skipped: 0, failed: 0 };
-  for (const message of queue.drain()) {
-    const outcome = await deliverBatch(message, deps, { ...input.settings, concurrency: 4 });
-    totals.sent += outcome.sent.length;
-    totals.skipped += outcome.skipped.length;
-    totals.failed += outcome.failed.length;
-  }
+  const totals = await deliverMessagesLocally(queue.drain(), input);
   return { issueId: input.issueId, recipients: plan.recipients, ...totals, outboxDir: input.outboxDir };
 }
 
@@ -105,8 +88,8 @@ export async function previewLocalDelivery(input: {
 }
 
 /**
- * Delivers send batches another step planned (the alert run enqueues into a memory queue) with the sender
- * core, the outbox mailer and the local ledger.
+ * Delivers planned send batches (deliverIssueLocally's plan, or what the alert run enqueued into a memory
+ * queue) with the sender core, the outbox mailer and the local ledger.
  */
 export async function deliverMessagesLocally(
   messages: readonly SendMessage[],

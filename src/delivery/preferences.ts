@@ -7,7 +7,6 @@
  */
 import type { Clock, Reporter } from '../ports';
 import type { MessageSettings } from './email';
-import { TokenError } from './errors';
 import { PreferenceValueError, parsePowerPrice } from './preference-fields';
 import {
   MAX_POWER_PRICE_USD_PER_KWH,
@@ -16,7 +15,7 @@ import {
   type SubscriberStore,
   updateSubscriber,
 } from './subscribers';
-import { signToken, verifyToken } from './tokens';
+import { linkSubscriber, signToken } from './tokens';
 
 /** `${linksBaseUrl}/preferences?token=...` for a subscriber hash. */
 export function preferencesUrl(settings: MessageSettings, subscriberHash: string): string {
@@ -70,13 +69,7 @@ export function parsePreferencesForm(
 }
 
 function subscriberOf(token: string, settings: { tokenSecret: string }, now: Date, reporter?: Reporter) {
-  try {
-    return verifyToken({ secret: settings.tokenSecret, token, purpose: 'preferences', now }).subscriberHash;
-  } catch (error) {
-    if (!(error instanceof TokenError)) throw error;
-    reporter?.warn('preferences token rejected', { reason: error.reason });
-    return null;
-  }
+  return linkSubscriber({ secret: settings.tokenSecret, token, purpose: 'preferences', now }, reporter);
 }
 
 const preferencesOf = (s: Preferences): Preferences => ({

@@ -5,12 +5,11 @@
  */
 import type { Clock, Reporter } from '../ports';
 import { normalizeAddress } from './address';
-import { TokenError } from './errors';
 import { claimConfirmation, releaseConfirmation } from './mailbox';
 import type { Mailer } from './mailer';
 import { buildRawMessage, fromDomain } from './mime';
 import { newSubscriber, type SubscriberStore, subscriberIdFor, updateSubscriber } from './subscribers';
-import { CONFIRM_TOKEN_TTL_MS, signToken, verifyToken } from './tokens';
+import { CONFIRM_TOKEN_TTL_MS, linkSubscriber, signToken } from './tokens';
 
 /** Settings of the subscribe flow. */
 export interface SubscribeSettings {
@@ -152,21 +151,11 @@ export async function confirmSubscription(
   deps: { subscribers: SubscriberStore; clock: Clock; reporter?: Reporter },
   settings: { tokenSecret: string },
 ): Promise<ConfirmOutcome> {
-  let hash: string;
-  try {
-    ({ subscriberHash: hash } = verifyToken({
-      secret: settings.tokenSecret,
-      token,
-      purpose: 'confirm',
-      now: deps.clock(),
-    }));
-  } catch (error) {
-    if (error instanceof TokenError) {
-      deps.reporter?.warn('confirm token rejected', { reason: error.reason });
-      return 'invalid-link';
-    }
-    throw error;
-  }
+  const hash = linkSubscriber(
+    { secret: settings.tokenSecret, token, purpose: 'confirm', now: deps.clock() },
+    deps.reporter,
+  );
+  if (hash === null) return 'invalid-link';
   const now = deps.clock().toISOString();
   let outcome: ConfirmOutcome = 'confirmed';
   await updateSubscriber(deps.subscribers, hash, (current) => {

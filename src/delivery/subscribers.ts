@@ -197,6 +197,11 @@ export function createSubscriberStore(store: ArchiveStore): SubscriberStore {
     if (entry.kind === 'moved') throw new UnreadableSubscriberError(entry.hash, 'moved twice');
     return { hash: entry.hash, subscriber: entry.subscriber, etag: entry.etag, legacy: entry.legacy };
   };
+  /** Writes the object at `hash` if it is still at `etag` (null: if there is none). */
+  const write = async (hash: string, value: unknown, etag: string | null): Promise<'ok' | 'conflict'> => {
+    const result = await store.putIfMatch(subscriberKey(hash), `${JSON.stringify(value)}\n`, etag, JSON_TYPE);
+    return result === 'conflict' ? 'conflict' : 'ok';
+  };
   return {
     store,
     inspect,
@@ -211,23 +216,11 @@ export function createSubscriberStore(store: ArchiveStore): SubscriberStore {
     async put(subscriber, etag) {
       const valid = subscriberSchema.parse(subscriber);
       const hash = hashNormalizedAddress(normalizeAddress(valid.address));
-      const result = await store.putIfMatch(
-        subscriberKey(hash),
-        `${JSON.stringify(valid)}\n`,
-        etag,
-        JSON_TYPE,
-      );
-      return result === 'conflict' ? 'conflict' : 'ok';
+      return write(hash, valid, etag);
     },
     async markMoved(hash, movedTo, etag) {
       const marker = movedSchema.parse({ schemaVersion: 1, movedTo });
-      const result = await store.putIfMatch(
-        subscriberKey(hash),
-        `${JSON.stringify(marker)}\n`,
-        etag,
-        JSON_TYPE,
-      );
-      return result === 'conflict' ? 'conflict' : 'ok';
+      return write(hash, marker, etag);
     },
     async listHashes() {
       const keys = await store.list(PREFIX);

@@ -9,6 +9,7 @@
  * outstanding link.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Reporter } from '../ports';
 import { isSubscriberHash } from './address';
 import { TokenError } from './errors';
 
@@ -59,4 +60,21 @@ export function verifyToken(input: { secret: string; token: string; purpose: Tok
   const expSeconds = Number.parseInt(exp, 36);
   if (expSeconds !== 0 && expSeconds * 1000 <= input.now.getTime()) throw new TokenError('expired');
   return { subscriberHash: Buffer.from(hash, 'base64url').toString('hex') };
+}
+
+/**
+ * The subscriber a link's token names, or null when the token does not verify for `purpose`: logged as
+ * `<purpose> token rejected` with the reason (never the token). Errors other than TokenError propagate.
+ */
+export function linkSubscriber(
+  input: { secret: string; token: string; purpose: TokenPurpose; now: Date },
+  reporter?: Reporter,
+): string | null {
+  try {
+    return verifyToken(input).subscriberHash;
+  } catch (error) {
+    if (!(error instanceof TokenError)) throw error;
+    reporter?.warn(`${input.purpose} token rejected`, { reason: error.reason });
+    return null;
+  }
 }

@@ -3,9 +3,8 @@
  * unsubscribed subscriber gets the same answer as an active one).
  */
 import type { Clock, Reporter } from '../ports';
-import { TokenError } from './errors';
 import { type SubscriberStore, updateSubscriber } from './subscribers';
-import { verifyToken } from './tokens';
+import { linkSubscriber } from './tokens';
 
 /** Result of an unsubscribe request. */
 export type UnsubscribeOutcome = 'unsubscribed' | 'invalid-link';
@@ -16,13 +15,7 @@ export function isValidUnsubscribeToken(
   settings: { tokenSecret: string },
   now: Date,
 ): boolean {
-  try {
-    verifyToken({ secret: settings.tokenSecret, token, purpose: 'unsubscribe', now });
-    return true;
-  } catch (error) {
-    if (error instanceof TokenError) return false;
-    throw error;
-  }
+  return linkSubscriber({ secret: settings.tokenSecret, token, purpose: 'unsubscribe', now }) !== null;
 }
 
 /** Unsubscribes the subscriber named by the token; pending and active become `unsubscribed`. */
@@ -32,21 +25,11 @@ export async function unsubscribe(
   settings: { tokenSecret: string },
 ): Promise<UnsubscribeOutcome> {
   const now = deps.clock();
-  let hash: string;
-  try {
-    ({ subscriberHash: hash } = verifyToken({
-      secret: settings.tokenSecret,
-      token,
-      purpose: 'unsubscribe',
-      now,
-    }));
-  } catch (error) {
-    if (error instanceof TokenError) {
-      deps.reporter?.warn('unsubscribe token rejected', { reason: error.reason });
-      return 'invalid-link';
-    }
-    throw error;
-  }
+  const hash = linkSubscriber(
+    { secret: settings.tokenSecret, token, purpose: 'unsubscribe', now },
+    deps.reporter,
+  );
+  if (hash === null) return 'invalid-link';
   const { changed } = await updateSubscriber(deps.subscribers, hash, (current) => {
     if (!current || (current.status !== 'active' && current.status !== 'pending')) return null;
     return {

@@ -1,17 +1,8 @@
 /** Errors of the emulator's inputs (datasets, fault specs). Messages name the file or the bad part. */
+import { namedError } from '../named-error';
 
 /** A CSV file or recording folder could not be read or does not look like one. */
-export class DatasetError extends Error {
-  override name = 'DatasetError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export class DatasetError extends namedError('DatasetError') {}
 
 /** A `--faults` spec could not be parsed; the message names the offending part. */
-export class FaultSpecError extends Error {
-  override name = 'FaultSpecError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export class FaultSpecError extends namedError('FaultSpecError') {}

@@ -2,7 +2,7 @@
 
 import { daysBetween } from '../days';
 import type { Metrics } from '../snapshot/schema';
-import { type MetricsHistory, pctChange } from './history';
+import { changeOverPct, type MetricsHistory } from './history';
 import { type MetricResult, windowGapReason } from './reasons';
 
 /** Days in the 1-year and 4-year windows that hashprice lows are judged against. */
@@ -42,7 +42,7 @@ export function windowLow(
 /** The week's hashprice move split into price, BTC revenue (subsidy, fees) and hashrate, each W vs W−7. */
 export function hashpriceDrivers(history: MetricsHistory, i: number): Metrics['hashprice']['drivers'] {
   if (i < 7) return null;
-  const change = (values: readonly (number | null)[]) => pctChange(values[i] ?? null, values[i - 7] ?? null);
+  const change = (values: readonly (number | null)[]) => changeOverPct(values, i, 7);
   const avgPriceChangePct = change(history.revenueWeightedPriceUsd7d);
   const btcRevenueChangePct = change(history.revenueBtcPerDay7d);
   const subsidyBtcChangePct = change(history.subsidyBtcPerDay7d);
@@ -86,17 +86,14 @@ export function computeHashprice(history: MetricsHistory, i: number): MetricResu
   }
   let change7dPct: number | null = null;
   if (usdPerPhDay !== null) {
-    change7dPct = pctChange(usdPerPhDay, i >= 7 ? (history.hashpriceUsdPerPhDay7d[i - 7] ?? null) : null);
+    change7dPct = changeOverPct(history.hashpriceUsdPerPhDay7d, i, 7);
     if (change7dPct === null)
       warnings.push('hashprice.change7dPct unavailable: no complete hashprice week before');
   }
   const lower = history.lowerHashpriceIndex[i] ?? -1;
   const lowestSince = usdPerPhDay !== null && lower >= 0 ? (history.dates[lower] ?? null) : null;
   const hp = history.hashpriceUsdPerPhDay7d;
-  const btcChange7dPct =
-    btcPerPhDay === null
-      ? null
-      : pctChange(btcPerPhDay, i >= 7 ? (history.hashpriceBtcPerPhDay7d[i - 7] ?? null) : null);
+  const btcChange7dPct = changeOverPct(history.hashpriceBtcPerPhDay7d, i, 7);
   const low1y = usdPerPhDay === null ? null : windowLow(hp, i, YEAR_DAYS);
   const low4y = usdPerPhDay === null ? null : windowLow(hp, i, FOUR_YEAR_DAYS);
   return {

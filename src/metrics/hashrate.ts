@@ -1,6 +1,6 @@
 /** Hashrate metrics from Coin Metrics' daily HashRate (TH/s), as 7-day means in EH/s. */
 import type { Metrics } from '../snapshot/schema';
-import { type MetricsHistory, pctChange } from './history';
+import { changeOverPct, type MetricsHistory, pctChange } from './history';
 import { type MetricResult, windowGapReason } from './reasons';
 
 /**
@@ -38,7 +38,7 @@ export function computeHashrate(history: MetricsHistory, i: number): MetricResul
   }
   const change = (days: number, key: string) => {
     if (ehs7d === null) return null;
-    const out = pctChange(ehs7d, i - days >= 0 ? (ehs[i - days] ?? null) : null);
+    const out = changeOverPct(ehs, i, days);
     if (out === null) {
       warnings.push(`hashrate.${key} unavailable: no complete 7-day hashrate ending ${days} days earlier`);
     }

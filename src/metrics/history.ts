@@ -99,7 +99,7 @@ function isNum(x: Num | undefined): x is number {
 }
 
 /** Ratio a ÷ b, null when either is missing or b is 0 (never NaN/Infinity). */
-export function safeDiv(a: Num, b: Num): Num {
+export function safeDiv(a: Num | undefined, b: Num | undefined): Num {
   if (!isNum(a) || !isNum(b) || b === 0) return null;
   const r = a / b;
   return Number.isFinite(r) ? r : null;
@@ -109,6 +109,32 @@ export function safeDiv(a: Num, b: Num): Num {
 export function pctChange(a: Num, b: Num): Num {
   const r = safeDiv(a, b);
   return r === null ? null : (r - 1) * 100;
+}
+
+/** Day i's value against the value `days` earlier, as pctChange; null when either day has none. */
+export function changeOverPct(values: readonly Num[], i: number, days: number): Num {
+  return pctChange(values[i] ?? null, i - days >= 0 ? (values[i - days] ?? null) : null);
+}
+
+/** a ÷ b × 100, null when either is missing or b is 0. */
+function sharePct(a: Num | undefined, b: Num | undefined): Num {
+  const r = safeDiv(a, b);
+  return r === null ? null : r * 100;
+}
+
+/** a ÷ blocks, null unless the day has at least one block. */
+function perBlock(a: Num | undefined, blocks: Num | undefined): Num {
+  return isNum(blocks) && blocks > 0 ? safeDiv(a, blocks) : null;
+}
+
+/** A 7-day sum as a mean per day. */
+function perDay(sum: Num): Num {
+  return sum === null ? null : sum / WINDOW_DAYS;
+}
+
+/** One value for each of `n` days, day i's from `dayValue(i)`. */
+function everyDay(n: number, dayValue: (i: number) => Num): Num[] {
+  return Array.from({ length: n }, (_, i) => dayValue(i));
 }
 
 function assertContiguous(series: DailySeries): void {
@@ -138,6 +164,11 @@ function windowSum(values: readonly Num[], i: number): Num {
     sum += v;
   }
   return sum;
+}
+
+/** windowSum for every day. */
+function windowSums(values: readonly Num[]): Num[] {
+  return everyDay(values.length, (i) => windowSum(values, i));
 }
 
 /** Running maximum with the first index reaching it. */
@@ -238,69 +269,42 @@ export function createMetricsHistory(series: DailySeries): MetricsHistory {
   const positions = new Map<string, number>();
   for (const [i, d] of series.dates.entries()) positions.set(d, i);
 
-  const revenueBtc: Num[] = new Array(n).fill(null);
-  const revenueUsd: Num[] = new Array(n).fill(null);
-  const hashPh: Num[] = new Array(n).fill(null);
-  const feeSharePctDaily: Num[] = new Array(n).fill(null);
-  const feesPerBlockBtcDaily: Num[] = new Array(n).fill(null);
-  const subsidyPerBlockBtcDaily: Num[] = new Array(n).fill(null);
-  const difficultyMeanDaily: Num[] = new Array(n).fill(null);
-  for (let i = 0; i < n; i++) {
-    const iss = v.IssTotNtv[i];
-    const fee = v.FeeTotNtv[i];
-    const price = v.PriceUSD[i];
-    const hr = v.HashRate[i];
-    const blocks = v.BlkCnt[i];
-    if (isNum(iss) && isNum(fee)) {
-      revenueBtc[i] = iss + fee;
-      if (isNum(price)) revenueUsd[i] = (iss + fee) * price;
-      const share = safeDiv(fee, iss + fee);
-      feeSharePctDaily[i] = share === null ? null : share * 100;
-    }
-    if (isNum(hr)) hashPh[i] = hr / 1000;
-    if (isNum(blocks) && blocks > 0) {
-      feesPerBlockBtcDaily[i] = isNum(fee) ? fee / blocks : null;
-      subsidyPerBlockBtcDaily[i] = isNum(iss) ? iss / blocks : null;
-      if (isNum(hr) && hr > 0) difficultyMeanDaily[i] = (hr * 1e12 * 600 * 144) / (blocks * 2 ** 32);
-    }
-  }
+  // One day's figures.
+  const { IssTotNtv: iss, FeeTotNtv: fee, PriceUSD: price, HashRate: hashrate, BlkCnt: blocks } = v;
+  const revenueBtc = everyDay(n, (i) => {
+    const subsidy = iss[i];
+    const fees = fee[i];
+    return isNum(subsidy) && isNum(fees) ? subsidy + fees : null;
+  });
+  const revenueUsd = everyDay(n, (i) => {
+    const btc = revenueBtc[i];
+    const usd = price[i];
+    return isNum(btc) && isNum(usd) ? btc * usd : null;
+  });
+  const hashPh = hashrate.map((hr) => (isNum(hr) ? hr / 1000 : null));
+  const difficultyMeanDaily = everyDay(n, (i) => {
+    const hr = hashrate[i];
+    const count = blocks[i];
+    return isNum(hr) && hr > 0 && isNum(count) && count > 0
+      ? (hr * 1e12 * 600 * 144) / (count * 2 ** 32)
+      : null;
+  });
 
-  const hashrateEhs7d: Num[] = new Array(n).fill(null);
-  const revenueUsdPerDay7d: Num[] = new Array(n).fill(null);
-  const revenueBtcPerDay7d: Num[] = new Array(n).fill(null);
-  const subsidyBtcPerDay7d: Num[] = new Array(n).fill(null);
-  const feesBtcPerDay7d: Num[] = new Array(n).fill(null);
-  const feeSharePct7d: Num[] = new Array(n).fill(null);
-  const blocks7d: Num[] = new Array(n).fill(null);
-  const hashpriceUsd: Num[] = new Array(n).fill(null);
-  const hashpriceBtc: Num[] = new Array(n).fill(null);
-  const revenueWeightedPriceUsd7d: Num[] = new Array(n).fill(null);
-  for (let i = 0; i < n; i++) {
-    const hr = windowSum(v.HashRate, i);
-    const ph = windowSum(hashPh, i);
-    const usd = windowSum(revenueUsd, i);
-    const btc = windowSum(revenueBtc, i);
-    const iss = windowSum(v.IssTotNtv, i);
-    const fee = windowSum(v.FeeTotNtv, i);
-    hashrateEhs7d[i] = hr === null ? null : hr / WINDOW_DAYS / 1e6;
-    revenueUsdPerDay7d[i] = usd === null ? null : usd / WINDOW_DAYS;
-    revenueBtcPerDay7d[i] = btc === null ? null : btc / WINDOW_DAYS;
-    subsidyBtcPerDay7d[i] = iss === null ? null : iss / WINDOW_DAYS;
-    feesBtcPerDay7d[i] = fee === null ? null : fee / WINDOW_DAYS;
-    const share = safeDiv(fee, btc);
-    feeSharePct7d[i] = share === null ? null : share * 100;
-    blocks7d[i] = windowSum(v.BlkCnt, i);
-    hashpriceUsd[i] = safeDiv(usd, ph);
-    hashpriceBtc[i] = safeDiv(btc, ph);
-    revenueWeightedPriceUsd7d[i] = safeDiv(usd, btc);
-  }
+  // Sums over W ending each day.
+  const hashrate7d = windowSums(hashrate);
+  const ph7d = windowSums(hashPh);
+  const usd7d = windowSums(revenueUsd);
+  const btc7d = windowSums(revenueBtc);
+  const hashpriceUsd = everyDay(n, (i) => safeDiv(usd7d[i], ph7d[i]));
+  const hashrateEhs7d = hashrate7d.map((sum) => (sum === null ? null : sum / WINDOW_DAYS / 1e6));
+  const fees7d = windowSums(fee);
 
   const blocksThrough: Num[] = new Array(n).fill(null);
   const blocksRunStart = new Int32Array(n).fill(-1);
   let runStart = -1;
   let running = 0;
   for (let i = 0; i < n; i++) {
-    const b = v.BlkCnt[i];
+    const b = blocks[i];
     // A block count is a whole number of blocks; anything else breaks the run like a missing day.
     if (!isNum(b) || b < 0 || !Number.isInteger(b)) {
       runStart = -1;
@@ -333,26 +337,26 @@ export function createMetricsHistory(series: DailySeries): MetricsHistory {
     hashrateFromPeakPct,
     deeperDrawdownIndex: previousLower(hashrateFromPeakPct),
     drawdownDeepest90dPct: slidingExtreme(hashrateFromPeakPct, 90, 1),
-    revenueUsdPerDay7d,
-    revenueBtcPerDay7d,
-    subsidyBtcPerDay7d,
-    feesBtcPerDay7d,
-    feeSharePct7d,
-    blocks7d,
+    revenueUsdPerDay7d: usd7d.map(perDay),
+    revenueBtcPerDay7d: btc7d.map(perDay),
+    subsidyBtcPerDay7d: windowSums(iss).map(perDay),
+    feesBtcPerDay7d: fees7d.map(perDay),
+    feeSharePct7d: everyDay(n, (i) => sharePct(fees7d[i], btc7d[i])),
+    blocks7d: windowSums(blocks),
     blocksThrough,
     blocksRunStart,
     hashpriceUsdPerPhDay7d: hashpriceUsd,
-    hashpriceBtcPerPhDay7d: hashpriceBtc,
+    hashpriceBtcPerPhDay7d: everyDay(n, (i) => safeDiv(btc7d[i], ph7d[i])),
     hashpricePercentile: runningPercentile(hashpriceUsd),
     lowerHashpriceIndex: previousLower(hashpriceUsd),
     hashpriceLow52w: slidingExtreme(hashpriceUsd, RANGE_52W_DAYS, 1),
     hashpriceHigh52w: slidingExtreme(hashpriceUsd, RANGE_52W_DAYS, -1),
-    hashpriceUsdPerPhDaySpot: revenueUsd.map((r, i) => safeDiv(r, hashPh[i] ?? null)),
-    hashpriceBtcPerPhDaySpot: revenueBtc.map((r, i) => safeDiv(r, hashPh[i] ?? null)),
-    revenueWeightedPriceUsd7d,
-    feeSharePctDaily,
-    feesPerBlockBtcDaily,
-    subsidyPerBlockBtcDaily,
+    hashpriceUsdPerPhDaySpot: everyDay(n, (i) => safeDiv(revenueUsd[i], hashPh[i])),
+    hashpriceBtcPerPhDaySpot: everyDay(n, (i) => safeDiv(revenueBtc[i], hashPh[i])),
+    revenueWeightedPriceUsd7d: everyDay(n, (i) => safeDiv(usd7d[i], btc7d[i])),
+    feeSharePctDaily: everyDay(n, (i) => sharePct(fee[i], revenueBtc[i])),
+    feesPerBlockBtcDaily: everyDay(n, (i) => perBlock(fee[i], blocks[i])),
+    subsidyPerBlockBtcDaily: everyDay(n, (i) => perBlock(iss[i], blocks[i])),
     difficultyMeanDaily,
     missingInWindow(i, columns) {
       const from = Math.max(0, i - WINDOW_DAYS + 1);

@@ -1,6 +1,6 @@
 /** Market metrics: price, its 7/30-day change, drawdown from the all-time high, market cap. */
 import type { Metrics } from '../snapshot/schema';
-import { type MetricsHistory, pctChange } from './history';
+import { changeOverPct, type MetricsHistory, pctChange } from './history';
 import { dayGapReason, type MetricResult } from './reasons';
 
 /**
@@ -17,8 +17,7 @@ export function computeMarket(history: MetricsHistory, i: number): MetricResult<
   if (usd === null) warnings.push(dayGapReason(history, i, 'PriceUSD', 'price'));
   const change = (days: number, key: string) => {
     if (usd === null) return null;
-    const past = i - days >= 0 ? (price[i - days] ?? null) : null;
-    const out = pctChange(usd, past);
+    const out = changeOverPct(price, i, days);
     if (out === null)
       warnings.push(`price.${key} unavailable: no PriceUSD ${days} days before ${history.dates[i]}`);
     return out;

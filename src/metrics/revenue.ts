@@ -3,7 +3,7 @@
  * RevNtv = IssTotNtv + FeeTotNtv (BTC), RevUSD = RevNtv × PriceUSD (USD).
  */
 import type { Metrics } from '../snapshot/schema';
-import { type MetricsHistory, pctChange, WINDOW_DAYS } from './history';
+import { changeOverPct, type MetricsHistory, WINDOW_DAYS } from './history';
 import { type MetricResult, windowGapReason } from './reasons';
 
 /**
@@ -34,7 +34,7 @@ export function computeRevenue(history: MetricsHistory, i: number): MetricResult
   }
   let change7dPct: number | null = null;
   if (usdPerDay7d !== null) {
-    change7dPct = pctChange(usdPerDay7d, i >= 7 ? (history.revenueUsdPerDay7d[i - 7] ?? null) : null);
+    change7dPct = changeOverPct(history.revenueUsdPerDay7d, i, 7);
     if (change7dPct === null)
       warnings.push('revenue.change7dPct unavailable: no complete revenue week before');
   }

@@ -7,6 +7,8 @@ import type { PlaceholderTokens } from '../contracts/placeholders';
 import { PERSONAL_TOKENS } from '../contracts/placeholders';
 import { escapeHtml } from '../text/escape';
 import { CHART_SIZE, CHARTS, type ChartId } from './charts/catalog';
+import { figureColumns } from './columns';
+import { changeText } from './format';
 import {
   type Block,
   type Column,
@@ -128,15 +130,11 @@ function block(b: Block, images: ImageOptions): string {
         },
       });
     case 'figures': {
-      const columns = [
-        { label: 'Measure', align: 'left' as const },
-        { label: 'Value', align: 'right' as const },
-        ...(b.changeLabel ? [{ label: b.changeLabel, align: 'right' as const }] : []),
-      ];
+      const columns = figureColumns('Measure', 'Value', ...(b.changeLabel ? [b.changeLabel] : []));
       const labels = figureLabels(b.changeLabel);
       const rows = b.figures.map((f) => {
         const change = f.change
-          ? cell(escapeHtml(`${f.change.arrow ? `${f.change.arrow} ` : ''}${f.change.text}`), 'right', {
+          ? cell(escapeHtml(changeText(f.change)), 'right', {
               tone: f.change.tone,
               label: labels[2],
             })

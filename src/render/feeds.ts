@@ -15,7 +15,7 @@ import {
 } from '../contracts/index-entry';
 import { COINMETRICS_ATTRIBUTION } from '../snapshot/schema';
 import { escapeHtml } from '../text/escape';
-import { hashpriceUsd, hashrateEhs, pctChange, usd } from '../text/numbers';
+import { headlineFigures } from './format';
 
 export const FEED_TITLE = 'hashbrief';
 const FEED_SUBTITLE =
@@ -74,15 +74,7 @@ export function entryTag(authority: string, day: string, kind: 'issue' | 'alert'
 }
 
 function headlineSummary(e: IssueIndexEntry): string {
-  const h = e.headline;
-  const parts = [
-    h.hashpriceUsdPerPhDay === null
-      ? 'No hashprice this week'
-      : `Hashprice ${hashpriceUsd(h.hashpriceUsdPerPhDay)} (7-day average)${h.hashpriceChange7dPct === null ? '' : `, ${pctChange(h.hashpriceChange7dPct)} w/w`}`,
-    ...(h.priceUsd === null ? [] : [`BTC ${usd(h.priceUsd, 0)}`]),
-    ...(h.hashrateEhs7d === null ? [] : [`hashrate ${hashrateEhs(h.hashrateEhs7d)}`]),
-  ];
-  return `${parts.join('; ')}.`;
+  return `${headlineFigures(e.headline, 'feed').join('; ')}.`;
 }
 
 const DOWNLOADS: { file: string; type: string; title: string }[] = [

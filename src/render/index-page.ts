@@ -5,8 +5,8 @@
 
 import { type IssueIndexEntry, sortEntries } from '../contracts/index-entry';
 import { escapeHtml, safeHttpUrl } from '../text/escape';
-import { hashpriceUsd, hashrateEhs, pctChange, usd } from '../text/numbers';
 import { feedLinkTags } from './feeds';
+import { headlineFigures } from './format';
 import { renderPage } from './web/shell';
 
 const DOWNLOADS: { file: string; label: string }[] = [
@@ -26,14 +26,7 @@ function issueHref(issueId: string, file: string): string {
 }
 
 function entryHtml(e: IssueIndexEntry): string {
-  const h = e.headline;
-  const figures = [
-    h.hashpriceUsdPerPhDay === null
-      ? 'No hashprice'
-      : `Hashprice ${hashpriceUsd(h.hashpriceUsdPerPhDay)} (7-day avg)${h.hashpriceChange7dPct === null ? '' : `, ${pctChange(h.hashpriceChange7dPct)} w/w`}`,
-    ...(h.priceUsd === null ? [] : [`BTC ${usd(h.priceUsd, 0)}`]),
-    ...(h.hashrateEhs7d === null ? [] : [`Hashrate ${hashrateEhs(h.hashrateEhs7d)}`]),
-  ];
+  const figures = headlineFigures(e.headline, 'page');
   const links = DOWNLOADS.filter((d) => e.files[d.file] !== undefined).map((d) => {
     const f = e.files[d.file];
     const size = f ? ` <span class="hb-muted">(${escapeHtml(kb(f.bytes))})</span>` : '';

@@ -7,6 +7,8 @@
 import type { PlaceholderTokens } from '../contracts/placeholders';
 import { PERSONAL_TOKENS } from '../contracts/placeholders';
 import { pad, width, wrap } from '../text/wrap';
+import { figureColumns } from './columns';
+import { changeText } from './format';
 import { type Block, type Column, type IssueModel, linkList, type Row, type Section } from './model';
 
 /** Line width of the plain-text part. */
@@ -68,19 +70,9 @@ function block(b: Block): string[] {
     case 'paragraphs':
       return b.paragraphs.flatMap((p, i) => [...(i ? [''] : []), ...wrap(p, TEXT_COLUMNS)]);
     case 'figures': {
-      const columns: Column[] = [
-        { label: 'Measure', align: 'left' },
-        { label: 'Value', align: 'right' },
-        ...(b.changeLabel ? [{ label: b.changeLabel, align: 'right' as const }] : []),
-      ];
+      const columns = figureColumns('Measure', 'Value', ...(b.changeLabel ? [b.changeLabel] : []));
       const rows = b.figures.map((f) => ({
-        cells: [
-          f.label,
-          f.value,
-          ...(b.changeLabel
-            ? [f.change ? `${f.change.arrow ? `${f.change.arrow} ` : ''}${f.change.text}` : '']
-            : []),
-        ],
+        cells: [f.label, f.value, ...(b.changeLabel ? [f.change ? changeText(f.change) : ''] : [])],
       }));
       return [...wrap(b.caption, TEXT_COLUMNS), '', ...table(columns, rows)];
     }

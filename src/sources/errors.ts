@@ -2,6 +2,7 @@
  * Errors raised while talking to an upstream. They become `SourceOutcome` failures in inputs.ts, so
  * their messages are written for a reader of the report ("mempool pools timed out after 3 tries").
  */
+import { namedError } from '../named-error';
 import type { RecordedFailure, RecordedResponse } from './recording';
 
 /** Why an upstream call failed. */
@@ -16,8 +17,7 @@ export type UpstreamErrorKind =
   | 'budget';
 
 /** A request, or the parsing of its response, failed for good (retries already spent). */
-export class UpstreamError extends Error {
-  override name = 'UpstreamError';
+export class UpstreamError extends namedError('UpstreamError') {
   readonly kind: UpstreamErrorKind;
   /** How many HTTP attempts were made (0 when the request never went out). */
   readonly attempts: number;
@@ -44,40 +44,24 @@ export class UpstreamError extends Error {
 }
 
 /** A response parsed fine as JSON/text but does not have the shape we rely on (schema drift). */
-export class ShapeError extends Error {
-  override name = 'ShapeError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export class ShapeError extends namedError('ShapeError') {}
 
 /** Replay was asked for a request that is not in the recording; never retried. */
-export class ReplayMissError extends Error {
-  override name = 'ReplayMissError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export class ReplayMissError extends namedError('ReplayMissError') {}
 
 /**
  * Replay's answer for a request that originally failed for good: the HTTP client turns it back into the
  * very UpstreamError the original run ended with (message, kind, attempts, status, fetch time), with no
  * retries, so a replayed failure reads exactly like the original one.
  */
-export class ReplayedFailureError extends Error {
-  override name = 'ReplayedFailureError';
+export class ReplayedFailureError extends namedError('ReplayedFailureError') {
   constructor(readonly recording: RecordedResponse & { failure: RecordedFailure }) {
     super(recording.failure.message);
   }
 }
 
 /** A recording folder or file could not be read or does not look like a recording. */
-export class RecordingError extends Error {
-  override name = 'RecordingError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export class RecordingError extends namedError('RecordingError') {}
 
 /** "1 try", "3 tries". */
 export function tries(n: number): string {

@@ -13,6 +13,7 @@ import { addDays, utcDay } from '../../src/days';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server';
 import { liveLikeDataset } from '../support/datasets';
 import { type ChaosRow, chaosTable } from '../support/e2e-world';
+import { emulatorEnv } from '../support/upstream-env';
 
 const BIN = path.resolve('bin/hashbrief.mjs');
 const DATA_END = addDays(utcDay(new Date()), -1);
@@ -26,9 +27,7 @@ beforeAll(async () => {
   env = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
-    HASHBRIEF_COINMETRICS_URL: emulator.coinMetricsUrl,
-    HASHBRIEF_MEMPOOL_URL: emulator.mempoolUrl,
-    HASHBRIEF_HTTP_RETRIES: '0',
+    ...emulatorEnv(emulator),
   };
 });
 afterAll(async () => {

@@ -17,6 +17,7 @@ import { ISSUE_HELD_LOG_MESSAGE, IssueHeldError } from '../../src/sources/integr
 import { liveLikeDataset } from '../support/datasets';
 import { setEnv } from '../support/e2e-aws';
 import { createWorld, exactlyOncePerActive, reportSettings } from '../support/e2e-world';
+import { emulatorEnv } from '../support/upstream-env';
 
 const DATA_END = addDays(utcDay(new Date()), -1);
 const dataset = liveLikeDataset({ endDate: DATA_END });
@@ -92,9 +93,7 @@ describe('the report Lambda holding an issue', () => {
       HASHBRIEF_SEND_QUEUE_URL: 'http://127.0.0.1:1/000000000000/send',
       HASHBRIEF_LINKS_BASE_URL: 'https://links.example.com',
       HASHBRIEF_TOKEN_SECRET: 'held-issue-secret-0123456789',
-      HASHBRIEF_COINMETRICS_URL: emulator.coinMetricsUrl,
-      HASHBRIEF_MEMPOOL_URL: emulator.mempoolUrl,
-      HASHBRIEF_HTTP_RETRIES: '0',
+      ...emulatorEnv(emulator),
     });
     // Powertools writes JSON lines to stdout/stderr; keep the ones this test looks for.
     for (const stream of [process.stdout, process.stderr]) {

@@ -28,6 +28,7 @@ import {
   type AwsEmulators,
   functionUrlEvent,
   headerBlock,
+  oneClickUnsubscribeEvent,
   setEnv,
   snsEvent,
   startAwsEmulators,
@@ -279,15 +280,7 @@ describe('a weekly run on emulators, through the real handlers', () => {
       functionUrlEvent({ method: 'GET', path: link.pathname, query: Object.fromEntries(link.searchParams) }),
     );
     const afterGet = (await subscribers.get(leaver.hash))?.subscriber.status;
-    const post = await unsubscribe.handler(
-      functionUrlEvent({
-        method: 'POST',
-        path: link.pathname,
-        query: Object.fromEntries(link.searchParams),
-        body: 'List-Unsubscribe=One-Click',
-        contentType: 'application/x-www-form-urlencoded',
-      }),
-    );
+    const post = await unsubscribe.handler(oneClickUnsubscribeEvent(link));
     await feedback.handler(
       snsEvent({
         notificationType: 'Bounce',

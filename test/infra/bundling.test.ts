@@ -25,6 +25,7 @@ import {
   type AwsEmulators,
   functionUrlEvent,
   headerBlock,
+  oneClickUnsubscribeEvent,
   snsEvent,
   startAwsEmulators,
 } from '../support/e2e-aws';
@@ -245,16 +246,7 @@ describe.runIf(runOnNode24)(
       const mail = aws.captured().find((m) => m.destinations.includes(reader));
       const link = new URL(/^List-Unsubscribe: <([^>]+)>/m.exec(headerBlock(mail?.raw ?? ''))?.[1] ?? 'x:');
 
-      const { result } = await invoke(
-        'unsubscribe',
-        functionUrlEvent({
-          method: 'POST',
-          path: link.pathname,
-          query: Object.fromEntries(link.searchParams),
-          body: 'List-Unsubscribe=One-Click',
-          contentType: 'application/x-www-form-urlencoded',
-        }),
-      );
+      const { result } = await invoke('unsubscribe', oneClickUnsubscribeEvent(link));
 
       expect(result).toMatchObject({ statusCode: 200 });
       expect(await statusOf(reader)).toBe('unsubscribed');

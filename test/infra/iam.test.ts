@@ -46,6 +46,24 @@ const xrayAndLogs = [
 ];
 const tokenSecret = ['kms:Decrypt', 'ssm:GetParameter'];
 const mail = ['ses:SendEmail', 'ses:SendRawEmail'];
+/** Objects: read, list (scoped by prefix) and write. */
+const objects = ['s3:GetObject', 's3:ListBucket', 's3:PutObject'];
+/** What a Lambda event source needs to drain its queue. */
+const consumeQueue = [
+  'sqs:ChangeMessageVisibility',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueAttributes',
+  'sqs:GetQueueUrl',
+  'sqs:ReceiveMessage',
+];
+
+/** The statement that lets function `name` do `action`. */
+const statementFor = (name: string, action: string) =>
+  statements(name).find((s) => actionsOf(s).includes(action));
+/** The ARN of the stack's queue whose logical ID starts with `queue`. */
+const queueArn = (queue: string) => ({
+  'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${queue}`)), 'Arn'],
+});
 
 describe('least-privilege execution roles', () => {
   it('gives no function a managed policy or a bucket-wide grant', () => {
@@ -62,15 +80,7 @@ describe('least-privilege execution roles', () => {
 
   it('lets the report read its archive and subscribers, write only issues and manifests, enqueue and test-send', () => {
     expect(allActions('Report')).toEqual(
-      [
-        ...xrayAndLogs,
-        ...tokenSecret,
-        ...mail,
-        's3:GetObject',
-        's3:ListBucket',
-        's3:PutObject',
-        'sqs:SendMessage',
-      ].sort(),
+      [...xrayAndLogs, ...tokenSecret, ...mail, ...objects, 'sqs:SendMessage'].sort(),
     );
     // Every manifest is read before it is replaced (If-Match on the version read), index.html included.
     expect(keysFor('Report', 's3:GetObject')).toEqual([
@@ -94,15 +104,12 @@ describe('least-privilege execution roles', () => {
       'latest.json',
       'runs/*',
     ]);
-    const send = statements('Report').find((s) => actionsOf(s).includes('sqs:SendMessage'));
-    expect(send?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DeliverySendQueue/), 'Arn'] });
+    expect(statementFor('Report', 'sqs:SendMessage')?.Resource).toEqual(queueArn('DeliverySendQueue'));
   });
 
   it('lets the alerts run read issues, editions, feeds and subscribers, write only editions, feeds and its mail days, and enqueue', () => {
     // No SES and no token secret: the sender builds each mail.
-    expect(allActions('Alerts')).toEqual(
-      [...xrayAndLogs, 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'sqs:SendMessage'].sort(),
-    );
+    expect(allActions('Alerts')).toEqual([...xrayAndLogs, ...objects, 'sqs:SendMessage'].sort());
     expect(keysFor('Alerts', 's3:GetObject')).toEqual([
       'alerts/*',
       'feed.json',
@@ -118,26 +125,12 @@ describe('least-privilege execution roles', () => {
       'feed.xml',
       'runs/alert-mail/*',
     ]);
-    const send = statements('Alerts').find((s) => actionsOf(s).includes('sqs:SendMessage'));
-    expect(send?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DeliverySendQueue/), 'Arn'] });
+    expect(statementFor('Alerts', 'sqs:SendMessage')?.Resource).toEqual(queueArn('DeliverySendQueue'));
   });
 
   it('lets the sender read issues, subscribers and the ledger, write only the ledger, consume the queue and send', () => {
     expect(allActions('Sender')).toEqual(
-      [
-        ...xrayAndLogs,
-        ...tokenSecret,
-        ...mail,
-        'ses:GetSendQuota',
-        's3:GetObject',
-        's3:ListBucket',
-        's3:PutObject',
-        'sqs:ChangeMessageVisibility',
-        'sqs:DeleteMessage',
-        'sqs:GetQueueAttributes',
-        'sqs:GetQueueUrl',
-        'sqs:ReceiveMessage',
-      ].sort(),
+      [...xrayAndLogs, ...tokenSecret, ...mail, 'ses:GetSendQuota', ...objects, ...consumeQueue].sort(),
     );
     // alerts/*: an alert edition's email.json and chart, sent like an issue's.
     expect(keysFor('Sender', 's3:GetObject')).toEqual(['alerts/*', 'issues/*', 'ledger/*', 'subscribers/*']);
@@ -147,44 +140,15 @@ describe('least-privilege execution roles', () => {
   it('limits subscribe, signup and unsubscribe to subscribers/*, and feedback to subscribers/* and its ledger', () => {
     // The endpoint only queues sign-ups (and confirms tokens): no SES.
     expect(allActions('Subscribe')).toEqual(
-      [
-        ...xrayAndLogs,
-        ...tokenSecret,
-        's3:GetObject',
-        's3:ListBucket',
-        's3:PutObject',
-        'sqs:SendMessage',
-      ].sort(),
+      [...xrayAndLogs, ...tokenSecret, ...objects, 'sqs:SendMessage'].sort(),
     );
-    const enqueue = statements('Subscribe').find((s) => actionsOf(s).includes('sqs:SendMessage'));
-    expect(enqueue?.Resource).toEqual({
-      'Fn::GetAtt': [expect.stringMatching(/^DeliverySignupQueue/), 'Arn'],
-    });
+    expect(statementFor('Subscribe', 'sqs:SendMessage')?.Resource).toEqual(queueArn('DeliverySignupQueue'));
     expect(allActions('Signup')).toEqual(
-      [
-        ...xrayAndLogs,
-        ...tokenSecret,
-        ...mail,
-        's3:GetObject',
-        's3:ListBucket',
-        's3:PutObject',
-        'sqs:ChangeMessageVisibility',
-        'sqs:DeleteMessage',
-        'sqs:GetQueueAttributes',
-        'sqs:GetQueueUrl',
-        'sqs:ReceiveMessage',
-      ].sort(),
+      [...xrayAndLogs, ...tokenSecret, ...mail, ...objects, ...consumeQueue].sort(),
     );
-    const consume = statements('Signup').find((s) => actionsOf(s).includes('sqs:ReceiveMessage'));
-    expect(consume?.Resource).toEqual({
-      'Fn::GetAtt': [expect.stringMatching(/^DeliverySignupQueue/), 'Arn'],
-    });
-    expect(allActions('Unsubscribe')).toEqual(
-      [...xrayAndLogs, ...tokenSecret, 's3:GetObject', 's3:ListBucket', 's3:PutObject'].sort(),
-    );
-    expect(allActions('Feedback')).toEqual(
-      [...xrayAndLogs, 's3:GetObject', 's3:ListBucket', 's3:PutObject'].sort(),
-    );
+    expect(statementFor('Signup', 'sqs:ReceiveMessage')?.Resource).toEqual(queueArn('DeliverySignupQueue'));
+    expect(allActions('Unsubscribe')).toEqual([...xrayAndLogs, ...tokenSecret, ...objects].sort());
+    expect(allActions('Feedback')).toEqual([...xrayAndLogs, ...objects].sort());
     for (const name of ['Subscribe', 'Signup', 'Unsubscribe']) {
       expect(keysFor(name, 's3:GetObject')).toEqual(['subscribers/*']);
       expect(keysFor(name, 's3:PutObject')).toEqual(['subscribers/*']);
@@ -194,14 +158,14 @@ describe('least-privilege execution roles', () => {
   });
 
   it('scopes ListBucket to the prefixes a function reads', () => {
-    const list = statements('Feedback').find((s) => actionsOf(s).includes('s3:ListBucket'));
+    const list = statementFor('Feedback', 's3:ListBucket');
     expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': ['subscribers/*', 'feedback/*'] } });
   });
 
   it('reads the token secret by its exact name and decrypts it only through SSM', () => {
-    const get = statements('Sender').find((s) => actionsOf(s).includes('ssm:GetParameter'));
+    const get = statementFor('Sender', 'ssm:GetParameter');
     expect(JSON.stringify(get?.Resource)).toMatch(/:parameter\/hashbrief\/token-secret"\]\]\}$/);
-    const decrypt = statements('Sender').find((s) => actionsOf(s).includes('kms:Decrypt'));
+    const decrypt = statementFor('Sender', 'kms:Decrypt');
     expect(Object.keys(decrypt?.Condition?.StringEquals ?? {}).sort()).toEqual([
       'kms:EncryptionContext:PARAMETER_ARN',
       'kms:ViaService',
@@ -209,7 +173,7 @@ describe('least-privilege execution roles', () => {
   });
 
   it('sends mail only from the SES identity through the configuration set', () => {
-    const send = statements('Signup').find((s) => actionsOf(s).includes('ses:SendRawEmail'));
+    const send = statementFor('Signup', 'ses:SendRawEmail');
     const text = JSON.stringify(send?.Resource);
     expect(text).toContain(':identity/');
     expect(text).toContain(':configuration-set/');

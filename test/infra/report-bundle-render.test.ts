@@ -12,13 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES } from '../../infra/hashbrief-stack';
-import {
-  fixtureFooter,
-  fixtureLinks,
-  fixtureNonce,
-  fixtureSeries,
-  fixtureSnapshot,
-} from '../fixtures/render/fixture';
+import { fixtureRenderInput } from '../fixtures/render/fixture';
 import { projectRoot, stubEntry, synth } from './synth';
 
 const run = promisify(execFile);
@@ -39,15 +33,7 @@ beforeAll(async () => {
   // A copy outside the repository, so nothing resolves from the repo's node_modules.
   dir = await mkdtemp(path.join(tmpdir(), 'hb-report-bundle-'));
   await cp(path.resolve(app.outdir, assetPath), dir, { recursive: true });
-  const input = {
-    snapshot: fixtureSnapshot(),
-    series: fixtureSeries(),
-    links: fixtureLinks,
-    footer: fixtureFooter,
-    imageMode: 'cid',
-    placeholderNonce: fixtureNonce,
-  };
-  await writeFile(path.join(dir, 'input.json'), JSON.stringify(input));
+  await writeFile(path.join(dir, 'input.json'), JSON.stringify(fixtureRenderInput()));
   await writeFile(
     path.join(dir, 'render.mjs'),
     `import { readFileSync } from 'node:fs';

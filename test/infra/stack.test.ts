@@ -155,6 +155,19 @@ describe('functions', () => {
   });
 });
 
+/**
+ * A schedule's target: the function whose logical ID starts with `fn`, an empty payload, three retries
+ * within two hours, then the queue whose logical ID starts with `dlq`.
+ */
+function invokes(fn: string, dlq: string) {
+  return {
+    Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${fn}`), 'Arn'] },
+    Input: '{}',
+    RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 7200 },
+    DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${dlq}`), 'Arn'] } },
+  };
+}
+
 describe('weekly schedule', () => {
   it('invokes the report every Monday 07:00 UTC with an empty payload, no flexible window', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
@@ -162,12 +175,7 @@ describe('weekly schedule', () => {
       ScheduleExpressionTimezone: 'Etc/UTC',
       FlexibleTimeWindow: { Mode: 'OFF' },
       State: 'ENABLED',
-      Target: {
-        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Report'), 'Arn'] },
-        Input: '{}',
-        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 7200 },
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WeeklyDlq'), 'Arn'] } },
-      },
+      Target: invokes('Report', 'WeeklyDlq'),
     });
   });
 
@@ -195,12 +203,7 @@ describe('daily alerts schedule', () => {
       FlexibleTimeWindow: { Mode: 'OFF' },
       State: 'ENABLED',
       Description: 'Daily hashbrief alert run',
-      Target: {
-        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Alerts'), 'Arn'] },
-        Input: '{}',
-        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 7200 },
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DailyAlertsDlq'), 'Arn'] } },
-      },
+      Target: invokes('Alerts', 'DailyAlertsDlq'),
     });
   });
 

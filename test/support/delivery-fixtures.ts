@@ -7,7 +7,11 @@ import type { ArchiveStore } from '../../src/archive/store';
 import { PERSONAL_TOKENS } from '../../src/contracts/placeholders';
 import type { StoredEmail } from '../../src/contracts/stored-email';
 import { hashNormalizedAddress, normalizeAddress } from '../../src/delivery/address';
+import type { SenderDeps } from '../../src/delivery/deliver';
+import { createEmailLoader } from '../../src/delivery/email';
+import { createLedger } from '../../src/delivery/ledger';
 import type { Mailer, OutgoingMail } from '../../src/delivery/mailer';
+import { unlimited } from '../../src/delivery/rate-limiter';
 import {
   createSubscriberStore,
   newSubscriber,
@@ -93,6 +97,27 @@ export function recordingMailer(): Mailer & { sent: OutgoingMail[] } {
       sent.push(mail);
       return { messageId: `m-${sent.length}` };
     },
+  };
+}
+
+/**
+ * The sender's ports over a delivery world: the archive's emails, its subscribers and ledger, `mailer`,
+ * no rate limit, the fake clock `time` (sleeping moves it) and a fixed jitter.
+ */
+export function senderDeps(
+  world: { archive: ArchiveStore; state: ArchiveStore; subscribers: SubscriberStore },
+  mailer: Mailer,
+  time = fakeClock(),
+): SenderDeps {
+  return {
+    emails: createEmailLoader(world.archive),
+    subscribers: world.subscribers,
+    ledger: createLedger(world.state),
+    mailer,
+    limiter: unlimited,
+    clock: time.clock,
+    sleep: time.sleep,
+    random: () => 0.5,
   };
 }
 

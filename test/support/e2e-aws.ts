@@ -346,6 +346,17 @@ export function functionUrlEvent(input: {
   };
 }
 
+/** The RFC 8058 one-click unsubscribe a mail client POSTs to a message's List-Unsubscribe link. */
+export function oneClickUnsubscribeEvent(link: URL) {
+  return functionUrlEvent({
+    method: 'POST',
+    path: link.pathname,
+    query: Object.fromEntries(link.searchParams),
+    body: 'List-Unsubscribe=One-Click',
+    contentType: 'application/x-www-form-urlencoded',
+  });
+}
+
 /** An SNS event carrying one SES notification. */
 export function snsEvent(notification: unknown) {
   return {

@@ -6,7 +6,7 @@ import type { ChartRow, Snapshot } from '../../snapshot/schema';
 import { type Bar, barChart } from './bars';
 import type { ChartId } from './catalog';
 import { type ChartDrawing, compact } from './svg';
-import { dualAxisChart } from './time-series';
+import { dualAxisChart, type SeriesSpec } from './time-series';
 
 /** The last `days` rows of the series (it is ordered by date), so charts show a fixed window. */
 function window(series: ChartRow[], days: number): ChartRow[] {
@@ -22,50 +22,57 @@ function spanSubtitle(rows: ChartRow[]): string {
   return `daily, ${days} days`;
 }
 
-/** BTC price against the 7-day hashprice, the last 12 months of the series (or all of a shorter one). */
-export function priceHashpriceChart(series: ChartRow[]): ChartDrawing {
+/** One axis of a time chart: how it is drawn, and which figure of a row it plots. */
+type AxisOf = Omit<SeriesSpec, 'values'> & { value: (row: ChartRow) => number | null };
+
+/** Two figures over the last 12 months of the series (or all of a shorter one), one per axis. */
+function lastYearChart(series: ChartRow[], title: string, left: AxisOf, right: AxisOf): ChartDrawing {
   const rows = window(series, 365);
+  const axis = ({ value, ...spec }: AxisOf): SeriesSpec => ({ ...spec, values: rows.map(value) });
   return dualAxisChart({
-    title: 'BTC price vs hashprice',
+    title,
     subtitle: spanSubtitle(rows),
     dates: rows.map((r) => r.date),
-    left: {
-      label: 'BTC price, USD',
-      color: 'primary',
-      values: rows.map((r) => r.priceUsd),
-      format: (v) => `$${compact(v)}`,
-    },
-    right: {
-      label: 'Hashprice, $/PH/day',
-      color: 'accent',
-      values: rows.map((r) => r.hashpriceUsdPerPhDay7d),
-      format: (v) => `$${compact(v)}`,
-    },
+    left: axis(left),
+    right: axis(right),
   });
 }
 
-/** 7-day hashrate against the difficulty in force, the last 12 months of the series. */
-export function hashrateDifficultyChart(series: ChartRow[]): ChartDrawing {
-  const rows = window(series, 365);
-  return dualAxisChart({
-    title: 'Hashrate and difficulty',
-    subtitle: spanSubtitle(rows),
-    dates: rows.map((r) => r.date),
-    left: {
-      label: 'Hashrate, EH/s (7d)',
+/** BTC price against the 7-day hashprice. */
+export function priceHashpriceChart(series: ChartRow[]): ChartDrawing {
+  return lastYearChart(
+    series,
+    'BTC price vs hashprice',
+    {
+      label: 'BTC price, USD',
       color: 'primary',
-      values: rows.map((r) => r.hashrateEhs7d),
-      format: compact,
+      value: (r) => r.priceUsd,
+      format: (v) => `$${compact(v)}`,
     },
-    right: {
+    {
+      label: 'Hashprice, $/PH/day',
+      color: 'accent',
+      value: (r) => r.hashpriceUsdPerPhDay7d,
+      format: (v) => `$${compact(v)}`,
+    },
+  );
+}
+
+/** 7-day hashrate against the difficulty in force. */
+export function hashrateDifficultyChart(series: ChartRow[]): ChartDrawing {
+  return lastYearChart(
+    series,
+    'Hashrate and difficulty',
+    { label: 'Hashrate, EH/s (7d)', color: 'primary', value: (r) => r.hashrateEhs7d, format: compact },
+    {
       label: 'Difficulty, T',
       color: 'violet',
-      values: rows.map((r) => (r.difficulty === null ? null : r.difficulty / 1e12)),
+      value: (r) => (r.difficulty === null ? null : r.difficulty / 1e12),
       format: (v) => `${compact(v)}T`,
       step: true,
       dashed: true,
     },
-  });
+  );
 }
 
 /** The week's block shares: the seven largest pools, the others and the unidentified miners. */

@@ -5,6 +5,7 @@
 import type { Snapshot } from '../../snapshot/schema';
 import { longDate, sinceWording } from '../../text/dates';
 import { hashpriceBtc, hashpriceUsd, num, pct, pctChange, perKwh, usd } from '../../text/numbers';
+import { figureColumns } from '../columns';
 import type { Block, Section } from '../model';
 import { missingSentence } from './missing';
 
@@ -77,13 +78,7 @@ export function minerSection(s: Snapshot): Section {
       {
         kind: 'table',
         caption: `Revenue per MWh and breakeven power price by machine type (assumed power price ${perKwh(mi.powerPriceUsdPerKwh)})`,
-        columns: [
-          { label: 'Machine', align: 'left' },
-          { label: 'J/TH', align: 'right' },
-          { label: 'Revenue per MWh', align: 'right' },
-          { label: 'Breakeven', align: 'right' },
-          { label: 'Status', align: 'right' },
-        ],
+        columns: figureColumns('Machine', 'J/TH', 'Revenue per MWh', 'Breakeven', 'Status'),
         rows: known.map((t) => ({
           cells: [
             t.availableFrom ? `${t.model} (${t.availableFrom.slice(0, 4)})` : t.model,
@@ -107,10 +102,7 @@ export function minerSection(s: Snapshot): Section {
     blocks.push({
       kind: 'table',
       caption: 'Mining vs AI/HPC hosting, revenue per MWh',
-      columns: [
-        { label: 'Use of a megawatt-hour', align: 'left' },
-        { label: 'USD/MWh', align: 'right' },
-      ],
+      columns: figureColumns('Use of a megawatt-hour', 'USD/MWh'),
       rows: [
         { cells: ['Mining, most efficient machine', usd(mi.miningRevenueUsdPerMwh, 0)] },
         { cells: ['AI/HPC hosting lease (assumed)', usd(ai, 0)] },

@@ -2,8 +2,21 @@
 import type { Snapshot } from '../../snapshot/schema';
 import { longDate } from '../../text/dates';
 import { btc, hashpriceUsd, num, pct, pctAbs, usdCompact } from '../../text/numbers';
+import { figureColumns } from '../columns';
 import type { Block, Section } from '../model';
-import { missingSentence, presentRows } from './missing';
+import { maybe, missingSentence, presentRows } from './missing';
+
+type Table = Extract<Block, { kind: 'table' }>;
+
+/** Both outlook sections: their paragraphs, their table when it has rows, then what is missing. */
+function outlookBlocks(paragraphs: string[], table: Table, missing: string[]): Block[] {
+  const blocks: Block[] = [];
+  if (paragraphs.length) blocks.push({ kind: 'paragraphs', paragraphs });
+  if (table.rows.length) blocks.push(table);
+  const sentence = missingSentence(missing);
+  if (sentence) blocks.push({ kind: 'paragraphs', paragraphs: [sentence] });
+  return blocks;
+}
 
 export function halvingSection(s: Snapshot): Section {
   const h = s.metrics.halving;
@@ -25,43 +38,35 @@ export function halvingSection(s: Snapshot): Section {
   }
   const { rows, missing } = presentRows([
     {
-      cells: ['Current height', h.currentHeight === null ? null : num(h.currentHeight)],
+      cells: ['Current height', maybe(h.currentHeight, num)],
       missingAs: 'the block height',
     },
     {
-      cells: ['Fee share of revenue', h.feeSharePct === null ? null : pct(h.feeSharePct)],
+      cells: ['Fee share of revenue', maybe(h.feeSharePct, pct)],
       missingAs: 'the fee share',
     },
     {
-      cells: ['Fees per block now', h.currentFeesPerBlockBtc === null ? null : btc(h.currentFeesPerBlockBtc)],
+      cells: ['Fees per block now', maybe(h.currentFeesPerBlockBtc, btc)],
       missingAs: 'fees per block',
     },
     {
-      cells: [
-        'Fees per block that would make up for the halving',
-        h.feesPerBlockNeededBtc === null ? null : btc(h.feesPerBlockNeededBtc),
-      ],
+      cells: ['Fees per block that would make up for the halving', maybe(h.feesPerBlockNeededBtc, btc)],
       tone: 'neutral',
       missingAs: 'the fees needed after the halving',
     },
   ]);
   if (paragraphs.length === 0) missing.unshift('the halving countdown');
-  const blocks: Block[] = [];
-  if (paragraphs.length) blocks.push({ kind: 'paragraphs', paragraphs });
-  if (rows.length) {
-    blocks.push({
-      kind: 'table',
-      caption: 'What fees would have to do',
-      columns: [
-        { label: 'Measure', align: 'left' },
-        { label: 'Value', align: 'right' },
-      ],
-      rows,
-    });
-  }
-  const sentence = missingSentence(missing);
-  if (sentence) blocks.push({ kind: 'paragraphs', paragraphs: [sentence] });
-  return { id: 'halving', title: 'Halving and fee outlook', blocks };
+  const table: Table = {
+    kind: 'table',
+    caption: 'What fees would have to do',
+    columns: figureColumns('Measure', 'Value'),
+    rows,
+  };
+  return {
+    id: 'halving',
+    title: 'Halving and fee outlook',
+    blocks: outlookBlocks(paragraphs, table, missing),
+  };
 }
 
 /**
@@ -98,55 +103,43 @@ export function stressSection(s: Snapshot): Section {
   }
   const cycle = cycleSoFar(s);
   if (cycle) paragraphs.push(cycle);
+  // One row per measure: its value today and under the stress scenario, worded by `format`.
+  const row = (
+    measure: string,
+    today: number | null,
+    stressed: number | null,
+    format: (v: number) => string,
+    missingAs: string,
+  ) => ({ cells: [measure, maybe(today, format), maybe(stressed, format)], missingAs });
   const { rows, missing } = presentRows([
-    {
-      cells: [
-        'Hashprice',
-        m.hashprice.usdPerPhDay === null ? null : hashpriceUsd(m.hashprice.usdPerPhDay),
-        st.hashpriceUsdPerPhDay === null ? null : hashpriceUsd(st.hashpriceUsdPerPhDay),
-      ],
-      missingAs: 'hashprice',
-    },
-    {
-      cells: [
-        'Security budget / day',
-        m.security.budgetUsdPerDay === null ? null : usdCompact(m.security.budgetUsdPerDay),
-        st.budgetUsdPerDay === null ? null : usdCompact(st.budgetUsdPerDay),
-      ],
-      missingAs: 'the security budget',
-    },
-    {
-      cells: [
-        'Attack cost / hour',
-        m.security.attackCostUsdPerHour === null ? null : usdCompact(m.security.attackCostUsdPerHour),
-        st.attackCostUsdPerHour === null ? null : usdCompact(st.attackCostUsdPerHour),
-      ],
-      missingAs: 'the attack cost',
-    },
-    {
-      cells: [
-        'Attack hardware',
-        m.security.capexAttackHardwareUsd === null ? null : usdCompact(m.security.capexAttackHardwareUsd),
-        st.capexAttackHardwareUsd === null ? null : usdCompact(st.capexAttackHardwareUsd),
-      ],
-      missingAs: 'the hardware cost',
-    },
+    row('Hashprice', m.hashprice.usdPerPhDay, st.hashpriceUsdPerPhDay, hashpriceUsd, 'hashprice'),
+    row(
+      'Security budget / day',
+      m.security.budgetUsdPerDay,
+      st.budgetUsdPerDay,
+      usdCompact,
+      'the security budget',
+    ),
+    row(
+      'Attack cost / hour',
+      m.security.attackCostUsdPerHour,
+      st.attackCostUsdPerHour,
+      usdCompact,
+      'the attack cost',
+    ),
+    row(
+      'Attack hardware',
+      m.security.capexAttackHardwareUsd,
+      st.capexAttackHardwareUsd,
+      usdCompact,
+      'the hardware cost',
+    ),
   ]);
-  const blocks: Block[] = [];
-  if (paragraphs.length) blocks.push({ kind: 'paragraphs', paragraphs });
-  if (rows.length) {
-    blocks.push({
-      kind: 'table',
-      caption: 'Today vs the stress scenario',
-      columns: [
-        { label: 'Measure', align: 'left' },
-        { label: 'Today', align: 'right' },
-        { label: 'Stressed', align: 'right' },
-      ],
-      rows,
-    });
-  }
-  const sentence = missingSentence(missing);
-  if (sentence) blocks.push({ kind: 'paragraphs', paragraphs: [sentence] });
-  return { id: 'stress', title: 'Stress scenario', blocks };
+  const table: Table = {
+    kind: 'table',
+    caption: 'Today vs the stress scenario',
+    columns: figureColumns('Measure', 'Today', 'Stressed'),
+    rows,
+  };
+  return { id: 'stress', title: 'Stress scenario', blocks: outlookBlocks(paragraphs, table, missing) };
 }

@@ -4,6 +4,7 @@
  */
 import type { Snapshot } from '../../snapshot/schema';
 import { difficultyT, hashrateEhs, num, pct, probability, usd, usdCompact } from '../../text/numbers';
+import { figureColumns } from '../columns';
 import type { Block, Section } from '../model';
 import { type MaybeFigure, maybe, missingSentence, presentFigures } from './missing';
 
@@ -60,11 +61,7 @@ function poolBlocks(s: Snapshot): Block[] {
     {
       kind: 'table',
       caption: "Largest pools, share of the week's blocks",
-      columns: [
-        { label: 'Pool', align: 'left' },
-        { label: 'Blocks', align: 'right' },
-        { label: 'Share', align: 'right' },
-      ],
+      columns: figureColumns('Pool', 'Blocks', 'Share'),
       rows,
     },
     {
@@ -132,12 +129,7 @@ export function securitySection(s: Snapshot): Section {
   blocks.push({
     kind: 'table',
     caption: 'Double-spend success odds by confirmations (whitepaper §11)',
-    columns: [
-      { label: 'Attacker', align: 'left' },
-      { label: '1 conf', align: 'right' },
-      { label: '3 conf', align: 'right' },
-      { label: '6 conf', align: 'right' },
-    ],
+    columns: figureColumns('Attacker', '1 conf', '3 conf', '6 conf'),
     rows: sec.doubleSpend.map((d) => ({
       cells: [
         attackerLabel(d),

@@ -7,6 +7,7 @@
 import { escapeHtml } from '../../text/escape';
 import { CHART_SIZE, CHARTS, type ChartId } from '../charts/catalog';
 import { feedLinkTags } from '../feeds';
+import { changeText } from '../format';
 import { type Block, type IssueModel, linkList, type Section } from '../model';
 import { figureLabels, stackedLabels } from '../stacked';
 import { renderPage } from './shell';
@@ -52,7 +53,7 @@ function block(b: Block, charts: WebCharts): string {
       const head = `<tr class="hb-h"><th scope="col">Measure</th><th scope="col" class="r">Value</th>${b.changeLabel ? `<th scope="col" class="r">${escapeHtml(b.changeLabel)}</th>` : ''}</tr>`;
       const rows = b.figures.map((f) => {
         const change = f.change
-          ? `<td class="r${tone(f.change.tone)}">${stackedLabel(labels[2])}${escapeHtml(`${f.change.arrow ? `${f.change.arrow} ` : ''}${f.change.text}`)}</td>`
+          ? `<td class="r${tone(f.change.tone)}">${stackedLabel(labels[2])}${escapeHtml(changeText(f.change))}</td>`
           : b.changeLabel
             ? '<td class="r"></td>'
             : '';

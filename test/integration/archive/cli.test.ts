@@ -1,8 +1,7 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFsArchiveStore } from '../../../src/archive/fs-store';
 import { archiveIssue } from '../../../src/archive/publish';
 import { archiveStoreFor } from '../../../src/cli/archive-store';
@@ -11,29 +10,16 @@ import { type CliContext, localPaths } from '../../../src/cli/context';
 import { main } from '../../../src/cli/main';
 import { loadEnv } from '../../../src/config/env';
 import { silentReporter } from '../../../src/ports';
-import { fixedClock, listPage, makeIssue } from '../../fixtures/archive/issue';
+import { archiveTestIssue, fixedClock, makeIssue, testArchiveDeps } from '../../fixtures/archive/issue';
+import { tempDirs } from '../../support/temp-dirs';
 import { createFakeS3 } from '../../unit/archive/s3-fake';
 
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
+const freshDir = tempDirs('hashbrief-cli-archive-', 'each');
 
 async function workspace(ids: string[] = []) {
-  const dir = await mkdtemp(path.join(tmpdir(), 'hashbrief-cli-archive-'));
-  dirs.push(dir);
+  const dir = await freshDir();
   const store = createFsArchiveStore(localPaths(dir).archive);
-  for (const id of ids) {
-    const issue = makeIssue(id, id);
-    await archiveIssue(
-      store,
-      { issueId: id, files: issue.files, entry: issue.entry },
-      {
-        renderIndexPage: listPage,
-        clock: fixedClock,
-      },
-    );
-  }
+  for (const id of ids) await archiveTestIssue(store, id);
   return { dir, store };
 }
 
@@ -208,7 +194,7 @@ describe('hashbrief archive on S3', () => {
         files: issue.files,
         entry: issue.entry,
       },
-      { renderIndexPage: listPage, clock: fixedClock },
+      testArchiveDeps,
     );
     const program = new Command('hashbrief').exitOverride();
     buildArchiveRegistrar({ createS3Client: () => client })(program, () => context);

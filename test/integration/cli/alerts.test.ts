@@ -11,6 +11,8 @@ import { addressHash } from '../../../src/delivery/address';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/server';
 import { runCli } from '../../support/cli-run';
 import { liveLikeDataset } from '../../support/datasets';
+import { TEST_FROM } from '../../support/delivery-fixtures';
+import { emulatorEnv } from '../../support/upstream-env';
 
 const DATA_END = addDays(utcDay(new Date()), -1);
 const ISSUE_DAY = addDays(DATA_END, -3);
@@ -31,10 +33,8 @@ beforeAll(async () => {
   emulator = await startEmulator({ dataset: liveLikeDataset({ endDate: DATA_END }) });
   cwd = await mkdtemp(path.join(tmpdir(), 'hb-alerts-'));
   env = {
-    HASHBRIEF_COINMETRICS_URL: emulator.coinMetricsUrl,
-    HASHBRIEF_MEMPOOL_URL: emulator.mempoolUrl,
-    HASHBRIEF_HTTP_RETRIES: '0',
-    HASHBRIEF_FROM_ADDRESS: 'hashbrief <briefing@example.com>',
+    ...emulatorEnv(emulator),
+    HASHBRIEF_FROM_ADDRESS: TEST_FROM,
     HASHBRIEF_LINKS_BASE_URL: 'https://links.example.com',
   };
 });

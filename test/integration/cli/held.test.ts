@@ -5,16 +5,18 @@
  * 0) is published with the metric unavailable and a warning instead.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, utcDay } from '../../../src/days';
 import type { Fault, GlitchTarget } from '../../../src/emulator/faults';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/server';
 import { snapshotSchema } from '../../../src/snapshot/schema';
 import { runCli } from '../../support/cli-run';
 import { liveLikeDataset } from '../../support/datasets';
+import { TEST_FROM } from '../../support/delivery-fixtures';
+import { freshDirForEachTest } from '../../support/temp-dirs';
+import { emulatorEnv } from '../../support/upstream-env';
 
 const DATA_END = addDays(utcDay(new Date()), -1);
 let emulator: RunningEmulator;
@@ -31,19 +33,13 @@ const glitch = (targets: GlitchTarget[], factor: number): Fault => ({
 
 beforeAll(async () => {
   emulator = await startEmulator({ dataset: liveLikeDataset({ endDate: DATA_END }) });
-  env = {
-    HASHBRIEF_COINMETRICS_URL: emulator.coinMetricsUrl,
-    HASHBRIEF_MEMPOOL_URL: emulator.mempoolUrl,
-    HASHBRIEF_HTTP_RETRIES: '0',
-    HASHBRIEF_FROM_ADDRESS: 'hashbrief <briefing@example.com>',
-  };
+  env = { ...emulatorEnv(emulator), HASHBRIEF_FROM_ADDRESS: TEST_FROM };
 });
 afterAll(async () => {
   await emulator.close();
 });
-beforeEach(async () => {
-  cwd = await mkdtemp(path.join(tmpdir(), 'hb-held-'));
-  return () => rm(cwd, { recursive: true, force: true });
+freshDirForEachTest('hb-held-', (dir) => {
+  cwd = dir;
 });
 
 describe('hashbrief report with a Coin Metrics glitch on the as-of day', () => {

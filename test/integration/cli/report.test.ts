@@ -7,6 +7,7 @@ import { type RunningEmulator, startEmulator } from '../../../src/emulator/serve
 import { snapshotSchema } from '../../../src/snapshot/schema';
 import { runCli } from '../../support/cli-run';
 import { liveLikeDataset } from '../../support/datasets';
+import { emulatorEnv, UNREACHABLE_UPSTREAMS } from '../../support/upstream-env';
 
 // The dataset ends yesterday (UTC), as the live upstreams' data would: the default as-of day is its
 // last day, and present-only sources (pools, difficulty) describe it.
@@ -18,11 +19,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   emulator = await startEmulator({ dataset: liveLikeDataset({ endDate: DATA_END }) });
   cwd = await mkdtemp(path.join(tmpdir(), 'hb-report-'));
-  env = {
-    HASHBRIEF_COINMETRICS_URL: emulator.coinMetricsUrl,
-    HASHBRIEF_MEMPOOL_URL: emulator.mempoolUrl,
-    HASHBRIEF_HTTP_RETRIES: '0',
-  };
+  env = emulatorEnv(emulator);
 });
 
 afterAll(async () => {
@@ -58,11 +55,7 @@ describe('hashbrief report', () => {
 
   it('replays an archived issue offline into a new archive byte for byte', async () => {
     const issueDir = path.join(cwd, 'a', 'issues', DATA_END);
-    const offline = {
-      ...env,
-      HASHBRIEF_COINMETRICS_URL: 'http://127.0.0.1:1/v4',
-      HASHBRIEF_MEMPOOL_URL: 'http://127.0.0.1:1/api',
-    };
+    const offline = { ...env, ...UNREACHABLE_UPSTREAMS };
 
     const result = await runCli(['report', '--replay', issueDir, '--out', 'b'], { cwd, env: offline });
 

@@ -2,15 +2,17 @@
  * One issue, one set of inputs, through the CLI: a rerun of an archived issue is a no-op that fetches
  * nothing, and a sample issue never takes the lead from a live one.
  */
-import { appendFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLatestManifest } from '../../../src/archive/manifest';
 import { addDays, utcDay } from '../../../src/days';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/server';
 import { runCli } from '../../support/cli-run';
 import { liveLikeDataset } from '../../support/datasets';
+import { TEST_FROM } from '../../support/delivery-fixtures';
+import { freshDirForEachTest } from '../../support/temp-dirs';
+import { emulatorEnv } from '../../support/upstream-env';
 
 const DATA_END = addDays(utcDay(new Date()), -1);
 let emulator: RunningEmulator;
@@ -19,21 +21,13 @@ let cwd: string;
 
 beforeAll(async () => {
   emulator = await startEmulator({ dataset: liveLikeDataset({ endDate: DATA_END }) });
-  env = {
-    HASHBRIEF_COINMETRICS_URL: emulator.coinMetricsUrl,
-    HASHBRIEF_MEMPOOL_URL: emulator.mempoolUrl,
-    HASHBRIEF_HTTP_RETRIES: '0',
-    HASHBRIEF_FROM_ADDRESS: 'hashbrief <briefing@example.com>',
-  };
+  env = { ...emulatorEnv(emulator), HASHBRIEF_FROM_ADDRESS: TEST_FROM };
 });
 afterAll(async () => {
   await emulator.close();
 });
-beforeEach(async () => {
-  cwd = await mkdtemp(path.join(tmpdir(), 'hb-rerun-'));
-});
-afterEach(async () => {
-  await rm(cwd, { recursive: true, force: true });
+freshDirForEachTest('hb-rerun-', (dir) => {
+  cwd = dir;
 });
 
 describe('rerunning an archived issue', () => {

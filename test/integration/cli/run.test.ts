@@ -1,19 +1,16 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../../../src/emulator/server';
 import { snapshotSchema } from '../../../src/snapshot/schema';
 import { runCli } from '../../support/cli-run';
 import { liveLikeDataset } from '../../support/datasets';
+import { TEST_FROM } from '../../support/delivery-fixtures';
+import { freshDirForEachTest } from '../../support/temp-dirs';
+import { emulatorEnv, UNREACHABLE_UPSTREAMS } from '../../support/upstream-env';
 
 // Port 1 on loopback refuses connections at once: "no upstream reachable" without waiting on timeouts.
-const unreachable = {
-  HASHBRIEF_COINMETRICS_URL: 'http://127.0.0.1:1/v4',
-  HASHBRIEF_MEMPOOL_URL: 'http://127.0.0.1:1/api',
-  HASHBRIEF_HTTP_RETRIES: '0',
-  HASHBRIEF_FROM_ADDRESS: 'hashbrief <briefing@example.com>',
-};
+const unreachable = { ...UNREACHABLE_UPSTREAMS, HASHBRIEF_FROM_ADDRESS: TEST_FROM };
 
 /** The decoded Subject header of a raw message (RFC 2047 Q/B encoded words, folded lines). */
 function subjectOf(eml: string): string {
@@ -36,11 +33,8 @@ function subjectOf(eml: string): string {
 }
 
 let cwd: string;
-beforeEach(async () => {
-  cwd = await mkdtemp(path.join(tmpdir(), 'hb-run-'));
-});
-afterEach(async () => {
-  await rm(cwd, { recursive: true, force: true });
+freshDirForEachTest('hb-run-', (dir) => {
+  cwd = dir;
 });
 
 describe('hashbrief run', () => {
@@ -97,11 +91,7 @@ describe('hashbrief run', () => {
       faults: [{ upstream: 'coinmetrics', route: '*', kind: 'status', status: 503 }],
     });
     try {
-      const env = {
-        ...unreachable,
-        HASHBRIEF_COINMETRICS_URL: emulator.coinMetricsUrl,
-        HASHBRIEF_MEMPOOL_URL: emulator.mempoolUrl,
-      };
+      const env = { ...unreachable, ...emulatorEnv(emulator) };
 
       const result = await runCli(['run'], { cwd, env });
 

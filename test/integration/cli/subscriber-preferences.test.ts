@@ -1,20 +1,18 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addressHash } from '../../../src/delivery/address';
 import { runCli } from '../../support/cli-run';
+import { TEST_FROM } from '../../support/delivery-fixtures';
+import { freshDirForEachTest } from '../../support/temp-dirs';
 
 let cwd: string;
-beforeEach(async () => {
-  cwd = await mkdtemp(path.join(tmpdir(), 'hashbrief-prefs-cli-'));
-});
-afterEach(async () => {
-  await rm(cwd, { recursive: true, force: true });
+freshDirForEachTest('hashbrief-prefs-cli-', (dir) => {
+  cwd = dir;
 });
 
 function run(...argv: string[]) {
-  return runCli(argv, { cwd, env: { HASHBRIEF_FROM_ADDRESS: 'hashbrief <briefing@example.com>' } });
+  return runCli(argv, { cwd, env: { HASHBRIEF_FROM_ADDRESS: TEST_FROM } });
 }
 
 async function listed() {

@@ -8,6 +8,7 @@ import { snapshotSchema } from '../../../src/snapshot/schema';
 import { SYNTHETIC_DATA_HEADER } from '../../../src/sources/recording';
 import { runCli } from '../../support/cli-run';
 import { liveLikeDataset } from '../../support/datasets';
+import { emulatorEnv } from '../../support/upstream-env';
 
 const DATA_END = '2026-11-20';
 let emulator: RunningEmulator;
@@ -34,11 +35,7 @@ describe('synthetic data is never passed off as live', () => {
   });
 
   it('a report built through `hashbrief emulate` with the sample data is labelled sample everywhere', async () => {
-    const env = {
-      HASHBRIEF_COINMETRICS_URL: emulator.coinMetricsUrl,
-      HASHBRIEF_MEMPOOL_URL: emulator.mempoolUrl,
-      HASHBRIEF_HTTP_RETRIES: '0',
-    };
+    const env = emulatorEnv(emulator);
 
     const result = await runCli(['report', '--json', '--record', 'rec'], { cwd, env });
 

@@ -1,27 +1,21 @@
 /**
  * Bad usage exits 2 with a message naming what was wrong, before anything is fetched, written or sent.
  */
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli-run';
+import { freshDirForEachTest } from '../../support/temp-dirs';
+import { UNREACHABLE_UPSTREAMS } from '../../support/upstream-env';
 
 let cwd: string;
-beforeEach(async () => {
-  cwd = await mkdtemp(path.join(tmpdir(), 'hb-usage-'));
-});
-afterEach(async () => {
-  await rm(cwd, { recursive: true, force: true });
+freshDirForEachTest('hb-usage-', (dir) => {
+  cwd = dir;
 });
 
 // Upstreams on a closed port: a command that got as far as fetching would fail with exit 1, not 2.
-const env = {
-  HASHBRIEF_COINMETRICS_URL: 'http://127.0.0.1:1/v4',
-  HASHBRIEF_MEMPOOL_URL: 'http://127.0.0.1:1/api',
-  HASHBRIEF_HTTP_RETRIES: '0',
-};
+const env = UNREACHABLE_UPSTREAMS;
 const run = (...argv: string[]) => runCli(argv, { cwd, env });
 
 /** A recording envelope as `--record` writes it. */
@@ -59,26 +53,18 @@ describe('usage errors exit 2 and name the problem', () => {
     expect(result.stderr).toContain('coinmetrics-x.json.gz');
   });
 
-  it('report --replay of an issue folder whose snapshot.json is corrupt', async () => {
+  it.each([
+    ['snapshot.json', '{"schemaVersion":'],
+    ['email.json', '{"placeholderNonce": "%%HB_GREETING%%"}'],
+  ])('report --replay of an issue folder whose %s is corrupt', async (file, corrupt) => {
     await mkdir(path.join(cwd, 'issue', 'raw'), { recursive: true });
     await writeFile(path.join(cwd, 'issue', 'raw', 'coinmetrics-asset-metrics-p1.json.gz'), recording());
-    await writeFile(path.join(cwd, 'issue', 'snapshot.json'), '{"schemaVersion":');
+    await writeFile(path.join(cwd, 'issue', file), corrupt);
 
     const result = await run('report', '--replay', 'issue', '--out', 'a');
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('snapshot.json');
-  });
-
-  it('report --replay of an issue folder whose email.json is corrupt', async () => {
-    await mkdir(path.join(cwd, 'issue', 'raw'), { recursive: true });
-    await writeFile(path.join(cwd, 'issue', 'raw', 'coinmetrics-asset-metrics-p1.json.gz'), recording());
-    await writeFile(path.join(cwd, 'issue', 'email.json'), '{"placeholderNonce": "%%HB_GREETING%%"}');
-
-    const result = await run('report', '--replay', 'issue', '--out', 'a');
-
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('email.json');
+    expect(result.stderr).toContain(file);
   });
 
   it('send with an issue id that climbs out of the outbox, printing no path', async () => {

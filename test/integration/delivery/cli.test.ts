@@ -1,24 +1,21 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFsArchiveStore } from '../../../src/archive/fs-store';
 import { addressHash } from '../../../src/delivery/address';
 import { handleSesNotification, sesNotificationSchema } from '../../../src/delivery/feedback';
 import { createSubscriberStore } from '../../../src/delivery/subscribers';
 import { runCli } from '../../support/cli-run';
-import { archiveIssue, storedEmail } from '../../support/delivery-fixtures';
+import { archiveIssue, storedEmail, TEST_FROM } from '../../support/delivery-fixtures';
+import { freshDirForEachTest } from '../../support/temp-dirs';
 
 let cwd: string;
-beforeEach(async () => {
-  cwd = await mkdtemp(path.join(tmpdir(), 'hb-cli-'));
-});
-afterEach(async () => {
-  await rm(cwd, { recursive: true, force: true });
+freshDirForEachTest('hb-cli-', (dir) => {
+  cwd = dir;
 });
 
 function run(...argv: string[]) {
-  return runCli(argv, { cwd, env: { HASHBRIEF_FROM_ADDRESS: 'hashbrief <briefing@example.com>' } });
+  return runCli(argv, { cwd, env: { HASHBRIEF_FROM_ADDRESS: TEST_FROM } });
 }
 
 describe('hashbrief subscribers', () => {

@@ -5,20 +5,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
 import { sendTestEmail } from '../../../src/delivery/deliver';
-import { buildIssueMessage, createEmailLoader } from '../../../src/delivery/email';
+import { createEmailLoader } from '../../../src/delivery/email';
 import { MimeFormatError } from '../../../src/delivery/errors';
 import { assertWireFormat, buildRawMessage } from '../../../src/delivery/mime';
 import { requestSubscription } from '../../../src/delivery/subscribe';
 import { createSubscriberStore } from '../../../src/delivery/subscribers';
 import { renderIssue, toStoredEmail } from '../../../src/render/render-issue';
-import {
-  fixtureFooter,
-  fixtureLinks,
-  fixtureNonce,
-  fixtureSeries,
-  fixtureSnapshot,
-} from '../../fixtures/render/fixture';
+import { fixtureRenderInput } from '../../fixtures/render/fixture';
 import { fakeClock, recordingMailer, TEST_SETTINGS } from '../../support/delivery-fixtures';
+import { mailedMessage } from '../../support/rendered-mail';
 import { header, leaves, type MimePart, parseMimeStrict, textOf } from '../../support/strict-mime';
 
 const ISSUE_HEADERS = ['Date', 'Message-ID', 'MIME-Version', 'List-Unsubscribe', 'List-Unsubscribe-Post'];
@@ -26,31 +21,10 @@ const EVERY_MESSAGE = ['Date', 'Message-ID', 'MIME-Version', 'From', 'To', 'Subj
 
 /** Builds the fixture issue's email in one image mode and returns one subscriber's raw message. */
 async function issueMessage(imageMode: 'cid' | 'hosted'): Promise<Buffer> {
-  const rendered = await renderIssue({
-    snapshot: fixtureSnapshot(),
-    series: fixtureSeries(),
-    links: fixtureLinks,
-    footer: fixtureFooter,
-    imageMode,
-    publicBaseUrl: 'https://brief.example.org',
-    placeholderNonce: fixtureNonce,
-  });
-  const archive = createMemoryArchiveStore();
-  const stored = toStoredEmail(rendered);
-  await archive.putIfAbsent(`issues/${stored.issueId}/email.json`, JSON.stringify(stored), {
-    contentType: 'application/json',
-  });
-  for (const image of rendered.images)
-    await archive.putIfAbsent(`issues/${stored.issueId}/charts/${image.filename}`, image.png, {
-      contentType: 'image/png',
-    });
-  return buildIssueMessage({
-    loaded: await createEmailLoader(archive)(stored.issueId),
-    settings: TEST_SETTINGS,
-    to: 'reader@example.com',
-    subscriberHash: 'ab'.repeat(32),
-    now: new Date('2026-11-24T06:00:00Z'),
-  });
+  const rendered = await renderIssue(
+    fixtureRenderInput({ imageMode, publicBaseUrl: 'https://brief.example.org' }),
+  );
+  return mailedMessage(rendered, { to: 'reader@example.com', subscriberHash: 'ab'.repeat(32) });
 }
 
 function expectHeaders(root: MimePart, names: string[]): void {
@@ -122,15 +96,9 @@ describe('issue messages parse strictly', () => {
 describe('other messages parse strictly', () => {
   it('a test send', async () => {
     const archive = createMemoryArchiveStore();
-    const rendered = await renderIssue({
-      snapshot: fixtureSnapshot(),
-      series: fixtureSeries(),
-      links: fixtureLinks,
-      footer: fixtureFooter,
-      imageMode: 'hosted',
-      publicBaseUrl: 'https://brief.example.org',
-      placeholderNonce: fixtureNonce,
-    });
+    const rendered = await renderIssue(
+      fixtureRenderInput({ imageMode: 'hosted', publicBaseUrl: 'https://brief.example.org' }),
+    );
     const stored = toStoredEmail(rendered);
     await archive.putIfAbsent(`issues/${stored.issueId}/email.json`, JSON.stringify(stored), {
       contentType: 'application/json',

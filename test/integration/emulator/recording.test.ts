@@ -14,38 +14,56 @@ const poolsBody = '{ "pools": [], "blockCount": 0, "lastEstimatedHashrate": 0 }'
 let dir: string;
 let emulator: RunningEmulator;
 
-async function writeEnvelope(name: string, envelope: Record<string, unknown>) {
-  await writeFile(path.join(dir, 'raw', name), gzipSync(JSON.stringify(envelope)));
+/**
+ * Writes one recorded response as `--record` does: gzipped JSON under raw/, named after its source and
+ * name. A 200 with a JSON content type unless `status` and `headers` say otherwise.
+ */
+async function writeEnvelope(recorded: {
+  source: string;
+  name: string;
+  url: string;
+  fetchedAt: string;
+  status?: number;
+  headers?: Record<string, string>;
+  body: string;
+}) {
+  const { source, name, url, fetchedAt, body } = recorded;
+  const envelope = {
+    source,
+    name,
+    url,
+    fetchedAt,
+    status: recorded.status ?? 200,
+    headers: { 'content-type': 'application/json', ...recorded.headers },
+    body,
+  };
+  await writeFile(path.join(dir, 'raw', `${source}-${name}.json.gz`), gzipSync(JSON.stringify(envelope)));
 }
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'hashbrief-recording-'));
   await mkdir(path.join(dir, 'raw'));
-  await writeEnvelope('coinmetrics-asset-metrics-p0.json.gz', {
+  await writeEnvelope({
     source: 'coinmetrics',
     name: 'asset-metrics-p0',
     url: `${CM}?assets=btc&metrics=PriceUSD&page_size=10000`,
     fetchedAt: '2024-01-02T06:00:00.000Z',
-    status: 200,
-    headers: { 'content-type': 'application/json' },
     body: cmBody,
   });
-  await writeEnvelope('mempool-pools-1w.json.gz', {
+  await writeEnvelope({
     source: 'mempool',
     name: 'pools-1w',
     url: 'https://mempool.space/api/v1/mining/pools/1w',
     fetchedAt: '2024-01-02T06:00:01.000Z',
-    status: 200,
-    headers: { 'content-type': 'application/json' },
     body: poolsBody,
   });
-  await writeEnvelope('mempool-prices.json.gz', {
+  await writeEnvelope({
     source: 'mempool',
     name: 'prices',
     url: 'https://mempool.space/api/v1/prices',
     fetchedAt: '2024-01-02T06:00:02.000Z',
     status: 429,
-    headers: { 'content-type': 'application/json', 'retry-after': '9' },
+    headers: { 'retry-after': '9' },
     body: '{"error":"slow down"}',
   });
   emulator = await startEmulator({ dataset: await datasetFromRecording(dir) });

@@ -4,13 +4,11 @@ import { ClaimLostError, readRunRecord } from '../../../src/archive/run-record';
 import type { ArchiveStore } from '../../../src/archive/store';
 import { sampleDataset } from '../../../src/emulator/dataset';
 import { createEmulatorFetch } from '../../../src/emulator/server';
-import { defaultAssumptions } from '../../../src/metrics/assumptions';
 import { type ProducedIssue, produceIssue } from '../../../src/pipeline/produce-issue';
 import { verifyIssue } from '../../../src/pipeline/verify-issue';
-import { realSleep, silentReporter } from '../../../src/ports';
+import { silentReporter } from '../../../src/ports';
 import { liveLikeDataset } from '../../support/datasets';
-
-const BASE = 'http://upstream.test';
+import { emulatedRunDeps, emulatedRunOptions } from '../../support/emulated-run';
 
 async function weekly(
   archive: ArchiveStore,
@@ -21,21 +19,8 @@ async function weekly(
     ? sampleDataset({ endDate })
     : liveLikeDataset({ endDate, ...(options.seed ? { seed: options.seed } : {}) });
   const result = await produceIssue(
-    {
-      fetch: createEmulatorFetch({ dataset }),
-      clock: () => new Date('2026-11-25T07:00:00Z'),
-      sleep: realSleep,
-      random: () => 0.5,
-      reporter: silentReporter,
-      archive,
-    },
-    {
-      coinMetricsUrl: `${BASE}/coinmetrics/v4`,
-      mempoolUrl: `${BASE}/mempool/api`,
-      sample: false,
-      assumptions: defaultAssumptions(),
-      postalAddress: 'hashbrief, 1 Test Street',
-    },
+    emulatedRunDeps(archive, createEmulatorFetch({ dataset }), () => new Date('2026-11-25T07:00:00Z')),
+    emulatedRunOptions(),
   );
   if (result.status === 'in-progress') throw new Error('unexpected: issue in progress');
   return result;
@@ -94,22 +79,8 @@ describe('produceIssue for an issue that is already complete', () => {
     };
     const run = (now: string) =>
       produceIssue(
-        {
-          fetch: counted,
-          clock: () => new Date(now),
-          sleep: realSleep,
-          random: () => 0.5,
-          reporter: silentReporter,
-          archive,
-        },
-        {
-          coinMetricsUrl: `${BASE}/coinmetrics/v4`,
-          mempoolUrl: `${BASE}/mempool/api`,
-          asOf: '2026-10-26',
-          sample: false,
-          assumptions: defaultAssumptions(),
-          postalAddress: 'hashbrief, 1 Test Street',
-        },
+        emulatedRunDeps(archive, counted, () => new Date(now)),
+        emulatedRunOptions({ asOf: '2026-10-26' }),
       );
     const first = await run('2026-11-25T07:00:00Z');
     if (first.status === 'in-progress') throw new Error('unexpected: issue in progress');
@@ -146,22 +117,13 @@ describe('produceIssue when its lease runs out mid-run', () => {
         return result;
       },
     };
-    const deps = (store: ArchiveStore) => ({
-      fetch: createEmulatorFetch({ dataset: liveLikeDataset({ endDate: '2026-11-23' }) }),
-      clock: () => new Date(),
-      sleep: realSleep,
-      random: () => 0.5,
-      reporter: silentReporter,
-      archive: store,
-    });
-    const options = {
-      coinMetricsUrl: `${BASE}/coinmetrics/v4`,
-      mempoolUrl: `${BASE}/mempool/api`,
-      asOf: '2026-11-23',
-      sample: false,
-      assumptions: defaultAssumptions(),
-      postalAddress: 'hashbrief, 1 Test Street',
-    };
+    const deps = (store: ArchiveStore) =>
+      emulatedRunDeps(
+        store,
+        createEmulatorFetch({ dataset: liveLikeDataset({ endDate: '2026-11-23' }) }),
+        () => new Date(),
+      );
+    const options = emulatedRunOptions({ asOf: '2026-11-23' });
 
     // Act
     const a = produceIssue(deps(slowArchive), { ...options, claim: { leaseMs: 1 } }).catch((e: unknown) => e);

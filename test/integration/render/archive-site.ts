@@ -7,20 +7,12 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
 import type { IssueIndexEntry } from '../../../src/contracts/index-entry';
-import { buildIssueMessage, createEmailLoader } from '../../../src/delivery/email';
 import { renderArchiveIndexPage } from '../../../src/render/index-page';
-import { renderIssue, toStoredEmail } from '../../../src/render/render-issue';
+import { renderIssue } from '../../../src/render/render-issue';
 import type { RenderedIssue } from '../../../src/render/types';
-import {
-  fixtureFooter,
-  fixtureLinks,
-  fixtureNonce,
-  fixtureSeries,
-  fixtureSnapshot,
-} from '../../fixtures/render/fixture';
-import { TEST_SETTINGS } from '../../support/delivery-fixtures';
+import { fixtureRenderInput, fixtureSnapshot } from '../../fixtures/render/fixture';
+import { mailedMessage } from '../../support/rendered-mail';
 import { header, leaves, parseMimeStrict, textOf } from '../../support/strict-mime';
 
 const HASH = 'a'.repeat(64);
@@ -76,39 +68,12 @@ export function mailedHtml(raw: Buffer): string {
   });
 }
 
-/** One subscriber's raw message of a rendered issue, built as the sender builds it. */
-async function mailedMessage(rendered: RenderedIssue): Promise<Buffer> {
-  const archive = createMemoryArchiveStore();
-  const stored = toStoredEmail(rendered);
-  await archive.putIfAbsent(`issues/${stored.issueId}/email.json`, JSON.stringify(stored), {
-    contentType: 'application/json',
-  });
-  for (const image of rendered.images)
-    await archive.putIfAbsent(`issues/${stored.issueId}/charts/${image.filename}`, image.png, {
-      contentType: 'image/png',
-    });
-  return buildIssueMessage({
-    loaded: await createEmailLoader(archive)(stored.issueId),
-    settings: TEST_SETTINGS,
-    to: 'satoshi@example.com',
-    subscriberHash: 'cd'.repeat(32),
-    now: new Date('2026-11-24T06:00:00Z'),
-  });
-}
-
 /** Writes the site into `root` (a new temporary folder when absent). */
 export async function writeSite(root?: string): Promise<Site> {
   const dir = root ?? (await mkdtemp(path.join(tmpdir(), 'hashbrief-site-')));
   const snapshot = fixtureSnapshot();
   // Inline images, as a local run without a public base URL mails them.
-  const rendered = await renderIssue({
-    snapshot,
-    series: fixtureSeries(),
-    links: fixtureLinks,
-    footer: fixtureFooter,
-    imageMode: 'cid',
-    placeholderNonce: fixtureNonce,
-  });
+  const rendered = await renderIssue(fixtureRenderInput({ snapshot }));
   const issueDir = path.join(dir, 'issues', snapshot.issueId);
   await mkdir(path.join(issueDir, 'charts'), { recursive: true });
   await writeFile(path.join(issueDir, 'newsletter.html'), rendered.webHtml);
@@ -119,7 +84,10 @@ export async function writeSite(root?: string): Promise<Site> {
     await writeFile(path.join(issueDir, 'charts', image.filename), image.png);
     await writeFile(path.join(issueDir, 'charts', image.svgFilename), image.svg);
   }
-  const mailed = await mailedMessage(rendered);
+  const mailed = await mailedMessage(rendered, {
+    to: 'satoshi@example.com',
+    subscriberHash: 'cd'.repeat(32),
+  });
   await writeFile(path.join(dir, 'email.eml'), mailed);
   await writeFile(path.join(dir, 'email.html'), mailedHtml(mailed));
   const files = ['newsletter.html', 'newsletter.txt', 'snapshot.json', 'metrics.csv'];

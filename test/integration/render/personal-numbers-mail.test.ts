@@ -4,41 +4,17 @@
  * stored figures and the reader's preferences and fills it in like the links.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
-import { buildIssueMessage, createEmailLoader, type LoadedEmail } from '../../../src/delivery/email';
-import { renderIssue, toStoredEmail } from '../../../src/render/render-issue';
-import {
-  fixtureFooter,
-  fixtureLinks,
-  fixtureNonce,
-  fixtureSeries,
-  fixtureSnapshot,
-} from '../../fixtures/render/fixture';
-import { decodeQuotedPrintable, PNG, TEST_SETTINGS } from '../../support/delivery-fixtures';
+import { buildIssueMessage, type LoadedEmail } from '../../../src/delivery/email';
+import { renderIssue } from '../../../src/render/render-issue';
+import { fixtureRenderInput, fixtureSnapshot } from '../../fixtures/render/fixture';
+import { decodeQuotedPrintable, TEST_SETTINGS } from '../../support/delivery-fixtures';
+import { loadedEmailOf } from '../../support/rendered-mail';
 
 let loaded: LoadedEmail;
-let issueId: string;
 
 beforeAll(async () => {
-  const rendered = await renderIssue({
-    snapshot: fixtureSnapshot(),
-    series: fixtureSeries(),
-    links: fixtureLinks,
-    footer: fixtureFooter,
-    imageMode: 'cid',
-    placeholderNonce: fixtureNonce,
-  });
-  issueId = rendered.issueId;
-  const archive = createMemoryArchiveStore();
-  await archive.putIfAbsent(`issues/${issueId}/email.json`, JSON.stringify(toStoredEmail(rendered)), {
-    contentType: 'application/json',
-  });
-  for (const image of rendered.images) {
-    await archive.putIfAbsent(`issues/${issueId}/charts/${image.filename}`, PNG, {
-      contentType: 'image/png',
-    });
-  }
-  loaded = await createEmailLoader(archive)(issueId);
+  const rendered = await renderIssue(fixtureRenderInput());
+  loaded = await loadedEmailOf(rendered);
 }, 60_000);
 
 async function mailFor(choices?: { powerPriceUsdPerKwh: number | null; fleet: (string | number)[] }) {

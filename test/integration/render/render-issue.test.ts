@@ -10,12 +10,7 @@ import { issueLinks } from '../../../src/pipeline/links';
 import { buildEmailMjml } from '../../../src/render/email';
 import { compileMjml, MjmlRenderError } from '../../../src/render/mjml-compile';
 import { buildIssueModel } from '../../../src/render/model';
-import {
-  RenderInputError,
-  type RenderIssueInput,
-  renderIssue,
-  toStoredEmail,
-} from '../../../src/render/render-issue';
+import { RenderInputError, renderIssue, toStoredEmail } from '../../../src/render/render-issue';
 import { fill } from '../../../src/render/template';
 import type { RenderedIssue } from '../../../src/render/types';
 import { snapshotSchema } from '../../../src/snapshot/schema';
@@ -24,7 +19,7 @@ import {
   fixtureLinks,
   fixtureLocalLinks,
   fixtureNonce,
-  fixtureSeries,
+  fixtureRenderInput,
   fixtureSnapshot,
 } from '../../fixtures/render/fixture';
 
@@ -33,18 +28,6 @@ const TOKENS = placeholderTokens(fixtureNonce);
 const GMAIL_CLIP_BYTES = 102 * 1024;
 /** SES SendRawEmail limit (v1 API; v2 allows 40 MB). */
 const SES_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
-
-function input(overrides: Partial<RenderIssueInput> = {}): RenderIssueInput {
-  return {
-    snapshot: fixtureSnapshot(),
-    series: fixtureSeries(),
-    links: fixtureLinks,
-    footer: fixtureFooter,
-    imageMode: 'cid',
-    placeholderNonce: fixtureNonce,
-    ...overrides,
-  };
-}
 
 /** Tag outline of an MJML document: one line per element, indented by depth. */
 function mjmlOutline(mjml: string): string {
@@ -67,8 +50,10 @@ describe('renderIssue on the fixture issue', () => {
   let hosted: RenderedIssue;
 
   beforeAll(async () => {
-    cid = await renderIssue(input());
-    hosted = await renderIssue(input({ imageMode: 'hosted', publicBaseUrl: 'https://cdn.example.org/' }));
+    cid = await renderIssue(fixtureRenderInput());
+    hosted = await renderIssue(
+      fixtureRenderInput({ imageMode: 'hosted', publicBaseUrl: 'https://cdn.example.org/' }),
+    );
   });
 
   it('keeps the email HTML part under the Gmail clipping limit, in both image modes', () => {
@@ -120,7 +105,9 @@ describe('renderIssue on the fixture issue', () => {
   it('drops javascript: links instead of printing them', async () => {
     // Act
     const rendered = await renderIssue(
-      input({ links: { ...fixtureLinks, issueUrl: 'javascript:alert(1)', snapshotUrl: '" onmouseover="x' } }),
+      fixtureRenderInput({
+        links: { ...fixtureLinks, issueUrl: 'javascript:alert(1)', snapshotUrl: '" onmouseover="x' },
+      }),
     );
 
     // Assess
@@ -139,9 +126,9 @@ describe('renderIssue on the fixture issue', () => {
   });
 
   it('refuses hosted mode without an http(s) base URL', async () => {
-    await expect(renderIssue(input({ imageMode: 'hosted', publicBaseUrl: 'javascript:x' }))).rejects.toThrow(
-      RenderInputError,
-    );
+    await expect(
+      renderIssue(fixtureRenderInput({ imageMode: 'hosted', publicBaseUrl: 'javascript:x' })),
+    ).rejects.toThrow(RenderInputError);
   });
 
   it('inlines every chart in the web version as one image named by its alt text, sized by its viewBox', () => {
@@ -259,7 +246,7 @@ describe('renderIssue on the fixture issue', () => {
     snapshot.sample = true;
 
     // Act
-    const rendered = await renderIssue(input({ snapshot }));
+    const rendered = await renderIssue(fixtureRenderInput({ snapshot }));
 
     // Assess
     expect(rendered.subject.startsWith('[SAMPLE DATA, not live]')).toBe(true);
@@ -294,7 +281,9 @@ describe('renderIssue on the fixture issue', () => {
     snapshot.alerts = [];
 
     // Act
-    const rendered = await renderIssue(input({ snapshot: snapshotSchema.parse(snapshot), series: [] }));
+    const rendered = await renderIssue(
+      fixtureRenderInput({ snapshot: snapshotSchema.parse(snapshot), series: [] }),
+    );
 
     // Assess
     expect(rendered.subject).toBe('No hashprice this week \u2014 hashbrief 2026-11-23');
@@ -337,7 +326,7 @@ describe('a local run without a public base URL (relative links)', () => {
   let local: RenderedIssue;
 
   beforeAll(async () => {
-    local = await renderIssue(input({ links: fixtureLocalLinks }));
+    local = await renderIssue(fixtureRenderInput({ links: fixtureLocalLinks }));
   });
 
   it('uses the links the pipeline passes for a local run', () => {
@@ -357,7 +346,9 @@ describe('a local run without a public base URL (relative links)', () => {
 
   it('keeps the archive section in the email when at least one link is absolute', async () => {
     // Act
-    const mixed = await renderIssue(input({ links: { ...fixtureLocalLinks, csvUrl: fixtureLinks.csvUrl } }));
+    const mixed = await renderIssue(
+      fixtureRenderInput({ links: { ...fixtureLocalLinks, csvUrl: fixtureLinks.csvUrl } }),
+    );
 
     // Assess
     const html = mixed.emailHtml;
@@ -380,7 +371,7 @@ describe('a local run without a public base URL (relative links)', () => {
   it('still drops scripted links from the web version and the email', async () => {
     // Act
     const rendered = await renderIssue(
-      input({
+      fixtureRenderInput({
         links: {
           ...fixtureLocalLinks,
           issueUrl: 'javascript:alert(1)',

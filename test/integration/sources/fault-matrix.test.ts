@@ -62,6 +62,16 @@ function expectNothingSilentlyWrong(inputs: ReportInputs): void {
   }
 }
 
+/** The inputs fetched from mempool.space, one route each. */
+const MEMPOOL_SOURCES = [
+  'pools',
+  'difficultyAdjustment',
+  'hashrateHistory',
+  'tipHeight',
+  'rewardStats',
+  'price',
+] as const;
+
 beforeAll(async () => {
   emulator = await startEmulator({ dataset: sampleDataset({ endDate: '2025-11-23' }) });
 });
@@ -76,15 +86,7 @@ describe('fault matrix against the emulator', () => {
   it('no faults: every source is ok on the first try, as-of is the last complete day', async () => {
     const inputs = await inputsWith([]);
     expect(inputs.asOf).toBe('2025-11-23');
-    for (const key of [
-      'coinMetrics',
-      'pools',
-      'difficultyAdjustment',
-      'hashrateHistory',
-      'tipHeight',
-      'rewardStats',
-      'price',
-    ] as const) {
+    for (const key of ['coinMetrics', ...MEMPOOL_SOURCES] as const) {
       expect(inputs[key], key).toMatchObject({ status: 'ok', attempts: 1 });
     }
   });
@@ -213,14 +215,7 @@ describe('fault matrix against the emulator', () => {
 
   it('absurd mempool values (negatives, ×1000 prices and rewards, progress over 100 %): every route fails', async () => {
     const inputs = await inputsWith([{ upstream: 'mempool', route: '*', kind: 'absurd' }]);
-    for (const key of [
-      'pools',
-      'difficultyAdjustment',
-      'hashrateHistory',
-      'tipHeight',
-      'rewardStats',
-      'price',
-    ] as const) {
+    for (const key of MEMPOOL_SOURCES) {
       expect(reason(inputs[key]), key).toMatch(/changed shape|implausible/);
     }
     expectNothingSilentlyWrong(inputs);

@@ -10,9 +10,6 @@ import { claimMailDay, markMailDayPlanned } from '../../../src/alerts/mail-day';
 import { readAlertsManifest } from '../../../src/archive/manifest';
 import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
 import { deliverBatch } from '../../../src/delivery/deliver';
-import { createEmailLoader } from '../../../src/delivery/email';
-import { createLedger } from '../../../src/delivery/ledger';
-import { unlimited } from '../../../src/delivery/rate-limiter';
 import { sendMessageSchema } from '../../../src/delivery/send-message';
 import { createSubscriberStore, updateSubscriber } from '../../../src/delivery/subscribers';
 import { archiveFeeds } from '../../../src/pipeline/links';
@@ -22,6 +19,7 @@ import {
   PNG,
   recordingMailer,
   seedSubscribers,
+  senderDeps,
   storedEmail,
   TEST_SETTINGS,
 } from '../../support/delivery-fixtures';
@@ -208,16 +206,7 @@ describe('one alert mail per mail day', () => {
     }
     const mailer = recordingMailer();
     const time = fakeClock();
-    const senderDeps = {
-      emails: createEmailLoader(archive),
-      subscribers,
-      ledger: createLedger(state),
-      mailer,
-      limiter: unlimited,
-      clock: time.clock,
-      sleep: time.sleep,
-      random: () => 0.5,
-    };
+    const sender = senderDeps({ archive, state, subscribers }, mailer, time);
     const recipients = [{ id: alice?.hash ?? '' }, { id: bob?.hash ?? '' }];
 
     const first = await deliverBatch(
@@ -227,17 +216,17 @@ describe('one alert mail per mail day', () => {
         alertDay: '2026-11-26',
         recipients,
       }),
-      senderDeps,
+      sender,
       TEST_SETTINGS,
     );
     const second = await deliverBatch(
       sendMessageSchema.parse({ v: 1, issueId: '2026-11-25-pool-top1', alertDay: '2026-11-26', recipients }),
-      senderDeps,
+      sender,
       TEST_SETTINGS,
     );
     const nextDay = await deliverBatch(
       sendMessageSchema.parse({ v: 1, issueId: '2026-11-25-pool-top1', alertDay: '2026-11-27', recipients }),
-      senderDeps,
+      sender,
       TEST_SETTINGS,
     );
 

@@ -21,7 +21,7 @@ import { alertLevels } from '../../../src/metrics/alerts';
 import { defaultAssumptions } from '../../../src/metrics/assumptions';
 import { computeHashprice } from '../../../src/metrics/hashprice';
 import { computeHashrate } from '../../../src/metrics/hashrate';
-import { createMetricsHistory } from '../../../src/metrics/history';
+import { createMetricsHistory, type MetricsHistory } from '../../../src/metrics/history';
 import { buildChartSeries } from '../../../src/metrics/snapshot';
 import { buildDailySeries, cutSeries } from '../../../src/sources/series';
 import { fixtureSnapshot } from '../../fixtures/render/fixture';
@@ -48,14 +48,15 @@ function from(series: DailySeries, first: string): DailySeries {
   return { dates: series.dates.slice(start), values, raw };
 }
 
-function inputsFor(asOf: string): ReportInputs {
+/** The alert run's inputs on `asOf`: the recent window of `series` (by default the live-like one) alone. */
+function inputsFor(asOf: string, series: DailySeries = full): ReportInputs {
   const skipped = { status: 'skipped', reason: 'test', url: '' } as const;
   return {
     asOf,
     sample: false,
     coinMetrics: {
       status: 'ok',
-      value: from(cutSeries(full, asOf), alertWindowStart(asOf)),
+      value: from(cutSeries(series, asOf), alertWindowStart(asOf)),
       url: '',
       fetchedAt: `${asOf}T06:00:00.000Z`,
       attempts: 1,
@@ -70,9 +71,9 @@ function inputsFor(asOf: string): ReportInputs {
   };
 }
 
-/** metrics.csv of the issue of `anchor`, as stored, read back. */
-function longHistoryTo(anchor: string) {
-  return parseLongHistory(metricsCsv(buildChartSeries(history, history.indexOf(anchor), null)));
+/** metrics.csv of the issue of `anchor` (from the live-like history by default), as stored, read back. */
+function longHistoryTo(anchor: string, of: MetricsHistory = history) {
+  return parseLongHistory(metricsCsv(buildChartSeries(of, of.indexOf(anchor), null)));
 }
 
 describe('the alert view from a recent window and the latest issue’s series', () => {
@@ -153,30 +154,12 @@ describe.skipIf(!realDataPresent)('the alert view on the real Coin Metrics histo
     const real = realSeries();
     const realHistory = createMetricsHistory(real);
     const i = realHistory.indexOf(asOf);
-    const long = parseLongHistory(
-      metricsCsv(buildChartSeries(realHistory, realHistory.indexOf(anchor), null)),
-    );
-    const skipped = { status: 'skipped', reason: 'test', url: '' } as const;
-    const inputs: ReportInputs = {
-      asOf,
-      sample: false,
-      coinMetrics: {
-        status: 'ok',
-        value: from(cutSeries(real, asOf), alertWindowStart(asOf)),
-        url: '',
-        fetchedAt: `${asOf}T06:00:00.000Z`,
-        attempts: 1,
-        warnings: [],
-      },
-      pools: skipped,
-      difficultyAdjustment: skipped,
-      hashrateHistory: skipped,
-      tipHeight: skipped,
-      rewardStats: skipped,
-      price: skipped,
-    };
 
-    const { view } = evaluateAlertView(inputs, long, fixtureSnapshot());
+    const { view } = evaluateAlertView(
+      inputsFor(asOf, real),
+      longHistoryTo(anchor, realHistory),
+      fixtureSnapshot(),
+    );
 
     const expected = computeHashprice(realHistory, i).metrics;
     const rate = computeHashrate(realHistory, i).metrics;

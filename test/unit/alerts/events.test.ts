@@ -81,88 +81,64 @@ describe('the baseline of an alert run', () => {
 });
 
 describe('the alerts of a day', () => {
-  const assumptions = defaultAssumptions();
-  const cooldownDays = DEFAULT_ALERT_COOLDOWN_DAYS;
-
-  it('fires the rules whose level rose above the baseline, and records every rule’s level', () => {
-    const baseline = alertBaseline(issue('2026-11-22'), [], '2026-11-25');
+  type Baseline = NonNullable<ReturnType<typeof alertBaseline>>;
+  /** The baseline a run on the day judges against; a test that expects one fails without it. */
+  const baselineOf = (...args: Parameters<typeof alertBaseline>): Baseline => {
+    const baseline = alertBaseline(...args);
     if (!baseline) throw new Error('no baseline');
-
-    const events = alertEvents({
+    return baseline;
+  };
+  /**
+   * The alerts of 2026-11-25 for the fixture's figures, with no earlier editions and the default
+   * cooldowns; `options` change any of these.
+   */
+  const judge = (baseline: Baseline, options: Partial<Parameters<typeof alertEvents>[0]> = {}) =>
+    alertEvents({
       view: view(),
-      assumptions,
+      assumptions: defaultAssumptions(),
       baseline,
       asOf: '2026-11-25',
       editions: [],
-      cooldownDays,
+      cooldownDays: DEFAULT_ALERT_COOLDOWN_DAYS,
+      ...options,
     });
+
+  it('fires the rules whose level rose above the baseline, and records every rule’s level', () => {
+    const baseline = baselineOf(issue('2026-11-22'), [], '2026-11-25');
+
+    const events = judge(baseline);
 
     expect(events.fired.map((a) => a.id)).toEqual(['hashprice-low', 'pool-top1']);
     expect(events.levels).toMatchObject({ 'hashprice-low': 3, 'pool-top1': 1 });
   });
 
   it('does not fire what the baseline already told, except a new record low', () => {
-    const baseline = alertBaseline(
+    const baseline = baselineOf(
       issue('2026-11-22', { 'hashprice-low': 3, 'pool-top1': 1 }),
       [],
       '2026-11-25',
     );
-    if (!baseline) throw new Error('no baseline');
 
-    const events = alertEvents({
-      view: view(),
-      assumptions,
-      baseline,
-      asOf: '2026-11-25',
-      editions: [],
-      cooldownDays,
-    });
+    const events = judge(baseline);
 
     expect(events.fired.map((a) => a.id)).toEqual(['hashprice-low']);
   });
 
   it('finds nothing new on a day the baseline already covers (the weekly issue of that very day)', () => {
-    const baseline = alertBaseline(issue('2026-11-25'), [], '2026-11-25');
-    if (!baseline) throw new Error('no baseline');
+    const baseline = baselineOf(issue('2026-11-25'), [], '2026-11-25');
 
-    const events = alertEvents({
-      view: view(),
-      assumptions,
-      baseline,
-      asOf: '2026-11-25',
-      editions: [],
-      cooldownDays,
-    });
+    const events = judge(baseline);
 
     expect(events.fired).toEqual([]);
   });
 
   it('holds an alert back within its cooldown and keeps the baseline’s level for it, so it can fire later', () => {
     const last = edition('2026-11-20', 'hashprice-low', { 'hashprice-low': 3 });
-    const baseline = alertBaseline(issue('2026-11-22', { 'hashprice-low': 3 }), [last], '2026-11-25');
-    if (!baseline) throw new Error('no baseline');
+    const baseline = baselineOf(issue('2026-11-22', { 'hashprice-low': 3 }), [last], '2026-11-25');
 
-    const within = alertEvents({
-      view: view(),
-      assumptions,
-      baseline,
-      asOf: '2026-11-25',
-      editions: [last],
-      cooldownDays,
-    });
-    const after = alertEvents({
-      view: view(),
-      assumptions,
-      baseline,
-      asOf: '2026-11-27',
-      editions: [last],
-      cooldownDays,
-    });
-    const shorter = alertEvents({
-      view: view(),
-      assumptions,
-      baseline,
-      asOf: '2026-11-25',
+    const within = judge(baseline, { editions: [last] });
+    const after = judge(baseline, { asOf: '2026-11-27', editions: [last] });
+    const shorter = judge(baseline, {
       editions: [last],
       cooldownDays: parseAlertCooldowns('{"hashprice-low":3}'),
     });
@@ -177,17 +153,9 @@ describe('the alerts of a day', () => {
 
   it('keeps the baseline level of a held-back rule in the levels an edition records', () => {
     const last = edition('2026-11-24', 'pool-top1', { 'pool-top1': 1 });
-    const baseline = alertBaseline(issue('2026-11-22'), [], '2026-11-25');
-    if (!baseline) throw new Error('no baseline');
+    const baseline = baselineOf(issue('2026-11-22'), [], '2026-11-25');
 
-    const events = alertEvents({
-      view: view(),
-      assumptions,
-      baseline,
-      asOf: '2026-11-25',
-      editions: [last],
-      cooldownDays,
-    });
+    const events = judge(baseline, { editions: [last] });
 
     expect(events.suppressed.map((s) => s.alert.id)).toEqual(['pool-top1']);
     expect(events.levels['pool-top1']).toBe(0);

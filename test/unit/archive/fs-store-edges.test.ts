@@ -3,23 +3,15 @@
  * at a folder, things in the tree that are not plain files, damaged metadata sidecars, a root that cannot
  * be written, a lock left by a process that died (with the default staleness), and listing order.
  */
-import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ArchiveStoreError, InvalidArchiveKeyError } from '../../../src/archive/errors';
 import { createFsArchiveStore } from '../../../src/archive/fs-store';
 import { sha256Hex } from '../../../src/archive/hash';
+import { tempDirs } from '../../support/temp-dirs';
 
-const roots: string[] = [];
-async function freshRoot(): Promise<string> {
-  const root = await mkdtemp(path.join(tmpdir(), 'hashbrief-fs-edges-'));
-  roots.push(root);
-  return root;
-}
-afterAll(async () => {
-  await Promise.all(roots.map((r) => rm(r, { recursive: true, force: true })));
-});
+const freshRoot = tempDirs('hashbrief-fs-edges-');
 const json = { contentType: 'application/json' };
 
 describe('filesystem store: keys the tree does not hold as files', () => {

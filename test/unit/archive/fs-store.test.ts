@@ -1,21 +1,13 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFsArchiveStore } from '../../../src/archive/fs-store';
 import { sha256Hex } from '../../../src/archive/hash';
+import { tempDirs } from '../../support/temp-dirs';
 import { describeArchiveStoreContract } from './store-contract';
 
-const roots: string[] = [];
-async function freshRoot(): Promise<string> {
-  const root = await mkdtemp(path.join(tmpdir(), 'hashbrief-fs-store-'));
-  roots.push(root);
-  return root;
-}
-afterAll(async () => {
-  await Promise.all(roots.map((r) => rm(r, { recursive: true, force: true })));
-});
+const freshRoot = tempDirs('hashbrief-fs-store-');
 
 describeArchiveStoreContract('filesystem', async (options) =>
   createFsArchiveStore(await freshRoot(), options),

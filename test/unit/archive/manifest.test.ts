@@ -13,6 +13,7 @@ import {
 import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
 import type { ArchiveStore } from '../../../src/archive/store';
 import { type IssueIndexEntry, sortEntries } from '../../../src/contracts/index-entry';
+import { losingStore } from '../../fixtures/archive/losing-store';
 
 const entry = (issueId: string, overrides: Partial<IssueIndexEntry> = {}): IssueIndexEntry => ({
   issueId,
@@ -157,15 +158,7 @@ describe('compareAndSwap', () => {
   });
 
   it('gives up after ten lost writes with ManifestConflictError naming the key and the store', async () => {
-    const inner = createMemoryArchiveStore();
-    let attempts = 0;
-    const store: ArchiveStore = {
-      ...inner,
-      async putIfMatch() {
-        attempts++;
-        return 'conflict';
-      },
-    };
+    const store = losingStore();
 
     const swap = compareAndSwap(store, 'index.json', async () => 'x', json);
 
@@ -173,7 +166,7 @@ describe('compareAndSwap', () => {
     await expect(swap).rejects.toThrow(
       'Gave up updating index.json in memory:// after 10 conflicting writes; run the command again.',
     );
-    expect(attempts).toBe(10);
+    expect(store.attempts).toBe(10);
   });
 });
 

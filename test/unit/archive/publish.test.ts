@@ -1,47 +1,24 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createFsArchiveStore } from '../../../src/archive/fs-store';
+import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../../src/archive/hash';
 import { parseIndexManifest, parseLatestManifest } from '../../../src/archive/manifest';
 import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
 import { archiveIssue } from '../../../src/archive/publish';
-import type { ArchiveStore } from '../../../src/archive/store';
-import { fixedClock, listPage, makeIssue } from '../../fixtures/archive/issue';
+import { archiveTestIssue, listPage, makeIssue, testArchiveDeps } from '../../fixtures/archive/issue';
 import { recordingStore } from '../../fixtures/archive/recording-store';
+import { storeVariants } from './store-variants';
 
-const deps = { renderIndexPage: listPage, clock: fixedClock };
+const deps = testArchiveDeps;
 const json = { contentType: 'application/json' };
 
-const roots: string[] = [];
-afterAll(async () => {
-  await Promise.all(roots.map((r) => rm(r, { recursive: true, force: true })));
-});
-const stores: [string, () => Promise<ArchiveStore>][] = [
-  ['memory', async () => createMemoryArchiveStore()],
-  [
-    'filesystem',
-    async () => {
-      const root = await mkdtemp(path.join(tmpdir(), 'hashbrief-publish-'));
-      roots.push(root);
-      return createFsArchiveStore(root);
-    },
-  ],
-];
-
-async function archive(store: ArchiveStore, id: string, asOf: string) {
-  const issue = makeIssue(id, asOf);
-  return archiveIssue(store, { issueId: id, files: issue.files, entry: issue.entry }, deps);
-}
+const stores = storeVariants('hashbrief-publish-', null);
 
 describe.each(stores)('archiveIssue on the %s store', (_name, freshStore) => {
   it('writes every issue object once with immutable caching, snapshot.json last, then the manifests', async () => {
     // Prepare
     const store = recordingStore(await freshStore());
     // Act
-    const result = await archive(store, '2026-01-05', '2026-01-05');
+    const result = await archiveTestIssue(store, '2026-01-05');
     // Assess
     expect(result.status).toBe('created');
     const keys = store.writes.map((w) => w.key);
@@ -64,7 +41,7 @@ describe.each(stores)('archiveIssue on the %s store', (_name, freshStore) => {
 
   it('labels content types, and gzip encoding for raw .json.gz responses', async () => {
     const store = await freshStore();
-    await archive(store, '2026-01-05', '2026-01-05');
+    await archiveTestIssue(store, '2026-01-05');
     const raw = await store.get('issues/2026-01-05/raw/coinmetrics-asset-metrics-p0.json.gz');
     expect(raw?.contentType).toBe('application/json');
     expect(raw?.contentEncoding).toBe('gzip');
@@ -103,10 +80,10 @@ describe.each(stores)('archiveIssue on the %s store', (_name, freshStore) => {
   it('is a no-op that reports "already-archived" when run again, writing nothing', async () => {
     // Prepare
     const inner = await freshStore();
-    const first = await archive(inner, '2026-01-05', '2026-01-05');
+    const first = await archiveTestIssue(inner, '2026-01-05');
     const store = recordingStore(inner);
     // Act
-    const second = await archive(store, '2026-01-05', '2026-01-05');
+    const second = await archiveTestIssue(store, '2026-01-05');
     // Assess
     expect(second.status).toBe('already-archived');
     expect(second.entry).toEqual(first.entry);
@@ -117,7 +94,7 @@ describe.each(stores)('archiveIssue on the %s store', (_name, freshStore) => {
   it('keeps the original bytes and warns when a re-run produces different content', async () => {
     // Prepare
     const store = await freshStore();
-    await archive(store, '2026-01-05', '2026-01-05');
+    await archiveTestIssue(store, '2026-01-05');
     const changed = makeIssue('2026-01-05', '2026-01-05', { htmlBytes: 500 });
     // Act
     const result = await archiveIssue(
@@ -140,12 +117,12 @@ describe.each(stores)('archiveIssue on the %s store', (_name, freshStore) => {
     // Prepare: the first run dies after three objects, before snapshot.json and the manifests.
     const inner = await freshStore();
     await expect(
-      archive(recordingStore(inner, { failAfterWrites: 3 }), '2026-01-05', '2026-01-05'),
+      archiveTestIssue(recordingStore(inner, { failAfterWrites: 3 }), '2026-01-05'),
     ).rejects.toThrow(/simulated crash/);
     expect(await inner.get('issues/2026-01-05/snapshot.json')).toBeNull();
     expect(await inner.get('index.json')).toBeNull();
     // Act
-    const result = await archive(inner, '2026-01-05', '2026-01-05');
+    const result = await archiveTestIssue(inner, '2026-01-05');
     // Assess
     expect(result.status).toBe('created');
     expect(result.warnings).toEqual([]);
@@ -181,7 +158,7 @@ describe.each(stores)('archiveIssue on the %s store', (_name, freshStore) => {
     const store = await freshStore();
     const days = Array.from({ length: 8 }, (_, i) => `2026-01-${String(i + 10).padStart(2, '0')}`);
     // Act
-    await Promise.all(days.map((d) => archive(store, d, d)));
+    await Promise.all(days.map((d) => archiveTestIssue(store, d)));
     // Assess
     const index = parseIndexManifest((await store.get('index.json'))?.body ?? Buffer.alloc(0));
     expect(index.issues.map((e) => e.issueId)).toEqual([...days].reverse());
@@ -194,10 +171,10 @@ describe.each(stores)('archiveIssue on the %s store', (_name, freshStore) => {
   it('writes the same three manifest objects per new issue however many issues exist', async () => {
     // Prepare
     const inner = await freshStore();
-    for (let i = 1; i <= 5; i++) await archive(inner, `2025-12-0${i}`, `2025-12-0${i}`);
+    for (let i = 1; i <= 5; i++) await archiveTestIssue(inner, `2025-12-0${i}`);
     const store = recordingStore(inner);
     // Act
-    await archive(store, '2026-01-05', '2026-01-05');
+    await archiveTestIssue(store, '2026-01-05');
     // Assess
     const outside = store.writes.filter((w) => !w.key.startsWith('issues/2026-01-05/')).map((w) => w.key);
     expect(outside).toEqual(['index.json', 'latest.json', 'index.html']);
@@ -237,7 +214,7 @@ describe('archiveIssue input checks', () => {
     const store = createMemoryArchiveStore();
     await store.putIfAbsent('index.json', '{"schemaVersion":1,"issues":"nope"', json);
     // Act
-    const run = archive(store, '2026-01-05', '2026-01-05');
+    const run = archiveTestIssue(store, '2026-01-05');
     // Assess
     await expect(run).rejects.toThrow(/index\.json is corrupt .*hashbrief archive repair/);
     expect(await store.get('issues/2026-01-05/snapshot.json')).not.toBeNull();

@@ -17,16 +17,13 @@ import {
   readSnapshot,
 } from '../../../src/archive/read';
 import type { ArchiveStore } from '../../../src/archive/store';
-import { fixedClock, listPage, makeIssue } from '../../fixtures/archive/issue';
+import { archiveTestIssue, fixedClock, makeIssue, testArchiveDeps } from '../../fixtures/archive/issue';
 
-const deps = { renderIndexPage: listPage, clock: fixedClock };
+const deps = testArchiveDeps;
 
 async function archiveWith(ids: string[], options: { publicBaseUrl?: string } = {}): Promise<ArchiveStore> {
   const store = createMemoryArchiveStore({ ...options, clock: fixedClock });
-  for (const id of ids) {
-    const issue = makeIssue(id, id);
-    await archiveIssue(store, { issueId: id, files: issue.files, entry: issue.entry }, deps);
-  }
+  for (const id of ids) await archiveTestIssue(store, id);
   return store;
 }
 

@@ -1,18 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
-import { archiveIssue } from '../../../src/archive/publish';
 import { latestIssue, listIssues } from '../../../src/archive/read';
 import { relistIssue, repairManifests } from '../../../src/archive/repair';
-import { fixedClock, listPage, makeIssue, makeSnapshot } from '../../fixtures/archive/issue';
+import {
+  archiveTestIssue,
+  listPage,
+  makeIssue,
+  makeSnapshot,
+  testArchiveDeps,
+} from '../../fixtures/archive/issue';
 
-const deps = { renderIndexPage: listPage, clock: fixedClock };
+const deps = testArchiveDeps;
 
 async function archived(ids: string[]) {
   const store = createMemoryArchiveStore();
-  for (const id of ids) {
-    const issue = makeIssue(id, id);
-    await archiveIssue(store, { issueId: id, files: issue.files, entry: issue.entry }, deps);
-  }
+  for (const id of ids) await archiveTestIssue(store, id);
   return store;
 }
 

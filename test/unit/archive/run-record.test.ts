@@ -1,11 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import 'aws-sdk-client-mock-vitest/extend';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createFsArchiveStore } from '../../../src/archive/fs-store';
-import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
+import { describe, expect, it } from 'vitest';
 import {
   ClaimLostError,
   type ClaimOutcome,
@@ -16,13 +11,8 @@ import {
   runRecordKey,
 } from '../../../src/archive/run-record';
 import { createS3ArchiveStore } from '../../../src/archive/s3-store';
-import type { ArchiveStore } from '../../../src/archive/store';
 import { createFakeS3 } from './s3-fake';
-
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+import { storeVariants } from './store-variants';
 
 /** A clock the test moves; sleeping moves it too, so waiting costs no real time. */
 function testTime(start = '2026-11-24T06:00:00Z') {
@@ -42,21 +32,7 @@ function testTime(start = '2026-11-24T06:00:00Z') {
 const TARGET = { issueId: '2026-11-23', asOf: '2026-11-23' };
 const never = async () => false;
 
-const stores: [string, () => Promise<ArchiveStore>][] = [
-  ['memory', async () => createMemoryArchiveStore()],
-  [
-    'filesystem',
-    async () => {
-      const dir = await mkdtemp(path.join(tmpdir(), 'hb-claim-'));
-      dirs.push(dir);
-      return createFsArchiveStore(dir);
-    },
-  ],
-  [
-    'S3 (aws-sdk-client-mock, conditional writes honoured)',
-    async () => createS3ArchiveStore({ client: createFakeS3().client, bucket: 'archive' }),
-  ],
-];
+const stores = storeVariants('hb-claim-', 'S3 (aws-sdk-client-mock, conditional writes honoured)');
 
 function claimed(outcome: ClaimOutcome) {
   if (outcome.kind !== 'claimed') throw new Error(`expected a claim, got ${outcome.kind}`);

@@ -11,9 +11,12 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
+  type S3ClientResolvedConfig,
   S3ServiceException,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
 } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
+import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 
 interface FakeObject {
   body: Buffer;
@@ -27,18 +30,28 @@ export function s3Error(name: string, httpStatusCode: number): S3ServiceExceptio
   return new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode }, message: name });
 }
 
-/** A real S3Client (so presigning works) whose `send` is served by an in-memory fake. */
-export function createFakeS3(): {
-  client: S3Client;
-  objects: Map<string, FakeObject>;
-  mock: ReturnType<typeof mockClient>;
-} {
-  const client = new S3Client({
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-  });
-  const objects = new Map<string, FakeObject>();
-  const mock = mockClient(client);
+/** An in-memory bucket served by `serveFakeS3`: its objects by key. */
+export type FakeBucket = Map<string, FakeObject>;
+
+/** S3's ETag of a body written in one part: the quoted MD5. */
+function etagOf(body: Buffer): string {
+  return `"${createHash('md5').update(body).digest('hex')}"`;
+}
+
+/** Puts an object straight into a fake bucket, as if written earlier. */
+export function seedObject(bucket: FakeBucket, key: string, body: string | Buffer): void {
+  const bytes = Buffer.from(body);
+  bucket.set(key, { body: bytes, etag: etagOf(bytes) });
+}
+
+/**
+ * Answers Put/Get/List/DeleteObject on `mock` from a new in-memory bucket, which it returns. `mock` may
+ * stub one client or, for code that makes its own clients (a Lambda handler), every S3Client.
+ */
+export function serveFakeS3(
+  mock: AwsStub<ServiceInputTypes, ServiceOutputTypes, S3ClientResolvedConfig>,
+): FakeBucket {
+  const objects: FakeBucket = new Map();
   mock.on(PutObjectCommand).callsFake(async (input) => {
     const key = String(input.Key);
     const current = objects.get(key);
@@ -48,7 +61,7 @@ export function createFakeS3(): {
       if (current.etag !== input.IfMatch) throw s3Error('PreconditionFailed', 412);
     }
     const body = Buffer.from(input.Body as Buffer);
-    const etag = `"${createHash('md5').update(body).digest('hex')}"`;
+    const etag = etagOf(body);
     objects.set(key, {
       body,
       etag,
@@ -87,5 +100,19 @@ export function createFakeS3(): {
     objects.delete(String(input.Key));
     return {};
   });
-  return { client, objects, mock };
+  return objects;
+}
+
+/** A real S3Client (so presigning works) whose `send` is served by an in-memory fake. */
+export function createFakeS3(): {
+  client: S3Client;
+  objects: FakeBucket;
+  mock: ReturnType<typeof mockClient>;
+} {
+  const client = new S3Client({
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+  });
+  const mock = mockClient(client);
+  return { client, objects: serveFakeS3(mock), mock };
 }

@@ -9,7 +9,7 @@ import {
   normalizeAddress,
 } from '../../../src/delivery/address';
 import { InvalidAddressError, TokenError } from '../../../src/delivery/errors';
-import { signToken, verifyToken } from '../../../src/delivery/tokens';
+import { linkSubscriber, signToken, verifyToken } from '../../../src/delivery/tokens';
 import { TEST_SECRET } from '../../support/delivery-fixtures';
 
 const HASH = addressHash('alice@example.com');
@@ -123,5 +123,29 @@ describe('tokens', () => {
     expect(() => verifyToken({ secret: TEST_SECRET, token, purpose: 'unsubscribe', now: NOW })).toThrow(
       new TokenError('malformed'),
     );
+  });
+});
+
+describe('linkSubscriber', () => {
+  it('names the subscriber of a link whose token verifies, and logs nothing', () => {
+    const token = signToken({ secret: TEST_SECRET, purpose: 'preferences', subscriberHash: HASH });
+    const logs: unknown[][] = [];
+    const reporter = { info: () => {}, warn: (...args: unknown[]) => logs.push(args) };
+
+    const hash = linkSubscriber({ secret: TEST_SECRET, token, purpose: 'preferences', now: NOW }, reporter);
+
+    expect(hash).toBe(HASH);
+    expect(logs).toEqual([]);
+  });
+
+  it('gives null for a token that does not verify, logging the purpose and the reason but not the token', () => {
+    const token = signToken({ secret: TEST_SECRET, purpose: 'unsubscribe', subscriberHash: HASH });
+    const logs: unknown[][] = [];
+    const reporter = { info: () => {}, warn: (...args: unknown[]) => logs.push(args) };
+
+    const hash = linkSubscriber({ secret: TEST_SECRET, token, purpose: 'confirm', now: NOW }, reporter);
+
+    expect(hash).toBeNull();
+    expect(logs).toEqual([['confirm token rejected', { reason: 'wrong-purpose' }]]);
   });
 });

@@ -4,13 +4,8 @@
  * filesystem store and S3 through a client mock that enforces If-None-Match / If-Match with S3's ETags
  * (test/unit/archive/s3-fake.ts), so the S3 path is proven against something that refuses a stale write.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createFsArchiveStore } from '../../../src/archive/fs-store';
+import { describe, expect, it } from 'vitest';
 import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
-import { createS3ArchiveStore } from '../../../src/archive/s3-store';
 import type { ArchiveStore } from '../../../src/archive/store';
 import { mailboxHash } from '../../../src/delivery/address';
 import { ConcurrentUpdateError, CorruptRecordError } from '../../../src/delivery/errors';
@@ -25,32 +20,14 @@ import {
   suppressMailbox,
 } from '../../../src/delivery/mailbox';
 import { createSubscriberStore } from '../../../src/delivery/subscribers';
-import { createFakeS3 } from '../archive/s3-fake';
+import { losingStore } from '../../fixtures/archive/losing-store';
+import { storeVariants } from '../archive/store-variants';
 
 const NOW = new Date('2026-11-24T07:00:00Z');
 const later = (ms: number) => new Date(NOW.getTime() + ms);
 const FIFTEEN_MINUTES = 15 * 60_000;
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
-
-const STORES: [string, () => Promise<ArchiveStore>][] = [
-  ['memory', async () => createMemoryArchiveStore()],
-  [
-    'filesystem',
-    async () => {
-      const dir = await mkdtemp(path.join(tmpdir(), 'hashbrief-records-'));
-      dirs.push(dir);
-      return createFsArchiveStore(dir);
-    },
-  ],
-  [
-    'S3 (conditional writes enforced)',
-    async () => createS3ArchiveStore({ client: createFakeS3().client, bucket: 'state' }),
-  ],
-];
+const STORES = storeVariants('hashbrief-records-');
 
 describe.each(STORES)('mailbox records on %s', (_name, makeStore) => {
   it('lets exactly one of six simultaneous sign-ups of one mailbox (any spelling or tag) send a confirmation', async () => {
@@ -146,15 +123,7 @@ describe.each(STORES)('mailbox records on %s', (_name, makeStore) => {
 
 describe('mailbox records on a store where every conditional write loses', () => {
   it('gives up with ConcurrentUpdateError naming the record after five attempts', async () => {
-    const inner = createMemoryArchiveStore();
-    let attempts = 0;
-    const losing: ArchiveStore = {
-      ...inner,
-      async putIfMatch() {
-        attempts++;
-        return 'conflict';
-      },
-    };
+    const losing = losingStore();
     const subscribers = createSubscriberStore(losing);
 
     const claim = claimConfirmation(subscribers, 'reader@example.com', NOW, FIFTEEN_MINUTES);
@@ -163,7 +132,7 @@ describe('mailbox records on a store where every conditional write loses', () =>
     await expect(claim).rejects.toThrow(
       `${rateLimitKey(mailboxHash('reader@example.com'))} kept changing under us (5 attempts)`,
     );
-    expect(attempts).toBe(5);
+    expect(losing.attempts).toBe(5);
   });
 });
 

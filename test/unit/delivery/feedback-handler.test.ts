@@ -3,56 +3,20 @@
  * the local S3 emulator ignores If-None-Match/If-Match): an SNS delivery retried three times is one
  * soft bounce (issue 13, defect 9).
  */
-import { createHash } from 'node:crypto';
-import {
-  GetObjectCommand,
-  type GetObjectCommandOutput,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addressHash } from '../../../src/delivery/address';
 import { newSubscriber, subscriberKey } from '../../../src/delivery/subscribers';
+import { type FakeBucket, seedObject, serveFakeS3 } from '../archive/s3-fake';
 
 const BUCKET = 'hashbrief-state';
-const objects = new Map<string, { body: Buffer; etag: string }>();
+// The handler makes its own client: every S3Client is served by the fake bucket.
 const s3 = mockClient(S3Client);
-
-const s3Error = (name: string, httpStatusCode: number) =>
-  new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode }, message: name });
-
-function put(key: string, body: string) {
-  const bytes = Buffer.from(body);
-  objects.set(key, { body: bytes, etag: `"${createHash('md5').update(bytes).digest('hex')}"` });
-}
+let objects: FakeBucket;
 
 beforeAll(() => {
-  s3.on(PutObjectCommand).callsFake(async (input) => {
-    const key = String(input.Key);
-    const current = objects.get(key);
-    if (input.IfNoneMatch === '*' && current) throw s3Error('PreconditionFailed', 412);
-    if (input.IfMatch !== undefined && current?.etag !== input.IfMatch)
-      throw s3Error('PreconditionFailed', 412);
-    put(key, Buffer.from(input.Body as Buffer).toString());
-    return { ETag: objects.get(key)?.etag };
-  });
-  s3.on(GetObjectCommand).callsFake(async (input) => {
-    const found = objects.get(String(input.Key));
-    if (!found) throw s3Error('NoSuchKey', 404);
-    return {
-      Body: {
-        transformToByteArray: async () => new Uint8Array(found.body),
-      } as GetObjectCommandOutput['Body'],
-      ETag: found.etag,
-    };
-  });
-  s3.on(ListObjectsV2Command).callsFake(async (input) => ({
-    Contents: [...objects.keys()].filter((k) => k.startsWith(input.Prefix ?? '')).map((Key) => ({ Key })),
-    IsTruncated: false,
-  }));
+  objects = serveFakeS3(s3);
   vi.stubEnv('HASHBRIEF_ARCHIVE_BUCKET', BUCKET);
 });
 afterAll(() => {
@@ -64,7 +28,8 @@ describe('feedback handler', () => {
   it('counts one transient bounce once although SNS delivers it three times', async () => {
     // Arrange: an active reader, and the SNS event of one transient bounce for them.
     const address = 'reader@example.com';
-    put(
+    seedObject(
+      objects,
       subscriberKey(addressHash(address)),
       JSON.stringify(newSubscriber(address, 'active', 'web', new Date())),
     );

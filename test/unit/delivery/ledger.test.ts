@@ -4,17 +4,12 @@
  * with S3's MD5 ETags (test/unit/archive/s3-fake.ts). Every case that depends on a conditional write
  * failing runs against the two real adapters, not only against the memory store.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createFsArchiveStore } from '../../../src/archive/fs-store';
+import { describe, expect, it } from 'vitest';
 import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
-import { createS3ArchiveStore } from '../../../src/archive/s3-store';
 import type { ArchiveStore } from '../../../src/archive/store';
 import { CorruptRecordError } from '../../../src/delivery/errors';
 import { createLedger, LEDGER_LEASE_MS, ledgerKey } from '../../../src/delivery/ledger';
-import { createFakeS3 } from '../archive/s3-fake';
+import { storeVariants } from '../archive/store-variants';
 
 const ISSUE = '2026-11-23';
 const HASH = 'a'.repeat(64);
@@ -22,26 +17,7 @@ const T0 = Date.UTC(2026, 10, 24, 7, 0, 0);
 const at = (ms: number) => new Date(T0 + ms);
 const json = { contentType: 'application/json' };
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
-
-const STORES: [string, () => Promise<ArchiveStore>][] = [
-  ['memory', async () => createMemoryArchiveStore()],
-  [
-    'filesystem',
-    async () => {
-      const dir = await mkdtemp(path.join(tmpdir(), 'hashbrief-ledger-'));
-      dirs.push(dir);
-      return createFsArchiveStore(dir);
-    },
-  ],
-  [
-    'S3 (conditional writes enforced)',
-    async () => createS3ArchiveStore({ client: createFakeS3().client, bucket: 'state' }),
-  ],
-];
+const STORES = storeVariants('hashbrief-ledger-');
 
 const claimed = (result: Awaited<ReturnType<ReturnType<typeof createLedger>['claim']>>) => {
   if (result.kind !== 'claimed') throw new Error(`expected a claim, got ${result.kind}`);

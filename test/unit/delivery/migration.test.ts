@@ -1,14 +1,6 @@
-/**
- * The migration to case-insensitive subscriber ids: records stored under the id of their address as typed
- * are merged (strongest status wins) by `hashbrief subscribers doctor --repair`, lazily before any change,
- * and are read correctly until then. Safe to run twice, on the filesystem store and on S3.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Command } from 'commander';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFsArchiveStore } from '../../../src/archive/fs-store';
 import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
 import { createS3ArchiveStore } from '../../../src/archive/s3-store';
@@ -19,13 +11,10 @@ import { loadEnv } from '../../../src/config/env';
 import { addressHash, legacyAddressHash, mailboxHash } from '../../../src/delivery/address';
 import { deliverBatch } from '../../../src/delivery/deliver';
 import { checkSubscribers, repairSubscribers } from '../../../src/delivery/doctor';
-import { createEmailLoader } from '../../../src/delivery/email';
 import { handleSesNotification, sesNotificationSchema } from '../../../src/delivery/feedback';
-import { createLedger } from '../../../src/delivery/ledger';
 import { suppressionKey } from '../../../src/delivery/mailbox';
 import { planDelivery } from '../../../src/delivery/plan';
 import { createMemorySendQueue } from '../../../src/delivery/queue';
-import { unlimited } from '../../../src/delivery/rate-limiter';
 import {
   createSubscriberStore,
   type SubscriberStatus,
@@ -38,17 +27,16 @@ import {
   archiveIssue,
   fakeClock,
   recordingMailer,
+  senderDeps,
   storedEmail,
   TEST_SECRET,
   TEST_SETTINGS,
 } from '../../support/delivery-fixtures';
+import { tempDirs } from '../../support/temp-dirs';
 import { createFakeS3 } from '../archive/s3-fake';
 
 const NOW = new Date('2026-11-24T06:00:00Z');
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
+const freshDir = tempDirs('hb-migrate-', 'each');
 
 /** Writes a record the way versions before case-insensitive ids did: under sha256 of the address as typed. */
 async function legacyRecord(
@@ -77,8 +65,7 @@ async function legacyRecord(
 }
 
 async function fsStore(): Promise<ArchiveStore> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'hb-migrate-'));
-  dirs.push(dir);
+  const dir = await freshDir();
   return createFsArchiveStore(dir);
 }
 
@@ -314,16 +301,7 @@ describe('before the migration has run', () => {
     const legacy = await legacyRecord(w.state, 'Hugo@example.com', 'active');
     const mailer = recordingMailer();
     const time = fakeClock();
-    const deps = {
-      emails: createEmailLoader(w.archive),
-      subscribers: w.subscribers,
-      ledger: createLedger(w.state),
-      mailer,
-      limiter: unlimited,
-      clock: time.clock,
-      sleep: time.sleep,
-      random: () => 0.5,
-    };
+    const deps = senderDeps(w, mailer, time);
     await deliverBatch({ v: 1, issueId: '2026-11-23', recipients: [{ id: legacy }] }, deps, TEST_SETTINGS);
     await repairSubscribers(w.subscribers, NOW);
     const queue = createMemorySendQueue();

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PERSONAL_TOKENS } from '../../../src/contracts/placeholders';
 import { deliverBatch } from '../../../src/delivery/deliver';
-import { createEmailLoader } from '../../../src/delivery/email';
-import { createLedger } from '../../../src/delivery/ledger';
 import { planDelivery } from '../../../src/delivery/plan';
 import { createMemorySendQueue } from '../../../src/delivery/queue';
-import { unlimited } from '../../../src/delivery/rate-limiter';
 import { updateSubscriber } from '../../../src/delivery/subscribers';
 import { verifyToken } from '../../../src/delivery/tokens';
 import {
@@ -15,6 +12,7 @@ import {
   fakeClock,
   recordingMailer,
   seedSubscribers,
+  senderDeps,
   storedEmail,
   TEST_SECRET,
   TEST_SETTINGS,
@@ -34,16 +32,7 @@ async function world() {
   const people = await seedSubscribers(w.subscribers, 4);
   const time = fakeClock();
   const mailer = recordingMailer();
-  const deps = {
-    emails: createEmailLoader(w.archive),
-    subscribers: w.subscribers,
-    ledger: createLedger(w.state),
-    mailer,
-    limiter: unlimited,
-    clock: time.clock,
-    sleep: time.sleep,
-    random: () => 0.5,
-  };
+  const deps = senderDeps(w, mailer, time);
   return { ...w, people, mailer, deps };
 }
 

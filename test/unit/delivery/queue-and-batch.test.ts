@@ -12,6 +12,7 @@ import type { SendMessage } from '../../../src/delivery/send-message';
 import { readSesMaxSendRate } from '../../../src/delivery/ses-mailer';
 import { InvalidSendMessageError, parseSendMessage, processSendEvent } from '../../../src/delivery/sqs-batch';
 import type { Reporter } from '../../../src/ports';
+import { sqsRecord } from '../../support/sqs-event';
 
 const sqs = mockClient(SQSClient);
 const ses = mockClient(SESClient);
@@ -125,22 +126,7 @@ describe('parseSendMessage', () => {
 });
 
 describe('processSendEvent', () => {
-  const record = (messageId: string, body: string) => ({
-    messageId,
-    receiptHandle: 'r',
-    body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 's',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:1:q',
-    awsRegion: 'us-east-1',
-  });
+  const record = (messageId: string, body: string) => sqsRecord({ MessageId: messageId, Body: body });
   const outcome = (failed: number): BatchOutcome => ({
     sent: [],
     skipped: [],

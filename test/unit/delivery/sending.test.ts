@@ -8,14 +8,13 @@ import {
   SEND_OUTCOME_UNKNOWN,
   type SenderDeps,
 } from '../../../src/delivery/deliver';
-import { createEmailLoader } from '../../../src/delivery/email';
 import { HeaderInjectionError, SendError } from '../../../src/delivery/errors';
 import { createLedger, ledgerKey } from '../../../src/delivery/ledger';
 import type { Mailer } from '../../../src/delivery/mailer';
 import { buildRawMessage } from '../../../src/delivery/mime';
 import { planDelivery } from '../../../src/delivery/plan';
 import { createSqsSendQueue, type SendMessage } from '../../../src/delivery/queue';
-import { createTokenBucket, unlimited } from '../../../src/delivery/rate-limiter';
+import { createTokenBucket } from '../../../src/delivery/rate-limiter';
 import { classifySesError, createSesMailer } from '../../../src/delivery/ses-mailer';
 import { processSendEvent } from '../../../src/delivery/sqs-batch';
 import {
@@ -23,8 +22,10 @@ import {
   fakeClock,
   recordingMailer,
   seedSubscribers,
+  senderDeps,
   TEST_SETTINGS,
 } from '../../support/delivery-fixtures';
+import { sqsRecord } from '../../support/sqs-event';
 
 const ses = mockClient(SESClient);
 const sqs = mockClient(SQSClient);
@@ -34,28 +35,37 @@ beforeEach(() => {
   sqs.reset();
 });
 
-function depsFor(
-  world: Awaited<ReturnType<typeof deliveryWorld>>,
-  mailer: Mailer,
-  time = fakeClock(),
-): SenderDeps {
-  return {
-    emails: createEmailLoader(world.archive),
-    subscribers: world.subscribers,
-    ledger: createLedger(world.state),
-    mailer,
-    limiter: unlimited,
-    clock: time.clock,
-    sleep: time.sleep,
-    random: () => 0.5,
-  };
-}
-
 const batchOf = (issueId: string, hashes: string[]): SendMessage => ({
   v: 1,
   issueId,
   recipients: hashes.map((id) => ({ id })),
 });
+
+/** A mailer SES refuses for good for `rejected` (MessageRejected) and that sends to everyone else. */
+function rejecting(rejected: string | undefined): Mailer {
+  return {
+    async send(mail) {
+      if (mail.recipientHash === rejected) throw new SendError('MessageRejected', false);
+      return { messageId: 'ok' };
+    },
+  };
+}
+
+/** One batch of the world's issue to all of `people`, sent through `mailer`. */
+function deliverToAll(
+  world: Awaited<ReturnType<typeof deliveryWorld>>,
+  people: readonly { hash: string }[],
+  mailer: Mailer,
+) {
+  return deliverBatch(
+    batchOf(
+      world.issueId,
+      people.map((p) => p.hash),
+    ),
+    senderDeps(world, mailer),
+    TEST_SETTINGS,
+  );
+}
 
 describe('buildRawMessage', () => {
   const base = {
@@ -100,14 +110,7 @@ describe('deliverBatch', () => {
     const people = await seedSubscribers(world.subscribers, 3);
     const mailer = recordingMailer();
 
-    const outcome = await deliverBatch(
-      batchOf(
-        world.issueId,
-        people.map((p) => p.hash),
-      ),
-      depsFor(world, mailer),
-      TEST_SETTINGS,
-    );
+    const outcome = await deliverToAll(world, people, mailer);
 
     expect(outcome.sent).toHaveLength(3);
     expect(mailer.sent.map((m) => m.to).sort()).toEqual(people.map((p) => p.address).sort());
@@ -122,7 +125,7 @@ describe('deliverBatch', () => {
     const world = await deliveryWorld();
     const people = await seedSubscribers(world.subscribers, 4);
     const hashes = people.map((p) => p.hash);
-    const deps = depsFor(world, recordingMailer());
+    const deps = senderDeps(world, recordingMailer());
     await deliverBatch(batchOf(world.issueId, hashes.slice(0, 2)), deps, TEST_SETTINGS);
     const mailer = recordingMailer();
 
@@ -137,14 +140,7 @@ describe('deliverBatch', () => {
     const people = await seedSubscribers(world.subscribers, 3, (i) => (i === 1 ? 'unsubscribed' : 'active'));
     const mailer = recordingMailer();
 
-    const outcome = await deliverBatch(
-      batchOf(
-        world.issueId,
-        people.map((p) => p.hash),
-      ),
-      depsFor(world, mailer),
-      TEST_SETTINGS,
-    );
+    const outcome = await deliverToAll(world, people, mailer);
 
     expect(outcome.skipped).toEqual([{ id: people[1]?.hash, reason: 'not-subscribed' }]);
     expect(mailer.sent).toHaveLength(2);
@@ -157,7 +153,7 @@ describe('deliverBatch', () => {
     const ledger = createLedger(world.state, { leaseMs: 60_000 });
     await ledger.claim(world.issueId, person?.hash ?? '', time.clock());
     const mailer = recordingMailer();
-    const deps = { ...depsFor(world, mailer, time), ledger };
+    const deps = { ...senderDeps(world, mailer, time), ledger };
 
     const first = await deliverBatch(batchOf(world.issueId, [person?.hash ?? '']), deps, TEST_SETTINGS);
     time.advance(61_000);
@@ -183,7 +179,7 @@ describe('deliverBatch', () => {
     const slept: number[] = [];
     const time = fakeClock();
     const deps = {
-      ...depsFor(world, createSesMailer({ client: new SESClient({}), configurationSet: 'hb-set' }), time),
+      ...senderDeps(world, createSesMailer({ client: new SESClient({}), configurationSet: 'hb-set' }), time),
       sleep: async (ms: number) => {
         slept.push(ms);
       },
@@ -205,21 +201,9 @@ describe('deliverBatch', () => {
     const world = await deliveryWorld();
     const people = await seedSubscribers(world.subscribers, 2);
     const failing = people[0]?.hash;
-    const mailer: Mailer = {
-      async send(mail) {
-        if (mail.recipientHash === failing) throw new SendError('MessageRejected', false);
-        return { messageId: 'ok' };
-      },
-    };
+    const mailer = rejecting(failing);
 
-    const outcome = await deliverBatch(
-      batchOf(
-        world.issueId,
-        people.map((p) => p.hash),
-      ),
-      depsFor(world, mailer),
-      TEST_SETTINGS,
-    );
+    const outcome = await deliverToAll(world, people, mailer);
 
     expect(outcome.failed.map((f) => f.id)).toEqual([failing]);
     expect(outcome.sent).toEqual([people[1]?.hash]);
@@ -234,14 +218,7 @@ describe('deliverBatch', () => {
         return { messageId: 'ok' };
       },
     };
-    const retry = await deliverBatch(
-      batchOf(
-        world.issueId,
-        people.map((p) => p.hash),
-      ),
-      depsFor(world, working),
-      TEST_SETTINGS,
-    );
+    const retry = await deliverToAll(world, people, working);
     expect(retried).toEqual([failing]);
     expect(retry.skipped.map((s) => s.id)).toEqual([people[1]?.hash]);
   });
@@ -310,7 +287,7 @@ describe('deliverBatch on an ambiguous SES failure', () => {
     const time = fakeClock();
     const slept: number[] = [];
     const deps: SenderDeps = {
-      ...depsFor(world, createSesMailer({ client: new SESClient({}) }), time),
+      ...senderDeps(world, createSesMailer({ client: new SESClient({}) }), time),
       ledger: createLedger(world.state, { leaseMs: 60_000 }),
       sleep: async (ms: number) => {
         slept.push(ms);
@@ -360,7 +337,7 @@ describe('deliverBatch against the invocation deadline', () => {
         return mailer.send(mail);
       },
     };
-    const deps = { ...depsFor(world, slow, time), timeLeftMs: deadline(time, 50_000) };
+    const deps = { ...senderDeps(world, slow, time), timeLeftMs: deadline(time, 50_000) };
 
     // Act
     const outcome = await deliverBatch(batchOf(world.issueId, hashes), deps, {
@@ -394,7 +371,7 @@ describe('deliverBatch against the invocation deadline', () => {
     const time = fakeClock();
     const mailer = recordingMailer();
     const deps: SenderDeps = {
-      ...depsFor(world, mailer, time),
+      ...senderDeps(world, mailer, time),
       limiter: { acquire: async () => time.advance(40_000) },
       timeLeftMs: deadline(time, 50_000),
     };
@@ -423,34 +400,14 @@ describe('createTokenBucket', () => {
 });
 
 describe('processSendEvent', () => {
-  const record = (messageId: string, body: string) => ({
-    messageId,
-    receiptHandle: 'r',
-    body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 's',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:1:q',
-    awsRegion: 'us-east-1',
-  });
+  const record = (messageId: string, body: string) => sqsRecord({ MessageId: messageId, Body: body });
 
   it('returns only the messages with failed recipients or invalid bodies in batchItemFailures', async () => {
     const world = await deliveryWorld();
     const people = await seedSubscribers(world.subscribers, 4);
     const bad = people[2]?.hash;
-    const mailer: Mailer = {
-      async send(mail) {
-        if (mail.recipientHash === bad) throw new SendError('MessageRejected', false);
-        return { messageId: 'ok' };
-      },
-    };
-    const deps = depsFor(world, mailer);
+    const mailer = rejecting(bad);
+    const deps = senderDeps(world, mailer);
     const event = {
       Records: [
         record(
@@ -538,7 +495,7 @@ describe('deliverBatch when one recipient throws an error that is not a send fai
         }
       },
     };
-    const deps = { ...depsFor(world, mailer), ledger };
+    const deps = { ...senderDeps(world, mailer), ledger };
     const ids = [broken?.hash ?? '', slowA?.hash ?? '', slowB?.hash ?? ''];
 
     // Act
@@ -567,10 +524,14 @@ describe('deliverBatch when one recipient throws an error that is not a send fai
 
     // Act
     await expect(
-      deliverBatch(batchOf(world.issueId, [broken?.hash ?? '', next?.hash ?? '']), depsFor(world, failing), {
-        ...TEST_SETTINGS,
-        concurrency: 1,
-      }),
+      deliverBatch(
+        batchOf(world.issueId, [broken?.hash ?? '', next?.hash ?? '']),
+        senderDeps(world, failing),
+        {
+          ...TEST_SETTINGS,
+          concurrency: 1,
+        },
+      ),
     ).rejects.toThrow('transport bug');
 
     // Assert

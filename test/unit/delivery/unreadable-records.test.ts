@@ -4,11 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { deliverBatch } from '../../../src/delivery/deliver';
-import { createEmailLoader } from '../../../src/delivery/email';
-import { createLedger } from '../../../src/delivery/ledger';
 import { planDelivery } from '../../../src/delivery/plan';
 import { createMemorySendQueue } from '../../../src/delivery/queue';
-import { unlimited } from '../../../src/delivery/rate-limiter';
 import { subscriberKey } from '../../../src/delivery/subscribers';
 import type { Reporter } from '../../../src/ports';
 import {
@@ -16,6 +13,7 @@ import {
   fakeClock,
   recordingMailer,
   seedSubscribers,
+  senderDeps,
   TEST_SETTINGS,
 } from '../../support/delivery-fixtures';
 
@@ -92,17 +90,7 @@ describe('an unreadable subscriber object', () => {
     // Act
     const outcome = await deliverBatch(
       { v: 1, issueId: world.issueId, recipients: people.map((p) => ({ id: p.hash })) },
-      {
-        emails: createEmailLoader(world.archive),
-        subscribers: world.subscribers,
-        ledger: createLedger(world.state),
-        mailer,
-        limiter: unlimited,
-        clock: time.clock,
-        sleep: time.sleep,
-        random: () => 0.5,
-        reporter,
-      },
+      { ...senderDeps(world, mailer, time), reporter },
       TEST_SETTINGS,
     );
 

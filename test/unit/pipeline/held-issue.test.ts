@@ -6,12 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
 import type { Dataset } from '../../../src/emulator/dataset';
 import { createEmulatorFetch } from '../../../src/emulator/server';
-import { defaultAssumptions } from '../../../src/metrics/assumptions';
 import { produceIssue } from '../../../src/pipeline/produce-issue';
-import { realSleep, silentReporter } from '../../../src/ports';
 import { liveLikeDataset } from '../../support/datasets';
+import { emulatedRunDeps, emulatedRunOptions } from '../../support/emulated-run';
 
-const BASE = 'http://upstream.test';
 const END = '2026-11-23';
 
 /** The dataset with the last day's USD figures multiplied, as a Coin Metrics reference-rate glitch does. */
@@ -36,21 +34,12 @@ describe('issue 13: a Coin Metrics price glitch on the as-of day', () => {
 
     // Act
     const outcome = await produceIssue(
-      {
-        fetch: createEmulatorFetch({ dataset: glitched }),
-        clock: () => new Date('2026-11-24T07:00:00Z'),
-        sleep: realSleep,
-        random: () => 0.5,
-        reporter: silentReporter,
+      emulatedRunDeps(
         archive,
-      },
-      {
-        coinMetricsUrl: `${BASE}/coinmetrics/v4`,
-        mempoolUrl: `${BASE}/mempool/api`,
-        sample: false,
-        assumptions: defaultAssumptions(),
-        postalAddress: 'hashbrief, 1 Test Street',
-      },
+        createEmulatorFetch({ dataset: glitched }),
+        () => new Date('2026-11-24T07:00:00Z'),
+      ),
+      emulatedRunOptions(),
     ).then(
       (issue) => issue,
       (error: unknown) => error,

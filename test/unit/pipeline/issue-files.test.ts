@@ -3,27 +3,14 @@ import { contentHeadersFor } from '../../../src/archive/content-types';
 import { type IssueFile, issueFiles } from '../../../src/pipeline/issue-files';
 import { renderIssue } from '../../../src/render/render-issue';
 import type { RenderedIssue } from '../../../src/render/types';
-import {
-  fixtureFooter,
-  fixtureLinks,
-  fixtureNonce,
-  fixtureSeries,
-  fixtureSnapshot,
-} from '../../fixtures/render/fixture';
+import { fixtureRenderInput, fixtureSeries, fixtureSnapshot } from '../../fixtures/render/fixture';
 
 describe('issue files', () => {
   let rendered: RenderedIssue;
   let files: IssueFile[];
 
   beforeAll(async () => {
-    rendered = await renderIssue({
-      snapshot: fixtureSnapshot(),
-      series: fixtureSeries(),
-      links: fixtureLinks,
-      footer: fixtureFooter,
-      imageMode: 'cid',
-      placeholderNonce: fixtureNonce,
-    });
+    rendered = await renderIssue(fixtureRenderInput());
     files = issueFiles({ snapshot: fixtureSnapshot(), series: fixtureSeries(), rendered, recordings: [] });
   });
 

@@ -2,17 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
 import { archiveIssue } from '../../../src/archive/publish';
 import { readStoredIssue } from '../../../src/pipeline/stored-issue';
-import { fixedClock, listPage, makeIssue } from '../../fixtures/archive/issue';
+import { fixedClock, makeIssue, testArchiveDeps } from '../../fixtures/archive/issue';
 
 async function archivedWithEmail(emailBody: string) {
   const store = createMemoryArchiveStore({ clock: fixedClock });
   const issue = makeIssue('2026-11-23', '2026-11-23');
   const files = issue.files.map((f) => (f.name === 'email.json' ? { ...f, body: emailBody } : f));
-  await archiveIssue(
-    store,
-    { issueId: '2026-11-23', files, entry: issue.entry },
-    { renderIndexPage: listPage, clock: fixedClock },
-  );
+  await archiveIssue(store, { issueId: '2026-11-23', files, entry: issue.entry }, testArchiveDeps);
   return store;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { entryFromSnapshot } from '../../../src/archive/snapshot-entry';
 import type { AlertIndexEntry, IssueIndexEntry } from '../../../src/contracts/index-entry';
-import { renderFeeds } from '../../../src/render/feeds';
+import { feedItems, renderFeeds } from '../../../src/render/feeds';
 import { renderArchiveIndexPage } from '../../../src/render/index-page';
 import { buildIssueModel } from '../../../src/render/model';
 import { renderIssueWebPage } from '../../../src/render/web/issue-page';
@@ -234,5 +234,42 @@ describe('advertising the feeds', () => {
 
     expect(head).toContain(atomLink('../../'));
     expect(head).toContain(jsonLink('../../'));
+  });
+});
+
+describe('an issue entry without a summary', () => {
+  const headline = {
+    hashpriceUsdPerPhDay: 48.2,
+    hashpriceChange7dPct: 3.1,
+    priceUsd: 91_000,
+    hashrateEhs7d: 1_050,
+  };
+
+  it('is summarised by its headline figures in a sentence', () => {
+    const [item] = feedItems(
+      [issue('2026-01-05', '2026-01-05', false, { summary: undefined, headline })],
+      [],
+      {},
+    );
+
+    expect(item?.summary).toBe(
+      'Hashprice $48.20/PH/day (7-day average), +3.1% w/w; BTC $91,000; hashrate 1,050 EH/s.',
+    );
+  });
+
+  it('says there is no hashprice this week and leaves out the figures it does not have', () => {
+    const bare = {
+      hashpriceUsdPerPhDay: null,
+      hashpriceChange7dPct: null,
+      priceUsd: null,
+      hashrateEhs7d: null,
+    };
+    const [item] = feedItems(
+      [issue('2026-01-05', '2026-01-05', false, { summary: undefined, headline: bare })],
+      [],
+      {},
+    );
+
+    expect(item?.summary).toBe('No hashprice this week.');
   });
 });

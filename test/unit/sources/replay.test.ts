@@ -1,24 +1,24 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentReporter } from '../../../src/ports';
 import { fetchReportInputs } from '../../../src/sources/inputs';
 import { type RecordedResponse, recordingsToArchiveFiles } from '../../../src/sources/recording';
 import { loadReplay, readRecordingFolder, writeRecordingFolder } from '../../../src/sources/recording-fs';
 import { createReplay, requestKey } from '../../../src/sources/replay';
+import { tempDirs } from '../../support/temp-dirs';
 import { cmRows, coinMetricsRoute, createFakeTime, hang, json, mempoolRoutes, stubFetch } from './helpers';
 
-const dirs: string[] = [];
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'hashbrief-replay-'));
-  dirs.push(dir);
-  return dir;
+const tempDir = tempDirs('hashbrief-replay-', 'each');
+
+/** The fields of a one-try response's envelope, in the order they are written. */
+const ONE_TRY_ENVELOPE_FIELDS = ['source', 'name', 'url', 'fetchedAt', 'status', 'headers', 'body'];
+
+/** The field names of a stored (gzipped) recording envelope, in their order. */
+function envelopeFields(body: Buffer | undefined): string[] {
+  return Object.keys(JSON.parse(gunzipSync(body ?? Buffer.alloc(0)).toString('utf8')));
 }
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
 
 /** A live-like run against stubs on one base, recorded. */
 async function recordRun(options: { asOf?: string } = {}) {
@@ -73,16 +73,7 @@ describe('record and replay', () => {
       expect(file.body.readUInt32LE(4)).toBe(0);
       expect(file).toMatchObject({ contentType: 'application/json', contentEncoding: 'gzip' });
     }
-    const envelope = JSON.parse(gunzipSync(first[0]?.body ?? Buffer.alloc(0)).toString('utf8'));
-    expect(Object.keys(envelope)).toEqual([
-      'source',
-      'name',
-      'url',
-      'fetchedAt',
-      'status',
-      'headers',
-      'body',
-    ]);
+    expect(envelopeFields(first[0]?.body)).toEqual(ONE_TRY_ENVELOPE_FIELDS);
   });
 
   it('replays a recorded folder to byte-for-byte the same inputs, from another base URL, with no network', async () => {
@@ -221,15 +212,6 @@ describe('record and replay', () => {
 
     const [file] = recordingsToArchiveFiles(recordings.filter((r) => r.name === 'prices'));
 
-    const envelope = JSON.parse(gunzipSync(file?.body ?? Buffer.alloc(0)).toString('utf8'));
-    expect(Object.keys(envelope)).toEqual([
-      'source',
-      'name',
-      'url',
-      'fetchedAt',
-      'status',
-      'headers',
-      'body',
-    ]);
+    expect(envelopeFields(file?.body)).toEqual(ONE_TRY_ENVELOPE_FIELDS);
   });
 });
