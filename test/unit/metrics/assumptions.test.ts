@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ZodError } from 'zod';
 import { assumptionsSchema, parseAssumptions } from '../../../src/metrics/assumptions';
 import { AssumptionsError } from '../../../src/metrics/errors';
 
@@ -37,13 +38,33 @@ describe('parseAssumptions', () => {
         { model: 'B', jPerTh: 0 },
       ],
     });
-    expect(() => parseAssumptions(json)).toThrow('asicTiers[1].jPerTh: must be > 0');
+    expect(() => parseAssumptions(json)).toThrow(
+      /^Invalid HASHBRIEF_ASSUMPTIONS_JSON: asicTiers\[1\]\.jPerTh: must be > 0$/,
+    );
     expect(() => parseAssumptions(json)).toThrow(AssumptionsError);
   });
 
   it('rejects unknown keys at any depth instead of ignoring a typo', () => {
     expect(() => parseAssumptions('{"powerPrice":0.05}')).toThrow('powerPrice: unknown key');
     expect(() => parseAssumptions('{"stress":{"priceDrop":10}}')).toThrow('stress.priceDrop: unknown key');
+  });
+
+  it('lists every problem in one message, each with its own path', () => {
+    expect(() => parseAssumptions('{"a":1,"b":2,"powerPriceUsdPerKwh":-1}')).toThrow(
+      /^Invalid HASHBRIEF_ASSUMPTIONS_JSON: powerPriceUsdPerKwh: must be > 0; a: unknown key; b: unknown key$/,
+    );
+  });
+
+  it('names the whole value when it is not an object, and keeps zod’s error as the cause', () => {
+    let error: unknown;
+    try {
+      parseAssumptions('[1]');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AssumptionsError);
+    expect((error as Error).message).toMatch(/^Invalid HASHBRIEF_ASSUMPTIONS_JSON: \(root\): /);
+    expect((error as Error).cause).toBeInstanceOf(ZodError);
   });
 
   it('rejects a 100% hashrate drop, which would divide by zero in the stress scenario', () => {
@@ -60,6 +81,7 @@ describe('parseAssumptions', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(AssumptionsError);
+    expect((error as Error).message).toBe('HASHBRIEF_ASSUMPTIONS_JSON is not valid JSON');
     expect((error as Error).cause).toBeInstanceOf(SyntaxError);
   });
 
