@@ -91,3 +91,37 @@ describe('parseAssumptions', () => {
     }
   });
 });
+
+describe('parseAssumptions: every rule names its field', () => {
+  it.each([
+    ['{"powerPriceUsdPerKwh":0}', 'powerPriceUsdPerKwh: must be > 0'],
+    ['{"asicTiers":[{"model":"","jPerTh":20}]}', 'asicTiers[0].model: must not be empty'],
+    ['{"asicTiers":[{"model":"A","jPerTh":20,"watts":3}]}', 'asicTiers[0].watts: unknown key'],
+    ['{"stress":{"priceDropPct":-1}}', 'stress.priceDropPct: must be >= 0'],
+    ['{"stress":{"priceDropPct":101}}', 'stress.priceDropPct: must be <= 100'],
+    ['{"stress":{"hashrateDropPct":-1}}', 'stress.hashrateDropPct: must be >= 0'],
+    ['{"alerts":{"hashrateFromPeakPctAtMost":5}}', 'alerts.hashrateFromPeakPctAtMost: must be <= 0'],
+    ['{"alerts":{"difficultyAdjustmentPctAtMost":1}}', 'alerts.difficultyAdjustmentPctAtMost: must be <= 0'],
+    ['{"alerts":{"topPoolSharePctAbove":120}}', 'alerts.topPoolSharePctAbove: must be <= 100'],
+    ['{"alerts":{"top2SharePctAbove":-5}}', 'alerts.top2SharePctAbove: must be >= 0'],
+    ['{"alerts":{"nakamotoCoefficientAtMost":1.5}}', 'alerts.nakamotoCoefficientAtMost: must be an integer'],
+    ['{"alerts":{"nakamotoCoefficientAtMost":0}}', 'alerts.nakamotoCoefficientAtMost: must be >= 1'],
+    ['{"doubleSpendAttackerSharesPct":[0]}', 'doubleSpendAttackerSharesPct[0]: must be > 0'],
+    ['{"doubleSpendAttackerSharesPct":[10,100]}', 'doubleSpendAttackerSharesPct[1]: must be < 100'],
+  ])('%s → %s', (json, message) => {
+    expect(() => parseAssumptions(json)).toThrow(`Invalid HASHBRIEF_ASSUMPTIONS_JSON: ${message}`);
+  });
+
+  it('names the field of a number too large to be finite (zod refuses it before the finite check)', () => {
+    expect(() => parseAssumptions('{"powerPriceUsdPerKwh":1e999}')).toThrow(
+      /^Invalid HASHBRIEF_ASSUMPTIONS_JSON: powerPriceUsdPerKwh: /,
+    );
+  });
+
+  it('keeps a configured fleet of one tier, and the defaults of every threshold', () => {
+    const a = parseAssumptions('{"asicTiers":[{"model":"A","jPerTh":20}]}');
+    expect(a.asicTiers).toEqual([{ model: 'A', jPerTh: 20 }]);
+    expect(a.alerts.hashrateFromPeakPctAtMost).toBe(-10);
+    expect(a.alerts.difficultyAdjustmentPctAtMost).toBe(-5);
+  });
+});

@@ -42,6 +42,7 @@ describe('attackerSuccessProbability', () => {
   it('is certain when the attacker has at least half the hashrate', () => {
     expect(attackerSuccessProbability(0.5, 6)).toBe(1);
     expect(attackerSuccessProbability(0.7, 100)).toBe(1);
+    expect(attackerSuccessProbability(1, 6)).toBe(1);
   });
 
   it('is zero for an attacker without hashrate once there is a confirmation', () => {

@@ -92,6 +92,12 @@ describe('computeHashrate: the deepest drawdown since', () => {
     expect(metrics.drawdownDeepest90dPct).toBeCloseTo(-25, 10);
   });
 
+  it('has no peak before the first complete week', () => {
+    const { metrics } = computeHashrate(h(), 3);
+    expect(metrics.peakEhs7d).toBeNull();
+    expect(metrics.peakDate).toBeNull();
+  });
+
   it('names nothing at a peak', () => {
     const { metrics } = computeHashrate(h(), 40);
     expect(metrics.fromPeakPct).toBe(0);

@@ -273,6 +273,13 @@ describe('createMetricsHistory: one day’s own figures', () => {
     expect(h.subsidyPerBlockBtcDaily[3]).toBeNull();
   });
 
+  it('has no fee share on a day without any miner revenue', () => {
+    const h = createMetricsHistory(seriesFromRows('2026-01-01', [{ ...day, IssTotNtv: 0, FeeTotNtv: 0 }]));
+    expect(h.revenueBtc[0]).toBe(0);
+    expect(h.feeSharePctDaily[0]).toBeNull();
+    expect(h.feesPerBlockBtcDaily[0]).toBe(0);
+  });
+
   it('treats a value that is not a finite number like a missing one', () => {
     const h = createMetricsHistory(
       seriesFromRows('2026-01-01', [
@@ -305,6 +312,16 @@ describe('createMetricsHistory: weekly figures', () => {
     expect(h.feeSharePct7d[6]).toBeCloseTo((530 / 3680) * 100, 10);
   });
 
+  it('has no weekly subsidy or fees when a day of the week lacks them', () => {
+    const rows = Array.from({ length: 7 }, () => steadyDay(100, 1e6));
+    rows[2] = { ...rows[2], IssTotNtv: null };
+    rows[4] = { ...rows[4], FeeTotNtv: null };
+    const h = createMetricsHistory(seriesFromRows('2026-01-01', rows));
+    expect(h.subsidyBtcPerDay7d[6]).toBeNull();
+    expect(h.feesBtcPerDay7d[6]).toBeNull();
+    expect(h.revenueBtcPerDay7d[6]).toBeNull();
+  });
+
   it('dates the all-time high to the first day it was reached', () => {
     const h = createMetricsHistory(
       seriesFromRows(
@@ -319,15 +336,16 @@ describe('createMetricsHistory: weekly figures', () => {
 
 describe('createMetricsHistory: block runs', () => {
   it('restarts the running block count after a day without a whole, non-negative count', () => {
-    const counts = [144, 144, null, 100, 2.5, 144, -5, 144, 144];
+    const counts = [144, 144, null, 100, 2.5, 144, -5, 144, 0, 144];
     const h = createMetricsHistory(
       seriesFromRows(
         '2026-01-01',
         counts.map((BlkCnt) => ({ ...steadyDay(100, 1e6), BlkCnt })),
       ),
     );
-    expect([...h.blocksThrough]).toEqual([144, 288, null, 100, null, 144, null, 144, 288]);
-    expect([...h.blocksRunStart]).toEqual([0, 0, -1, 3, -1, 5, -1, 7, 7]);
+    // A day with no block at all is a count (zero), not a gap.
+    expect([...h.blocksThrough]).toEqual([144, 288, null, 100, null, 144, null, 144, 144, 288]);
+    expect([...h.blocksRunStart]).toEqual([0, 0, -1, 3, -1, 5, -1, 7, 7, 7]);
   });
 });
 

@@ -46,6 +46,14 @@ describe('computeMarket', () => {
     expect(warnings).toEqual([`price unavailable: PriceUSD missing on ${shiftDay(START, 39)}`]);
   });
 
+  it('has no all-time high before the first price', () => {
+    const r = rows().map((row, day) => (day < 3 ? { ...row, PriceUSD: null } : row));
+    const { metrics } = market(r, 1);
+    expect(metrics.athUsd).toBeNull();
+    expect(metrics.athDate).toBeNull();
+    expect(market(r, 3).metrics.athDate).toBe(shiftDay(START, 3));
+  });
+
   it('names a missing market cap', () => {
     const r = rows();
     r[39] = { ...r[39], CapMrktCurUSD: null };

@@ -66,6 +66,15 @@ describe('computeSecurity', () => {
     ]);
   });
 
+  it('gives only the hashrate’s reason for the capex figures when the hashrate is missing', () => {
+    // 2012: neither an ASIC price nor a fleet is modelled, but without a hashrate that is beside the point.
+    const { warnings } = computeSecurity(
+      { ...full, hashrateEhs7d: null },
+      assumptionsOn(defaultAssumptions(), '2012-06-01'),
+    );
+    expect(warnings).toEqual(['capex attack cost unavailable: no 7-day hashrate']);
+  });
+
   it('has no share of market cap without a positive market cap', () => {
     for (const marketCapUsd of [null, 0]) {
       const { metrics, warnings } = computeSecurity({ ...full, marketCapUsd }, configured());
