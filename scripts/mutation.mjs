@@ -87,6 +87,34 @@ const GROUPS = {
   },
 };
 
+/** How often a group's run is repeated for mutants that "survived" without running a test. */
+const UNMEASURED_RETRIES = 3;
+
+/** A mutant scored Survived although none of its covering tests ran (see forgetUnmeasured). */
+const unmeasured = (m) => m.status === 'Survived' && m.testsCompleted === 0 && (m.coveredBy?.length ?? 0) > 0;
+
+/**
+ * Removes the unmeasured mutants of a group's last report from its incremental file, so the next
+ * incremental run tests them again. Returns how many were removed.
+ */
+function forgetUnmeasured(dir) {
+  const report = path.join(dir, 'mutation.json');
+  const incremental = path.join(dir, 'incremental.json');
+  if (!existsSync(report) || !existsSync(incremental)) return 0;
+  const ids = new Set(
+    Object.values(JSON.parse(readFileSync(report, 'utf8')).files).flatMap(({ mutants }) =>
+      mutants.filter(unmeasured).map((m) => m.id),
+    ),
+  );
+  if (ids.size === 0) return 0;
+  const previous = JSON.parse(readFileSync(incremental, 'utf8'));
+  for (const file of Object.values(previous.files)) {
+    file.mutants = file.mutants.filter((m) => !(ids.has(m.id) && unmeasured(m)));
+  }
+  writeFileSync(incremental, JSON.stringify(previous));
+  return ids.size;
+}
+
 const OUT = path.resolve('out/mutation');
 const DOC = path.resolve('docs/testing.md');
 const START = '<!-- mutation-scores:start -->';
@@ -140,16 +168,29 @@ if (!flags.has('--report')) {
     writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
     console.log(`\n== mutation group ${name}: ${group.mutate.join(', ')}`);
     const started = Date.now();
-    const run = spawnSync(
-      process.execPath,
-      [
-        'node_modules/@stryker-mutator/core/bin/stryker.js',
-        'run',
-        configFile,
-        ...(flags.has('--force') ? ['--force'] : []),
-      ],
-      { stdio: 'inherit' },
-    );
+    const stryker = (force) =>
+      spawnSync(
+        process.execPath,
+        [
+          'node_modules/@stryker-mutator/core/bin/stryker.js',
+          'run',
+          configFile,
+          ...(force ? ['--force'] : []),
+        ],
+        { stdio: 'inherit' },
+      );
+    let run = stryker(flags.has('--force'));
+    // Stryker 9.6's vitest runner sometimes completes a mutant's run without executing any of its tests
+    // and scores it "Survived" (stryker-js#6073, #6213). Such a verdict proves nothing: drop those mutants
+    // from the incremental file and run again, which tests only them.
+    for (let retry = 1; retry <= UNMEASURED_RETRIES && run.status === 0; retry++) {
+      const dropped = forgetUnmeasured(dir);
+      if (dropped === 0) break;
+      console.log(
+        `\n== group ${name}: ${dropped} mutant(s) "survived" without running a test; testing them again`,
+      );
+      run = stryker(false);
+    }
     const minutes = ((Date.now() - started) / 60_000).toFixed(1);
     writeFileSync(
       path.join(dir, 'run.json'),
@@ -187,6 +228,9 @@ for (const [name, group] of Object.entries(GROUPS)) {
     // the module again per mutant, so these are reported even when a test kills them (docs/testing.md).
     const survivedStatic = mutants.filter((m) => m.status === 'Survived' && m.static).length;
     const valid = killed + survived + noCoverage;
+    const notRun = mutants.filter(unmeasured).length;
+    if (notRun > 0)
+      console.warn(`${file}: ${notRun} survivor(s) ran no test (counted as survived; run again)`);
     rows.push({
       group: name,
       file: path.relative('.', path.resolve(file)),

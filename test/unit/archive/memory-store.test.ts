@@ -27,3 +27,55 @@ describe('memory store URLs', () => {
     expect((await without.url('index.json')).url).toMatch(/^memory:\/\/\/index\.json\?expires=/);
   });
 });
+
+describe('memory store', () => {
+  const json = { contentType: 'application/json' };
+
+  it('says where it keeps things', () => {
+    expect(createMemoryArchiveStore().location).toBe('memory://');
+  });
+
+  it('checks the key of every operation, not only of writes and reads', async () => {
+    const store = createMemoryArchiveStore();
+    await expect(store.putIfMatch('../x.json', '{}', null, json)).rejects.toThrow(/Invalid archive key/);
+    await expect(store.delete('issues//x')).rejects.toThrow(/Invalid archive key/);
+    await expect(store.url('/etc/passwd')).rejects.toThrow(/Invalid archive key/);
+  });
+
+  it('keeps its own copy of a body and its options, so a caller changing them later changes nothing', async () => {
+    const store = createMemoryArchiveStore();
+    const body = Buffer.from('{"v":1}');
+    const options = { contentType: 'application/json', contentEncoding: 'gzip' };
+    await store.putIfAbsent('issues/a/x.json', body, options);
+    body.write('{"v":9}');
+    options.contentType = 'text/plain';
+    options.contentEncoding = 'br';
+
+    const read = await store.get('issues/a/x.json');
+    expect(read?.body.toString()).toBe('{"v":1}');
+    expect(read?.contentType).toBe('application/json');
+    expect(read?.contentEncoding).toBe('gzip');
+  });
+
+  it('hands out a copy, so a reader changing it changes nothing stored', async () => {
+    const store = createMemoryArchiveStore();
+    await store.putIfAbsent('issues/a/x.json', '{"v":1}', json);
+    const first = await store.get('issues/a/x.json');
+    first?.body.write('{"v":9}');
+    expect((await store.get('issues/a/x.json'))?.body.toString()).toBe('{"v":1}');
+  });
+
+  it('reports no content encoding for an object stored without one', async () => {
+    const store = createMemoryArchiveStore();
+    await store.putIfAbsent('issues/a/x.json', '{}', json);
+    expect(await store.get('issues/a/x.json')).not.toHaveProperty('contentEncoding');
+  });
+
+  it('gives a private link that expires an hour after the system clock’s now by default', async () => {
+    const before = Date.now();
+    const { expiresAt } = await createMemoryArchiveStore().url('issues/a/email.json');
+    const expires = Date.parse(expiresAt as string);
+    expect(expires).toBeGreaterThanOrEqual(before + 3_600_000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 3_600_000);
+  });
+});

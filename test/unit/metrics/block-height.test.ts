@@ -159,3 +159,131 @@ describe('cycleStartIndex', () => {
     expect(cycleStartIndex(h, heights, 9, heights.at(9)?.height as number)).toBeNull();
   });
 });
+
+describe('createBlockHeights: which anchor counts', () => {
+  it('prefers a built-in height to a later retarget known only by day', () => {
+    const h = history('2026-01-01', 10);
+    const heights = createBlockHeights(h, [{ date: '2026-01-06', height: 5_000 }], {
+      sample: false,
+      known: [{ day: '2026-01-02', height: 1_000, basis: 'a' }],
+    });
+    expect(heights.at(9)?.height).toBe(1_000 + 8 * 144);
+    expect(heights.at(9)?.anchor.basis).toBe('a');
+  });
+
+  it('keeps the built-in height when mempool places another on the same day', () => {
+    const h = history('2026-01-01', 10);
+    const heights = createBlockHeights(
+      h,
+      [{ date: '2026-01-06', height: 9_000, time: '2026-01-06T12:00:00Z' }],
+      {
+        sample: false,
+        known: [
+          { day: '2026-01-02', height: 1_000, basis: 'a' },
+          { day: '2026-01-06', height: 1_576, basis: 'b' },
+        ],
+      },
+    );
+    expect(heights.at(9)?.height).toBe(1_576 + 4 * 144);
+    expect(heights.at(9)?.anchor.basis).toBe('b');
+  });
+
+  it('sorts the anchors by day, whatever order they are given in', () => {
+    const h = history('2026-01-01', 10);
+    const heights = createBlockHeights(h, [], {
+      sample: false,
+      known: [
+        { day: '2026-01-06', height: 1_600, basis: 'b' },
+        { day: '2026-01-02', height: 1_000, basis: 'a' },
+        { day: '2026-01-04', height: 1_300, basis: 'c' },
+      ],
+    });
+    expect(heights.at(2)?.height).toBe(1_000 + 144);
+    expect(heights.at(4)?.height).toBe(1_300 + 144);
+    expect(heights.at(9)?.height).toBe(1_600 + 4 * 144);
+  });
+
+  it('counts on from an anchor in a run of block counts that starts after a gap', () => {
+    const h = history('2026-01-01', 10, { 3: null });
+    const heights = createBlockHeights(h, [], {
+      sample: false,
+      known: [{ day: '2026-01-06', height: 2_000, basis: 'a' }],
+    });
+    expect(heights.at(4)).toBeNull();
+    expect(heights.at(9)?.height).toBe(2_000 + 4 * 144);
+  });
+
+  it('uses a retarget on the first day of the data and describes one without a time', () => {
+    const h = history('2026-01-01', 5);
+    const heights = createBlockHeights(h, [{ date: '2026-01-01', height: 7_000 }], { sample: false });
+    expect(heights.at(4)?.height).toBe(7_000 + 71 + 4 * 144);
+    expect(heights.at(4)?.anchor.basis).toBe(
+      'mempool retarget block 7000 on 2026-01-01 (time of day unknown, half the day assumed)',
+    );
+  });
+});
+
+describe('blockHeightOn: the first day and no heights', () => {
+  it('counts the first day of the data from an anchor on it', () => {
+    const h = history('2026-01-01', 3);
+    const heights = createBlockHeights(h, [], {
+      sample: false,
+      known: [{ day: '2026-01-01', height: 100, basis: 'a' }],
+    });
+    expect(blockHeightOn({ asOf: '2026-01-01', tipHeight: null, heights, index: 0 }).metrics?.height).toBe(
+      100,
+    );
+  });
+
+  it('is null with its reason without heights', () => {
+    const { metrics, warnings } = blockHeightOn({
+      asOf: '2026-01-01',
+      tipHeight: null,
+      heights: null,
+      index: 0,
+    });
+    expect(metrics).toBeNull();
+    expect(warnings).toEqual([
+      'block height unavailable for 2026-01-01: no mempool tip, and no Coin Metrics block counts back to a known height',
+    ]);
+  });
+});
+
+describe('cycleStartIndex: edges', () => {
+  it('starts the first cycle on the genesis day, when the data reaches back to it', () => {
+    const h = history('2009-01-03', 10);
+    const heights = createBlockHeights(h, [], { sample: false });
+    expect(cycleStartIndex(h, heights, 9, heights.at(9)?.height as number)).toBe(0);
+    const later = history('2009-02-01', 10);
+    expect(cycleStartIndex(later, createBlockHeights(later, [], { sample: false }), 9, 5_000)).toBeNull();
+  });
+
+  it('finds a halving on the second day of the data', () => {
+    // 2024-04-19 ends at 839,998: the halving block came on day 1 (2024-04-20).
+    const h = history('2024-04-19', 10);
+    const heights = createBlockHeights(h, [], { sample: false });
+    expect(cycleStartIndex(h, heights, 9, heights.at(9)?.height as number)).toBe(1);
+  });
+
+  it('starts the cycle on the day whose last block was the halving block', () => {
+    // Day 0 ends at 839,712, day 1 at 839,856, day 2 at exactly 840,000.
+    const h = history('2026-01-01', 10);
+    const heights = createBlockHeights(h, [], {
+      sample: false,
+      known: [{ day: '2026-01-01', height: 839_712, basis: 'a' }],
+    });
+    expect(heights.at(2)?.height).toBe(840_000);
+    expect(cycleStartIndex(h, heights, 9, heights.at(9)?.height as number)).toBe(2);
+    // A report on that very day starts the cycle today.
+    expect(cycleStartIndex(h, heights, 2, 840_000)).toBe(2);
+  });
+
+  it('is null when the counted height of the day itself is still below the halving the tip says passed', () => {
+    const h = history('2026-01-01', 10);
+    const heights = createBlockHeights(h, [], {
+      sample: false,
+      known: [{ day: '2026-01-01', height: 838_000, basis: 'a' }],
+    });
+    expect(cycleStartIndex(h, heights, 9, 840_010)).toBeNull();
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultAssumptions } from '../../../src/metrics/assumptions';
-import { computeCycleDrawdown } from '../../../src/metrics/cycle';
+import { computeCycleDrawdown, nullCycleDrawdown } from '../../../src/metrics/cycle';
 import { createMetricsHistory } from '../../../src/metrics/history';
 import { buildSnapshot } from '../../../src/metrics/snapshot';
 import { inputsFor, seriesFromRows, steadyDay } from '../../fixtures/metrics/builders';
@@ -43,5 +43,73 @@ describe('this cycle so far', () => {
     const { metrics, warnings } = computeCycleDrawdown(history, 10, null);
     expect(Object.values(metrics).every((v) => v === null)).toBe(true);
     expect(warnings[0]).toMatch(/start of the halving cycle is unknown/);
+  });
+});
+
+describe('computeCycleDrawdown, by hand', () => {
+  // Prices by day: $100 on days 0–4, $150 on days 5–6, $120 on days 7–9; hashrate 1, 2, 3 … 10 EH/s.
+  const prices = [100, 100, 100, 100, 100, 150, 150, 120, 120, 120];
+  const history = (price: (number | null)[] = prices) =>
+    createMetricsHistory(
+      seriesFromRows(
+        '2026-01-01',
+        price.map((p, k) => ({ ...steadyDay(p ?? 1, (k + 1) * 1e6), PriceUSD: p })),
+      ),
+    );
+
+  it('dates the peak to its first day and measures today against it', () => {
+    const { metrics, warnings } = computeCycleDrawdown(history(), 9, 2);
+    expect(metrics.cycleStartDate).toBe('2026-01-03');
+    expect(metrics.cyclePricePeakUsd).toBe(150);
+    expect(metrics.cyclePricePeakDate).toBe('2026-01-06');
+    expect(metrics.cyclePriceDrawdownPct).toBeCloseTo(-20, 12);
+    // The 7-day mean rises every day from day 6 (4 EH/s) to day 9 (7 EH/s): today is the peak.
+    expect(metrics.cycleHashratePeakEhs7d).toBeCloseTo(7, 12);
+    expect(metrics.cycleHashratePeakDate).toBe('2026-01-10');
+    expect(metrics.cycleHashrateDrawdownPct).toBe(0);
+    expect(warnings).toEqual([]);
+  });
+
+  it('counts a cycle that starts at the first day of the data, or today', () => {
+    expect(computeCycleDrawdown(history(), 9, 0).metrics.cyclePricePeakUsd).toBe(150);
+    const today = computeCycleDrawdown(history(), 9, 9).metrics;
+    expect(today.cycleStartDate).toBe('2026-01-10');
+    expect(today.cyclePricePeakUsd).toBe(120);
+    expect(today.cyclePriceDrawdownPct).toBe(0);
+  });
+
+  it('is all null for a cycle that starts after today or before the data', () => {
+    const all = {
+      cycleStartDate: null,
+      cyclePricePeakUsd: null,
+      cyclePricePeakDate: null,
+      cyclePriceDrawdownPct: null,
+      cycleHashratePeakEhs7d: null,
+      cycleHashratePeakDate: null,
+      cycleHashrateDrawdownPct: null,
+    };
+    expect(computeCycleDrawdown(history(), 5, 6).metrics).toEqual(all);
+    expect(computeCycleDrawdown(history(), 5, -1).metrics).toEqual(all);
+    expect(nullCycleDrawdown()).toEqual(all);
+  });
+
+  it('skips a price that is not a number when looking for the peak', () => {
+    const { metrics } = computeCycleDrawdown(history([Number.NaN, 100, 110, 105]), 3, 0);
+    expect(metrics.cyclePricePeakUsd).toBe(110);
+    expect(metrics.cyclePricePeakDate).toBe('2026-01-03');
+  });
+
+  it('says which drawdown is missing, without inventing a peak', () => {
+    const noPrices = computeCycleDrawdown(history([null, null, null, null]), 3, 0);
+    expect(noPrices.metrics.cyclePricePeakUsd).toBeNull();
+    expect(noPrices.metrics.cyclePricePeakDate).toBeNull();
+    expect(noPrices.metrics.cyclePriceDrawdownPct).toBeNull();
+    // Four days of data: no 7-day hashrate either.
+    expect(noPrices.metrics.cycleHashratePeakEhs7d).toBeNull();
+    expect(noPrices.metrics.cycleHashratePeakDate).toBeNull();
+    expect(noPrices.warnings).toEqual([
+      'stress.cyclePriceDrawdownPct unavailable: no PriceUSD for the day or the cycle',
+      'stress.cycleHashrateDrawdownPct unavailable: no 7-day hashrate for the day or the cycle',
+    ]);
   });
 });

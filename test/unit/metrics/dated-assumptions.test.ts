@@ -109,6 +109,29 @@ describe('assumptionsOn', () => {
     }
   });
 
+  it('gives each dated figure the note of the table row in force, and a configured one its source', () => {
+    for (const day of ['2015-06-01', '2020-03-13', '2025-11-22']) {
+      const a = assumptionsOn(defaultAssumptions(), day);
+      const price = valueOn(ASIC_PRICE_USD_PER_TH, day);
+      const ai = valueOn(AI_HOSTING_USD_PER_MWH, day);
+      expect(a.asicPriceUsdPerTh).toBe(price?.value);
+      expect(a.asicPriceBasis).toBe(price?.note);
+      expect(a.aiHostingUsdPerMwh).toBe(ai?.value);
+      expect(a.aiHostingBasis).toBe(ai?.note);
+    }
+    expect(assumptionsOn(defaultAssumptions(), '2015-06-01').asicPriceBasis).toMatch(
+      /^no ASIC price is modelled/,
+    );
+    expect(assumptionsOn(defaultAssumptions(), '2025-11-22').aiHostingUsdPerMwh).toBe(190);
+
+    const configured = assumptionsOn(
+      parseAssumptions('{"asicPriceUsdPerTh":12,"aiHostingUsdPerMwh":150}'),
+      '2025-11-22',
+    );
+    expect(configured.asicPriceBasis).toBe('configured in HASHBRIEF_ASSUMPTIONS_JSON');
+    expect(configured.aiHostingBasis).toBe('configured in HASHBRIEF_ASSUMPTIONS_JSON');
+  });
+
   it('turns the AI/HPC comparison off when the rate is configured as null', () => {
     const a = assumptionsOn(parseAssumptions('{"aiHostingUsdPerMwh":null}'), '2025-11-22');
     expect(a.aiHostingUsdPerMwh).toBeNull();

@@ -42,6 +42,7 @@ describe('attackerSuccessProbability', () => {
   it('is certain when the attacker has at least half the hashrate', () => {
     expect(attackerSuccessProbability(0.5, 6)).toBe(1);
     expect(attackerSuccessProbability(0.7, 100)).toBe(1);
+    expect(attackerSuccessProbability(1, 6)).toBe(1);
   });
 
   it('is zero for an attacker without hashrate once there is a confirmation', () => {
@@ -56,8 +57,15 @@ describe('attackerSuccessProbability', () => {
 
   it('rejects shares outside [0, 1] and negative or fractional confirmations', () => {
     expect(() => attackerSuccessProbability(1.5, 1)).toThrow(RangeError);
+    expect(() => attackerSuccessProbability(1.5, 1)).toThrow('attacker share must be in [0, 1], got 1.5');
+    expect(() => attackerSuccessProbability(-0.1, 1)).toThrow('attacker share must be in [0, 1], got -0.1');
+    expect(() => attackerSuccessProbability(Number.NaN, 1)).toThrow(
+      'attacker share must be in [0, 1], got NaN',
+    );
     expect(() => attackerSuccessProbability(0.1, -1)).toThrow(RangeError);
-    expect(() => attackerSuccessProbability(0.1, 1.5)).toThrow(RangeError);
+    expect(() => attackerSuccessProbability(0.1, 1.5)).toThrow(
+      'confirmations must be a non-negative integer, got 1.5',
+    );
   });
 
   it('stays in [0, 1] and never rises with more confirmations', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { computeFees } from '../../../src/metrics/fees';
 import {
   computeHalvingAftermath,
@@ -6,13 +6,17 @@ import {
   projectHalvingHashprice,
 } from '../../../src/metrics/halving-events';
 import { hashpriceDrivers, windowLow, windowPercentile } from '../../../src/metrics/hashprice';
-import { createMetricsHistory } from '../../../src/metrics/history';
+import { createMetricsHistory, type MetricsHistory } from '../../../src/metrics/history';
 import { type DayRow, seriesFromRows, steadyDay } from '../../fixtures/metrics/builders';
 
 describe('fee events', () => {
   // 100 quiet days at 0.05 BTC per block, then one day at 2 BTC per block.
   const rows: DayRow[] = Array.from({ length: 101 }, (_, i) => steadyDay(50_000, 1e9, i === 99 ? 288 : 7.2));
-  const history = createMetricsHistory(seriesFromRows('2026-01-01', rows));
+  let history: MetricsHistory;
+  // Built per test, so Stryker attributes the history code to the tests (see retargets.test.ts).
+  beforeEach(() => {
+    history = createMetricsHistory(seriesFromRows('2026-01-01', rows));
+  });
 
   it('names the week’s busiest fee day and compares its fees per block with the 90-day median', () => {
     const { metrics } = computeFees(history, 100);
@@ -40,7 +44,10 @@ describe('halvings from the subsidy per block', () => {
     const perBlock = i < 20 ? 6.25 : i === 20 ? (72 * 6.25 + 72 * 3.125) / 144 : 3.125;
     return { ...steadyDay(60_000, 6e8, 14.4), IssTotNtv: perBlock * 144 };
   });
-  const history = createMetricsHistory(seriesFromRows('2026-03-01', rows));
+  let history: MetricsHistory;
+  beforeEach(() => {
+    history = createMetricsHistory(seriesFromRows('2026-03-01', rows));
+  });
 
   it('finds the halving day, including a mixed one', () => {
     expect(halvingDays(history, 29)).toEqual([20]);

@@ -41,3 +41,110 @@ describe('computeHashrate', () => {
     ]);
   });
 });
+
+/**
+ * 84 days of HashRate held in fortnights (EH/s): 10, 8, 12, 10.2, 9, 10.8. The 7-day mean reaches each
+ * level on the seventh day of its fortnight (days 6, 20, 34, 48, 62, 76) and moves between levels on the
+ * six days before. Peaks: 10 (days 6–13), then 12 from day 34 (the mean first tops 10 on day 31).
+ */
+describe('computeHashrate: the deepest drawdown since', () => {
+  const levels = [10, 8, 12, 10.2, 9, 10.8];
+  const h = () =>
+    createMetricsHistory(
+      seriesFromRows(
+        '2026-01-01',
+        Array.from({ length: 84 }, (_, day) =>
+          steadyDay(100, (levels[Math.floor(day / 14)] as number) * 1e6),
+        ),
+      ),
+    );
+
+  it('dates a drawdown to the last day before its peak that was at least as deep', () => {
+    // Day 48: 10.2 against the peak of 12 = −15%. Before day 34 the last day at −15% or deeper is day 27
+    // (8 against 10 = −20%); day 28's mean (6 × 8 + 12) ÷ 7 = 8.57 is only −14.3%.
+    const { metrics } = computeHashrate(h(), 48);
+    expect(metrics.fromPeakPct).toBeCloseTo(-15, 10);
+    expect(metrics.peakDate).toBe('2026-02-04');
+    expect(metrics.drawdownDeepestSince).toBe('2026-01-28');
+    expect(metrics.drawdownDeepestOnRecord).toBe(false);
+    expect(metrics.drawdownDeepest90dPct).toBeCloseTo(-20, 10);
+  });
+
+  it('keeps that date on the next day at the same depth: equal is not deeper', () => {
+    expect(computeHashrate(h(), 50).metrics.drawdownDeepestSince).toBe('2026-01-28');
+  });
+
+  it('calls a drawdown deeper than any before it the deepest on record', () => {
+    // Day 62: 9 against 12 = −25%, deeper than the −20% of the first fortnight at 8.
+    const { metrics } = computeHashrate(h(), 62);
+    expect(metrics.fromPeakPct).toBeCloseTo(-25, 10);
+    expect(metrics.drawdownDeepestSince).toBeNull();
+    expect(metrics.drawdownDeepestOnRecord).toBe(true);
+    expect(metrics.drawdownDeepest90dPct).toBeCloseTo(-25, 10);
+  });
+
+  it('names nothing for a drawdown already passed in the same episode', () => {
+    // Day 76: 10.8 against 12 = −10%, after −25% on days 62–69 of the same episode.
+    const { metrics } = computeHashrate(h(), 76);
+    expect(metrics.fromPeakPct).toBeCloseTo(-10, 10);
+    expect(metrics.drawdownDeepestSince).toBeNull();
+    expect(metrics.drawdownDeepestOnRecord).toBe(false);
+    expect(metrics.drawdownDeepest90dPct).toBeCloseTo(-25, 10);
+  });
+
+  it('has no peak before the first complete week', () => {
+    const { metrics } = computeHashrate(h(), 3);
+    expect(metrics.peakEhs7d).toBeNull();
+    expect(metrics.peakDate).toBeNull();
+  });
+
+  it('names nothing at a peak', () => {
+    const { metrics } = computeHashrate(h(), 40);
+    expect(metrics.fromPeakPct).toBe(0);
+    expect(metrics.drawdownDeepestSince).toBeNull();
+    expect(metrics.drawdownDeepestOnRecord).toBe(false);
+  });
+
+  it('has no drawdown figures on a day without a 7-day mean', () => {
+    const rows = Array.from({ length: 70 }, (_, day) =>
+      steadyDay(100, (levels[Math.floor(day / 14)] as number) * 1e6),
+    );
+    rows[68] = { ...rows[68], HashRate: null };
+    const { metrics, warnings } = computeHashrate(
+      createMetricsHistory(seriesFromRows('2026-01-01', rows)),
+      69,
+    );
+    expect(metrics).toMatchObject({
+      ehs7d: null,
+      fromPeakPct: null,
+      drawdownDeepestSince: null,
+      drawdownDeepestOnRecord: null,
+      drawdownDeepest90dPct: null,
+      change7dPct: null,
+      change30dPct: null,
+    });
+    expect(warnings).toEqual([
+      'hashrate.ehs7d unavailable: HashRate missing on 1 of the 7 days up to 2026-03-11',
+    ]);
+  });
+});
+
+describe('computeHashrate: week and month changes', () => {
+  it('says which change has no complete week to compare with', () => {
+    const rows = Array.from({ length: 21 }, () => steadyDay(100, 1e6));
+    const { metrics, warnings } = computeHashrate(
+      createMetricsHistory(seriesFromRows('2026-01-01', rows)),
+      20,
+    );
+    expect(metrics.change7dPct).toBe(0);
+    expect(metrics.change30dPct).toBeNull();
+    expect(warnings).toEqual([
+      'hashrate.change30dPct unavailable: no complete 7-day hashrate ending 30 days earlier',
+    ]);
+    const early = computeHashrate(createMetricsHistory(seriesFromRows('2026-01-01', rows)), 12);
+    expect(early.warnings).toEqual([
+      'hashrate.change7dPct unavailable: no complete 7-day hashrate ending 7 days earlier',
+      'hashrate.change30dPct unavailable: no complete 7-day hashrate ending 30 days earlier',
+    ]);
+  });
+});

@@ -229,3 +229,153 @@ describe('rolling helpers agree with a naive scan', () => {
     );
   });
 });
+
+describe('createMetricsHistory: one day’s own figures', () => {
+  // 125 blocks, 450 BTC subsidy + 50 BTC fees at $100, and the HashRate Coin Metrics reports for a mean
+  // difficulty of 10¹⁴ over 125 blocks: 125 ÷ 144 × 10¹⁴ × 2³² ÷ 10¹² ÷ 600 TH/s.
+  const hashrate = ((125 / 144) * 1e14 * 2 ** 32) / 1e12 / 600;
+  const day: DayRow = { ...steadyDay(100, hashrate, 50), BlkCnt: 125 };
+
+  it('splits the day into fee share, fees and subsidy per block, difficulty and spot hashprice', () => {
+    const h = createMetricsHistory(seriesFromRows('2026-01-01', [day]));
+    expect(h.revenueBtc[0]).toBe(500);
+    expect(h.revenueUsd[0]).toBe(50_000);
+    expect(h.feeSharePctDaily[0]).toBe(10);
+    expect(h.feesPerBlockBtcDaily[0]).toBeCloseTo(0.4, 14);
+    expect(h.subsidyPerBlockBtcDaily[0]).toBeCloseTo(3.6, 14);
+    expect((h.difficultyMeanDaily[0] as number) / 1e14).toBeCloseTo(1, 12);
+    expect(h.hashpriceUsdPerPhDaySpot[0]).toBeCloseTo(50_000 / (hashrate / 1000), 9);
+    expect(h.hashpriceBtcPerPhDaySpot[0]).toBeCloseTo(500 / (hashrate / 1000), 14);
+  });
+
+  it('has no per-block figures without blocks and no difficulty or spot hashprice without hashrate', () => {
+    const h = createMetricsHistory(
+      seriesFromRows('2026-01-01', [
+        { ...day, BlkCnt: 0 },
+        { ...day, HashRate: 0 },
+        { ...day, FeeTotNtv: null },
+        { ...day, IssTotNtv: null },
+      ]),
+    );
+    expect([h.feesPerBlockBtcDaily[0], h.subsidyPerBlockBtcDaily[0], h.difficultyMeanDaily[0]]).toEqual([
+      null,
+      null,
+      null,
+    ]);
+    expect(h.feeSharePctDaily[0]).toBe(10);
+    expect(h.difficultyMeanDaily[1]).toBeNull();
+    expect(h.hashpriceUsdPerPhDaySpot[1]).toBeNull();
+    expect(h.subsidyPerBlockBtcDaily[1]).toBeCloseTo(3.6, 14);
+    // Without fees: no revenue, share or fees per block; the subsidy per block is still known.
+    expect([h.revenueBtc[2], h.feeSharePctDaily[2], h.feesPerBlockBtcDaily[2]]).toEqual([null, null, null]);
+    expect(h.subsidyPerBlockBtcDaily[2]).toBeCloseTo(3.6, 14);
+    expect(h.feesPerBlockBtcDaily[3]).toBeCloseTo(0.4, 14);
+    expect(h.subsidyPerBlockBtcDaily[3]).toBeNull();
+  });
+
+  it('has no fee share on a day without any miner revenue', () => {
+    const h = createMetricsHistory(seriesFromRows('2026-01-01', [{ ...day, IssTotNtv: 0, FeeTotNtv: 0 }]));
+    expect(h.revenueBtc[0]).toBe(0);
+    expect(h.feeSharePctDaily[0]).toBeNull();
+    expect(h.feesPerBlockBtcDaily[0]).toBe(0);
+  });
+
+  it('treats a value that is not a finite number like a missing one', () => {
+    const h = createMetricsHistory(
+      seriesFromRows('2026-01-01', [
+        ...Array.from({ length: 6 }, () => steadyDay(100, 1e6)),
+        { ...steadyDay(100, 1e6), HashRate: Number.NaN, PriceUSD: Number.POSITIVE_INFINITY },
+      ]),
+    );
+    expect(h.hashrateEhs7d[6]).toBeNull();
+    expect(h.hashpriceUsdPerPhDay7d[6]).toBeNull();
+    expect(h.revenueUsd[6]).toBeNull();
+    expect(h.missingInWindow(6, ['HashRate', 'PriceUSD', 'BlkCnt'])).toEqual([
+      { column: 'HashRate', days: 1 },
+      { column: 'PriceUSD', days: 1 },
+    ]);
+  });
+});
+
+describe('createMetricsHistory: weekly figures', () => {
+  it('averages hashrate in EH/s, sums blocks and weights the price by each day’s revenue', () => {
+    // HashRate 1e8 … 7e8 TH/s (100 … 700 EH/s); day 6 earns 920 BTC (470 in fees) at $200, the others
+    // 460 BTC at $100.
+    const rows = Array.from({ length: 7 }, (_, k) =>
+      k === 6 ? { ...steadyDay(200, 7e8, 470), BlkCnt: 150 } : steadyDay(100, (k + 1) * 1e8),
+    );
+    const h = createMetricsHistory(seriesFromRows('2026-01-01', rows));
+    expect(h.hashrateEhs7d[6]).toBeCloseTo(400, 10);
+    expect(h.blocks7d[6]).toBe(6 * 144 + 150);
+    // Σ RevUSD = 6 × 46,000 + 184,000 = 460,000 over Σ RevNtv = 3,680 BTC.
+    expect(h.revenueWeightedPriceUsd7d[6]).toBeCloseTo(125, 10);
+    expect(h.feeSharePct7d[6]).toBeCloseTo((530 / 3680) * 100, 10);
+  });
+
+  it('has no weekly subsidy or fees when a day of the week lacks them', () => {
+    const rows = Array.from({ length: 7 }, () => steadyDay(100, 1e6));
+    rows[2] = { ...rows[2], IssTotNtv: null };
+    rows[4] = { ...rows[4], FeeTotNtv: null };
+    const h = createMetricsHistory(seriesFromRows('2026-01-01', rows));
+    expect(h.subsidyBtcPerDay7d[6]).toBeNull();
+    expect(h.feesBtcPerDay7d[6]).toBeNull();
+    expect(h.revenueBtcPerDay7d[6]).toBeNull();
+  });
+
+  it('dates the all-time high to the first day it was reached', () => {
+    const h = createMetricsHistory(
+      seriesFromRows(
+        '2026-01-01',
+        [100, 200, 150, 200, 120].map((p) => steadyDay(p, 1e6)),
+      ),
+    );
+    expect(h.athUsd[4]).toBe(200);
+    expect(h.athIndex[4]).toBe(1);
+  });
+});
+
+describe('createMetricsHistory: block runs', () => {
+  it('restarts the running block count after a day without a whole, non-negative count', () => {
+    const counts = [144, 144, null, 100, 2.5, 144, -5, 144, 0, 144];
+    const h = createMetricsHistory(
+      seriesFromRows(
+        '2026-01-01',
+        counts.map((BlkCnt) => ({ ...steadyDay(100, 1e6), BlkCnt })),
+      ),
+    );
+    // A day with no block at all is a count (zero), not a gap.
+    expect([...h.blocksThrough]).toEqual([144, 288, null, 100, null, 144, null, 144, 144, 288]);
+    expect([...h.blocksRunStart]).toEqual([0, 0, -1, 3, -1, 5, -1, 7, 7, 7]);
+  });
+});
+
+describe('createMetricsHistory: what is missing in a window', () => {
+  it('counts today, and the days before the data starts, as missing', () => {
+    const rows = Array.from({ length: 10 }, (_, k) =>
+      k === 5 || k === 9 ? { ...steadyDay(100, 1e6), HashRate: null } : steadyDay(100, 1e6),
+    );
+    const h = createMetricsHistory(seriesFromRows('2026-01-01', rows));
+    expect(h.missingInWindow(9, ['HashRate', 'PriceUSD'])).toEqual([{ column: 'HashRate', days: 2 }]);
+    expect(h.missingInWindow(8, ['HashRate'])).toEqual([{ column: 'HashRate', days: 1 }]);
+    // Day 2: days −4 … −1 do not exist.
+    expect(h.missingInWindow(2, ['PriceUSD'])).toEqual([{ column: 'PriceUSD', days: 4 }]);
+  });
+});
+
+describe('createMetricsHistory: the DailySeries contract', () => {
+  it('names a column with the wrong number of values', () => {
+    const s = seriesFromRows('2026-01-01', rows());
+    s.values.HashRate = s.values.HashRate.slice(1);
+    expect(() => createMetricsHistory(s)).toThrow(
+      new MetricsInputError('DailySeries column HashRate has 9 values for 10 dates'),
+    );
+  });
+
+  it('names the two days around a gap', () => {
+    const s = seriesFromRows('2026-01-01', rows());
+    s.dates[3] = '2026-01-05';
+    expect(() => createMetricsHistory(s)).toThrow(
+      'DailySeries dates must be consecutive days: 2026-01-03 then 2026-01-05',
+    );
+  });
+});

@@ -120,6 +120,40 @@ describe('herfindahlIndex and nakamotoCoefficient', () => {
     expect(nakamotoCoefficient([20, 20, 20, 20, 20], 100)).toBe(3);
     expect(nakamotoCoefficient([], 100)).toBeNull();
   });
+
+  it('takes the largest pools first, in whatever order they are given', () => {
+    // 60 + 50 = 110 > 100 of 200; in the given order 10 + 20 + 60 would already need three.
+    expect(nakamotoCoefficient([10, 20, 60, 50, 30, 30], 200)).toBe(2);
+  });
+});
+
+describe('computePools: what the upstream sends', () => {
+  it('uses the sum of the pools’ blocks when the upstream total disagrees, and says so', () => {
+    const week = {
+      ...poolsWeek([
+        ['Foundry USA', 60],
+        ['AntPool', 40],
+      ]),
+      blockCount: 110,
+    };
+    const { metrics, warnings } = computePools(week, null);
+    expect(metrics.blockCount).toBe(100);
+    expect(metrics.topPoolSharePct).toBe(60);
+    expect(warnings).toEqual(['pools: block counts sum to 100, upstream total says 110; using the sum']);
+  });
+
+  it('does not list a pool that mined no block', () => {
+    const { metrics, warnings } = computePools(
+      poolsWeek([
+        ['Foundry USA', 60],
+        ['Idle', 0],
+        ['AntPool', 40],
+      ]),
+      null,
+    );
+    expect(metrics.top.map((p) => p.name)).toEqual(['Foundry USA', 'AntPool']);
+    expect(warnings).toEqual([]);
+  });
 });
 
 describe('computePools with more pools than it lists', () => {

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { computeDifficulty } from '../../../src/metrics/difficulty';
-import { createMetricsHistory } from '../../../src/metrics/history';
+import { createMetricsHistory, type MetricsHistory } from '../../../src/metrics/history';
 import {
   detectRetargets,
   largestMoveSince,
@@ -28,7 +28,12 @@ const rows: DayRow[] = [
   ...Array.from({ length: 10 }, () => day(144, NEW)),
   ...Array.from({ length: 5 }, () => day(144, LATER)),
 ];
-const history = createMetricsHistory(seriesFromRows('2026-01-01', rows));
+// Built before each test, not while the file loads: Stryker attributes only code run inside a test to
+// that test (code run at load time is "static", and its mutants are not measured reliably).
+let history: MetricsHistory;
+beforeEach(() => {
+  history = createMetricsHistory(seriesFromRows('2026-01-01', rows));
+});
 
 describe('retargets from Coin Metrics daily data', () => {
   it('finds a mixed-day retarget, splits its blocks, and a midnight one', () => {
@@ -75,6 +80,104 @@ describe('retargets from Coin Metrics daily data', () => {
     expect(largestMoveSince(list, { index: 4, changePct: -7.5 })?.date).toBe('d1');
     expect(largestMoveSince(list, { index: 4, changePct: -20 })).toBeNull();
     expect(largestMoveSince(list, { index: 4, changePct: 3 })?.date).toBe('d2');
+    // A move of the same size counts; the target itself (already in the known list) does not.
+    expect(largestMoveSince(list, { index: 4, changePct: -12 })?.date).toBe('d1');
+    expect(largestMoveSince(list, { index: 4, changePct: 4 })?.date).toBe('d2');
+    expect(largestMoveSince(list, { index: 3, changePct: -3 })?.date).toBe('d1');
+    // A 0% retarget is not a cut: the last move up or flat is at least as large.
+    expect(largestMoveSince(list, { index: 4, changePct: 0 })?.date).toBe('d2');
+  });
+});
+
+describe('retargets the daily means do not support', () => {
+  const at = (diffs: number[]) =>
+    createMetricsHistory(
+      seriesFromRows(
+        '2026-01-01',
+        diffs.map((d) => day(144, d)),
+      ),
+    );
+  const flat = (n: number, d: number) => Array.from({ length: n }, () => d);
+
+  it('finds none when two days lie between the old and the new level', () => {
+    // Day 11 lies between the levels like a mixed day would, but day 10 is off both.
+    const h = at([...flat(10, OLD), 1.3 * OLD, 1.05 * OLD, ...flat(9, NEW)]);
+    expect(detectRetargets(h)).toEqual([]);
+  });
+
+  it('finds none when the day between the levels is not between them', () => {
+    const h = at([...flat(10, OLD), 1.2 * OLD, ...flat(10, NEW)]);
+    expect(detectRetargets(h)).toEqual([]);
+  });
+
+  it('splits a mixed day of a downward retarget too', () => {
+    // 100 blocks at 1.1e14, then 44 at 1e14.
+    const h = at([...flat(10, NEW), (100 * NEW + 44 * OLD) / 144, ...flat(5, OLD)]);
+    const [found] = detectRetargets(h);
+    expect(found).toMatchObject({
+      date: '2026-01-11',
+      index: 10,
+      knownFromIndex: 12,
+      blocksAtNewLevelOnDay: 44,
+    });
+    expect(found?.changePct).toBeCloseTo((OLD / NEW - 1) * 100, 9);
+    const pending = pendingRetarget(h, [], 11);
+    expect(pending?.date).toBe('2026-01-11');
+    expect(pending?.atLeastPct).toBeCloseTo((OLD / NEW - 1) * 100, 9);
+  });
+});
+
+describe('pendingRetarget', () => {
+  it('dates a midnight retarget to its own day, not the day before', () => {
+    const known = retargetsKnownAt(detectRetargets(history), 21);
+    const pending = pendingRetarget(history, known, 21);
+    expect(known).toHaveLength(1);
+    expect(pending?.date).toBe('2026-01-22');
+    expect(pending?.atLeastPct).toBeCloseTo((LATER / NEW - 1) * 100, 9);
+  });
+
+  it('dates the retarget to the day itself when the day before overshot the new level', () => {
+    // Day 10 at 1.2 × the old level is not between it and day 11's 1.1 ×: not a mixed day.
+    const h = createMetricsHistory(
+      seriesFromRows('2026-01-01', [
+        ...Array.from({ length: 10 }, () => day(144, OLD)),
+        day(144, 1.2 * OLD),
+        day(144, NEW),
+      ]),
+    );
+    expect(pendingRetarget(h, [], 11)?.date).toBe('2026-01-12');
+  });
+
+  it('compares with the last known retarget even when the days before have no data', () => {
+    const rows = [
+      ...Array.from({ length: 10 }, () => day(144, OLD)),
+      day(144, NEW),
+      day(144, NEW),
+      { ...day(144, NEW), HashRate: null },
+      { ...day(144, NEW), HashRate: null },
+      day(144, LATER),
+    ];
+    const h = createMetricsHistory(seriesFromRows('2026-01-01', rows));
+    const known = retargetsKnownAt(h.retargets, 14);
+    expect(known).toHaveLength(1);
+    expect(known[0]?.difficulty).toBeCloseTo(NEW, 0);
+    expect(pendingRetarget(h, known, 14)?.atLeastPct).toBeCloseTo((LATER / NEW - 1) * 100, 9);
+  });
+
+  it('has none on a day without data, nor without a level to compare with', () => {
+    const rows = [...Array.from({ length: 10 }, () => day(144, OLD)), { ...day(144, OLD), HashRate: null }];
+    const h = createMetricsHistory(seriesFromRows('2026-01-01', rows));
+    expect(pendingRetarget(h, [], 10)).toBeNull();
+    // Day 1 has only day 0 before it: no two days show a level yet.
+    const young = createMetricsHistory(seriesFromRows('2026-01-01', [day(144, OLD), day(144, NEW)]));
+    expect(pendingRetarget(young, [], 1)).toBeNull();
+  });
+
+  it('takes the level only from the two days just before, not from older ones', () => {
+    // Days 5–7 wander; only days 0–4 share a level, too long ago to be in force on day 8.
+    const rows = [1, 1, 1, 1, 1, 1.02, 1.05, 1.08, 1.1].map((f) => day(144, f * OLD));
+    const h = createMetricsHistory(seriesFromRows('2026-01-01', rows));
+    expect(pendingRetarget(h, [], 8)).toBeNull();
   });
 });
 
