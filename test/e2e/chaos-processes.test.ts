@@ -80,7 +80,8 @@ async function replayDiffers(cwd: string, issueId: string): Promise<string[]> {
   return differing;
 }
 
-describe('chaos matrix: processes', () => {
+// Real child processes (five at once, a kill and a rerun): about 10 s alone, more on a busy machine.
+describe('chaos matrix: processes', { timeout: 120_000 }, () => {
   it('five runs of one issue at once (fs store): one creates it, the others wait or exit "in progress" with status 0, and the issue replays from its own raw/ files', async () => {
     // Arrange
     const cwd = await tempCwd();

@@ -56,7 +56,8 @@ function allFinite(value: unknown): boolean {
   return true;
 }
 
-describe('metrics against the Coin Metrics CSV', () => {
+// Whole reports over real history: seconds alone, more than the default 30 s on a busy machine.
+describe('metrics against the Coin Metrics CSV', { timeout: 180_000 }, () => {
   const load = () => seriesFromCsv(readFileSync(csvPath, 'utf8'));
 
   it.runIf(present)('matches an independent recomputation of the fixed metrics for every week', () => {
