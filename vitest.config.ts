@@ -23,7 +23,13 @@ export default defineConfig({
       {
         extends: true,
         // A first CDK synth in a fresh worker (aws-cdk-lib, cdk-nag) alone can take 30 s on two busy cores.
-        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000 },
+        // Its beforeAll hooks synthesize the stack, so they get a larger allowance still.
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
       },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] } },
     ],
