@@ -17,18 +17,18 @@ import { createMemoryArchiveStore } from '../archive/memory-store';
 import { readIssueFile, readSnapshot } from '../archive/read';
 import type { ArchiveStore } from '../archive/store';
 import { newPlaceholderNonce } from '../contracts/placeholders';
-import type { ReportInputs, SourceOutcome } from '../contracts/report-inputs';
 import { utcDay } from '../days';
 import { planDelivery } from '../delivery/plan';
 import type { SendQueue } from '../delivery/queue';
 import type { SubscriberStore } from '../delivery/subscribers';
 import { ALERT_RULES, alertLevels } from '../metrics/alerts';
 import type { Assumptions } from '../metrics/assumptions';
+import { sourceStatuses } from '../metrics/snapshot';
 import { archiveFeeds } from '../pipeline/links';
 import type { IssueSettings } from '../pipeline/produce-issue';
 import type { Clock, Fetch, Random, Reporter, Sleep } from '../ports';
 import { renderAlertEdition } from '../render/alert-edition';
-import type { Snapshot, SourceStatus } from '../snapshot/schema';
+import type { Snapshot } from '../snapshot/schema';
 import { fetchReportInputs } from '../sources/inputs';
 import { holdIfUnsettled } from '../sources/integrity';
 import { archiveAlertEdition, type EditionFile, readAlertEdition } from './archive-edition';
@@ -88,29 +88,6 @@ export interface AlertJobResult {
   suppressed: { alertId: string; lastEditionId: string; cooldownDays: number }[];
   reason: string | null;
   warnings: string[];
-}
-
-const SOURCE_FIELDS: readonly [keyof Omit<ReportInputs, 'asOf' | 'sample'>, string][] = [
-  ['coinMetrics', 'coinmetrics-asset-metrics'],
-  ['pools', 'mempool-pools-1w'],
-  ['difficultyAdjustment', 'mempool-difficulty-adjustment'],
-  ['hashrateHistory', 'mempool-hashrate'],
-];
-
-function sourceStatus(name: string, o: SourceOutcome<unknown>): SourceStatus {
-  if (o.status === 'ok')
-    return { name, url: o.url, fetchedAt: o.fetchedAt, status: 'ok', attempts: o.attempts };
-  if (o.status === 'failed') {
-    return {
-      name,
-      url: o.url,
-      fetchedAt: o.fetchedAt,
-      status: 'failed',
-      reason: o.reason,
-      attempts: o.attempts,
-    };
-  }
-  return { name, url: o.url, fetchedAt: null, status: 'skipped', reason: o.reason };
 }
 
 /** The latest live weekly issue on or before `asOf`, with its snapshot and daily series. */
@@ -224,7 +201,8 @@ export async function runAlertJob(
     return result;
   }
 
-  const sources = SOURCE_FIELDS.map(([field, name]) => sourceStatus(name, inputs[field]));
+  // Every source the run asked, as the weekly issue lists them.
+  const sources = sourceStatuses(inputs);
   const manifestDeps: Pick<ManifestDeps, 'renderFeeds' | 'clock'> = {
     renderFeeds: archiveFeeds(settings.publicBaseUrl, deps.clock),
     clock: deps.clock,

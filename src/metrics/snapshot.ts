@@ -74,6 +74,11 @@ function sourceStatus(name: SourceName, o: SourceOutcome<unknown>): SourceStatus
   return { name, url: o.url, fetchedAt: null, status: 'skipped', reason: o.reason };
 }
 
+/** What each upstream answered for these inputs, in the order the issue lists its sources. */
+export function sourceStatuses(inputs: ReportInputs): SourceStatus[] {
+  return SOURCE_FIELDS.map(([field, name]) => sourceStatus(name, inputs[field]));
+}
+
 function sourceWarnings(name: SourceName, o: SourceOutcome<unknown>): string[] {
   if (o.status === 'ok') return o.warnings.map((w) => `${name}: ${w}`);
   return [`${name} ${o.status}: ${o.reason}`];
@@ -362,7 +367,7 @@ export function buildSnapshot(
     asOf: inputs.asOf,
     generatedAt: context.generatedAt,
     sample: inputs.sample,
-    sources: SOURCE_FIELDS.map(([field, name]) => sourceStatus(name, inputs[field])),
+    sources: sourceStatuses(inputs),
     metrics,
     alerts: buildAlerts(view, assumptions, previousLevels),
     alertLevels: levels,

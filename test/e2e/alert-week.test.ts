@@ -159,6 +159,17 @@ describe('a week with a record low: the weekly issue and two alert runs', () => 
     expect(parts(personal).text).not.toContain('Your numbers');
   });
 
+  it('the edition lists every source the run asked, as the weekly issue does', async () => {
+    const read = async (key: string) => JSON.parse((await world.archive.get(key))?.body.toString() ?? '{}');
+    const edition = (await read('alerts/2026-11-25-hashprice-low/alert.json')) as {
+      sources: { name: string }[];
+    };
+    const issue = (await read('issues/2026-11-22/snapshot.json')) as { sources: { name: string }[] };
+
+    expect(issue.sources.length).toBeGreaterThan(4);
+    expect(edition.sources.map((s) => s.name)).toEqual(issue.sources.map((s) => s.name));
+  });
+
   it('a rerun the same day is a no-op: no edition, no mail', async () => {
     const mails = world.mailer.sent.length;
     const manifest = await world.archive.get('alerts/index.json');
