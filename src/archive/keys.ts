@@ -112,7 +112,10 @@ export function namesByFolder(folder: string, keys: readonly string[]): Map<stri
   const names = new Map<string, string[]>();
   for (const key of keys) {
     const parsed = parseFolderKey(folder, key);
-    if (parsed) names.set(parsed.id, [...(names.get(parsed.id) ?? []), parsed.name]);
+    if (!parsed) continue;
+    const files = names.get(parsed.id);
+    if (files) files.push(parsed.name);
+    else names.set(parsed.id, [parsed.name]);
   }
   return names;
 }

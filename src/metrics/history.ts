@@ -122,19 +122,9 @@ function sharePct(a: Num | undefined, b: Num | undefined): Num {
   return r === null ? null : r * 100;
 }
 
-/** a ÷ blocks, null unless the day has at least one block. */
-function perBlock(a: Num | undefined, blocks: Num | undefined): Num {
-  return isNum(blocks) && blocks > 0 ? safeDiv(a, blocks) : null;
-}
-
 /** A 7-day sum as a mean per day. */
 function perDay(sum: Num): Num {
   return sum === null ? null : sum / WINDOW_DAYS;
-}
-
-/** One value for each of `n` days, day i's from `dayValue(i)`. */
-function everyDay(n: number, dayValue: (i: number) => Num): Num[] {
-  return Array.from({ length: n }, (_, i) => dayValue(i));
 }
 
 function assertContiguous(series: DailySeries): void {
@@ -164,11 +154,6 @@ function windowSum(values: readonly Num[], i: number): Num {
     sum += v;
   }
   return sum;
-}
-
-/** windowSum for every day. */
-function windowSums(values: readonly Num[]): Num[] {
-  return everyDay(values.length, (i) => windowSum(values, i));
 }
 
 /** Running maximum with the first index reaching it. */
@@ -269,42 +254,70 @@ export function createMetricsHistory(series: DailySeries): MetricsHistory {
   const positions = new Map<string, number>();
   for (const [i, d] of series.dates.entries()) positions.set(d, i);
 
-  // One day's figures.
-  const { IssTotNtv: iss, FeeTotNtv: fee, PriceUSD: price, HashRate: hashrate, BlkCnt: blocks } = v;
-  const revenueBtc = everyDay(n, (i) => {
-    const subsidy = iss[i];
-    const fees = fee[i];
-    return isNum(subsidy) && isNum(fees) ? subsidy + fees : null;
-  });
-  const revenueUsd = everyDay(n, (i) => {
-    const btc = revenueBtc[i];
-    const usd = price[i];
-    return isNum(btc) && isNum(usd) ? btc * usd : null;
-  });
-  const hashPh = hashrate.map((hr) => (isNum(hr) ? hr / 1000 : null));
-  const difficultyMeanDaily = everyDay(n, (i) => {
-    const hr = hashrate[i];
-    const count = blocks[i];
-    return isNum(hr) && hr > 0 && isNum(count) && count > 0
-      ? (hr * 1e12 * 600 * 144) / (count * 2 ** 32)
-      : null;
-  });
+  // Two passes over the days (one day's figures, then the sums over W ending each day) fill the arrays:
+  // one loop each keeps building a history of 6,000+ days cheap, cold or warm.
+  const days = (): Num[] => new Array(n).fill(null);
 
-  // Sums over W ending each day.
-  const hashrate7d = windowSums(hashrate);
-  const ph7d = windowSums(hashPh);
-  const usd7d = windowSums(revenueUsd);
-  const btc7d = windowSums(revenueBtc);
-  const hashpriceUsd = everyDay(n, (i) => safeDiv(usd7d[i], ph7d[i]));
-  const hashrateEhs7d = hashrate7d.map((sum) => (sum === null ? null : sum / WINDOW_DAYS / 1e6));
-  const fees7d = windowSums(fee);
+  const revenueBtc = days();
+  const revenueUsd = days();
+  const hashPh = days();
+  const feeSharePctDaily = days();
+  const feesPerBlockBtcDaily = days();
+  const subsidyPerBlockBtcDaily = days();
+  const difficultyMeanDaily = days();
+  for (let i = 0; i < n; i++) {
+    const iss = v.IssTotNtv[i];
+    const fee = v.FeeTotNtv[i];
+    const price = v.PriceUSD[i];
+    const hr = v.HashRate[i];
+    const blocks = v.BlkCnt[i];
+    if (isNum(iss) && isNum(fee)) {
+      revenueBtc[i] = iss + fee;
+      if (isNum(price)) revenueUsd[i] = (iss + fee) * price;
+      feeSharePctDaily[i] = sharePct(fee, iss + fee);
+    }
+    if (isNum(hr)) hashPh[i] = hr / 1000;
+    if (isNum(blocks) && blocks > 0) {
+      feesPerBlockBtcDaily[i] = safeDiv(fee, blocks);
+      subsidyPerBlockBtcDaily[i] = safeDiv(iss, blocks);
+      if (isNum(hr) && hr > 0) difficultyMeanDaily[i] = (hr * 1e12 * 600 * 144) / (blocks * 2 ** 32);
+    }
+  }
 
-  const blocksThrough: Num[] = new Array(n).fill(null);
+  const hashrateEhs7d = days();
+  const revenueUsdPerDay7d = days();
+  const revenueBtcPerDay7d = days();
+  const subsidyBtcPerDay7d = days();
+  const feesBtcPerDay7d = days();
+  const feeSharePct7d = days();
+  const blocks7d = days();
+  const hashpriceUsd = days();
+  const hashpriceBtc = days();
+  const revenueWeightedPriceUsd7d = days();
+  for (let i = 0; i < n; i++) {
+    const hr = windowSum(v.HashRate, i);
+    const ph = windowSum(hashPh, i);
+    const usd = windowSum(revenueUsd, i);
+    const btc = windowSum(revenueBtc, i);
+    const fee = windowSum(v.FeeTotNtv, i);
+    hashrateEhs7d[i] = hr === null ? null : hr / WINDOW_DAYS / 1e6;
+    revenueUsdPerDay7d[i] = perDay(usd);
+    revenueBtcPerDay7d[i] = perDay(btc);
+    subsidyBtcPerDay7d[i] = perDay(windowSum(v.IssTotNtv, i));
+    feesBtcPerDay7d[i] = perDay(fee);
+    feeSharePct7d[i] = sharePct(fee, btc);
+    blocks7d[i] = windowSum(v.BlkCnt, i);
+    hashpriceUsd[i] = safeDiv(usd, ph);
+    hashpriceBtc[i] = safeDiv(btc, ph);
+    revenueWeightedPriceUsd7d[i] = safeDiv(usd, btc);
+  }
+
+  const blocksThrough = days();
   const blocksRunStart = new Int32Array(n).fill(-1);
   let runStart = -1;
   let running = 0;
   for (let i = 0; i < n; i++) {
-    const b = blocks[i];
+    const b = v.BlkCnt[i];
     // A block count is a whole number of blocks; anything else breaks the run like a missing day.
     if (!isNum(b) || b < 0 || !Number.isInteger(b)) {
       runStart = -1;
@@ -337,26 +350,26 @@ export function createMetricsHistory(series: DailySeries): MetricsHistory {
     hashrateFromPeakPct,
     deeperDrawdownIndex: previousLower(hashrateFromPeakPct),
     drawdownDeepest90dPct: slidingExtreme(hashrateFromPeakPct, 90, 1),
-    revenueUsdPerDay7d: usd7d.map(perDay),
-    revenueBtcPerDay7d: btc7d.map(perDay),
-    subsidyBtcPerDay7d: windowSums(iss).map(perDay),
-    feesBtcPerDay7d: fees7d.map(perDay),
-    feeSharePct7d: everyDay(n, (i) => sharePct(fees7d[i], btc7d[i])),
-    blocks7d: windowSums(blocks),
+    revenueUsdPerDay7d,
+    revenueBtcPerDay7d,
+    subsidyBtcPerDay7d,
+    feesBtcPerDay7d,
+    feeSharePct7d,
+    blocks7d,
     blocksThrough,
     blocksRunStart,
     hashpriceUsdPerPhDay7d: hashpriceUsd,
-    hashpriceBtcPerPhDay7d: everyDay(n, (i) => safeDiv(btc7d[i], ph7d[i])),
+    hashpriceBtcPerPhDay7d: hashpriceBtc,
     hashpricePercentile: runningPercentile(hashpriceUsd),
     lowerHashpriceIndex: previousLower(hashpriceUsd),
     hashpriceLow52w: slidingExtreme(hashpriceUsd, RANGE_52W_DAYS, 1),
     hashpriceHigh52w: slidingExtreme(hashpriceUsd, RANGE_52W_DAYS, -1),
-    hashpriceUsdPerPhDaySpot: everyDay(n, (i) => safeDiv(revenueUsd[i], hashPh[i])),
-    hashpriceBtcPerPhDaySpot: everyDay(n, (i) => safeDiv(revenueBtc[i], hashPh[i])),
-    revenueWeightedPriceUsd7d: everyDay(n, (i) => safeDiv(usd7d[i], btc7d[i])),
-    feeSharePctDaily: everyDay(n, (i) => sharePct(fee[i], revenueBtc[i])),
-    feesPerBlockBtcDaily: everyDay(n, (i) => perBlock(fee[i], blocks[i])),
-    subsidyPerBlockBtcDaily: everyDay(n, (i) => perBlock(iss[i], blocks[i])),
+    hashpriceUsdPerPhDaySpot: revenueUsd.map((r, i) => safeDiv(r, hashPh[i])),
+    hashpriceBtcPerPhDaySpot: revenueBtc.map((r, i) => safeDiv(r, hashPh[i])),
+    revenueWeightedPriceUsd7d,
+    feeSharePctDaily,
+    feesPerBlockBtcDaily,
+    subsidyPerBlockBtcDaily,
     difficultyMeanDaily,
     missingInWindow(i, columns) {
       const from = Math.max(0, i - WINDOW_DAYS + 1);
