@@ -161,6 +161,8 @@ if (!flags.has('--report')) {
       mutate: only ? [only] : group.mutate,
       testFiles: group.tests,
       incrementalFile: path.relative('.', path.join(dir, 'incremental.json')),
+      // A sandbox of its own, so two groups can run side by side without one cleaning up the other's.
+      tempDirName: path.relative('.', path.join(dir, 'tmp')),
       htmlReporter: { fileName: path.relative('.', path.join(dir, 'mutation.html')) },
       jsonReporter: { fileName: path.relative('.', path.join(dir, 'mutation.json')) },
     };

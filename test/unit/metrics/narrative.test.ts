@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildNarrative, candidateStories, selectStories } from '../../../src/metrics/narrative';
 import { halvingCountdown } from '../../../src/metrics/stories/events';
 import { driversSentence } from '../../../src/metrics/stories/hashprice';
-import type { Story } from '../../../src/metrics/stories/types';
+import { article, inIssueWeek, type Story } from '../../../src/metrics/stories/types';
 import type { BreakevenTier, Metrics } from '../../../src/snapshot/schema';
 import { fixtureSnapshot } from '../../fixtures/render/fixture';
 
@@ -186,5 +186,53 @@ describe('halving countdown headline', () => {
     expect(halvingCountdown(50)).toBe('Halving within a day');
     expect(halvingCountdown(150)).toBe('Halving in about a day');
     expect(halvingCountdown(1_948)).toBe('Halving in about 14 days');
+  });
+});
+
+describe('story selection: how many', () => {
+  const s = (story: string, score: number): Story => ({
+    story,
+    score,
+    headline: story,
+    text: story,
+    metricKeys: ['x'],
+  });
+
+  it('tells every story scoring 45 or more, up to six', () => {
+    expect(
+      selectStories([s('a', 90), s('b', 60), s('c', 50), s('d', 45), s('e', 44.9), s('f', 30)]).map(
+        (x) => x.story,
+      ),
+    ).toEqual(['a', 'b', 'c', 'd']);
+    const eight = Array.from({ length: 8 }, (_, i) => s(`n${i}`, 80 - i));
+    expect(selectStories(eight)).toHaveLength(6);
+  });
+
+  it('keeps the builders’ order between stories of equal score', () => {
+    const m = base();
+    // The price story with no change scores 35, as does a fleet with no machine under water.
+    Object.assign(m.price, { change7dPct: null, athDate: '2025-10-06' });
+    Object.assign(m.miners, {
+      breakeven: m.miners.breakeven.map((t) => ({ ...t, underwater: false })),
+    });
+    const order = candidateStories(m, AS_OF)
+      .filter((c) => c.score === 35)
+      .map((c) => c.story);
+    expect(order).toEqual(['price', 'miner-squeeze']);
+  });
+});
+
+describe('inIssueWeek and article', () => {
+  it('counts the as-of day and the six days before it, and nothing else', () => {
+    expect(inIssueWeek(AS_OF, AS_OF)).toBe(true);
+    expect(inIssueWeek('2026-11-17', AS_OF)).toBe(true);
+    expect(inIssueWeek('2026-11-16', AS_OF)).toBe(false);
+    expect(inIssueWeek('2026-11-24', AS_OF)).toBe(false);
+    expect(inIssueWeek(null, AS_OF)).toBe(false);
+  });
+
+  it('says "an" before 8…, 11 and 18, and "a" otherwise', () => {
+    for (const text of ['8.1%', '80.0%', '11.2%', '18%', '11']) expect(article(text), text).toBe('an');
+    for (const text of ['28%', '1,100', '180%', '1.8%', '110']) expect(article(text), text).toBe('a');
   });
 });

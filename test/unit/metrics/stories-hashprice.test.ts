@@ -1,0 +1,214 @@
+import { describe, expect, it } from 'vitest';
+import { driversSentence, hashpriceStory } from '../../../src/metrics/stories/hashprice';
+import type { Metrics } from '../../../src/snapshot/schema';
+import { fixtureSnapshot } from '../../fixtures/render/fixture';
+
+const AS_OF = '2026-11-23';
+type Drivers = NonNullable<Metrics['hashprice']['drivers']>;
+const quiet: Drivers = {
+  avgPriceChangePct: 0,
+  btcRevenueChangePct: 0,
+  subsidyBtcChangePct: 0,
+  feesBtcChangePct: 0,
+  hashrateChangePct: 0,
+};
+/** The week's change that the drivers imply: (1 + price)(1 + revenue) ÷ (1 + hashrate) − 1. */
+const implied = (d: Drivers) =>
+  (((1 + d.avgPriceChangePct / 100) * (1 + d.btcRevenueChangePct / 100)) / (1 + d.hashrateChangePct / 100) -
+    1) *
+  100;
+const withHashprice = (
+  hashprice: Partial<Metrics['hashprice']>,
+  daysSinceHalving: number | null = null,
+): Metrics => {
+  const m = structuredClone(fixtureSnapshot().metrics);
+  Object.assign(m.hashprice, {
+    usdPerPhDay: 30,
+    btcPerPhDay: null,
+    change7dPct: null,
+    recordLow: false,
+    lowestSince: null,
+    lowestSinceDays: null,
+    spotUsdPerPhDay: null,
+    drivers: null,
+    ...hashprice,
+  });
+  m.halving.daysSincePrevious = daysSinceHalving;
+  return m;
+};
+const drivers = (d: Partial<Drivers>, daysSinceHalving: number | null = null) => {
+  const all = { ...quiet, ...d };
+  return driversSentence(withHashprice({ drivers: all, change7dPct: implied(all) }, daysSinceHalving));
+};
+
+describe('driversSentence: what BTC revenue did', () => {
+  it('blames the halving for less revenue when one lies in the two weeks compared', () => {
+    const s = drivers({ btcRevenueChangePct: -40, subsidyBtcChangePct: -45 }, 13);
+    expect(s?.text).toBe(
+      'Hashprice fell 40.0% on 40.0% less BTC revenue per day (the halving cut the subsidy).',
+    );
+    expect(s?.metricKeys).toEqual([
+      'hashprice.change7dPct',
+      'hashprice.drivers.btcRevenueChangePct',
+      'hashprice.drivers.subsidyBtcChangePct',
+      'halving.daysSincePrevious',
+    ]);
+    // Fourteen days back the halving is outside both weeks: fewer blocks is all the data says.
+    expect(drivers({ btcRevenueChangePct: -40, subsidyBtcChangePct: -45 }, 14)?.text).toBe(
+      'Hashprice fell 40.0% on 40.0% less BTC revenue per day (fewer blocks mined).',
+    );
+  });
+
+  it('names fees that moved 20% or more the same way as revenue, and not otherwise', () => {
+    expect(drivers({ btcRevenueChangePct: 3, feesBtcChangePct: 20 })?.text).toBe(
+      'Hashprice rose 3.0% on 3.0% more BTC revenue per day (fees up 20.0%).',
+    );
+    expect(drivers({ btcRevenueChangePct: 3, feesBtcChangePct: 19.9 })?.text).toBe(
+      'Hashprice rose 3.0% on 3.0% more BTC revenue per day.',
+    );
+    expect(drivers({ btcRevenueChangePct: 3, feesBtcChangePct: -30 })?.text).toBe(
+      'Hashprice rose 3.0% on 3.0% more BTC revenue per day.',
+    );
+  });
+
+  it('names more or fewer blocks when the subsidy moved 1% or more the same way', () => {
+    expect(drivers({ btcRevenueChangePct: 2, subsidyBtcChangePct: 1 })?.text).toBe(
+      'Hashprice rose 2.0% on 2.0% more BTC revenue per day (more blocks mined).',
+    );
+    expect(drivers({ btcRevenueChangePct: 2, subsidyBtcChangePct: 0.9 })?.text).toBe(
+      'Hashprice rose 2.0% on 2.0% more BTC revenue per day.',
+    );
+    expect(drivers({ btcRevenueChangePct: -2, subsidyBtcChangePct: 1.5 })?.text).toBe(
+      'Hashprice fell 2.0% on 2.0% less BTC revenue per day.',
+    );
+  });
+});
+
+describe('driversSentence: how the factors combine', () => {
+  it('lists three factors largest first, and what held a rise back', () => {
+    const s = drivers({ avgPriceChangePct: 12, btcRevenueChangePct: 2, hashrateChangePct: 5 });
+    expect(s?.text).toBe(
+      'Hashprice rose 8.8% on a 12.0% higher average price and 2.0% more BTC revenue per day, while a 5.0% higher hashrate held it back.',
+    );
+    expect(s?.metricKeys).toEqual([
+      'hashprice.change7dPct',
+      'hashprice.drivers.avgPriceChangePct',
+      'hashprice.drivers.hashrateChangePct',
+      'hashprice.drivers.btcRevenueChangePct',
+    ]);
+  });
+
+  it('leaves out a factor under half a percent, and says "despite" when every one left worked against the move', () => {
+    // Price and revenue +0.4% each (left out), hashrate +0.6%: hashprice still rose 0.2%.
+    expect(drivers({ avgPriceChangePct: 0.4, btcRevenueChangePct: 0.4, hashrateChangePct: 0.6 })?.text).toBe(
+      'Hashprice rose 0.2% despite a 0.6% higher hashrate.',
+    );
+  });
+
+  it('calls a move that rounds to zero flat, its factors offsetting each other', () => {
+    const all = { ...quiet, avgPriceChangePct: 5, hashrateChangePct: 5 };
+    expect(driversSentence(withHashprice({ drivers: all, change7dPct: 0.04 }))?.text).toBe(
+      'Hashprice was flat on the week: a 5.0% higher average price and a 5.0% higher hashrate offset each other.',
+    );
+  });
+
+  it('has no sentence without drivers, a change, or any factor of half a percent', () => {
+    expect(driversSentence(withHashprice({ drivers: null, change7dPct: 3 }))).toBeNull();
+    expect(
+      driversSentence(withHashprice({ drivers: { ...quiet, avgPriceChangePct: 3 }, change7dPct: null })),
+    ).toBeNull();
+    expect(drivers({ avgPriceChangePct: 0.4, hashrateChangePct: -0.4 })).toBeNull();
+  });
+});
+
+describe('hashpriceStory', () => {
+  it('tells the level in USD and BTC, the week, the standing, the drivers and a different last day', () => {
+    const story = hashpriceStory(
+      withHashprice({
+        usdPerPhDay: 30,
+        btcPerPhDay: 0.00034,
+        change7dPct: -12,
+        lowestSince: '2025-03-14',
+        lowestSinceDays: 619,
+        spotUsdPerPhDay: 31,
+        drivers: { ...quiet, avgPriceChangePct: -12 },
+      }),
+      AS_OF,
+    );
+    expect(story).toEqual({
+      story: 'hashprice',
+      score: 70,
+      headline: 'Hashprice at its lowest since March 2025',
+      text: 'Hashprice, what 1 PH/s of hashing earns in a day, averaged $30.00/PH/day over the 7 days (0.000340 BTC/PH/day), down 12.0% on the week and its lowest since March 2025. Hashprice fell 12.0% on a 12.0% lower average price. On the last day alone it was $31.00/PH/day.',
+      metricKeys: [
+        'hashprice.usdPerPhDay',
+        'hashprice.btcPerPhDay',
+        'hashprice.change7dPct',
+        'hashprice.lowestSince',
+        'hashprice.lowestSinceDays',
+        'hashprice.drivers.avgPriceChangePct',
+        'hashprice.spotUsdPerPhDay',
+      ],
+    });
+  });
+
+  it('says just the level when nothing else is known', () => {
+    expect(hashpriceStory(withHashprice({}), AS_OF)).toEqual({
+      story: 'hashprice',
+      score: 40,
+      headline: 'Hashprice $30.00/PH/day',
+      text: 'Hashprice, what 1 PH/s of hashing earns in a day, averaged $30.00/PH/day over the 7 days.',
+      metricKeys: ['hashprice.usdPerPhDay'],
+    });
+    expect(hashpriceStory(withHashprice({ usdPerPhDay: null }), AS_OF)).toBeNull();
+  });
+
+  it('leads with a record low', () => {
+    const story = hashpriceStory(withHashprice({ recordLow: true, change7dPct: -3 }), AS_OF);
+    expect(story?.score).toBe(90);
+    expect(story?.headline).toBe('Hashprice at a record low');
+    expect(story?.text).toBe(
+      'Hashprice, what 1 PH/s of hashing earns in a day, averaged $30.00/PH/day over the 7 days, down 3.0% on the week and a record low.',
+    );
+    expect(story?.metricKeys).toContain('hashprice.recordLow');
+  });
+
+  it('scores the standing by how far back the last lower day is', () => {
+    const cases: [number, number, string][] = [
+      [1461, 82, 'Hashprice at its lowest since November 2022'],
+      [1460, 70, 'Hashprice at its lowest since November 2022'],
+      [365, 70, 'Hashprice at its lowest since November 2025'],
+      [364, 50, 'Hashprice $30.00/PH/day'],
+      [90, 50, 'Hashprice $30.00/PH/day'],
+      [89, 40, 'Hashprice $30.00/PH/day'],
+    ];
+    for (const [days, score, headline] of cases) {
+      const day = new Date(Date.parse(`${AS_OF}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+      const story = hashpriceStory(withHashprice({ lowestSince: day, lowestSinceDays: days }), AS_OF);
+      expect(story?.score, `${days} days`).toBe(score);
+      expect(story?.headline, `${days} days`).toBe(headline);
+    }
+    // Under 30 days back there is no standing to tell.
+    const recent = hashpriceStory(withHashprice({ lowestSince: '2026-11-01', lowestSinceDays: 22 }), AS_OF);
+    expect(recent?.text).not.toContain('lowest');
+    expect(recent?.metricKeys).toEqual(['hashprice.usdPerPhDay']);
+  });
+
+  it('scores a big week by its size up to 65, and heads with it from 10%', () => {
+    expect(hashpriceStory(withHashprice({ change7dPct: -9.9 }), AS_OF)?.headline).toBe(
+      'Hashprice $30.00/PH/day',
+    );
+    expect(hashpriceStory(withHashprice({ change7dPct: -9.9 }), AS_OF)?.score).toBeCloseTo(40 + 14.85, 12);
+    expect(hashpriceStory(withHashprice({ change7dPct: 10 }), AS_OF)?.headline).toBe(
+      'Hashprice +10.0% on the week',
+    );
+    expect(hashpriceStory(withHashprice({ change7dPct: -20 }), AS_OF)?.score).toBe(65);
+  });
+
+  it('adds the last day only when it differs by more than 3% (2% is not enough)', () => {
+    expect(hashpriceStory(withHashprice({ spotUsdPerPhDay: 30.6 }), AS_OF)?.text).not.toContain('last day');
+    expect(hashpriceStory(withHashprice({ spotUsdPerPhDay: 29 }), AS_OF)?.text).toContain(
+      'On the last day alone it was $29.00/PH/day.',
+    );
+  });
+});
