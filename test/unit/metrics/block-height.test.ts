@@ -78,7 +78,7 @@ describe('createBlockHeights', () => {
     // Three quarters in: round(143 × 0.75) = 107 before, 36 after.
     expect(heights.at(6)?.height).toBe(935_424 + 36);
     expect(heights.at(9)?.height).toBe(935_424 + 36 + 3 * 144);
-    expect(heights.at(9)?.anchor.basis).toMatch(/mempool retarget block 935424/);
+    expect(heights.at(9)?.anchor.basis).toBe('mempool retarget block 935424 at 2026-11-20T18:00:00.000Z');
   });
 
   it('prefers a precise anchor to a retarget known only by day, which assumes half the day', () => {
@@ -254,6 +254,8 @@ describe('cycleStartIndex: edges', () => {
     const h = history('2009-01-03', 10);
     const heights = createBlockHeights(h, [], { sample: false });
     expect(cycleStartIndex(h, heights, 9, heights.at(9)?.height as number)).toBe(0);
+    // A report on the genesis day itself.
+    expect(cycleStartIndex(h, heights, 0, 0)).toBe(0);
     const later = history('2009-02-01', 10);
     expect(cycleStartIndex(later, createBlockHeights(later, [], { sample: false }), 9, 5_000)).toBeNull();
   });

@@ -97,6 +97,13 @@ describe('forwardFillDifficulty', () => {
     ];
     // On day 3 the adjustment at height 20 came after the one at height 15.
     expect(forwardFillDifficulty(dates, adjustments)).toEqual([null, 2, 2, 4, 4, 4]);
+    // The same two, listed lower height first.
+    expect(
+      forwardFillDifficulty(
+        dates,
+        [adjustments[2], adjustments[1], adjustments[0]].filter((a) => a !== undefined),
+      ),
+    ).toEqual([null, 2, 2, 4, 4, 4]);
   });
 });
 
@@ -109,18 +116,22 @@ describe('blocksAfter and epochFromCoinMetrics', () => {
         blocks.map((b) => ({ ...steadyDay(100, 1e6), BlkCnt: b })),
       ),
     );
-  const h = counted(Array.from({ length: 10 }, (_, k) => 140 + k));
+  // Built inside each test (not while the file loads), so Stryker attributes the history code to it.
+  const tenDays = () => counted(Array.from({ length: 10 }, (_, k) => 140 + k));
 
   it('sums the blocks of the days strictly after a day, through day i', () => {
-    expect(blocksAfter(h, 5, shiftDay(START, 2))).toEqual({ blocks: 143 + 144 + 145, days: 3 });
-    expect(blocksAfter(h, 5, shiftDay(START, 4))).toEqual({ blocks: 145, days: 1 });
+    expect(blocksAfter(tenDays(), 5, shiftDay(START, 2))).toEqual({ blocks: 143 + 144 + 145, days: 3 });
+    expect(blocksAfter(tenDays(), 5, shiftDay(START, 4))).toEqual({ blocks: 145, days: 1 });
     // The day before the data: every day from the first counts.
-    expect(blocksAfter(h, 3, shiftDay(START, -1))).toEqual({ blocks: 140 + 141 + 142 + 143, days: 4 });
+    expect(blocksAfter(tenDays(), 3, shiftDay(START, -1))).toEqual({
+      blocks: 140 + 141 + 142 + 143,
+      days: 4,
+    });
   });
 
   it('has no count from day i itself, from before the data, or across a day without a count', () => {
-    expect(blocksAfter(h, 5, shiftDay(START, 5))).toBeNull();
-    expect(blocksAfter(h, 3, shiftDay(START, -2))).toBeNull();
+    expect(blocksAfter(tenDays(), 5, shiftDay(START, 5))).toBeNull();
+    expect(blocksAfter(tenDays(), 3, shiftDay(START, -2))).toBeNull();
     const gap = counted([140, 141, 142, 143, null, 145, 146]);
     expect(blocksAfter(gap, 5, shiftDay(START, 2))).toBeNull();
   });
@@ -133,6 +144,18 @@ describe('blocksAfter and epochFromCoinMetrics', () => {
     // On the retarget day itself: its 44 blocks, a 44/144 part of a day.
     expect(epochFromCoinMetrics(h1, at, 10)).toEqual({ blocks: 44, days: 44 / 144 });
     expect(epochFromCoinMetrics(h1, at, 12)).toEqual({ blocks: 44 + 288, days: 2 + 44 / 144 });
+  });
+
+  it('has no epoch when a day after the retarget has no block count', () => {
+    const h1 = history(NEW);
+    const at = h1.retargets[0] as NonNullable<(typeof h1.retargets)[0]>;
+    const h2 = createMetricsHistory(
+      seriesFromRows(
+        START,
+        Array.from({ length: 13 }, (_, k) => ({ ...steadyDay(100, 1e6), BlkCnt: k === 11 ? null : 144 })),
+      ),
+    );
+    expect(epochFromCoinMetrics(h2, at, 12)).toBeNull();
   });
 
   it('has no epoch when the retarget day has no block count', () => {
@@ -253,15 +276,16 @@ describe('computeDifficulty: the last adjustment', () => {
 
 describe('computeDifficulty: the running epoch and the next adjustment', () => {
   // 20 days from 2026-11-01 at 150 blocks a day; mempool's epoch began at height 935,424 on 2026-11-10.
-  const h = createMetricsHistory(
-    seriesFromRows(
-      '2026-11-01',
-      Array.from({ length: 20 }, () => ({ ...steadyDay(100, 1e6), BlkCnt: 150 })),
-    ),
-  );
+  const h = () =>
+    createMetricsHistory(
+      seriesFromRows(
+        '2026-11-01',
+        Array.from({ length: 20 }, () => ({ ...steadyDay(100, 1e6), BlkCnt: 150 })),
+      ),
+    );
   const epochStart = mempool([adjustment('2026-11-10', 935_424, 1e14, 1)]);
   const on = (over: Partial<DifficultyInputs>) =>
-    difficultyOn({ asOf: '2026-11-20', history: h, index: 19, hashrateHistory: epochStart, ...over });
+    difficultyOn({ asOf: '2026-11-20', history: h(), index: 19, hashrateHistory: epochStart, ...over });
 
   it('counts the epoch from the tip height when there is one, and calls exactly half not early', () => {
     const { metrics } = on({ height: 935_424 + 1008 });
@@ -320,7 +344,7 @@ describe('computeDifficulty: the running epoch and the next adjustment', () => {
   it('times the epoch from mempool’s start on the first day of the data', () => {
     const { metrics } = difficultyOn({
       asOf: '2026-11-01',
-      history: h,
+      history: h(),
       index: 0,
       hashrateHistory: mempool([adjustment('2026-10-31', 935_424, 1e14, 1)]),
     });

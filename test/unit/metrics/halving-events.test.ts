@@ -67,6 +67,23 @@ describe('computeHalvingAftermath', () => {
     expect(a?.hashpriceAfterUsdPerPhDay).toBeCloseTo(hashprice(3.125), 9);
   });
 
+  it('counts the last day of each window', () => {
+    // Day 9, the last before the halving, and day 12, the as-of day, pay 1.1 BTC of fees a block.
+    const h = midnight(10, 3, (row, k) => (k === 9 || k === 12 ? { ...row, FeeTotNtv: 158.4 } : row));
+    const a = computeHalvingAftermath(h, 12).afterPrevious;
+    expect(a?.feesPerBlockBeforeBtc).toBeCloseTo((6 * 0.1 + 1.1) / 7, 12);
+    expect(a?.feesPerBlockAfterBtc).toBeCloseTo((2 * 0.1 + 1.1) / 3, 12);
+  });
+
+  it('measures nothing after the halving while a day after it lacks data', () => {
+    const h = midnight(10, 3, (row, k) => (k === 11 ? { ...row, HashRate: null } : row));
+    expect(computeHalvingAftermath(h, 12).afterPrevious).toMatchObject({
+      daysMeasured: 0,
+      revenueBtcPerBlockAfter: null,
+      feesPerBlockAfterBtc: null,
+    });
+  });
+
   it('measures at most seven days after the halving', () => {
     const h = midnight(10, 15, (row, k) => (k === 17 ? { ...row, FeeTotNtv: 144 } : row));
     // Days 10–16 measured; day 17's 1 BTC of fees a block lies outside.

@@ -57,6 +57,15 @@ describe('computeHalving: fees per block', () => {
     }
   });
 
+  it('has no fees per block from reward stats that cover no block', () => {
+    const { metrics } = halving({
+      feesBtcPerDay7d: null,
+      rewardStats: { ...rewardStats, endBlock: 924_000 },
+    });
+    expect(metrics.currentFeesPerBlockBtc).toBeNull();
+    expect(metrics.feesPerBlockNeededBtc).toBeNull();
+  });
+
   it('keeps the Coin Metrics fee share when the reward stats have no rewards', () => {
     const { metrics } = halving({
       feesBtcPerDay7d: null,

@@ -74,6 +74,21 @@ describe('computeHashrate: the deepest drawdown since', () => {
     expect(computeHashrate(h(), 50).metrics.drawdownDeepestSince).toBe('2026-01-28');
   });
 
+  it('counts an earlier drawdown of exactly the same depth as at least as deep', () => {
+    // Fortnights at 10, 7.5, 12, 9 EH/s: 7.5 ÷ 10 and 9 ÷ 12 are both exactly −25%.
+    const tie = [10, 7.5, 12, 9];
+    const h2 = createMetricsHistory(
+      seriesFromRows(
+        '2026-01-01',
+        Array.from({ length: 56 }, (_, day) => steadyDay(100, (tie[Math.floor(day / 14)] as number) * 1e6)),
+      ),
+    );
+    const { metrics } = computeHashrate(h2, 48);
+    expect(metrics.fromPeakPct).toBe(-25);
+    expect(metrics.drawdownDeepestSince).toBe('2026-01-28');
+    expect(metrics.drawdownDeepestOnRecord).toBe(false);
+  });
+
   it('calls a drawdown deeper than any before it the deepest on record', () => {
     // Day 62: 9 against 12 = −25%, deeper than the −20% of the first fortnight at 8.
     const { metrics } = computeHashrate(h(), 62);

@@ -136,6 +136,15 @@ describe('pendingRetarget', () => {
     expect(pending?.atLeastPct).toBeCloseTo((LATER / NEW - 1) * 100, 9);
   });
 
+  it('does not take a day that differs from the level by float noise for the mixed retarget day', () => {
+    // Day 20 sits 1e-9 above the 1.1e14 level (noise, the same level); day 21 jumps to 1.2e14.
+    const noisy = [...rows.slice(0, 20), day(144, NEW * (1 + 1e-9)), day(144, 1.2e14)];
+    const h = createMetricsHistory(seriesFromRows('2026-01-01', noisy));
+    const known = retargetsKnownAt(h.retargets, 21);
+    expect(known).toHaveLength(1);
+    expect(pendingRetarget(h, known, 21)?.date).toBe('2026-01-22');
+  });
+
   it('dates the retarget to the day itself when the day before overshot the new level', () => {
     // Day 10 at 1.2 × the old level is not between it and day 11's 1.1 ×: not a mixed day.
     const h = createMetricsHistory(
