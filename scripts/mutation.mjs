@@ -11,9 +11,11 @@
 //   npm run test:mutation -- --docs            also writes the table into docs/testing.md
 //   npm run test:mutation -- --force ...       ignore the incremental files (a full run)
 //   npm run test:mutation -- metrics-network --only src/metrics/pools.ts
-//                                              one file of a group (the group's report then holds only it)
+//                                              one file of a group, with its own report under
+//                                              out/mutation/<group>/only/; the table takes each file's
+//                                              newest run, whole-group or single-file
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Score every listed module is held to (%). */
@@ -116,6 +118,32 @@ function forgetUnmeasured(dir) {
 }
 
 const OUT = path.resolve('out/mutation');
+
+/** Where a single-file run of a group keeps its report, so it never replaces the group's whole report. */
+const onlyDir = (group, file) =>
+  path.join(OUT, group, 'only', path.relative('.', path.resolve(file)).replaceAll(/[\\/]/g, '_'));
+
+/** A run's finish time from its run.json ('' when it has none). */
+const finishedAt = (dir) =>
+  existsSync(path.join(dir, 'run.json'))
+    ? (JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8')).finishedAt ?? '')
+    : '';
+
+/**
+ * The reports of a group: its whole-group run and its single-file runs, each as { dir, files, at }.
+ */
+function groupReports(name) {
+  const dirs = [path.join(OUT, name)];
+  const onlyRoot = path.join(OUT, name, 'only');
+  if (existsSync(onlyRoot)) dirs.push(...readdirSync(onlyRoot).map((d) => path.join(onlyRoot, d)));
+  return dirs
+    .filter((dir) => existsSync(path.join(dir, 'mutation.json')))
+    .map((dir) => ({
+      dir,
+      at: finishedAt(dir),
+      files: JSON.parse(readFileSync(path.join(dir, 'mutation.json'), 'utf8')).files,
+    }));
+}
 const DOC = path.resolve('docs/testing.md');
 const START = '<!-- mutation-scores:start -->';
 const END = '<!-- mutation-scores:end -->';
@@ -154,7 +182,7 @@ let failedRuns = 0;
 if (!flags.has('--report')) {
   for (const name of chosen.length ? chosen : Object.keys(GROUPS)) {
     const group = GROUPS[name];
-    const dir = path.join(OUT, name);
+    const dir = only ? onlyDir(name, only) : path.join(OUT, name);
     mkdirSync(dir, { recursive: true });
     const config = {
       ...JSON.parse(readFileSync('stryker.config.json', 'utf8')),
@@ -205,23 +233,24 @@ if (!flags.has('--report')) {
   }
 }
 
-// The table: one row per mutated file, from each group's last JSON report.
+// The table: one row per mutated file, from the newest report that holds it (whole group or single file).
 const rows = [];
 for (const [name, group] of Object.entries(GROUPS)) {
-  const report = path.join(OUT, name, 'mutation.json');
-  if (!existsSync(report)) {
+  const newest = new Map();
+  for (const report of groupReports(name)) {
+    for (const [file, { mutants }] of Object.entries(report.files)) {
+      const key = path.relative('.', path.resolve(file));
+      if (!newest.has(key) || newest.get(key).at < report.at) newest.set(key, { mutants, at: report.at });
+    }
+  }
+  if (newest.size === 0) {
     rows.push({ group: name, file: group.mutate.join(', '), missing: true });
     continue;
   }
-  const { files } = JSON.parse(readFileSync(report, 'utf8'));
-  const reported = new Set(Object.keys(files).map((file) => path.relative('.', path.resolve(file))));
-  for (const file of group.mutate.filter((f) => !f.includes('*') && !reported.has(f))) {
+  for (const file of group.mutate.filter((f) => !f.includes('*') && !newest.has(f))) {
     rows.push({ group: name, file, missing: true });
   }
-  const run = existsSync(path.join(OUT, name, 'run.json'))
-    ? JSON.parse(readFileSync(path.join(OUT, name, 'run.json'), 'utf8'))
-    : null;
-  for (const [file, { mutants }] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [file, { mutants, at }] of [...newest].sort(([a], [b]) => a.localeCompare(b))) {
     const count = (...states) => mutants.filter((m) => states.includes(m.status)).length;
     const killed = count('Killed', 'Timeout');
     const survived = count('Survived');
@@ -242,7 +271,7 @@ for (const [name, group] of Object.entries(GROUPS)) {
       noCoverage,
       score: valid === 0 ? null : (killed / valid) * 100,
       scoreDynamic: valid - survivedStatic === 0 ? null : (killed / (valid - survivedStatic)) * 100,
-      date: run?.finishedAt?.slice(0, 10) ?? '',
+      date: at.slice(0, 10),
     });
   }
 }
