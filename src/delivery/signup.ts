@@ -11,12 +11,10 @@
  */
 
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import type { Reporter } from '../ports';
 import { parseJsonOrThrow } from '../validated-json';
 import { normalizeAddress } from './address';
-import { processSqsRecords } from './sqs-records';
+import { type SqsWorker, sqsWorker } from './sqs-records';
 
 /** The body of one sign-up message: a normalized address. */
 export const signupMessageSchema = z.object({
@@ -97,26 +95,11 @@ export function parseSignupMessage(body: string): SignupMessage {
  * only those. Records are handled one after the other. Logs name the SQS message id and the error, never
  * the address. `context` is the invocation's Lambda context, handed to the batch processor.
  */
-export async function processSignupEvent(
-  event: SQSEvent,
-  handle: (message: SignupMessage) => Promise<unknown>,
-  reporter?: Reporter,
-  context?: Context,
-): Promise<SQSBatchResponse> {
-  return processSqsRecords(
-    event,
-    async (body) => {
-      await handle(parseSignupMessage(body));
-    },
-    {
-      failure: 'sign-up message failed',
-      // Our errors name the field or the transport's refusal, never the address.
-      describeError: (error) => (error instanceof Error ? `${error.name}: ${error.message}` : 'unknown'),
-      // One record at a time: each ends in an SES send, and a worker should not burst past the account's
-      // send rate that the weekly sender shares.
-      inParallel: false,
-      reporter,
-      context,
-    },
-  );
-}
+export const processSignupEvent: SqsWorker<SignupMessage> = sqsWorker(parseSignupMessage, {
+  failure: 'sign-up message failed',
+  // Our errors name the field or the transport's refusal, never the address.
+  describeError: (error) => (error instanceof Error ? `${error.name}: ${error.message}` : 'unknown'),
+  // One record at a time: each ends in an SES send, and a worker should not burst past the account's send
+  // rate that the weekly sender shares.
+  inParallel: false,
+});

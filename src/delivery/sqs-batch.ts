@@ -9,7 +9,7 @@ import type { Reporter } from '../ports';
 import { parseJsonOrThrow } from '../validated-json';
 import type { BatchOutcome } from './deliver';
 import { type SendMessage, sendMessageSchema } from './send-message';
-import { processSqsRecords } from './sqs-records';
+import { sqsWorker } from './sqs-records';
 
 /** A body that is not a valid send batch (goes to the DLQ after the redrive limit). */
 export class InvalidSendMessageError extends Error {
@@ -30,6 +30,12 @@ export function parseSendMessage(body: string): SendMessage {
   );
 }
 
+const processSendMessages = sqsWorker(parseSendMessage, {
+  failure: 'send message failed',
+  describeError: (error) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
+  inParallel: true,
+});
+
 /**
  * Processes an SQS event; returns the ids of messages to retry. `context` is the invocation's Lambda
  * context, handed to the batch processor as Powertools expects.
@@ -40,10 +46,9 @@ export async function processSendEvent(
   reporter?: Reporter,
   context?: Context,
 ): Promise<SQSBatchResponse> {
-  return processSqsRecords(
+  return processSendMessages(
     event,
-    async (body) => {
-      const message = parseSendMessage(body);
+    async (message) => {
       const outcome = await deliver(message);
       if (outcome.failed.length > 0) {
         throw new RecipientsFailedError(
@@ -51,12 +56,7 @@ export async function processSendEvent(
         );
       }
     },
-    {
-      failure: 'send message failed',
-      describeError: (error) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
-      inParallel: true,
-      reporter,
-      context,
-    },
+    reporter,
+    context,
   );
 }
