@@ -9,23 +9,18 @@ import type { Context } from 'aws-lambda';
 import { type AlertJobResult, runAlertJob } from '../src/alerts/alert-job';
 import { parseAlertPayload } from '../src/alerts/alert-payload';
 import { settingsFromEnv } from '../src/config/settings';
-import { createSqsSendQueue } from '../src/delivery/queue';
 import { createSubscriberStore } from '../src/delivery/subscribers';
-import { realSleep, systemClock } from '../src/ports';
+import { livePorts } from '../src/ports';
 import { ISSUE_HELD_LOG_MESSAGE, IssueHeldError } from '../src/sources/integrity';
-import { createS3Client, createSqsClient } from './commons/aws';
-import { functionEnv, requireSetting } from './commons/config';
+import { functionEnv } from './commons/config';
 import { addInvocationContext, createLogger, loggerReporter } from './commons/logger';
-import { bucketStore } from './commons/stores';
+import { archiveBucketStore, sendQueueFromEnv } from './commons/stores';
 
 const logger = createLogger('hashbrief-alerts');
 const env = functionEnv();
-const store = bucketStore(createS3Client(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET'));
+const store = archiveBucketStore(env);
 const subscribers = createSubscriberStore(store);
-const queue = createSqsSendQueue({
-  client: createSqsClient(),
-  queueUrl: requireSetting(env, 'HASHBRIEF_SEND_QUEUE_URL'),
-});
+const queue = sendQueueFromEnv(env);
 const settings = settingsFromEnv(env).alerts;
 
 function logIfHeld(error: unknown): never {
@@ -46,16 +41,7 @@ export async function handler(event: unknown, context?: Context): Promise<AlertJ
   logger.info('alerts started', { asOf: payload.asOf, dryRun: payload.dryRun });
   const result = await runAlertJob(
     payload,
-    {
-      fetch: (url, init) => fetch(url, init),
-      clock: systemClock,
-      sleep: realSleep,
-      random: Math.random,
-      reporter: loggerReporter(logger),
-      archive: store,
-      subscribers,
-      queue,
-    },
+    { ...livePorts(loggerReporter(logger)), archive: store, subscribers, queue },
     settings,
   ).catch(logIfHeld);
   logger.info('alerts finished', {

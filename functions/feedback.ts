@@ -13,15 +13,14 @@ import { createFeedbackLedger } from '../src/delivery/feedback-ledger';
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import { systemClock } from '../src/ports';
 import { parseJsonAs } from '../src/validated-json';
-import { createS3Client } from './commons/aws';
-import { functionEnv, requireSetting } from './commons/config';
+import { functionEnv } from './commons/config';
 import { addInvocationContext, createLogger, loggerReporter } from './commons/logger';
-import { bucketStore } from './commons/stores';
+import { archiveBucketStore } from './commons/stores';
 
 const logger = createLogger('hashbrief-feedback');
 const reporter = loggerReporter(logger);
 const env = functionEnv();
-const store = bucketStore(createS3Client(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET'));
+const store = archiveBucketStore(env);
 const subscribers = createSubscriberStore(store);
 const ledger = createFeedbackLedger(store);
 

@@ -9,34 +9,24 @@ import { hostname } from 'node:os';
 import type { Context } from 'aws-lambda';
 import { settingsFromEnv } from '../src/config/settings';
 import { createEmailLoader } from '../src/delivery/email';
-import { createSqsSendQueue } from '../src/delivery/queue';
-import { createSesMailer } from '../src/delivery/ses-mailer';
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import { type ReportJobResult, runReportJob } from '../src/pipeline/report-job';
 import { parseReportPayload } from '../src/pipeline/report-payload';
-import { realSleep, systemClock } from '../src/ports';
+import { livePorts } from '../src/ports';
 import { ISSUE_HELD_LOG_MESSAGE, IssueHeldError } from '../src/sources/integrity';
-import { createS3Client, createSesClient, createSqsClient, createSsmClient } from './commons/aws';
 import { functionEnv, requireSetting } from './commons/config';
 import { addInvocationContext, createLogger, loggerReporter } from './commons/logger';
-import { createSecretSource } from './commons/secret';
-import { bucketStore } from './commons/stores';
+import { archiveBucketStore, sendQueueFromEnv, sesMailerFromEnv, tokenSecretFromEnv } from './commons/stores';
 
 const logger = createLogger('hashbrief-report');
 const env = functionEnv();
-const store = bucketStore(createS3Client(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET'));
+const store = archiveBucketStore(env);
 const subscribers = createSubscriberStore(store);
-const queue = createSqsSendQueue({
-  client: createSqsClient(),
-  queueUrl: requireSetting(env, 'HASHBRIEF_SEND_QUEUE_URL'),
-});
-const mailer = createSesMailer({
-  client: createSesClient(),
-  configurationSet: env.HASHBRIEF_SES_CONFIGURATION_SET,
-});
+const queue = sendQueueFromEnv(env);
+const mailer = sesMailerFromEnv(env);
 const linksBaseUrl = requireSetting(env, 'HASHBRIEF_LINKS_BASE_URL');
 const settings = settingsFromEnv(env).report;
-const secret = createSecretSource({ env, ssm: createSsmClient(), clock: systemClock });
+const secret = tokenSecretFromEnv(env);
 
 /**
  * Rethrows a failed run; a held issue first gets its own log line (the IssueHeld alarm's metric filter
@@ -61,11 +51,7 @@ export async function handler(event: unknown, context?: Context): Promise<Report
   const result = await runReportJob(
     payload,
     {
-      fetch: (url, init) => fetch(url, init),
-      clock: systemClock,
-      sleep: realSleep,
-      random: Math.random,
-      reporter: loggerReporter(logger),
+      ...livePorts(loggerReporter(logger)),
       archive: store,
       // Named in the issue's lease. A Lambda's lease is freed only by completion or expiry: a retry after a
       // timeout waits out what is left of the dead invocation's lease (2 min at most), then resumes it.

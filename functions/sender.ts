@@ -9,23 +9,22 @@ import { deliverBatch, type SenderDeps } from '../src/delivery/deliver';
 import { createEmailLoader } from '../src/delivery/email';
 import { createLedger } from '../src/delivery/ledger';
 import { createTokenBucket, perSenderRate } from '../src/delivery/rate-limiter';
-import { createSesMailer, readSesMaxSendRate } from '../src/delivery/ses-mailer';
+import { readSesMaxSendRate } from '../src/delivery/ses-mailer';
 import { processSendEvent } from '../src/delivery/sqs-batch';
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import { realSleep, systemClock } from '../src/ports';
-import { createS3Client, createSesClient, createSsmClient } from './commons/aws';
+import { createSesClient } from './commons/aws';
 import { functionEnv, requireSetting } from './commons/config';
 import { addInvocationContext, createLogger, loggerReporter } from './commons/logger';
-import { createSecretSource } from './commons/secret';
-import { bucketStore } from './commons/stores';
+import { archiveBucketStore, sesMailerFromEnv, tokenSecretFromEnv } from './commons/stores';
 
 const logger = createLogger('hashbrief-sender');
 const reporter = loggerReporter(logger);
 const env = functionEnv();
 const ses = createSesClient();
-const store = bucketStore(createS3Client(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET'));
+const store = archiveBucketStore(env);
 const linksBaseUrl = requireSetting(env, 'HASHBRIEF_LINKS_BASE_URL');
-const secret = createSecretSource({ env, ssm: createSsmClient(), clock: systemClock });
+const secret = tokenSecretFromEnv(env);
 const concurrency = env.HASHBRIEF_SENDER_CONCURRENCY;
 
 let deps: Promise<SenderDeps> | undefined;
@@ -38,7 +37,7 @@ async function init(): Promise<SenderDeps> {
     emails: createEmailLoader(store),
     subscribers: createSubscriberStore(store),
     ledger: createLedger(store),
-    mailer: createSesMailer({ client: ses, configurationSet: env.HASHBRIEF_SES_CONFIGURATION_SET }),
+    mailer: sesMailerFromEnv(env, ses),
     limiter: createTokenBucket({ ratePerSecond: rate, clock: systemClock, sleep: realSleep }),
     clock: systemClock,
     sleep: realSleep,

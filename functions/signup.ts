@@ -7,29 +7,21 @@
  * HASHBRIEF_TOKEN_SECRET_PARAM (or _SECRET), HASHBRIEF_SES_CONFIGURATION_SET.
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createSesMailer } from '../src/delivery/ses-mailer';
 import { processSignupEvent } from '../src/delivery/signup';
 import { requestSubscription } from '../src/delivery/subscribe';
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import { systemClock } from '../src/ports';
-import { createS3Client, createSesClient, createSsmClient } from './commons/aws';
 import { functionEnv, requireSetting } from './commons/config';
 import { addInvocationContext, createLogger, loggerReporter } from './commons/logger';
-import { createSecretSource } from './commons/secret';
-import { bucketStore } from './commons/stores';
+import { archiveBucketStore, sesMailerFromEnv, tokenSecretFromEnv } from './commons/stores';
 
 const logger = createLogger('hashbrief-signup');
 const reporter = loggerReporter(logger);
 const env = functionEnv();
 const linksBaseUrl = requireSetting(env, 'HASHBRIEF_LINKS_BASE_URL');
-const subscribers = createSubscriberStore(
-  bucketStore(createS3Client(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')),
-);
-const secret = createSecretSource({ env, ssm: createSsmClient(), clock: systemClock });
-const mailer = createSesMailer({
-  client: createSesClient(),
-  configurationSet: env.HASHBRIEF_SES_CONFIGURATION_SET,
-});
+const subscribers = createSubscriberStore(archiveBucketStore(env));
+const secret = tokenSecretFromEnv(env);
+const mailer = sesMailerFromEnv(env);
 
 /** The Lambda entry point. */
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {

@@ -19,31 +19,28 @@ import { acceptSignup, createSqsSignupQueue, SignupQueueError } from '../src/del
 import { confirmSubscription } from '../src/delivery/subscribe';
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import { systemClock } from '../src/ports';
-import { createS3Client, createSqsClient, createSsmClient } from './commons/aws';
+import { createSqsClient } from './commons/aws';
 import { functionEnv, requireSetting } from './commons/config';
 import {
   bodyFields,
-  functionUrlEventSchema,
   type HttpResponse,
   htmlResponse,
   isFormPost,
   jsonResponse,
+  readFunctionUrlCall,
 } from './commons/http';
 import { addInvocationContext, createLogger, loggerReporter } from './commons/logger';
-import { createSecretSource } from './commons/secret';
-import { bucketStore } from './commons/stores';
+import { archiveBucketStore, tokenSecretFromEnv } from './commons/stores';
 
 const logger = createLogger('hashbrief-subscribe');
 const reporter = loggerReporter(logger);
 const env = functionEnv();
-const subscribers = createSubscriberStore(
-  bucketStore(createS3Client(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')),
-);
+const subscribers = createSubscriberStore(archiveBucketStore(env));
 const signups = createSqsSignupQueue({
   client: createSqsClient(),
   queueUrl: requireSetting(env, 'HASHBRIEF_SIGNUP_QUEUE_URL'),
 });
-const secret = createSecretSource({ env, ssm: createSsmClient(), clock: systemClock });
+const secret = tokenSecretFromEnv(env);
 
 const ACCEPTED =
   'If this address can receive email, a confirmation link is on its way. Click it to start receiving hashbrief.';
@@ -52,11 +49,9 @@ const UNAVAILABLE = 'Sign-up is unavailable for a moment: nothing was recorded. 
 /** The Lambda entry point. */
 export async function handler(event: unknown, context?: Context): Promise<HttpResponse> {
   addInvocationContext(logger, context);
-  const parsed = functionUrlEventSchema.safeParse(event);
-  if (!parsed.success) return jsonResponse(400, { error: 'bad request' });
-  const request = parsed.data;
-  const method = request.requestContext.http.method.toUpperCase();
-  const token = request.queryStringParameters?.token;
+  const call = readFunctionUrlCall(event);
+  if (!call) return jsonResponse(400, { error: 'bad request' });
+  const { request, method, token } = call;
   // A plain GET (the "subscribe" link on the archive pages) shows the form, no secret needed; a GET with a
   // token confirms.
   if (method === 'GET') {

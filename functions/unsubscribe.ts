@@ -18,27 +18,23 @@ import { type PreferencesOutcome, savePreferences, showPreferences } from '../sr
 import { createSubscriberStore } from '../src/delivery/subscribers';
 import { isValidUnsubscribeToken, unsubscribe } from '../src/delivery/unsubscribe';
 import { systemClock } from '../src/ports';
-import { createS3Client, createSsmClient } from './commons/aws';
-import { functionEnv, requireSetting } from './commons/config';
+import { functionEnv } from './commons/config';
 import {
   bodyFields,
   type FunctionUrlRequest,
-  functionUrlEventSchema,
   type HttpResponse,
   htmlResponse,
   jsonResponse,
+  readFunctionUrlCall,
 } from './commons/http';
 import { addInvocationContext, createLogger, loggerReporter } from './commons/logger';
-import { createSecretSource } from './commons/secret';
-import { bucketStore } from './commons/stores';
+import { archiveBucketStore, tokenSecretFromEnv } from './commons/stores';
 
 const logger = createLogger('hashbrief-unsubscribe');
 const reporter = loggerReporter(logger);
 const env = functionEnv();
-const subscribers = createSubscriberStore(
-  bucketStore(createS3Client(), requireSetting(env, 'HASHBRIEF_ARCHIVE_BUCKET')),
-);
-const secret = createSecretSource({ env, ssm: createSsmClient(), clock: systemClock });
+const subscribers = createSubscriberStore(archiveBucketStore(env));
+const secret = tokenSecretFromEnv(env);
 
 /** The page for a preferences outcome. */
 function preferencesResponse(token: string, outcome: PreferencesOutcome): HttpResponse {
@@ -68,11 +64,10 @@ async function preferences(request: FunctionUrlRequest, method: string, token: s
 /** The Lambda entry point. */
 export async function handler(event: unknown, context?: Context): Promise<HttpResponse> {
   addInvocationContext(logger, context);
-  const parsed = functionUrlEventSchema.safeParse(event);
-  if (!parsed.success) return jsonResponse(400, { error: 'bad request' });
-  const request = parsed.data;
-  const method = request.requestContext.http.method.toUpperCase();
-  const token = request.queryStringParameters?.token ?? '';
+  const call = readFunctionUrlCall(event);
+  if (!call) return jsonResponse(400, { error: 'bad request' });
+  const { request, method } = call;
+  const token = call.token ?? '';
   if (request.rawPath.replace(/\/+$/, '').endsWith('/preferences')) {
     return preferences(request, method, token);
   }

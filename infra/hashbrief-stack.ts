@@ -13,7 +13,7 @@ import { Alarms } from './constructs/alarms';
 import { ArchiveBucket } from './constructs/archive-bucket';
 import { Cdn } from './constructs/cdn';
 import { Delivery } from './constructs/delivery';
-import { FunctionWithLogGroup } from './constructs/function-with-log-group';
+import { type AssetCopy, FunctionWithLogGroup } from './constructs/function-with-log-group';
 import { LinksApi } from './constructs/links-api';
 import { WeeklySchedule } from './constructs/schedule';
 
@@ -38,16 +38,17 @@ export function defaultEntries(projectRoot: string): Record<FunctionName, string
 /**
  * What the report bundle cannot inline: the MJML partials the renderer reads from `templates/` beside the
  * bundle, resvg's native addon (a .node binary esbuild cannot bundle) and the DejaVu fonts it reads at runtime. Copied from the local node_modules after bundling, so synth needs
- * no network and no Docker; the x64 glibc build matches the x86_64 Lambda architecture.
+ * no network and no Docker; the x64 glibc build matches the x86_64 Lambda architecture. Each lands at the
+ * same path beside the bundle as in the project.
  */
-export const REPORT_NATIVE_FILES = [
-  { from: 'templates', to: 'templates' },
-  { from: 'node_modules/@resvg/resvg-js', to: 'node_modules/@resvg/resvg-js' },
-  { from: 'node_modules/@resvg/resvg-js-linux-x64-gnu', to: 'node_modules/@resvg/resvg-js-linux-x64-gnu' },
-  { from: 'node_modules/dejavu-fonts-ttf/package.json', to: 'node_modules/dejavu-fonts-ttf/package.json' },
-  { from: 'node_modules/dejavu-fonts-ttf/LICENSE', to: 'node_modules/dejavu-fonts-ttf/LICENSE' },
-  { from: 'node_modules/dejavu-fonts-ttf/ttf', to: 'node_modules/dejavu-fonts-ttf/ttf' },
-] as const;
+export const REPORT_NATIVE_FILES: readonly AssetCopy[] = [
+  'templates',
+  'node_modules/@resvg/resvg-js',
+  'node_modules/@resvg/resvg-js-linux-x64-gnu',
+  'node_modules/dejavu-fonts-ttf/package.json',
+  'node_modules/dejavu-fonts-ttf/LICENSE',
+  'node_modules/dejavu-fonts-ttf/ttf',
+].map((file) => ({ from: file, to: file }));
 
 /** 0 means "do not reserve": accounts with the default concurrency quota of 10 cannot reserve any. */
 function reservation(executions: number): number | undefined {

@@ -43,3 +43,30 @@ export const realSleep: Sleep = (ms, signal) =>
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+
+/** The side effects every run that fetches upstream data takes: network, time, waiting, jitter, progress. */
+export interface FetchPorts {
+  fetch: Fetch;
+  clock: Clock;
+  sleep: Sleep;
+  random: Random;
+  reporter: Reporter;
+}
+
+/**
+ * The real network, clock, timers and randomness, reporting to `reporter`: what a Lambda fetches with.
+ * `overrides` puts an injected fetch or clock in their place (the CLI's context).
+ */
+export function livePorts(
+  reporter: Reporter,
+  overrides: Partial<Pick<FetchPorts, 'fetch' | 'clock'>> = {},
+): FetchPorts {
+  return {
+    fetch: (url, init) => fetch(url, init),
+    clock: systemClock,
+    sleep: realSleep,
+    random: Math.random,
+    reporter,
+    ...overrides,
+  };
+}

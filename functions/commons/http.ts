@@ -15,6 +15,25 @@ export const functionUrlEventSchema = z.object({
 
 export type FunctionUrlRequest = z.infer<typeof functionUrlEventSchema>;
 
+/** A Function URL call: the request, its method in upper case, and its `token` query parameter. */
+export interface FunctionUrlCall {
+  request: FunctionUrlRequest;
+  method: string;
+  token: string | undefined;
+}
+
+/** Reads a Function URL event; null when it is not one (the endpoint answers 400). */
+export function readFunctionUrlCall(event: unknown): FunctionUrlCall | null {
+  const parsed = functionUrlEventSchema.safeParse(event);
+  if (!parsed.success) return null;
+  const request = parsed.data;
+  return {
+    request,
+    method: request.requestContext.http.method.toUpperCase(),
+    token: request.queryStringParameters?.token,
+  };
+}
+
 /** The Function URL response shape. */
 export interface HttpResponse {
   statusCode: number;

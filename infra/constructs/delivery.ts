@@ -11,7 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Mailer } from './function-with-log-group';
-import { deadLetterQueue, drainedQueue } from './queues';
+import { drainedQueueWithDlq } from './queues';
 
 export interface DeliveryProps {
   /** `Name <user@domain>`. */
@@ -50,34 +50,28 @@ export class Delivery extends Construct implements Mailer {
     const stack = Stack.of(this);
 
     // The longest SQS allows: a failed batch may wait for a holiday before someone redrives it.
-    this.sendDeadLetterQueue = deadLetterQueue(
-      this,
-      'SendDlq',
-      Duration.days(14),
-      'This queue is the dead-letter queue of the send queue; a DLQ of a DLQ would only hide failures.',
-    );
-    this.sendQueue = drainedQueue(this, 'SendQueue', {
+    const send = drainedQueueWithDlq(this, 'Send', {
+      name: 'send queue',
       consumerTimeout: props.senderTimeout,
       retention: Duration.days(4),
-      deadLetterQueue: this.sendDeadLetterQueue,
+      dlqRetention: Duration.days(14),
       maxReceiveCount: props.maxReceiveCount,
     });
+    this.sendQueue = send.queue;
+    this.sendDeadLetterQueue = send.deadLetterQueue;
 
     // Sign-up messages carry the address (no subscriber record exists yet), so they are kept briefly: a
     // day in the queue (a confirmation mail a day late is pointless), a week in the DLQ for an operator to
     // redrive after fixing the cause, then SQS deletes them.
-    this.signupDeadLetterQueue = deadLetterQueue(
-      this,
-      'SignupDlq',
-      Duration.days(7),
-      'This queue is the dead-letter queue of the sign-up queue; a DLQ of a DLQ would only hide failures.',
-    );
-    this.signupQueue = drainedQueue(this, 'SignupQueue', {
+    const signup = drainedQueueWithDlq(this, 'Signup', {
+      name: 'sign-up queue',
       consumerTimeout: props.signupTimeout,
       retention: Duration.days(1),
-      deadLetterQueue: this.signupDeadLetterQueue,
+      dlqRetention: Duration.days(7),
       maxReceiveCount: SIGNUP_MAX_RECEIVE_COUNT,
     });
+    this.signupQueue = signup.queue;
+    this.signupDeadLetterQueue = signup.deadLetterQueue;
 
     const isAddress = props.sesIdentity.includes('@');
     this.identity = new ses.EmailIdentity(this, 'Identity', {

@@ -42,3 +42,33 @@ export function drainedQueue(
     deadLetterQueue: { queue: props.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
   });
 }
+
+/**
+ * A {@link drainedQueue} `<prefix>Queue` with its own dead-letter queue `<prefix>Dlq`, which keeps a failed
+ * message for `dlqRetention`. `name` is how the DLQ's reason names the queue.
+ */
+export function drainedQueueWithDlq(
+  scope: Construct,
+  prefix: string,
+  props: {
+    name: string;
+    consumerTimeout: Duration;
+    retention: Duration;
+    dlqRetention: Duration;
+    maxReceiveCount: number;
+  },
+): { queue: sqs.Queue; deadLetterQueue: sqs.Queue } {
+  const dlq = deadLetterQueue(
+    scope,
+    `${prefix}Dlq`,
+    props.dlqRetention,
+    `This queue is the dead-letter queue of the ${props.name}; a DLQ of a DLQ would only hide failures.`,
+  );
+  const queue = drainedQueue(scope, `${prefix}Queue`, {
+    consumerTimeout: props.consumerTimeout,
+    retention: props.retention,
+    deadLetterQueue: dlq,
+    maxReceiveCount: props.maxReceiveCount,
+  });
+  return { queue, deadLetterQueue: dlq };
+}

@@ -26,7 +26,7 @@ import type { Assumptions } from '../metrics/assumptions';
 import { sourceStatuses } from '../metrics/snapshot';
 import { archiveFeeds } from '../pipeline/links';
 import type { IssueSettings } from '../pipeline/produce-issue';
-import type { Clock, Fetch, Random, Reporter, Sleep } from '../ports';
+import type { FetchPorts } from '../ports';
 import { renderAlertEdition } from '../render/alert-edition';
 import type { Snapshot } from '../snapshot/schema';
 import { fetchReportInputs } from '../sources/inputs';
@@ -38,12 +38,7 @@ import { alertBaseline, alertEvents } from './events';
 import { parseLongHistory } from './long-history';
 import { claimMailDay, markMailDayPlanned } from './mail-day';
 
-export interface AlertJobDeps {
-  fetch: Fetch;
-  clock: Clock;
-  sleep: Sleep;
-  random: Random;
-  reporter: Reporter;
+export interface AlertJobDeps extends FetchPorts {
   archive: ArchiveStore;
   subscribers: SubscriberStore;
   queue: SendQueue;

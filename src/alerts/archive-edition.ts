@@ -12,6 +12,7 @@ import {
   ALERTS_PREFIX,
   alertKey,
   alertPrefix,
+  foldersByRecord,
   IMMUTABLE_CACHE_CONTROL,
   isPublicKey,
   namesByFolder,
@@ -144,15 +145,13 @@ export async function repairAlertsManifest(
   store: ArchiveStore,
   deps: Pick<ManifestDeps, 'renderFeeds' | 'clock'>,
 ): Promise<AlertsRepair> {
-  const names = namesByFolder(ALERTS_PREFIX, await store.list(ALERTS_PREFIX));
+  const { complete, incomplete } = foldersByRecord(
+    namesByFolder(ALERTS_PREFIX, await store.list(ALERTS_PREFIX)),
+    ALERT_RECORD_FILE,
+  );
   const entries: AlertIndexEntry[] = [];
-  const incomplete: string[] = [];
   const skipped: AlertsRepair['skipped'] = [];
-  for (const [editionId, files] of names) {
-    if (!files.includes(ALERT_RECORD_FILE)) {
-      incomplete.push(editionId);
-      continue;
-    }
+  for (const [editionId] of complete) {
     try {
       const edition = await readAlertEdition(store, editionId);
       if (edition?.editionId !== editionId) {
@@ -168,7 +167,7 @@ export async function repairAlertsManifest(
   const written = await replaceAlertsManifest(store, entries, deps);
   return {
     editions: entries.map((e) => e.editionId).sort(),
-    incomplete: incomplete.sort(),
+    incomplete,
     skipped,
     written,
   };

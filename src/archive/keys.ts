@@ -121,6 +121,23 @@ export function namesByFolder(folder: string, keys: readonly string[]): Map<stri
 }
 
 /**
+ * `namesByFolder`'s folders split by whether they hold `record` yet: the complete ones with their file
+ * names (in listing order), and the ids of the rest, sorted (a run still writing, or one that died early).
+ */
+export function foldersByRecord(
+  folders: ReadonlyMap<string, string[]>,
+  record: string,
+): { complete: [id: string, names: string[]][]; incomplete: string[] } {
+  const complete: [string, string[]][] = [];
+  const incomplete: string[] = [];
+  for (const [id, names] of folders) {
+    if (names.includes(record)) complete.push([id, names]);
+    else incomplete.push(id);
+  }
+  return { complete, incomplete: incomplete.sort() };
+}
+
+/**
  * True for keys the CDN serves: the manifests, the feeds, and every issue and alert edition object except
  * the private ones (`email.json` carries the per-recipient template and is read only by the sender).
  */

@@ -9,7 +9,14 @@ import type { ArchivedFile, IssueIndexEntry } from '../contracts/index-entry';
 import type { Snapshot } from '../snapshot/schema';
 import { contentHeadersFor } from './content-types';
 import { sha256Hex } from './hash';
-import { INDEX_HTML_KEY, ISSUES_PREFIX, isPublicKey, namesByFolder, SNAPSHOT_FILE } from './keys';
+import {
+  foldersByRecord,
+  INDEX_HTML_KEY,
+  ISSUES_PREFIX,
+  isPublicKey,
+  namesByFolder,
+  SNAPSHOT_FILE,
+} from './keys';
 import { type ManifestDeps, readIndexManifest, updateManifests } from './manifest';
 import { entryFromSnapshot, parseSnapshotBody, storedSubject } from './snapshot-entry';
 import type { ArchiveStore } from './store';
@@ -89,16 +96,14 @@ function mentionsId(text: string, issueId: string): boolean {
 
 /** Rebuilds the manifests from the issue objects (see module comment). */
 export async function repairManifests(store: ArchiveStore, deps: ManifestDeps): Promise<RepairResult> {
-  const byIssue = namesByFolder(ISSUES_PREFIX, await store.list(ISSUES_PREFIX));
+  const { complete, incomplete } = foldersByRecord(
+    namesByFolder(ISSUES_PREFIX, await store.list(ISSUES_PREFIX)),
+    SNAPSHOT_FILE,
+  );
 
   const rebuilt: IssueIndexEntry[] = [];
-  const incomplete: string[] = [];
   const skipped: RepairResult['skipped'] = [];
-  for (const [issueId, names] of byIssue) {
-    if (!names.includes(SNAPSHOT_FILE)) {
-      incomplete.push(issueId);
-      continue;
-    }
+  for (const [issueId, names] of complete) {
     const snapshotObject = await store.get(`${ISSUES_PREFIX}${issueId}/${SNAPSHOT_FILE}`);
     const snapshot = snapshotObject ? parseSnapshotBody(snapshotObject.body) : null;
     if (!snapshot || snapshot.issueId !== issueId) {
@@ -117,5 +122,5 @@ export async function repairManifests(store: ArchiveStore, deps: ManifestDeps): 
   }
 
   const { written, entries } = await updateManifests(store, () => rebuilt, deps, { replaceCorrupt: true });
-  return { issues: entries, incomplete: incomplete.sort(), skipped, written };
+  return { issues: entries, incomplete, skipped, written };
 }

@@ -8,7 +8,7 @@ import { addDays, isIsoDay, utcDay } from '../days';
 import { sampleDataset } from '../emulator/dataset';
 import { createEmulatorFetch } from '../emulator/server';
 import type { ProduceIssueDeps, ProduceIssueOptions } from '../pipeline/produce-issue';
-import { type Clock, realSleep } from '../ports';
+import { type Clock, livePorts } from '../ports';
 import { type CliContext, UsageError } from './context';
 import { localHolderGone, thisRunner } from './local-process';
 
@@ -37,11 +37,7 @@ export function asOfFlag(value: string | undefined, clock: Clock): string | unde
 
 export function liveDeps(ctx: CliContext, archive: ArchiveStore): ProduceIssueDeps {
   return {
-    fetch: ctx.fetch,
-    clock: ctx.clock,
-    sleep: realSleep,
-    random: Math.random,
-    reporter: ctx.reporter,
+    ...livePorts(ctx.reporter, { fetch: ctx.fetch, clock: ctx.clock }),
     archive,
     runner: thisRunner(),
     holderGone: localHolderGone,

@@ -65,6 +65,29 @@ export const DEFAULT_FROM_ADDRESS = 'hashbrief <briefing@localhost>';
 /** What an unset HASHBRIEF_POSTAL_ADDRESS prints in every footer: a placeholder, not an address. */
 export const DEFAULT_POSTAL_ADDRESS = 'hashbrief, self-hosted. Set HASHBRIEF_POSTAL_ADDRESS.';
 
+/**
+ * An optional JSON variable read by `parse` (which also takes unset). A `rejection` it throws becomes an
+ * issue on the variable worded by `describe`; anything else it throws is a bug and propagates.
+ */
+function parsedJson<T, E extends Error>(
+  parse: (json: string | undefined) => T,
+  rejection: new (...args: never[]) => E,
+  describe: (error: E) => string = (error) => error.message,
+) {
+  return z
+    .string()
+    .optional()
+    .transform((json, ctx) => {
+      try {
+        return parse(json);
+      } catch (error) {
+        if (!(error instanceof rejection)) throw error;
+        ctx.addIssue({ code: 'custom', message: describe(error) });
+        return z.NEVER;
+      }
+    });
+}
+
 /** One RFC 5322 mailbox (see mailbox.ts): what nodemailer needs to write a From header. */
 const mailbox = z.string().refine((v) => mailboxAddress(v) !== null, MAILBOX_EXPECTED);
 
@@ -83,37 +106,14 @@ export const envSchema = z.object({
    * parsed here into the Assumptions every run uses (unset: the defaults). Checked with every other
    * variable, so a bad value fails at start-up as a configuration error naming the field.
    */
-  HASHBRIEF_ASSUMPTIONS_JSON: z
-    .string()
-    .optional()
-    .transform((json, ctx) => {
-      try {
-        return parseAssumptions(json);
-      } catch (error) {
-        if (!(error instanceof AssumptionsError)) throw error;
-        ctx.addIssue({
-          code: 'custom',
-          message: error.message.replace(/^(Invalid )?HASHBRIEF_ASSUMPTIONS_JSON(: | is )/, ''),
-        });
-        return z.NEVER;
-      }
-    }),
+  HASHBRIEF_ASSUMPTIONS_JSON: parsedJson(parseAssumptions, AssumptionsError, (error) =>
+    error.message.replace(/^(Invalid )?HASHBRIEF_ASSUMPTIONS_JSON(: | is )/, ''),
+  ),
   /**
    * JSON object of alert id → days between two alert mails of that type, e.g. `{"hashprice-low":3}`; the
    * others keep their defaults (src/alerts/events.ts, docs/delivery.md). Parsed here into the full table.
    */
-  HASHBRIEF_ALERT_COOLDOWN_DAYS: z
-    .string()
-    .optional()
-    .transform((json, ctx) => {
-      try {
-        return parseAlertCooldowns(json);
-      } catch (error) {
-        if (!(error instanceof AlertCooldownError)) throw error;
-        ctx.addIssue({ code: 'custom', message: error.message });
-        return z.NEVER;
-      }
-    }),
+  HASHBRIEF_ALERT_COOLDOWN_DAYS: parsedJson(parseAlertCooldowns, AlertCooldownError),
   /** Public base URL of the archive (CloudFront), used for links and hosted images. */
   HASHBRIEF_PUBLIC_BASE_URL: url.optional(),
   /** S3 bucket of the archive (Lambda); the CLI uses it too when set. */

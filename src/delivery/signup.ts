@@ -10,13 +10,11 @@
  * queue is encrypted and keeps messages for a day (the DLQ for a week), and nothing logs the body.
  */
 
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
-import type { Reporter } from '../ports';
 import { parseJsonOrThrow } from '../validated-json';
 import { normalizeAddress } from './address';
+import { type SqsWorker, sqsWorker } from './sqs-records';
 
 /** The body of one sign-up message: a normalized address. */
 export const signupMessageSchema = z.object({
@@ -97,30 +95,11 @@ export function parseSignupMessage(body: string): SignupMessage {
  * only those. Records are handled one after the other. Logs name the SQS message id and the error, never
  * the address. `context` is the invocation's Lambda context, handed to the batch processor.
  */
-export async function processSignupEvent(
-  event: SQSEvent,
-  handle: (message: SignupMessage) => Promise<unknown>,
-  reporter?: Reporter,
-  context?: Context,
-): Promise<SQSBatchResponse> {
-  const processor = new BatchProcessor(EventType.SQS);
-  const handleRecord = async (record: SQSRecord) => {
-    try {
-      await handle(parseSignupMessage(record.body));
-    } catch (error) {
-      reporter?.warn('sign-up message failed', {
-        messageId: record.messageId,
-        // Our errors name the field or the transport's refusal, never the address.
-        error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown',
-      });
-      throw error;
-    }
-  };
-  // One record at a time: each ends in an SES send, and a worker should not burst past the account's
-  // send rate that the weekly sender shares.
-  return processPartialResponse(event, handleRecord, processor, {
-    context,
-    throwOnFullBatchFailure: false,
-    processInParallel: false,
-  });
-}
+export const processSignupEvent: SqsWorker<SignupMessage> = sqsWorker(parseSignupMessage, {
+  failure: 'sign-up message failed',
+  // Our errors name the field or the transport's refusal, never the address.
+  describeError: (error) => (error instanceof Error ? `${error.name}: ${error.message}` : 'unknown'),
+  // One record at a time: each ends in an SES send, and a worker should not burst past the account's send
+  // rate that the weekly sender shares.
+  inParallel: false,
+});

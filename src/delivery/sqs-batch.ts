@@ -3,12 +3,13 @@
  * maxReceiveCount to the DLQ) only when its body is invalid or some of its recipients failed; on the
  * retry the ledger skips the recipients already sent.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Reporter } from '../ports';
 import { parseJsonOrThrow } from '../validated-json';
 import type { BatchOutcome } from './deliver';
 import { type SendMessage, sendMessageSchema } from './send-message';
+import { sqsWorker } from './sqs-records';
 
 /** A body that is not a valid send batch (goes to the DLQ after the redrive limit). */
 export class InvalidSendMessageError extends Error {
@@ -29,6 +30,12 @@ export function parseSendMessage(body: string): SendMessage {
   );
 }
 
+const processSendMessages = sqsWorker(parseSendMessage, {
+  failure: 'send message failed',
+  describeError: (error) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
+  inParallel: true,
+});
+
 /**
  * Processes an SQS event; returns the ids of messages to retry. `context` is the invocation's Lambda
  * context, handed to the batch processor as Powertools expects.
@@ -39,23 +46,17 @@ export async function processSendEvent(
   reporter?: Reporter,
   context?: Context,
 ): Promise<SQSBatchResponse> {
-  const processor = new BatchProcessor(EventType.SQS);
-  const handleRecord = async (record: SQSRecord) => {
-    try {
-      const message = parseSendMessage(record.body);
+  return processSendMessages(
+    event,
+    async (message) => {
       const outcome = await deliver(message);
       if (outcome.failed.length > 0) {
         throw new RecipientsFailedError(
           `${outcome.failed.length} of ${message.recipients.length} recipients failed`,
         );
       }
-    } catch (error) {
-      reporter?.warn('send message failed', {
-        messageId: record.messageId,
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      });
-      throw error;
-    }
-  };
-  return processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+    },
+    reporter,
+    context,
+  );
 }

@@ -3,7 +3,7 @@
 import { daysBetween } from '../days';
 import type { Metrics } from '../snapshot/schema';
 import { changeOverPct, type MetricsHistory } from './history';
-import { type MetricResult, windowGapReason } from './reasons';
+import { type MetricResult, windowReason } from './reasons';
 
 /** Days in the 1-year and 4-year windows that hashprice lows are judged against. */
 export const YEAR_DAYS = 365;
@@ -80,8 +80,13 @@ export function computeHashprice(history: MetricsHistory, i: number): MetricResu
   const btcPerPhDay = history.hashpriceBtcPerPhDay7d[i] ?? null;
   if (usdPerPhDay === null) {
     warnings.push(
-      windowGapReason(history, i, ['HashRate', 'IssTotNtv', 'FeeTotNtv', 'PriceUSD'], 'hashprice') ??
+      windowReason(
+        history,
+        i,
+        ['HashRate', 'IssTotNtv', 'FeeTotNtv', 'PriceUSD'],
+        'hashprice',
         `hashprice unavailable: zero hashrate over the 7 days up to ${history.dates[i]}`,
+      ),
     );
   }
   let change7dPct: number | null = null;

@@ -1,7 +1,7 @@
 /** Hashrate metrics from Coin Metrics' daily HashRate (TH/s), as 7-day means in EH/s. */
 import type { Metrics } from '../snapshot/schema';
 import { changeOverPct, type MetricsHistory, pctChange } from './history';
-import { type MetricResult, windowGapReason } from './reasons';
+import { type MetricResult, windowReason } from './reasons';
 
 /**
  * For "the deepest drawdown since …": -1 when no earlier day was as deep, -2 when a day of this episode
@@ -32,9 +32,7 @@ export function computeHashrate(history: MetricsHistory, i: number): MetricResul
   const ehs7d = ehs[i] ?? null;
   const warnings: string[] = [];
   if (ehs7d === null) {
-    warnings.push(
-      windowGapReason(history, i, ['HashRate'], 'hashrate.ehs7d') ?? 'hashrate.ehs7d unavailable',
-    );
+    warnings.push(windowReason(history, i, ['HashRate'], 'hashrate.ehs7d'));
   }
   const change = (days: number, key: string) => {
     if (ehs7d === null) return null;

@@ -28,6 +28,20 @@ export function windowGapReason(
   return `${label} unavailable: ${what} up to ${day}`;
 }
 
+/**
+ * Why a null 7-day figure ending at day i is null: its window's gaps (windowGapReason), or else
+ * `otherwise` ("<label> unavailable" unless the caller knows the cause).
+ */
+export function windowReason(
+  history: MetricsHistory,
+  i: number,
+  columns: readonly CoinMetricsColumn[],
+  label: string,
+  otherwise = `${label} unavailable`,
+): string {
+  return windowGapReason(history, i, columns, label) ?? otherwise;
+}
+
 /** Why a single-day value is null. */
 export function dayGapReason(
   history: MetricsHistory,

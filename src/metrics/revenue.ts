@@ -4,7 +4,7 @@
  */
 import type { Metrics } from '../snapshot/schema';
 import { changeOverPct, type MetricsHistory, WINDOW_DAYS } from './history';
-import { type MetricResult, windowGapReason } from './reasons';
+import { type MetricResult, windowReason } from './reasons';
 
 /**
  * - `usdPerDay7d` = mean RevUSD over W (USD/day); `btcPerDay7d` = mean RevNtv over W (BTC/day)
@@ -19,10 +19,7 @@ export function computeRevenue(history: MetricsHistory, i: number): MetricResult
   const usdPerDay7d = history.revenueUsdPerDay7d[i] ?? null;
   const btcPerDay7d = history.revenueBtcPerDay7d[i] ?? null;
   if (usdPerDay7d === null) {
-    warnings.push(
-      windowGapReason(history, i, ['IssTotNtv', 'FeeTotNtv', 'PriceUSD'], 'revenue.usdPerDay7d') ??
-        'revenue.usdPerDay7d unavailable',
-    );
+    warnings.push(windowReason(history, i, ['IssTotNtv', 'FeeTotNtv', 'PriceUSD'], 'revenue.usdPerDay7d'));
   } else if (btcPerDay7d === null) {
     warnings.push('revenue.btcPerDay7d unavailable');
   }

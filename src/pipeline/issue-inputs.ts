@@ -13,7 +13,7 @@ import { PLACEHOLDER_NONCE } from '../contracts/placeholders';
 import type { ReportInputs } from '../contracts/report-inputs';
 import { calendarDay } from '../days';
 import { assumptionsSchema } from '../metrics/assumptions';
-import type { Clock, Fetch, Random, Reporter, Sleep } from '../ports';
+import type { FetchPorts } from '../ports';
 import type { HttpSettings } from '../sources/http';
 import { fetchReportInputs } from '../sources/inputs';
 import type { IntegrityVerdict } from '../sources/integrity';
@@ -87,12 +87,7 @@ export async function readCommittedRecordings(
 }
 
 /** Upstream ports: the live ones, or a replay's. */
-export interface UpstreamPorts {
-  fetch: Fetch;
-  clock: Clock;
-  sleep: Sleep;
-  random: Random;
-  reporter: Reporter;
+export interface UpstreamPorts extends FetchPorts {
   replay?: Replay;
   httpSettings?: Partial<HttpSettings>;
 }

@@ -37,7 +37,7 @@ import { newPlaceholderNonce } from '../contracts/placeholders';
 import type { ReportInputs } from '../contracts/report-inputs';
 import { utcDay } from '../days';
 import type { Assumptions } from '../metrics/assumptions';
-import type { Clock, Fetch, Random, Reporter, Sleep } from '../ports';
+import type { FetchPorts } from '../ports';
 import { renderArchiveIndexPage } from '../render/index-page';
 import type { Snapshot } from '../snapshot/schema';
 import type { HttpSettings } from '../sources/http';
@@ -50,12 +50,7 @@ import { type CommittedContext, fetchInputs, replayCommitted } from './issue-inp
 import { archiveFeeds, subscribeUrlFor } from './links';
 import { readStoredIssue } from './stored-issue';
 
-export interface ProduceIssueDeps {
-  fetch: Fetch;
-  clock: Clock;
-  sleep: Sleep;
-  random: Random;
-  reporter: Reporter;
+export interface ProduceIssueDeps extends FetchPorts {
   archive: ArchiveStore;
   /**
    * Answers the upstream requests from a recording instead of the network (`report --replay`). The

@@ -3,7 +3,7 @@
  * `Retry-After`, a total time budget for the whole report, per-host concurrency and rate windows, and a
  * descriptive User-Agent. Every side effect (fetch, clock, sleep, randomness, progress) is a port.
  */
-import type { Clock, Fetch, Random, Reporter, Sleep } from '../ports';
+import type { FetchPorts, Random } from '../ports';
 import {
   describeError,
   ReplayedFailureError,
@@ -55,12 +55,7 @@ export type ResponseTime = (response: Response) => string | undefined;
 /** How many attempts a response took, when not counted here (replay supplies the recorded count). */
 export type ResponseAttempts = (response: Response) => number | undefined;
 
-export interface HttpPorts {
-  fetch: Fetch;
-  sleep: Sleep;
-  random: Random;
-  clock: Clock;
-  reporter: Reporter;
+export interface HttpPorts extends FetchPorts {
   /** Receives every request's final outcome: its response, or how it failed for good. */
   recorder?: Recorder;
   responseTime?: ResponseTime;

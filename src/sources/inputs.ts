@@ -13,7 +13,7 @@ import type {
   SourceOutcome,
 } from '../contracts/report-inputs';
 import { addDays, isIsoDay, utcDay } from '../days';
-import type { Clock, Fetch, Random, Reporter, Sleep } from '../ports';
+import type { FetchPorts, Reporter } from '../ports';
 import { type CoinMetricsResult, coinMetricsFirstUrl, fetchCoinMetricsSeries } from './coinmetrics';
 import { describeError, UpstreamError } from './errors';
 import {
@@ -53,12 +53,7 @@ import { cutSeries, lastCompleteDay } from './series';
 export { lastCompleteDay } from './series';
 
 /** Ports and HTTP settings for one report's fetching. */
-export interface SourceDeps {
-  fetch: Fetch;
-  clock: Clock;
-  sleep: Sleep;
-  random: Random;
-  reporter: Reporter;
+export interface SourceDeps extends FetchPorts {
   settings?: Partial<HttpSettings>;
   /** Replay supplies the recorded fetch time of each response. */
   responseTime?: ResponseTime;

@@ -31,18 +31,12 @@ afterAll(() => {
   console.log(chaosTable('Chaos matrix: upstreams', rows));
 });
 
-const cm = (kind: Fault['kind'], extra: Partial<Fault> = {}): Fault => ({
-  upstream: 'coinmetrics',
-  route: '*',
-  kind,
-  ...extra,
-});
-const mp = (kind: Fault['kind'], extra: Partial<Fault> = {}): Fault => ({
-  upstream: 'mempool',
-  route: '*',
-  kind,
-  ...extra,
-});
+/** A fault on every route of `upstream`. */
+const fault =
+  (upstream: Fault['upstream']) =>
+  (kind: Fault['kind'], extra: Partial<Fault> = {}): Fault => ({ upstream, route: '*', kind, ...extra });
+const cm = fault('coinmetrics');
+const mp = fault('mempool');
 
 interface Case {
   name: string;
@@ -51,42 +45,45 @@ interface Case {
   outcome: 'none' | 'partial' | 'full';
 }
 
+/**
+ * The faults every upstream meets. `unreadable` is the outcome when the upstream cannot be read; a
+ * rate limit that lets go after `rateLimitTimes` 429s ends in a full issue.
+ */
+function upstreamCases(
+  label: string,
+  on: ReturnType<typeof fault>,
+  unreadable: Case['outcome'],
+  rateLimit: { times: number; scope: string },
+): Case[] {
+  return [
+    {
+      name: `${label} down (503 on every request)`,
+      faults: [on('status', { status: 503 })],
+      outcome: unreadable,
+    },
+    {
+      name: `${label} slow (beyond the per-request timeout)`,
+      faults: [on('latency', { ms: 3000 })],
+      outcome: unreadable,
+    },
+    {
+      name: `${label} rate-limiting once${rateLimit.scope} (429, Retry-After 1 s)`,
+      faults: [on('rate-limit', { retryAfterSeconds: 1, times: rateLimit.times })],
+      outcome: 'full',
+    },
+    {
+      name: `${label} returns garbage (malformed JSON)`,
+      faults: [on('malformed-json')],
+      outcome: unreadable,
+    },
+    { name: `${label} drifted schema (renamed fields)`, faults: [on('drift')], outcome: unreadable },
+  ];
+}
+
 const CASES: Case[] = [
-  {
-    name: 'Coin Metrics down (503 on every request)',
-    faults: [cm('status', { status: 503 })],
-    outcome: 'none',
-  },
-  {
-    name: 'Coin Metrics slow (beyond the per-request timeout)',
-    faults: [cm('latency', { ms: 3000 })],
-    outcome: 'none',
-  },
-  {
-    name: 'Coin Metrics rate-limiting once (429, Retry-After 1 s)',
-    faults: [cm('rate-limit', { retryAfterSeconds: 1, times: 1 })],
-    outcome: 'full',
-  },
-  { name: 'Coin Metrics returns garbage (malformed JSON)', faults: [cm('malformed-json')], outcome: 'none' },
-  { name: 'Coin Metrics drifted schema (renamed fields)', faults: [cm('drift')], outcome: 'none' },
+  ...upstreamCases('Coin Metrics', cm, 'none', { times: 1, scope: '' }),
   { name: 'Coin Metrics connection reset', faults: [cm('reset')], outcome: 'none' },
-  {
-    name: 'mempool down (503 on every request)',
-    faults: [mp('status', { status: 503 })],
-    outcome: 'partial',
-  },
-  {
-    name: 'mempool slow (beyond the per-request timeout)',
-    faults: [mp('latency', { ms: 3000 })],
-    outcome: 'partial',
-  },
-  {
-    name: 'mempool rate-limiting once per route (429, Retry-After 1 s)',
-    faults: [mp('rate-limit', { retryAfterSeconds: 1, times: 6 })],
-    outcome: 'full',
-  },
-  { name: 'mempool returns garbage (malformed JSON)', faults: [mp('malformed-json')], outcome: 'partial' },
-  { name: 'mempool drifted schema (renamed fields)', faults: [mp('drift')], outcome: 'partial' },
+  ...upstreamCases('mempool', mp, 'partial', { times: 6, scope: ' per route' }),
   {
     name: 'both upstreams down',
     faults: [cm('status', { status: 503 }), mp('status', { status: 503 })],

@@ -197,6 +197,30 @@ const settings = reportSettings();
 const dyingSettings: ReportJobSettings = { ...settings, claim: { leaseMs: 50, pollMs: 20 } };
 const rerunSettings: ReportJobSettings = { ...settings, claim: { pollMs: 20 } };
 
+/** Every active reader got the issue once, and `archive` verifies. `detail` says both. */
+async function mailedOnceAndVerified(world: World, archive: ArchiveStore) {
+  const delivery = exactlyOncePerActive(world);
+  const verify = await verifyArchive(archive, settings);
+  return { delivery, verify, ok: delivery.ok && verify.ok, detail: `${delivery.detail}; ${verify.detail}` };
+}
+
+/**
+ * The checks a resumed or raced issue ends with: it replays byte for byte from its stored raw/ files,
+ * the archive verifies, and every active reader got it once. `ok` when all three hold; `detail` says each.
+ */
+async function issueHolds(world: World) {
+  const differing = await replayDiffers(world.archive, DATA_END, settings);
+  const verify = await verifyArchive(world.archive, settings);
+  const delivery = exactlyOncePerActive(world);
+  return {
+    differing,
+    verify,
+    delivery,
+    ok: differing.length === 0 && verify.ok && delivery.ok,
+    detail: `replay differs in [${differing.join(', ')}]; ${verify.detail}; ${delivery.detail}`,
+  };
+}
+
 describe('chaos matrix: storage, kills, sender, SES, duplicates, concurrency', () => {
   it('S3 write failing mid-issue (memory store, 5th object put throws): the retry completes the issue; only the uncommitted raw/ responses of the failed run are replaced', async () => {
     // Arrange
@@ -224,21 +248,19 @@ describe('chaos matrix: storage, kills, sender, SES, duplicates, concurrency', (
     const createdTwice = issueKeys(creations).filter((k) => (creations.get(k) ?? 0) > 1);
     const replaced = issueKeys(replacements);
     const ids = await indexIds(inner);
-    const delivery = exactlyOncePerActive(world);
-    const verify = await verifyArchive(inner, settings);
+    const checks = await mailedOnceAndVerified(world, inner);
     rows.push({
       name: 'S3 put fails mid-issue, then retry',
       expected:
         'first run fails with no snapshot.json; retry creates the issue; only uncommitted raw/ leftovers replaced; mailed once; verify ok',
-      observed: `first: ${(first as Error).name}, ${partial} objects left; retry: ${retry.status}; ${createdTwice.length} created twice, ${replaced.length} raw replaced; index ${ids.join(',')}; ${delivery.detail}; ${verify.detail}`,
+      observed: `first: ${(first as Error).name}, ${partial} objects left; retry: ${retry.status}; ${createdTwice.length} created twice, ${replaced.length} raw replaced; index ${ids.join(',')}; ${checks.detail}`,
       ok:
         first instanceof ArchiveStoreError &&
         !snapshotLeft &&
         retry.status === 'created' &&
         createdTwice.length === 0 &&
         replaced.every((k) => k.includes('/raw/')) &&
-        delivery.ok &&
-        verify.ok,
+        checks.ok,
     });
     expect(first).toBeInstanceOf(ArchiveStoreError);
     expect(partial).toBeGreaterThan(0);
@@ -248,8 +270,7 @@ describe('chaos matrix: storage, kills, sender, SES, duplicates, concurrency', (
     expect(replaced.length).toBeLessThanOrEqual(partial);
     expect(replaced.every((k) => k.includes('/raw/'))).toBe(true);
     expect(ids).toEqual([DATA_END]);
-    expect(delivery).toMatchObject({ ok: true });
-    expect(verify.ok).toBe(true);
+    expect(checks).toMatchObject({ delivery: { ok: true }, verify: { ok: true } });
   });
 
   it('killed once email.json exists while mempool was failing, then a healthy rerun (memory store): the rerun resumes from the archived responses, so every file says mempool failed', async () => {
@@ -275,21 +296,13 @@ describe('chaos matrix: storage, kills, sender, SES, duplicates, concurrency', (
     // Assess
     const snapshot = await readSnapshot(world.archive, DATA_END);
     const failed = snapshot.sources.filter((s) => s.status === 'failed').map((s) => s.name);
-    const differing = await replayDiffers(world.archive, DATA_END, settings);
-    const verify = await verifyArchive(world.archive, settings);
-    const delivery = exactlyOncePerActive(world);
+    const holds = await issueHolds(world);
     rows.push({
       name: 'killed once email.json exists (mempool failing), healthy rerun',
       expected:
         'rerun resumes from the archived responses without fetching: snapshot says mempool failed, like email.json; verify ok',
-      observed: `first: ${(first as Error).name}; retry: ${retry.status}${retry.resumed ? ' (resumed)' : ''}, ${healthy.counter.requests} requests; failed sources [${failed.join(', ')}]; replay differs in [${differing.join(', ')}]; ${verify.detail}; ${delivery.detail}`,
-      ok:
-        first instanceof KilledError &&
-        failed.length > 0 &&
-        healthy.counter.requests === 0 &&
-        differing.length === 0 &&
-        verify.ok &&
-        delivery.ok,
+      observed: `first: ${(first as Error).name}; retry: ${retry.status}${retry.resumed ? ' (resumed)' : ''}, ${healthy.counter.requests} requests; failed sources [${failed.join(', ')}]; ${holds.detail}`,
+      ok: first instanceof KilledError && failed.length > 0 && healthy.counter.requests === 0 && holds.ok,
     });
     expect(first).toBeInstanceOf(KilledError);
     expect(retry.status).toBe('created');
@@ -298,9 +311,7 @@ describe('chaos matrix: storage, kills, sender, SES, duplicates, concurrency', (
     expect(failed.length).toBeGreaterThan(0);
     expect(failed.every((name) => name.startsWith('mempool'))).toBe(true);
     expect(retry.warnings.length).toBeGreaterThan(0);
-    expect(differing).toEqual([]);
-    expect(verify.ok).toBe(true);
-    expect(delivery).toMatchObject({ ok: true });
+    expect(holds).toMatchObject({ differing: [], verify: { ok: true }, delivery: { ok: true } });
   });
 
   it('two runs of one issue interleaved (memory store): the one that writes snapshot.json wrote it from the raw/ files that stand', async () => {
@@ -344,27 +355,18 @@ describe('chaos matrix: storage, kills, sender, SES, duplicates, concurrency', (
 
     // Assess
     const statuses = [a.status, b.status];
-    const differing = await replayDiffers(world.archive, DATA_END, settings);
-    const verify = await verifyArchive(world.archive, settings);
-    const delivery = exactlyOncePerActive(world);
+    const holds = await issueHolds(world);
     rows.push({
       name: 'two runs interleaved (B would finish while A renders)',
       expected:
         'A created; B waits, then reports "in progress"; the snapshot replays from the stored raw/ files',
-      observed: `A ${a.status}, B ${b.status}; replay differs in [${differing.join(', ')}]; ${verify.detail}; ${delivery.detail}`,
-      ok:
-        a.status === 'created' &&
-        b.status === 'in-progress' &&
-        differing.length === 0 &&
-        verify.ok &&
-        delivery.ok,
+      observed: `A ${a.status}, B ${b.status}; ${holds.detail}`,
+      ok: a.status === 'created' && b.status === 'in-progress' && holds.ok,
     });
     expect(statuses.filter((s) => s === 'created')).toHaveLength(1);
     expect(b.status).toBe('in-progress');
     expect(b.delivery.queued).toBe(0);
-    expect(differing).toEqual([]);
-    expect(verify.ok).toBe(true);
-    expect(delivery).toMatchObject({ ok: true });
+    expect(holds).toMatchObject({ differing: [], verify: { ok: true }, delivery: { ok: true } });
   });
 
   /**
@@ -800,22 +802,20 @@ describe('chaos matrix: storage, kills, sender, SES, duplicates, concurrency', (
       .slice(0, 2)
       .map((r) => r.status)
       .sort();
-    const delivery = exactlyOncePerActive(world);
-    const verify = await verifyArchive(archive, settings);
+    const checks = await mailedOnceAndVerified(world, archive);
     rows.push({
       name: 'two concurrent runs of one issue + a backfill (fs store)',
       expected:
         'one "created", the other waits for it: "already-archived"; index lists both issues once; each reader once; verify ok',
-      observed: `${statuses.join(' + ')}; index [${ids.join(', ')}]; ${delivery.detail}; ${verify.detail}`,
+      observed: `${statuses.join(' + ')}; index [${ids.join(', ')}]; ${checks.detail}`,
       ok:
         statuses.join() === 'already-archived,created' &&
         ids.join() === [backfill, DATA_END].sort().join() &&
-        delivery.ok &&
-        verify.ok,
+        checks.ok,
     });
     expect(statuses).toEqual(['already-archived', 'created']);
     expect(ids).toEqual([backfill, DATA_END].sort());
-    expect(delivery).toMatchObject({ ok: true });
-    expect(verify.verdicts.map((v) => v.status)).toEqual(['ok', 'ok']);
+    expect(checks.delivery).toMatchObject({ ok: true });
+    expect(checks.verify.verdicts.map((v) => v.status)).toEqual(['ok', 'ok']);
   });
 });

@@ -57,6 +57,10 @@ const consumeQueue = [
   'sqs:ReceiveMessage',
 ];
 
+/** The published feeds, and the pages and indexes each issue updates. */
+const feeds = ['feed.json', 'feed.xml'];
+const issueIndexes = ['index.html', 'index.json', 'latest.json'];
+
 /** The statement that lets function `name` do `action`. */
 const statementFor = (name: string, action: string) =>
   statements(name).find((s) => actionsOf(s).includes(action));
@@ -83,48 +87,23 @@ describe('least-privilege execution roles', () => {
       [...xrayAndLogs, ...tokenSecret, ...mail, ...objects, 'sqs:SendMessage'].sort(),
     );
     // Every manifest is read before it is replaced (If-Match on the version read), index.html included.
-    expect(keysFor('Report', 's3:GetObject')).toEqual([
-      'alerts/index.json',
-      'feed.json',
-      'feed.xml',
-      'index.html',
-      'index.json',
-      'issues/*',
-      'latest.json',
-      'runs/*',
-      'subscribers/*',
-    ]);
+    expect(keysFor('Report', 's3:GetObject')).toEqual(
+      ['alerts/index.json', ...feeds, ...issueIndexes, 'issues/*', 'runs/*', 'subscribers/*'].sort(),
+    );
     // runs/*: the run records that keep one issue to one set of inputs across retries and concurrent runs.
-    expect(keysFor('Report', 's3:PutObject')).toEqual([
-      'feed.json',
-      'feed.xml',
-      'index.html',
-      'index.json',
-      'issues/*',
-      'latest.json',
-      'runs/*',
-    ]);
+    expect(keysFor('Report', 's3:PutObject')).toEqual(
+      [...feeds, ...issueIndexes, 'issues/*', 'runs/*'].sort(),
+    );
     expect(statementFor('Report', 'sqs:SendMessage')?.Resource).toEqual(queueArn('DeliverySendQueue'));
   });
 
   it('lets the alerts run read issues, editions, feeds and subscribers, write only editions, feeds and its mail days, and enqueue', () => {
     // No SES and no token secret: the sender builds each mail.
     expect(allActions('Alerts')).toEqual([...xrayAndLogs, ...objects, 'sqs:SendMessage'].sort());
-    expect(keysFor('Alerts', 's3:GetObject')).toEqual([
-      'alerts/*',
-      'feed.json',
-      'feed.xml',
-      'index.json',
-      'issues/*',
-      'runs/alert-mail/*',
-      'subscribers/*',
-    ]);
-    expect(keysFor('Alerts', 's3:PutObject')).toEqual([
-      'alerts/*',
-      'feed.json',
-      'feed.xml',
-      'runs/alert-mail/*',
-    ]);
+    expect(keysFor('Alerts', 's3:GetObject')).toEqual(
+      ['alerts/*', ...feeds, 'index.json', 'issues/*', 'runs/alert-mail/*', 'subscribers/*'].sort(),
+    );
+    expect(keysFor('Alerts', 's3:PutObject')).toEqual(['alerts/*', ...feeds, 'runs/alert-mail/*'].sort());
     expect(statementFor('Alerts', 'sqs:SendMessage')?.Resource).toEqual(queueArn('DeliverySendQueue'));
   });
 

@@ -1,6 +1,6 @@
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synth } from './synth';
+import { type SynthOptions, synth } from './synth';
 
 /** The one resource of a type whose logical ID starts with `prefix`. */
 function resource(template: Template, type: string, prefix: string): { Properties: Record<string, unknown> } {
@@ -168,59 +168,56 @@ function invokes(fn: string, dlq: string) {
   };
 }
 
+/** Asserts that `t` has a schedule running `cron` in `timezone`, switched `state`, with `more` (its target, …). */
+function expectSchedule(
+  t: Template,
+  cron: string,
+  timezone: string,
+  state: 'ENABLED' | 'DISABLED',
+  more: Record<string, unknown> = {},
+) {
+  t.hasResourceProperties('AWS::Scheduler::Schedule', {
+    ScheduleExpression: cron,
+    ScheduleExpressionTimezone: timezone,
+    State: state,
+    ...more,
+  });
+}
+
+/** The stack synthesized with the schedules in Berlin's time zone and `config` on top. */
+const synthInBerlin = (config: NonNullable<SynthOptions['config']>) =>
+  synth({ config: { scheduleTimezone: 'Europe/Berlin', ...config } }).template;
+
 describe('weekly schedule', () => {
   it('invokes the report every Monday 07:00 UTC with an empty payload, no flexible window', () => {
-    template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: 'cron(0 7 ? * MON *)',
-      ScheduleExpressionTimezone: 'Etc/UTC',
+    expectSchedule(template, 'cron(0 7 ? * MON *)', 'Etc/UTC', 'ENABLED', {
       FlexibleTimeWindow: { Mode: 'OFF' },
-      State: 'ENABLED',
       Target: invokes('Report', 'WeeklyDlq'),
     });
   });
 
   it('takes cron and IANA time zone from config', () => {
-    const { template: berlin } = synth({
-      config: {
-        scheduleCron: 'cron(30 6 ? * TUE *)',
-        scheduleTimezone: 'Europe/Berlin',
-        scheduleEnabled: false,
-      },
-    });
-    berlin.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: 'cron(30 6 ? * TUE *)',
-      ScheduleExpressionTimezone: 'Europe/Berlin',
-      State: 'DISABLED',
-    });
+    const berlin = synthInBerlin({ scheduleCron: 'cron(30 6 ? * TUE *)', scheduleEnabled: false });
+    expectSchedule(berlin, 'cron(30 6 ? * TUE *)', 'Europe/Berlin', 'DISABLED');
   });
 });
 
 describe('daily alerts schedule', () => {
   it('invokes the alerts function every day at 08:00 in the weekly schedule’s time zone, with an empty payload', () => {
-    template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: 'cron(0 8 * * ? *)',
-      ScheduleExpressionTimezone: 'Etc/UTC',
+    expectSchedule(template, 'cron(0 8 * * ? *)', 'Etc/UTC', 'ENABLED', {
       FlexibleTimeWindow: { Mode: 'OFF' },
-      State: 'ENABLED',
       Description: 'Daily hashbrief alert run',
       Target: invokes('Alerts', 'DailyAlertsDlq'),
     });
   });
 
   it('follows the weekly schedule’s time zone, and takes its own cron, switch and cooldowns from config', () => {
-    const { template: berlin } = synth({
-      config: {
-        scheduleTimezone: 'Europe/Berlin',
-        alertScheduleCron: 'cron(15 9 * * ? *)',
-        alertScheduleEnabled: false,
-        alertCooldownDays: '{"hashprice-low":3}',
-      },
+    const berlin = synthInBerlin({
+      alertScheduleCron: 'cron(15 9 * * ? *)',
+      alertScheduleEnabled: false,
+      alertCooldownDays: '{"hashprice-low":3}',
     });
-    berlin.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: 'cron(15 9 * * ? *)',
-      ScheduleExpressionTimezone: 'Europe/Berlin',
-      State: 'DISABLED',
-    });
+    expectSchedule(berlin, 'cron(15 9 * * ? *)', 'Europe/Berlin', 'DISABLED');
     const alerts = Object.entries(berlin.findResources('AWS::Lambda::Function')).find(([id]) =>
       id.startsWith('Alerts'),
     )?.[1];
@@ -244,31 +241,48 @@ describe('daily alerts schedule', () => {
   });
 });
 
+/**
+ * Asserts that the queue whose logical ID starts with `queue` is encrypted, has `properties`, and
+ * dead-letters after 5 receives to `dlq`, which is encrypted and keeps a message `dlqRetention` seconds.
+ */
+function expectQueueWithDlq(
+  queue: string,
+  properties: Record<string, unknown>,
+  dlq: string,
+  dlqRetention: number,
+) {
+  expect(resource(template, 'AWS::SQS::Queue', queue).Properties).toMatchObject({
+    SqsManagedSseEnabled: true,
+    ...properties,
+    RedrivePolicy: {
+      maxReceiveCount: 5,
+      deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${dlq}`)), 'Arn'] },
+    },
+  });
+  expect(resource(template, 'AWS::SQS::Queue', dlq).Properties).toMatchObject({
+    SqsManagedSseEnabled: true,
+    MessageRetentionPeriod: dlqRetention,
+  });
+}
+
+/** Asserts that function `fn` drains `queue` `batchSize` messages at a time, with partial batch responses and two pollers at most. */
+function expectPartialBatchConsumer(fn: string, queue: string, batchSize: number) {
+  template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+    FunctionName: { Ref: Match.stringLikeRegexp(`^${fn}`) },
+    EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${queue}`), 'Arn'] },
+    BatchSize: batchSize,
+    FunctionResponseTypes: ['ReportBatchItemFailures'],
+    ScalingConfig: { MaximumConcurrency: 2 },
+  });
+}
+
 describe('send queue', () => {
   it('encrypts the queue, dead-letters after 5 receives and waits 6 x the sender timeout', () => {
-    const queue = resource(template, 'AWS::SQS::Queue', 'DeliverySendQueue');
-    expect(queue.Properties).toMatchObject({
-      SqsManagedSseEnabled: true,
-      VisibilityTimeout: 360,
-      RedrivePolicy: {
-        maxReceiveCount: 5,
-        deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^DeliverySendDlq/), 'Arn'] },
-      },
-    });
-    expect(resource(template, 'AWS::SQS::Queue', 'DeliverySendDlq').Properties).toMatchObject({
-      SqsManagedSseEnabled: true,
-      MessageRetentionPeriod: 1209600,
-    });
+    expectQueueWithDlq('DeliverySendQueue', { VisibilityTimeout: 360 }, 'DeliverySendDlq', 1209600);
   });
 
   it('feeds the sender one message at a time with partial batch responses', () => {
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: Match.stringLikeRegexp('^Sender') },
-      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeliverySendQueue'), 'Arn'] },
-      BatchSize: 1,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 2 },
-    });
+    expectPartialBatchConsumer('Sender', 'DeliverySendQueue', 1);
   });
 
   it('denies non-TLS access to every queue', () => {
@@ -282,29 +296,16 @@ describe('send queue', () => {
 
 describe('sign-up queue', () => {
   it('keeps addresses briefly, encrypted, and dead-letters after 5 receives', () => {
-    expect(resource(template, 'AWS::SQS::Queue', 'DeliverySignupQueue').Properties).toMatchObject({
-      SqsManagedSseEnabled: true,
-      MessageRetentionPeriod: 86400,
-      VisibilityTimeout: 180,
-      RedrivePolicy: {
-        maxReceiveCount: 5,
-        deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^DeliverySignupDlq/), 'Arn'] },
-      },
-    });
-    expect(resource(template, 'AWS::SQS::Queue', 'DeliverySignupDlq').Properties).toMatchObject({
-      SqsManagedSseEnabled: true,
-      MessageRetentionPeriod: 604800,
-    });
+    expectQueueWithDlq(
+      'DeliverySignupQueue',
+      { MessageRetentionPeriod: 86400, VisibilityTimeout: 180 },
+      'DeliverySignupDlq',
+      604800,
+    );
   });
 
   it('feeds the sign-up worker with partial batch responses, two pollers at most', () => {
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: Match.stringLikeRegexp('^Signup') },
-      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeliverySignupQueue'), 'Arn'] },
-      BatchSize: 10,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 2 },
-    });
+    expectPartialBatchConsumer('Signup', 'DeliverySignupQueue', 10);
     expect(resource(template, 'AWS::Lambda::Function', 'Signup').Properties).toMatchObject({ Timeout: 30 });
   });
 
@@ -358,15 +359,19 @@ describe('alarms', () => {
   const alarm = (prefix: string) =>
     resource(template, 'AWS::CloudWatch::Alarm', `Alarms${prefix}`).Properties;
   const toOpsTopic = { AlarmActions: [{ Ref: expect.stringMatching(/^AlarmsOpsTopic/) }] };
+  /** An alarm on `namespace`'s `metric` against `threshold` by `comparison`, notifying the ops topic. */
+  const alarmOn = (namespace: string, metric: string, threshold: number, comparison: string) => ({
+    ...toOpsTopic,
+    Namespace: namespace,
+    MetricName: metric,
+    Threshold: threshold,
+    ComparisonOperator: comparison,
+  });
 
   it('alarms on report errors', () => {
-    expect(alarm('ReportErrors')).toMatchObject({
-      ...toOpsTopic,
-      MetricName: 'Errors',
-      Namespace: 'AWS/Lambda',
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-    });
+    expect(alarm('ReportErrors')).toMatchObject(
+      alarmOn('AWS/Lambda', 'Errors', 1, 'GreaterThanOrEqualToThreshold'),
+    );
   });
 
   it('alarms on alerts errors, and counts held alert runs as held issues', () => {
@@ -392,12 +397,8 @@ describe('alarms', () => {
       MetricTransformations: [{ MetricNamespace: 'hashbrief', MetricName: 'IssueHeld', MetricValue: '1' }],
     });
     expect(alarm('IssueHeld')).toMatchObject({
-      ...toOpsTopic,
-      Namespace: 'hashbrief',
-      MetricName: 'IssueHeld',
+      ...alarmOn('hashbrief', 'IssueHeld', 1, 'GreaterThanOrEqualToThreshold'),
       Statistic: 'Sum',
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
     });
   });
@@ -442,13 +443,9 @@ describe('alarms', () => {
   });
 
   it('alarms on SES bounce and complaint rates before the review thresholds', () => {
-    expect(alarm('SesBounceRate')).toMatchObject({
-      ...toOpsTopic,
-      Namespace: 'AWS/SES',
-      MetricName: 'Reputation.BounceRate',
-      Threshold: 0.04,
-      ComparisonOperator: 'GreaterThanThreshold',
-    });
+    expect(alarm('SesBounceRate')).toMatchObject(
+      alarmOn('AWS/SES', 'Reputation.BounceRate', 0.04, 'GreaterThanThreshold'),
+    );
     expect(alarm('SesComplaintRate')).toMatchObject({
       ...toOpsTopic,
       MetricName: 'Reputation.ComplaintRate',

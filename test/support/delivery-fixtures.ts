@@ -12,6 +12,7 @@ import { createEmailLoader } from '../../src/delivery/email';
 import { createLedger } from '../../src/delivery/ledger';
 import type { Mailer, OutgoingMail } from '../../src/delivery/mailer';
 import { unlimited } from '../../src/delivery/rate-limiter';
+import { requestSubscription } from '../../src/delivery/subscribe';
 import {
   createSubscriberStore,
   newSubscriber,
@@ -136,4 +137,31 @@ export function decodeQuotedPrintable(raw: Buffer | string): string {
     .toString()
     .replace(/=\r?\n/g, '')
     .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+}
+
+/** A sign-up's world: a subscriber list in memory, a recording mailer and a fake clock. */
+export function signupWorld() {
+  const subscribers = createSubscriberStore(createMemoryArchiveStore());
+  const mailer = recordingMailer();
+  const time = fakeClock();
+  return { subscribers, mailer, time, deps: { subscribers, mailer, clock: time.clock } };
+}
+
+/**
+ * Asks for a subscription at each address of `steps` in turn, moving the clock on by `advanceMs` where a
+ * step says so; returns each request's outcome, in order.
+ */
+export async function requestInTurn(
+  w: ReturnType<typeof signupWorld>,
+  steps: readonly (string | { advanceMs: number })[],
+): Promise<string[]> {
+  const outcomes: string[] = [];
+  for (const step of steps) {
+    if (typeof step === 'string') {
+      outcomes.push((await requestSubscription(step, w.deps, TEST_SETTINGS)).outcome);
+    } else {
+      w.time.advance(step.advanceMs);
+    }
+  }
+  return outcomes;
 }

@@ -13,7 +13,7 @@ import { isIsoDay } from '../../days';
 import { deliverMessagesLocally, localMessageSettings } from '../../delivery/local';
 import { createMemorySendQueue } from '../../delivery/queue';
 import { createSubscriberStore } from '../../delivery/subscribers';
-import { realSleep } from '../../ports';
+import { livePorts } from '../../ports';
 import { archiveFor } from '../archive-store';
 import { localPaths, UsageError } from '../context';
 import type { CommandRegistrar } from '../main';
@@ -69,11 +69,7 @@ export const registerAlerts: CommandRegistrar = (program, context) => {
           ...(flags.dryRun ? { dryRun: true } : {}),
         },
         {
-          fetch: ctx.fetch,
-          clock: ctx.clock,
-          sleep: realSleep,
-          random: Math.random,
-          reporter: ctx.reporter,
+          ...livePorts(ctx.reporter, { fetch: ctx.fetch, clock: ctx.clock }),
           archive,
           subscribers: createSubscriberStore(state),
           queue,

@@ -8,9 +8,8 @@ import { archiveStoreFor } from '../../../src/cli/archive-store';
 import { buildArchiveRegistrar } from '../../../src/cli/commands/archive';
 import { type CliContext, localPaths } from '../../../src/cli/context';
 import { main } from '../../../src/cli/main';
-import { loadEnv } from '../../../src/config/env';
-import { silentReporter } from '../../../src/ports';
 import { archiveTestIssue, fixedClock, makeIssue, testArchiveDeps } from '../../fixtures/archive/issue';
+import { offlineCliContext } from '../../support/cli-context';
 import { tempDirs } from '../../support/temp-dirs';
 import { createFakeS3 } from '../../unit/archive/s3-fake';
 
@@ -159,15 +158,7 @@ describe('hashbrief archive (local filesystem)', () => {
 
 describe('hashbrief archive on S3', () => {
   function contextWith(env: Record<string, string>): CliContext {
-    return {
-      env: loadEnv(env),
-      cwd: '/nonexistent',
-      localDir: '/nonexistent/out',
-      io: { stdout: () => {}, stderr: () => {}, isTty: false },
-      clock: fixedClock,
-      fetch: () => Promise.reject(new Error('no network in tests')),
-      reporter: silentReporter,
-    };
+    return offlineCliContext(env, fixedClock);
   }
 
   it('uses the S3 store when HASHBRIEF_ARCHIVE_BUCKET is set, else the local folder', () => {

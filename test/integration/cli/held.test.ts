@@ -7,16 +7,13 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays, utcDay } from '../../../src/days';
 import type { Fault, GlitchTarget } from '../../../src/emulator/faults';
-import { type RunningEmulator, startEmulator } from '../../../src/emulator/server';
+import type { RunningEmulator } from '../../../src/emulator/server';
 import { snapshotSchema } from '../../../src/snapshot/schema';
 import { runCli } from '../../support/cli-run';
-import { liveLikeDataset } from '../../support/datasets';
-import { TEST_FROM } from '../../support/delivery-fixtures';
-import { freshDirForEachTest } from '../../support/temp-dirs';
-import { emulatorEnv } from '../../support/upstream-env';
+import { emulatedCliForEachTest } from '../../support/emulated-cli';
 
 const DATA_END = addDays(utcDay(new Date()), -1);
 let emulator: RunningEmulator;
@@ -31,15 +28,8 @@ const glitch = (targets: GlitchTarget[], factor: number): Fault => ({
   factor,
 });
 
-beforeAll(async () => {
-  emulator = await startEmulator({ dataset: liveLikeDataset({ endDate: DATA_END }) });
-  env = { ...emulatorEnv(emulator), HASHBRIEF_FROM_ADDRESS: TEST_FROM };
-});
-afterAll(async () => {
-  await emulator.close();
-});
-freshDirForEachTest('hb-held-', (dir) => {
-  cwd = dir;
+emulatedCliForEachTest('hb-held-', DATA_END, (cli) => {
+  ({ emulator, env, cwd } = cli);
 });
 
 describe('hashbrief report with a Coin Metrics glitch on the as-of day', () => {

@@ -4,30 +4,20 @@
  */
 import { appendFile, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseLatestManifest } from '../../../src/archive/manifest';
 import { addDays, utcDay } from '../../../src/days';
-import { type RunningEmulator, startEmulator } from '../../../src/emulator/server';
+import type { RunningEmulator } from '../../../src/emulator/server';
 import { runCli } from '../../support/cli-run';
-import { liveLikeDataset } from '../../support/datasets';
-import { TEST_FROM } from '../../support/delivery-fixtures';
-import { freshDirForEachTest } from '../../support/temp-dirs';
-import { emulatorEnv } from '../../support/upstream-env';
+import { emulatedCliForEachTest } from '../../support/emulated-cli';
 
 const DATA_END = addDays(utcDay(new Date()), -1);
 let emulator: RunningEmulator;
 let env: Record<string, string>;
 let cwd: string;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ dataset: liveLikeDataset({ endDate: DATA_END }) });
-  env = { ...emulatorEnv(emulator), HASHBRIEF_FROM_ADDRESS: TEST_FROM };
-});
-afterAll(async () => {
-  await emulator.close();
-});
-freshDirForEachTest('hb-rerun-', (dir) => {
-  cwd = dir;
+emulatedCliForEachTest('hb-rerun-', DATA_END, (cli) => {
+  ({ emulator, env, cwd } = cli);
 });
 
 describe('rerunning an archived issue', () => {

@@ -56,11 +56,12 @@ function allFinite(value: unknown): boolean {
   return true;
 }
 
-// Whole reports over real history: seconds alone, more than the default 30 s on a busy machine.
-describe('metrics against the Coin Metrics CSV', { timeout: 180_000 }, () => {
+// Whole reports over real history: seconds alone, more than the default 30 s on a busy machine. Every test
+// reads the CSV, so the whole suite runs only where it is present.
+describe.runIf(present)('metrics against the Coin Metrics CSV', { timeout: 180_000 }, () => {
   const load = () => seriesFromCsv(readFileSync(csvPath, 'utf8'));
 
-  it.runIf(present)('matches an independent recomputation of the fixed metrics for every week', () => {
+  it('matches an independent recomputation of the fixed metrics for every week', () => {
     const s = load();
     const col = s.values;
     const n = s.dates.length;
@@ -208,118 +209,108 @@ describe('metrics against the Coin Metrics CSV', { timeout: 180_000 }, () => {
     expect(weeks).toBeGreaterThan(850);
   });
 
-  it.runIf(present)(
-    'yields a schema-valid snapshot with no NaN or Infinity for as-of days across history',
-    () => {
-      const s = load();
-      const assumptions = defaultAssumptions();
-      const start = s.dates.indexOf('2011-01-01');
-      let checked = 0;
-      for (let i = start; i < s.dates.length; i += 30) {
-        const asOf = s.dates[i] as string;
-        const { snapshot, series } = buildSnapshot(
-          inputsFor(cut(s, i), asOf, {
-            pools: ok(
-              poolsWeek([
-                ['A', 400],
-                ['B', 300],
-                ['Unknown', 308],
-              ]),
-            ),
-          }),
-          assumptions,
-          { issueId: asOf, generatedAt: '2026-01-01T00:00:00Z' },
-        );
-        expect(snapshotSchema.safeParse(snapshot).success, asOf).toBe(true);
-        expect(allFinite(snapshot), asOf).toBe(true);
-        expect(allFinite(series), asOf).toBe(true);
-        expect(series.at(-1)?.date).toBe(asOf);
-        checked++;
-      }
-      expect(checked).toBeGreaterThan(170);
-    },
-  );
+  it('yields a schema-valid snapshot with no NaN or Infinity for as-of days across history', () => {
+    const s = load();
+    const assumptions = defaultAssumptions();
+    const start = s.dates.indexOf('2011-01-01');
+    let checked = 0;
+    for (let i = start; i < s.dates.length; i += 30) {
+      const asOf = s.dates[i] as string;
+      const { snapshot, series } = buildSnapshot(
+        inputsFor(cut(s, i), asOf, {
+          pools: ok(
+            poolsWeek([
+              ['A', 400],
+              ['B', 300],
+              ['Unknown', 308],
+            ]),
+          ),
+        }),
+        assumptions,
+        { issueId: asOf, generatedAt: '2026-01-01T00:00:00Z' },
+      );
+      expect(snapshotSchema.safeParse(snapshot).success, asOf).toBe(true);
+      expect(allFinite(snapshot), asOf).toBe(true);
+      expect(allFinite(series), asOf).toBe(true);
+      expect(series.at(-1)?.date).toBe(asOf);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(170);
+  });
 
   // HashRate and BlkCnt are separate columns: the difficulty steps read from HashRate must fall exactly where
   // BlkCnt says a multiple of 2016 blocks was mined. (Comparing HashRate with a hashrate implied by a
   // difficulty derived from HashRate itself would prove nothing; this test used to.)
-  it.runIf(present)(
-    'finds every difficulty change in HashRate on the day BlkCnt reaches a retarget height, and the known April 2024 difficulties',
-    () => {
-      const s = load();
-      const n = s.dates.length;
-      const hr = s.values.HashRate;
-      const blk = s.values.BlkCnt;
-      // Invert Coin Metrics' HashRate definition to get each day's mean difficulty.
-      const derived = s.dates.map((_, i) => {
-        const h = hr[i];
-        const b = blk[i];
-        return typeof h === 'number' && typeof b === 'number' && b > 0
-          ? (h * 600 * 144 * 1e12) / (b * 2 ** 32)
-          : null;
+  it('finds every difficulty change in HashRate on the day BlkCnt reaches a retarget height, and the known April 2024 difficulties', () => {
+    const s = load();
+    const n = s.dates.length;
+    const hr = s.values.HashRate;
+    const blk = s.values.BlkCnt;
+    // Invert Coin Metrics' HashRate definition to get each day's mean difficulty.
+    const derived = s.dates.map((_, i) => {
+      const h = hr[i];
+      const b = blk[i];
+      return typeof h === 'number' && typeof b === 'number' && b > 0
+        ? (h * 600 * 144 * 1e12) / (b * 2 ** 32)
+        : null;
+    });
+    // Retarget points: a new level (beyond the data's ~1e-8 rounding noise) that holds for two days.
+    const SAME = 1e-6;
+    const adjustments: HashrateHistory['difficulty'] = [];
+    let level: number | null = null;
+    for (let i = 0; i + 1 < n; i++) {
+      const a = derived[i];
+      const b = derived[i + 1];
+      if (a == null || b == null || Math.abs(b / a - 1) >= SAME) continue;
+      if (level !== null && Math.abs(a / level - 1) <= SAME) continue;
+      adjustments.push({
+        date: s.dates[i] as string,
+        height: adjustments.length * 2016,
+        difficulty: a,
+        adjustmentRatio: level ? a / level : 1,
       });
-      // Retarget points: a new level (beyond the data's ~1e-8 rounding noise) that holds for two days.
-      const SAME = 1e-6;
-      const adjustments: HashrateHistory['difficulty'] = [];
-      let level: number | null = null;
-      for (let i = 0; i + 1 < n; i++) {
-        const a = derived[i];
-        const b = derived[i + 1];
-        if (a == null || b == null || Math.abs(b / a - 1) >= SAME) continue;
-        if (level !== null && Math.abs(a / level - 1) <= SAME) continue;
-        adjustments.push({
-          date: s.dates[i] as string,
-          height: adjustments.length * 2016,
-          difficulty: a,
-          adjustmentRatio: level ? a / level : 1,
-        });
-        level = a;
-      }
-      const hashrateHistory: HashrateHistory = {
-        hashrates: [],
-        difficulty: adjustments,
-        currentHashrateHs: null,
-        currentDifficulty: null,
-      };
-      const history = createMetricsHistory(s);
-      const { series } = buildSnapshot(
-        inputsFor(s, s.dates[n - 1] as string, { hashrateHistory: ok(hashrateHistory) }),
-        defaultAssumptions(),
-        {
-          issueId: 'x',
-          generatedAt: '2026-01-01T00:00:00Z',
-          history,
-        },
-      );
-      const difficultyOn = new Map(series.map((r) => [r.date, r.difficulty]));
-      expect(Math.abs((difficultyOn.get('2024-04-21') as number) / 86_388_558_925_171 - 1)).toBeLessThan(
-        1e-3,
-      );
-      expect(Math.abs((difficultyOn.get('2024-04-26') as number) / 88_104_191_118_793 - 1)).toBeLessThan(
-        1e-3,
-      );
+      level = a;
+    }
+    const hashrateHistory: HashrateHistory = {
+      hashrates: [],
+      difficulty: adjustments,
+      currentHashrateHs: null,
+      currentDifficulty: null,
+    };
+    const history = createMetricsHistory(s);
+    const { series } = buildSnapshot(
+      inputsFor(s, s.dates[n - 1] as string, { hashrateHistory: ok(hashrateHistory) }),
+      defaultAssumptions(),
+      {
+        issueId: 'x',
+        generatedAt: '2026-01-01T00:00:00Z',
+        history,
+      },
+    );
+    const difficultyOn = new Map(series.map((r) => [r.date, r.difficulty]));
+    expect(Math.abs((difficultyOn.get('2024-04-21') as number) / 86_388_558_925_171 - 1)).toBeLessThan(1e-3);
+    expect(Math.abs((difficultyOn.get('2024-04-26') as number) / 88_104_191_118_793 - 1)).toBeLessThan(1e-3);
 
-      // Blocks mined after genesis through the end of each day: the height of that day's last block.
-      const heightAtEnd: number[] = [];
-      let height = 0;
-      for (const count of blk) {
-        height += count ?? 0;
-        heightAtEnd.push(height);
-      }
-      // A level first held on day i took effect with the retarget block mined on day i−1 (day i−1's mean
-      // difficulty mixes the old and the new one).
-      const notAtRetarget = adjustments.slice(1).filter((adjustment) => {
-        const i = s.dates.indexOf(adjustment.date);
-        const retarget = Math.ceil(((heightAtEnd[i - 2] as number) + 1) / 2016) * 2016;
-        return retarget > (heightAtEnd[i - 1] as number) + 1;
-      });
-      expect(notAtRetarget.map((a) => a.date)).toEqual([]);
-      // And none is missed: every retarget from the first that changed difficulty (height 32,256, 30 Dec
-      // 2009) to the last one with two days of data after it shows up as a change.
-      let retargets = 0;
-      for (let h = 32_256; h <= (heightAtEnd[n - 3] as number); h += 2016) retargets++;
-      expect(adjustments.length - 1).toBe(retargets);
-      expect(retargets).toBeGreaterThan(440);
-    },
-  );
+    // Blocks mined after genesis through the end of each day: the height of that day's last block.
+    const heightAtEnd: number[] = [];
+    let height = 0;
+    for (const count of blk) {
+      height += count ?? 0;
+      heightAtEnd.push(height);
+    }
+    // A level first held on day i took effect with the retarget block mined on day i−1 (day i−1's mean
+    // difficulty mixes the old and the new one).
+    const notAtRetarget = adjustments.slice(1).filter((adjustment) => {
+      const i = s.dates.indexOf(adjustment.date);
+      const retarget = Math.ceil(((heightAtEnd[i - 2] as number) + 1) / 2016) * 2016;
+      return retarget > (heightAtEnd[i - 1] as number) + 1;
+    });
+    expect(notAtRetarget.map((a) => a.date)).toEqual([]);
+    // And none is missed: every retarget from the first that changed difficulty (height 32,256, 30 Dec
+    // 2009) to the last one with two days of data after it shows up as a change.
+    let retargets = 0;
+    for (let h = 32_256; h <= (heightAtEnd[n - 3] as number); h += 2016) retargets++;
+    expect(adjustments.length - 1).toBe(retargets);
+    expect(retargets).toBeGreaterThan(440);
+  });
 });

@@ -27,6 +27,13 @@ export function describeArchiveStoreContract(
   capabilities: ContractCapabilities = { conditionalWrites: true },
 ): void {
   describe(`ArchiveStore contract: ${adapter}`, () => {
+    /** A fresh store holding `key` = `body` (written with putIfMatch), and that object's etag. */
+    const storeHolding = async (key: string, body: string) => {
+      const store = await factory();
+      await store.putIfMatch(key, body, null, json);
+      return { store, etag: (await store.get(key))?.etag ?? null };
+    };
+
     it('stores a body and reads back the same bytes, content type and encoding', async () => {
       // Prepare
       const store = await factory();
@@ -153,9 +160,7 @@ export function describeArchiveStoreContract(
 
     it('reports a conflict for a stale etag and keeps the newer write', async () => {
       // Prepare
-      const store = await factory();
-      await store.putIfMatch('index.json', '{"v":1}', null, json);
-      const stale = (await store.get('index.json'))?.etag ?? null;
+      const { store, etag: stale } = await storeHolding('index.json', '{"v":1}');
       await store.putIfMatch('index.json', '{"v":2}', stale, json);
       // Act
       const result = await store.putIfMatch('index.json', '{"v":3}', stale, json);
@@ -166,9 +171,7 @@ export function describeArchiveStoreContract(
 
     it('reports a conflict for an etag when the object was deleted meanwhile, and creates nothing', async () => {
       // Prepare
-      const store = await factory();
-      await store.putIfMatch('latest.json', '{"v":1}', null, json);
-      const etag = (await store.get('latest.json'))?.etag ?? null;
+      const { store, etag } = await storeHolding('latest.json', '{"v":1}');
       await store.delete('latest.json');
       // Act
       const result = await store.putIfMatch('latest.json', '{"v":2}', etag, json);
@@ -189,9 +192,7 @@ export function describeArchiveStoreContract(
 
     it('lets exactly one of many concurrent writers with the same etag win', async () => {
       // Prepare
-      const store = await factory();
-      await store.putIfMatch('index.json', '{"v":0}', null, json);
-      const etag = (await store.get('index.json'))?.etag ?? null;
+      const { store, etag } = await storeHolding('index.json', '{"v":0}');
       // Act
       const results = await Promise.all(
         Array.from({ length: 8 }, (_, i) => store.putIfMatch('index.json', `{"v":${i + 1}}`, etag, json)),

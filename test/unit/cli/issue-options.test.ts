@@ -5,20 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CliContext } from '../../../src/cli/context';
 import { baseOptions } from '../../../src/cli/issue-options';
-import { loadEnv } from '../../../src/config/env';
 import { settingsFromEnv } from '../../../src/config/settings';
-import { silentReporter } from '../../../src/ports';
+import { offlineCliContext } from '../../support/cli-context';
 
 function contextWith(variables: Record<string, string>): CliContext {
-  return {
-    env: loadEnv(variables),
-    cwd: '/nonexistent',
-    localDir: '/nonexistent/out',
-    io: { stdout: () => {}, stderr: () => {}, isTty: false },
-    clock: () => new Date('2025-11-23T12:00:00Z'),
-    fetch: () => Promise.reject(new Error('no network in tests')),
-    reporter: silentReporter,
-  };
+  return offlineCliContext(variables, () => new Date('2025-11-23T12:00:00Z'));
 }
 
 const VARIABLES = {

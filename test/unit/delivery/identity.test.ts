@@ -5,26 +5,18 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
 import { addressHash } from '../../../src/delivery/address';
 import { handleSesNotification, sesNotificationSchema } from '../../../src/delivery/feedback';
 import { planDelivery } from '../../../src/delivery/plan';
 import { createSqsSendQueue } from '../../../src/delivery/queue';
 import { requestSubscription } from '../../../src/delivery/subscribe';
-import { createSubscriberStore, newSubscriber } from '../../../src/delivery/subscribers';
-import { fakeClock, recordingMailer, TEST_SETTINGS } from '../../support/delivery-fixtures';
+import { newSubscriber } from '../../../src/delivery/subscribers';
+import { requestInTurn, signupWorld, TEST_SETTINGS } from '../../support/delivery-fixtures';
 
 const sqs = mockClient(SQSClient);
 beforeEach(() => {
   sqs.reset();
 });
-
-function world() {
-  const subscribers = createSubscriberStore(createMemoryArchiveStore());
-  const mailer = recordingMailer();
-  const time = fakeClock();
-  return { subscribers, mailer, time, deps: { subscribers, mailer, clock: time.clock } };
-}
 
 const complaint = (address: string) =>
   sesNotificationSchema.parse({
@@ -35,7 +27,7 @@ const complaint = (address: string) =>
 describe('subscribe rate limit and suppression per mailbox', () => {
   it('sends one confirmation mail for Victim@, vIctim@ and victim+1@ within the resend window', async () => {
     // Arrange
-    const w = world();
+    const w = signupWorld();
     const spellings = ['Victim@example.com', 'vIctim@example.com', 'victim+1@example.com'];
 
     // Act: each spelling twice, within seconds.
@@ -52,7 +44,7 @@ describe('subscribe rate limit and suppression per mailbox', () => {
   });
 
   it('allows the next confirmation mail to the mailbox once the window has passed', async () => {
-    const w = world();
+    const w = signupWorld();
 
     await requestSubscription('victim@example.com', w.deps, TEST_SETTINGS);
     w.time.advance(16 * 60_000);
@@ -64,29 +56,27 @@ describe('subscribe rate limit and suppression per mailbox', () => {
 
   it('keeps a complaint of victim@ in force for VICTIM@ and victim+1@', async () => {
     // Arrange: victim@ is on the list and complains.
-    const w = world();
+    const w = signupWorld();
     await w.subscribers.put(newSubscriber('victim@example.com', 'active', 'operator', w.time.clock()), null);
     await handleSesNotification(complaint('victim@example.com'), w.deps);
     w.time.advance(24 * 3600_000);
 
     // Act
-    const upper = await requestSubscription('VICTIM@example.com', w.deps, TEST_SETTINGS);
-    const tagged = await requestSubscription('victim+1@example.com', w.deps, TEST_SETTINGS);
-    w.time.advance(24 * 3600_000);
-    const later = await requestSubscription('Victim+2@example.com', w.deps, TEST_SETTINGS);
+    const outcomes = await requestInTurn(w, [
+      'VICTIM@example.com',
+      'victim+1@example.com',
+      { advanceMs: 24 * 3600_000 },
+      'Victim+2@example.com',
+    ]);
 
     // Assert
-    expect([upper.outcome, tagged.outcome, later.outcome]).toEqual([
-      'suppressed',
-      'suppressed',
-      'suppressed',
-    ]);
+    expect(outcomes).toEqual(['suppressed', 'suppressed', 'suppressed']);
     expect(w.mailer.sent).toHaveLength(0);
   });
 
   it('does not plan an issue for another +tag of a mailbox that complained', async () => {
     // Arrange: victim+news@ and victim@ both confirmed; then victim@ complains.
-    const w = world();
+    const w = signupWorld();
     const now = w.time.clock();
     await w.subscribers.put(newSubscriber('victim+news@example.com', 'active', 'web', now), null);
     await w.subscribers.put(newSubscriber('victim@example.com', 'active', 'web', now), null);

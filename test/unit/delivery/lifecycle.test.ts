@@ -1,27 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
 import { addressHash } from '../../../src/delivery/address';
 import { handleSesNotification, sesNotificationSchema } from '../../../src/delivery/feedback';
 import { unsubscribeConfirmPage } from '../../../src/delivery/pages';
 import { confirmSubscription, requestSubscription } from '../../../src/delivery/subscribe';
-import { createSubscriberStore } from '../../../src/delivery/subscribers';
 import { signToken } from '../../../src/delivery/tokens';
 import { isValidUnsubscribeToken, unsubscribe } from '../../../src/delivery/unsubscribe';
 import {
   decodeQuotedPrintable,
-  fakeClock,
-  recordingMailer,
+  requestInTurn,
   seedSubscribers,
+  signupWorld,
   TEST_SECRET,
   TEST_SETTINGS,
 } from '../../support/delivery-fixtures';
-
-function world() {
-  const subscribers = createSubscriberStore(createMemoryArchiveStore());
-  const mailer = recordingMailer();
-  const time = fakeClock();
-  return { subscribers, mailer, time, deps: { subscribers, mailer, clock: time.clock } };
-}
 
 const confirmLink = (raw: Buffer) => {
   const match = /confirm\?token=([A-Za-z0-9._-]+)/.exec(decodeQuotedPrintable(raw));
@@ -31,7 +22,7 @@ const confirmLink = (raw: Buffer) => {
 
 describe('double opt-in', () => {
   it('sends a confirmation link that activates the subscriber', async () => {
-    const w = world();
+    const w = signupWorld();
 
     await requestSubscription('Alice@Example.com', w.deps, TEST_SETTINGS);
     const outcome = await confirmSubscription(
@@ -48,23 +39,17 @@ describe('double opt-in', () => {
   });
 
   it('sends at most one confirmation per address within the resend window', async () => {
-    const w = world();
+    const w = signupWorld();
+    const bob = 'bob@example.com';
 
-    const first = await requestSubscription('bob@example.com', w.deps, TEST_SETTINGS);
-    const second = await requestSubscription('bob@example.com', w.deps, TEST_SETTINGS);
-    w.time.advance(16 * 60_000);
-    const third = await requestSubscription('bob@example.com', w.deps, TEST_SETTINGS);
+    const outcomes = await requestInTurn(w, [bob, bob, { advanceMs: 16 * 60_000 }, bob]);
 
-    expect([first.outcome, second.outcome, third.outcome]).toEqual([
-      'confirmation-sent',
-      'rate-limited',
-      'confirmation-sent',
-    ]);
+    expect(outcomes).toEqual(['confirmation-sent', 'rate-limited', 'confirmation-sent']);
     expect(w.mailer.sent).toHaveLength(2);
   });
 
   it('neither mails nor changes an active or complained subscriber', async () => {
-    const w = world();
+    const w = signupWorld();
     const [active, complained] = await seedSubscribers(w.subscribers, 2, (i) =>
       i === 0 ? 'active' : 'complained',
     );
@@ -77,7 +62,7 @@ describe('double opt-in', () => {
   });
 
   it('rejects an expired confirmation link', async () => {
-    const w = world();
+    const w = signupWorld();
     await requestSubscription('carol@example.com', w.deps, TEST_SETTINGS);
     w.time.advance(49 * 3600_000);
 
@@ -94,7 +79,7 @@ describe('double opt-in', () => {
 
 describe('unsubscribe', () => {
   it('unsubscribes on a one-click POST and is idempotent', async () => {
-    const w = world();
+    const w = signupWorld();
     const [person] = await seedSubscribers(w.subscribers, 1);
     const token = signToken({
       secret: TEST_SECRET,
@@ -113,7 +98,7 @@ describe('unsubscribe', () => {
   });
 
   it('answers an unknown subscriber like a known one and rejects a tampered token', async () => {
-    const w = world();
+    const w = signupWorld();
     const token = signToken({
       secret: TEST_SECRET,
       purpose: 'unsubscribe',
@@ -142,7 +127,7 @@ describe('SES feedback', () => {
     });
 
   it('suppresses a hard bounce at once', async () => {
-    const w = world();
+    const w = signupWorld();
     const [person] = await seedSubscribers(w.subscribers, 1);
 
     const result = await handleSesNotification(bounce(person?.address ?? '', 'Permanent'), w.deps);
@@ -152,7 +137,7 @@ describe('SES feedback', () => {
   });
 
   it('suppresses a complaint at once (event publishing shape)', async () => {
-    const w = world();
+    const w = signupWorld();
     const [person] = await seedSubscribers(w.subscribers, 1);
     const notification = sesNotificationSchema.parse({
       eventType: 'Complaint',
@@ -165,7 +150,7 @@ describe('SES feedback', () => {
   });
 
   it('suppresses soft bounces only after three within the window', async () => {
-    const w = world();
+    const w = signupWorld();
     const [person] = await seedSubscribers(w.subscribers, 1);
     const soft = bounce(person?.address ?? '', 'Transient');
 

@@ -6,8 +6,6 @@ import { createMemoryArchiveStore } from '../../../src/archive/memory-store';
 import { createS3ArchiveStore } from '../../../src/archive/s3-store';
 import type { ArchiveStore } from '../../../src/archive/store';
 import { buildSubscribersRegistrar } from '../../../src/cli/commands/subscribers';
-import type { CliContext } from '../../../src/cli/context';
-import { loadEnv } from '../../../src/config/env';
 import { addressHash, legacyAddressHash, mailboxHash } from '../../../src/delivery/address';
 import { deliverBatch } from '../../../src/delivery/deliver';
 import { checkSubscribers, repairSubscribers } from '../../../src/delivery/doctor';
@@ -22,7 +20,7 @@ import {
 } from '../../../src/delivery/subscribers';
 import { signToken } from '../../../src/delivery/tokens';
 import { unsubscribe } from '../../../src/delivery/unsubscribe';
-import { silentReporter } from '../../../src/ports';
+import { offlineCliContext } from '../../support/cli-context';
 import {
   archiveIssue,
   fakeClock,
@@ -138,23 +136,15 @@ describe('hashbrief subscribers doctor --bucket', () => {
     const legacy = await legacyRecord(bucket, 'Ivy@example.com', 'active');
     let stdout = '';
     let stderr = '';
-    const context: CliContext = {
-      env: loadEnv({}),
-      cwd: '/nonexistent',
-      localDir: '/nonexistent/out',
-      io: {
-        stdout: (t) => {
-          stdout += t.toString();
-        },
-        stderr: (t) => {
-          stderr += t;
-        },
-        isTty: false,
+    const context = offlineCliContext({}, () => NOW, {
+      stdout: (t) => {
+        stdout += t.toString();
       },
-      clock: () => NOW,
-      fetch: () => Promise.reject(new Error('no network in tests')),
-      reporter: silentReporter,
-    };
+      stderr: (t) => {
+        stderr += t;
+      },
+      isTty: false,
+    });
     const program = new Command('hashbrief').exitOverride();
     buildSubscribersRegistrar({ createS3Client: () => fake.client })(program, () => context);
 

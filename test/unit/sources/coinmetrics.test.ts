@@ -2,22 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { silentReporter } from '../../../src/ports';
 import { coinMetricsFirstUrl, fetchCoinMetricsSeries } from '../../../src/sources/coinmetrics';
 import { UpstreamError } from '../../../src/sources/errors';
-import { createHttpClient } from '../../../src/sources/http';
 import { buildDailySeries } from '../../../src/sources/series';
-import { cmRows, coinMetricsRoute, createFakeTime, type Handler, json, stubFetch } from './helpers';
+import {
+  clientOnFakeTime,
+  cmRows,
+  coinMetricsRoute,
+  createFakeTime,
+  type Handler,
+  json,
+  stubFetch,
+} from './helpers';
 
 const BASE = 'http://127.0.0.1:9/coinmetrics/v4';
 
 async function fetchWith(handler: Handler, asOf?: string) {
   const time = createFakeTime();
   const { fetch, calls } = stubFetch({ '/timeseries/asset-metrics': handler });
-  const http = createHttpClient({
-    fetch,
-    clock: time.clock,
-    sleep: time.sleep,
-    random: () => 0,
-    reporter: silentReporter,
-  });
+  const http = clientOnFakeTime(time, fetch, { random: () => 0 });
   const work = fetchCoinMetricsSeries(http, { baseUrl: BASE, asOf, reporter: silentReporter });
   const result = await time.run(work).then(
     (r) => ({ ok: true as const, r }),

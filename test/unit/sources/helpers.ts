@@ -6,7 +6,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COIN_METRICS_COLUMNS, type CoinMetricsColumn } from '../../../src/contracts/report-inputs';
-import type { Clock, Fetch, Sleep } from '../../../src/ports';
+import { type Clock, type Fetch, type Sleep, silentReporter } from '../../../src/ports';
+import {
+  createHttpClient,
+  type HttpClient,
+  type HttpPorts,
+  type HttpSettings,
+} from '../../../src/sources/http';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = path.resolve(here, '../../fixtures/sources');
@@ -88,6 +94,28 @@ export function createFakeTime(start = '2025-11-24T08:00:00.000Z') {
       now += ms;
     },
   };
+}
+
+/** The virtual time `createFakeTime` hands back. */
+export type FakeTime = ReturnType<typeof createFakeTime>;
+
+/**
+ * An HTTP client on virtual time: its clock and sleep, a mid-range jitter draw (0.5) and a silent
+ * reporter. `ports` replaces any of them and may add settings, a recorder or a reporter.
+ */
+export function clientOnFakeTime(
+  time: FakeTime,
+  fetch: Fetch,
+  ports: Partial<HttpPorts> & { settings?: Partial<HttpSettings> } = {},
+): HttpClient {
+  return createHttpClient({
+    fetch,
+    clock: time.clock,
+    sleep: time.sleep,
+    random: () => 0.5,
+    reporter: silentReporter,
+    ...ports,
+  });
 }
 
 export type Handler = (url: URL, init: Parameters<Fetch>[1]) => Response | Promise<Response>;

@@ -1,16 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Fetch, silentReporter } from '../../../src/ports';
+import type { Fetch } from '../../../src/ports';
 import { ReplayedFailureError, ReplayMissError, UpstreamError } from '../../../src/sources/errors';
 import {
   backoffDelay,
-  createHttpClient,
   DEFAULT_HTTP_SETTINGS,
   type HttpSettings,
   parseRetryAfter,
 } from '../../../src/sources/http';
 import type { RecordedFailure, RecordedResponse } from '../../../src/sources/recording';
-import { createFakeTime, type Handler, hang, json, stubFetch } from './helpers';
+import { clientOnFakeTime, createFakeTime, type Handler, hang, json, stubFetch } from './helpers';
 
 const URL_POOLS = 'https://mempool.example/api/v1/mining/pools/1w';
 const request = { url: URL_POOLS, label: 'mempool pools', source: 'mempool' as const, name: 'pools-1w' };
@@ -19,15 +18,7 @@ function setup(handler: Handler, settings: Partial<HttpSettings> = {}, random = 
   const time = createFakeTime();
   const { fetch, calls } = stubFetch({ '/pools/1w': handler });
   const recordings: RecordedResponse[] = [];
-  const client = createHttpClient({
-    fetch,
-    clock: time.clock,
-    sleep: time.sleep,
-    random,
-    reporter: silentReporter,
-    recorder: (r) => recordings.push(r),
-    settings,
-  });
+  const client = clientOnFakeTime(time, fetch, { random, recorder: (r) => recordings.push(r), settings });
   return { client, time, calls, recordings };
 }
 
@@ -170,12 +161,7 @@ describe('createHttpClient', () => {
     };
     const time = createFakeTime();
     const { fetch } = stubFetch({ '/pools/1w': slow503 });
-    const client = createHttpClient({
-      fetch,
-      clock: time.clock,
-      sleep: time.sleep,
-      random: () => 0.5,
-      reporter: silentReporter,
+    const client = clientOnFakeTime(time, fetch, {
       settings: { budgetMs: 10_000, retries: 10, baseDelayMs: 1000 },
     });
     const error = await failure(time.run(client.get(request)));
@@ -197,12 +183,8 @@ describe('createHttpClient', () => {
         return json({});
       },
     });
-    const client = createHttpClient({
-      fetch,
-      clock: time.clock,
-      sleep: time.sleep,
+    const client = clientOnFakeTime(time, fetch, {
       random: () => 0,
-      reporter: silentReporter,
       settings: { hostLimits: { 'h.example': { concurrency: 2 } } },
     });
     const all = Promise.all(
@@ -223,12 +205,8 @@ describe('createHttpClient', () => {
         return json({ data: [] });
       },
     });
-    const client = createHttpClient({
-      fetch,
-      clock: time.clock,
-      sleep: time.sleep,
+    const client = clientOnFakeTime(time, fetch, {
       random: () => 0,
-      reporter: silentReporter,
       settings: { hostLimits: { coinmetrics: { concurrency: 4, maxRequests: 10, windowMs: 6000 } } },
     });
     const all = Promise.all(
@@ -355,14 +333,7 @@ describe('createHttpClient: what it says and sends', () => {
         return new Response('', { status: 503 });
       },
     });
-    const client = createHttpClient({
-      fetch,
-      clock: time.clock,
-      sleep: time.sleep,
-      random: () => 0.5,
-      reporter: silentReporter,
-      settings: { budgetMs, timeoutMs: 60_000, retries: 3 },
-    });
+    const client = clientOnFakeTime(time, fetch, { settings: { budgetMs, timeoutMs: 60_000, retries: 3 } });
 
     const error = await failure(time.run(client.get(request)));
 
@@ -416,13 +387,9 @@ describe('createHttpClient: the budget, the rate window and the attempt timer', 
     const interrupted = new Error('sleep interrupted');
     const { fetch } = stubFetch({ '/pools/1w': () => json({}) });
     const recordings: RecordedResponse[] = [];
-    const client = createHttpClient({
-      fetch,
-      clock: time.clock,
+    const client = clientOnFakeTime(time, fetch, {
       // Timers with a signal are attempt timeouts; the plain wait is the rate window's.
       sleep: (ms, signal) => (signal ? time.sleep(ms, signal) : Promise.reject(interrupted)),
-      random: () => 0.5,
-      reporter: silentReporter,
       recorder: (r) => recordings.push(r),
       settings: { hostLimits: { 'mempool.example': { concurrency: 1, maxRequests: 1, windowMs: 1_000 } } },
     });
@@ -465,14 +432,7 @@ describe('createHttpClient: the budget, the rate window and the attempt timer', 
       new Promise((_resolve, reject) => {
         init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
       });
-    const client = createHttpClient({
-      fetch,
-      clock: time.clock,
-      sleep: time.sleep,
-      random: () => 0.5,
-      reporter: silentReporter,
-      settings: { timeoutMs: 1_000, retries: 0 },
-    });
+    const client = clientOnFakeTime(time, fetch, { settings: { timeoutMs: 1_000, retries: 0 } });
 
     const error = await failure(time.run(client.get(request)));
 
@@ -487,15 +447,11 @@ describe('createHttpClient: the budget, the rate window and the attempt timer', 
     const time = createFakeTime();
     const timers: AbortSignal[] = [];
     const { fetch } = stubFetch({ '/pools/1w': handler });
-    const client = createHttpClient({
-      fetch,
-      clock: time.clock,
+    const client = clientOnFakeTime(time, fetch, {
       sleep: (ms, signal) => {
         if (signal) timers.push(signal);
         return time.sleep(ms, signal);
       },
-      random: () => 0.5,
-      reporter: silentReporter,
     });
 
     await time.run(client.get(request)).catch(() => undefined);
@@ -554,11 +510,7 @@ describe('createHttpClient: what it hands back, records and reports', () => {
         () => json({}),
       ),
     });
-    const client = createHttpClient({
-      fetch,
-      clock: time.clock,
-      sleep: time.sleep,
-      random: () => 0.5,
+    const client = clientOnFakeTime(time, fetch, {
       reporter: { info: (message, fields) => progress.push({ message, fields }), warn: () => {} },
       settings: { baseDelayMs: 1_000 },
     });
@@ -595,17 +547,15 @@ describe('createHttpClient: replay', () => {
   function replayClient(fetch: Fetch, recordings?: RecordedResponse[]) {
     const time = createFakeTime();
     let calls = 0;
-    const client = createHttpClient({
-      fetch: (url, init) => {
-        calls++;
-        return fetch(url, init);
-      },
-      clock: time.clock,
-      sleep: time.sleep,
-      random: () => 0.5,
-      reporter: silentReporter,
-      ...(recordings ? { recorder: (r: RecordedResponse) => recordings.push(r) } : {}),
-    });
+    const counted: Fetch = (url, init) => {
+      calls++;
+      return fetch(url, init);
+    };
+    const client = clientOnFakeTime(
+      time,
+      counted,
+      recordings ? { recorder: (r: RecordedResponse) => recordings.push(r) } : {},
+    );
     return { client, time, calls: () => calls };
   }
 
