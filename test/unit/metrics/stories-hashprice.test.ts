@@ -59,43 +59,34 @@ describe('driversSentence: what BTC revenue did', () => {
     );
   });
 
-  it('names fees that moved 20% or more the same way as revenue, and not otherwise', () => {
-    expect(drivers({ btcRevenueChangePct: 3, feesBtcChangePct: 20 })?.text).toBe(
-      'Hashprice rose 3.0% on 3.0% more BTC revenue per day (fees up 20.0%).',
-    );
-    expect(drivers({ btcRevenueChangePct: 3, feesBtcChangePct: 19.9 })?.text).toBe(
-      'Hashprice rose 3.0% on 3.0% more BTC revenue per day.',
-    );
-    expect(drivers({ btcRevenueChangePct: 3, feesBtcChangePct: -30 })?.text).toBe(
-      'Hashprice rose 3.0% on 3.0% more BTC revenue per day.',
-    );
-  });
-
-  it('names more or fewer blocks when the subsidy moved 1% or more the same way', () => {
-    expect(drivers({ btcRevenueChangePct: 2, subsidyBtcChangePct: 1 })?.text).toBe(
-      'Hashprice rose 2.0% on 2.0% more BTC revenue per day (more blocks mined).',
-    );
-    expect(drivers({ btcRevenueChangePct: 2, subsidyBtcChangePct: 0.9 })?.text).toBe(
-      'Hashprice rose 2.0% on 2.0% more BTC revenue per day.',
-    );
-    expect(drivers({ btcRevenueChangePct: -2, subsidyBtcChangePct: 1.5 })?.text).toBe(
-      'Hashprice fell 2.0% on 2.0% less BTC revenue per day.',
+  // Revenue ±3% with nothing else moving: hashprice moves the same 3%, and the clause says why.
+  it.each<[string, number, Partial<Drivers>, string]>([
+    ['fees that moved 20% the same way', 3, { feesBtcChangePct: 20 }, ' (fees up 20.0%)'],
+    ['no fees that moved 19.9%', 3, { feesBtcChangePct: 19.9 }, ''],
+    ['no fees that moved against revenue', 3, { feesBtcChangePct: -30 }, ''],
+    ['more blocks when the subsidy rose 1%', 3, { subsidyBtcChangePct: 1 }, ' (more blocks mined)'],
+    ['no blocks when the subsidy rose 0.9%', 3, { subsidyBtcChangePct: 0.9 }, ''],
+    ['no blocks when the subsidy moved against revenue', -3, { subsidyBtcChangePct: 1.5 }, ''],
+    ['fewer blocks when the subsidy fell 1%', -3, { subsidyBtcChangePct: -1 }, ' (fewer blocks mined)'],
+  ])('names %s', (_name, revenue, d, clause) => {
+    const moved = revenue > 0 ? 'rose 3.0% on 3.0% more' : 'fell 3.0% on 3.0% less';
+    expect(drivers({ btcRevenueChangePct: revenue, ...d })?.text).toBe(
+      `Hashprice ${moved} BTC revenue per day${clause}.`,
     );
   });
 });
 
 describe('driversSentence: how the factors combine', () => {
   it('lists three factors largest first, and what held a rise back', () => {
-    const s = drivers({ avgPriceChangePct: 12, btcRevenueChangePct: 2, hashrateChangePct: 5 });
-    expect(s?.text).toBe(
-      'Hashprice rose 8.8% on a 12.0% higher average price and 2.0% more BTC revenue per day, while a 5.0% higher hashrate held it back.',
-    );
-    expect(s?.metricKeys).toEqual([
-      'hashprice.change7dPct',
-      'hashprice.drivers.avgPriceChangePct',
-      'hashprice.drivers.hashrateChangePct',
-      'hashprice.drivers.btcRevenueChangePct',
-    ]);
+    expect(drivers({ avgPriceChangePct: 12, btcRevenueChangePct: 2, hashrateChangePct: 5 })).toEqual({
+      text: 'Hashprice rose 8.8% on a 12.0% higher average price and 2.0% more BTC revenue per day, while a 5.0% higher hashrate held it back.',
+      metricKeys: [
+        'hashprice.change7dPct',
+        'hashprice.drivers.avgPriceChangePct',
+        'hashprice.drivers.hashrateChangePct',
+        'hashprice.drivers.btcRevenueChangePct',
+      ],
+    });
   });
 
   it('leaves out a factor under half a percent, and says "despite" when every one left worked against the move', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashrateStory, priceStory } from '../../../src/metrics/stories/market';
+import type { Story } from '../../../src/metrics/stories/types';
 import type { Metrics } from '../../../src/snapshot/schema';
 import { fixtureSnapshot } from '../../fixtures/render/fixture';
 
@@ -21,41 +22,42 @@ describe('priceStory', () => {
     return m;
   };
 
-  it('tells a close at a new all-time high', () => {
-    const story = priceStory(
-      withPrice({ usd: 126_000, athUsd: 126_000, athDate: AS_OF, change7dPct: 4.2 }),
-      AS_OF,
-    );
-    expect(story).toEqual({
-      story: 'price-ath',
-      score: 80,
-      headline: 'Bitcoin at an all-time high',
-      text: 'Bitcoin closed at a new all-time high of $126,000 on 23 November 2026, up 4.2% on the week.',
-      metricKeys: ['price.usd', 'price.athUsd', 'price.athDate', 'price.change7dPct'],
-    });
-  });
-
-  it('tells a high set earlier in the week and the close after it', () => {
-    const story = priceStory(withPrice({ usd: 121_000, athUsd: 126_000, athDate: '2026-11-17' }), AS_OF);
-    expect(story?.story).toBe('price-ath');
-    expect(story?.text).toBe(
-      'Bitcoin set an all-time high of $126,000 on 17 November 2026 and closed the week at $121,000.',
-    );
-    expect(story?.metricKeys).toEqual(['price.usd', 'price.athUsd', 'price.athDate']);
-  });
-
-  it('tells a high from before the week as a drawdown, not as news', () => {
-    const story = priceStory(
-      withPrice({ usd: 121_000, athUsd: 126_000, athDate: '2026-11-16', drawdownFromAthPct: -3.97 }),
-      AS_OF,
-    );
-    expect(story).toEqual({
-      story: 'price',
-      score: 35,
-      headline: 'Bitcoin $121,000',
-      text: 'Bitcoin closed at $121,000 and 4.0% below its all-time high of $126,000 (16 November 2026).',
-      metricKeys: ['price.usd', 'price.drawdownFromAthPct', 'price.athUsd', 'price.athDate'],
-    });
+  it.each<{ name: string; price: Partial<Metrics['price']>; told: Story }>([
+    {
+      name: 'a close at a new all-time high',
+      price: { usd: 126_000, athUsd: 126_000, athDate: AS_OF, change7dPct: 4.2 },
+      told: {
+        story: 'price-ath',
+        score: 80,
+        headline: 'Bitcoin at an all-time high',
+        text: 'Bitcoin closed at a new all-time high of $126,000 on 23 November 2026, up 4.2% on the week.',
+        metricKeys: ['price.usd', 'price.athUsd', 'price.athDate', 'price.change7dPct'],
+      },
+    },
+    {
+      name: 'a high set earlier in the week and the close after it',
+      price: { usd: 121_000, athUsd: 126_000, athDate: '2026-11-17' },
+      told: {
+        story: 'price-ath',
+        score: 80,
+        headline: 'Bitcoin at an all-time high',
+        text: 'Bitcoin set an all-time high of $126,000 on 17 November 2026 and closed the week at $121,000.',
+        metricKeys: ['price.usd', 'price.athUsd', 'price.athDate'],
+      },
+    },
+    {
+      name: 'a high from before the week as a drawdown, not as news',
+      price: { usd: 121_000, athUsd: 126_000, athDate: '2026-11-16', drawdownFromAthPct: -3.97 },
+      told: {
+        story: 'price',
+        score: 35,
+        headline: 'Bitcoin $121,000',
+        text: 'Bitcoin closed at $121,000 and 4.0% below its all-time high of $126,000 (16 November 2026).',
+        metricKeys: ['price.usd', 'price.drawdownFromAthPct', 'price.athUsd', 'price.athDate'],
+      },
+    },
+  ])('tells $name', ({ price, told }) => {
+    expect(priceStory(withPrice(price), AS_OF)).toEqual(told);
   });
 
   it('scores a crash or rally week by its size, and heads with the move from 10%', () => {
