@@ -5,22 +5,25 @@ import type { Metrics } from '../../../src/snapshot/schema';
 import { fixtureSnapshot } from '../../fixtures/render/fixture';
 
 const AS_OF = '2026-11-23';
-const metrics = (): Metrics => structuredClone(fixtureSnapshot().metrics);
+/** Each named figure unknown (null). */
+const nothing = <K extends string>(...keys: K[]) =>
+  Object.fromEntries(keys.map((key) => [key, null])) as Record<K, null>;
+
+/** The fixture week with one group's figures replaced. */
+const withGroup = <K extends keyof Metrics>(key: K, values: Partial<Metrics[K]>): Metrics => {
+  const m = structuredClone(fixtureSnapshot().metrics);
+  Object.assign(m[key], values);
+  return m;
+};
 
 describe('priceStory', () => {
-  const withPrice = (price: Partial<Metrics['price']>): Metrics => {
-    const m = metrics();
-    Object.assign(m.price, {
+  /** A close of $95,000 and nothing else known, unless given. */
+  const withPrice = (price: Partial<Metrics['price']>) =>
+    withGroup('price', {
       usd: 95_000,
-      change7dPct: null,
-      change30dPct: null,
-      drawdownFromAthPct: null,
-      athUsd: null,
-      athDate: null,
+      ...nothing('change7dPct', 'change30dPct', 'drawdownFromAthPct', 'athUsd', 'athDate'),
       ...price,
     });
-    return m;
-  };
 
   it.each<{ name: string; price: Partial<Metrics['price']>; told: Story }>([
     {
@@ -95,28 +98,29 @@ describe('priceStory', () => {
     }
   });
 
+  it('tells no all-time high in the week without its level', () => {
+    expect(priceStory(withPrice({ athUsd: null, athDate: '2026-11-20' }), AS_OF)).toMatchObject({
+      story: 'price',
+      text: 'Bitcoin closed at $95,000.',
+    });
+  });
+
   it('has no story without a price', () => {
     expect(priceStory(withPrice({ usd: null }), AS_OF)).toBeNull();
   });
 });
 
 describe('hashrateStory', () => {
-  const withHashrate = (hashrate: Partial<Metrics['hashrate']>): Metrics => {
-    const m = metrics();
-    Object.assign(m.hashrate, {
-      ehs7d: 1000,
-      change7dPct: null,
-      change30dPct: null,
-      fromPeakPct: 0,
-      peakEhs7d: 1000,
-      peakDate: '2026-09-01',
-      drawdownDeepestSince: null,
-      drawdownDeepestOnRecord: false,
-      drawdownDeepest90dPct: 0,
+  /** 1,000 EH/s at its peak of 1 September, no record, no drawdown, unless given. */
+  const atPeak = { ehs7d: 1000, peakEhs7d: 1000, peakDate: '2026-09-01', fromPeakPct: 0 };
+  const noDrawdown = { drawdownDeepestOnRecord: false, drawdownDeepest90dPct: 0 };
+  const withHashrate = (hashrate: Partial<Metrics['hashrate']>) =>
+    withGroup('hashrate', {
+      ...atPeak,
+      ...noDrawdown,
+      ...nothing('change7dPct', 'change30dPct', 'drawdownDeepestSince'),
       ...hashrate,
     });
-    return m;
-  };
 
   it('tells a new high in the week', () => {
     expect(hashrateStory(withHashrate({ peakDate: '2026-11-20', change7dPct: 2 }), AS_OF)).toEqual({
@@ -224,6 +228,40 @@ describe('hashrateStory', () => {
     expect(
       hashrateStory(withHashrate({ fromPeakPct: -1, drawdownDeepest90dPct: -9.9 }), AS_OF)?.text,
     ).not.toContain('recovering');
+  });
+
+  it.each<{ name: string; hashrate: Partial<Metrics['hashrate']> }>([
+    {
+      name: 'a high without its distance from the peak',
+      hashrate: { peakDate: '2026-11-20', fromPeakPct: null },
+    },
+    {
+      name: 'a recovery without the distance from the peak',
+      hashrate: { fromPeakPct: null, drawdownDeepest90dPct: -12 },
+    },
+    { name: 'a drawdown without the peak’s level', hashrate: { fromPeakPct: -12, peakEhs7d: null } },
+    { name: 'a drawdown without the peak’s day', hashrate: { fromPeakPct: -12, peakDate: null } },
+  ])('tells only the level for $name', ({ hashrate }) => {
+    expect(hashrateStory(withHashrate(hashrate), AS_OF)).toEqual({
+      story: 'hashrate',
+      score: 30,
+      headline: 'Hashrate 1,000 EH/s',
+      text: "The network's hashrate averaged 1,000 EH/s over the 7 days.",
+      metricKeys: ['hashrate.ehs7d'],
+    });
+  });
+
+  it('calls a drawdown of exactly 10% the deepest on record, or since a year back', () => {
+    // A drawdown of 10% scores 60: +15 on record (75), +10 for one a year back (70).
+    const onRecord = hashrateStory(withHashrate({ fromPeakPct: -10, drawdownDeepestOnRecord: true }), AS_OF);
+    expect(onRecord?.text).toMatch(/, the deepest drawdown on record\.$/);
+    expect(onRecord?.score).toBe(75);
+    const yearBack = hashrateStory(
+      withHashrate({ fromPeakPct: -10, drawdownDeepestSince: '2025-11-23' }),
+      AS_OF,
+    );
+    expect(yearBack?.text).toMatch(/, the deepest drawdown since November 2025\.$/);
+    expect(yearBack?.score).toBe(70);
   });
 
   it('has no story without a 7-day hashrate', () => {
