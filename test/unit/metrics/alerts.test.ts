@@ -24,6 +24,13 @@ function calm(): AlertView {
   return m;
 }
 
+/** The calm view with a 7-day hashprice that is a new record low. */
+function atRecordLow(usdPerPhDay: number): AlertView {
+  const v = calm();
+  Object.assign(v.hashprice, { usdPerPhDay, recordLow: true, lowestSince: null, lowestSinceDays: null });
+  return v;
+}
+
 const ids = (view: AlertView, previous: Record<string, number> = {}) =>
   buildAlerts(view, assumptions, previous).map((a) => `${a.id}:${a.severity}`);
 
@@ -55,13 +62,7 @@ describe('hashprice-low', () => {
     expect(buildAlerts(v, assumptions, {})[0]?.message).toBe(
       'Hashprice fell to $20.50/PH/day (7-day average), its lowest since June 2021: a 4-year low.',
     );
-    const record = calm();
-    Object.assign(record.hashprice, {
-      usdPerPhDay: 19,
-      recordLow: true,
-      lowestSince: null,
-      lowestSinceDays: null,
-    });
+    const record = atRecordLow(19);
     expect(ids(record, { 'hashprice-low': 3 })).toEqual(['hashprice-low:critical']);
     // Still at level 3 the next week but no new record (lowest since 3 days ago): silent.
     const after = calm();
@@ -161,14 +162,7 @@ describe('hashprice-low: where the bands end', () => {
 
 describe('hashprice-low: what it says', () => {
   it('names a record low', () => {
-    const v = calm();
-    Object.assign(v.hashprice, {
-      usdPerPhDay: 19,
-      recordLow: true,
-      lowestSince: null,
-      lowestSinceDays: null,
-    });
-    expect(message(v)).toEqual(['Hashprice set a record low: $19.00/PH/day (7-day average).']);
+    expect(message(atRecordLow(19))).toEqual(['Hashprice set a record low: $19.00/PH/day (7-day average).']);
   });
 
   it('says how close to the 1-year low it is, with the low and its day', () => {
