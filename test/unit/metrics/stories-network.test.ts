@@ -329,6 +329,9 @@ describe('difficulty stories: the adjustment of the week', () => {
       text: 'Difficulty fell 7.5% on 20 November 2026, the largest cut since November 2025.',
     });
     expect(adjusted({ lastAdjustmentLargestSince: '2025-11-21' })?.score).toBe(35 + 7.48 * 3);
+    expect(adjusted({ lastAdjustmentLargestSince: '2025-11-20', lastAdjustmentAtLeast: true })?.text).toBe(
+      'Difficulty fell by at least 7.5% on 20 November 2026, already the largest cut since November 2025.',
+    );
     expect(adjusted({ lastAdjustmentLargestSince: '2026-10-01' })?.text).toBe(
       'Difficulty fell 7.5% on 20 November 2026.',
     );
@@ -394,5 +397,46 @@ describe('nextAdjustmentClause', () => {
         }),
       )?.keys,
     ).toHaveLength(3);
+  });
+
+  it('puts an estimate early in the epoch behind its caveat, with the range block luck alone allows', () => {
+    const clause = nextAdjustmentClause(
+      d({
+        nextAdjustmentPct: -3,
+        nextAdjustmentDate: '2026-12-01',
+        nextAdjustmentSource: 'mempool',
+        epochProgressPct: 12.4,
+        nextAdjustmentMarginPct: 9.87,
+        nextAdjustmentEarly: true,
+      }),
+    );
+    expect(clause?.text).toBe(
+      'early in the epoch (12% of its blocks mined), the next adjustment, around 1 December 2026, is estimated at −3.0% by mempool.space, but block luck alone could move that by ±9.9%',
+    );
+    expect(clause?.keys).toEqual([
+      'difficulty.nextAdjustmentPct',
+      'difficulty.nextAdjustmentDate',
+      'difficulty.nextAdjustmentSource',
+      'difficulty.epochProgressPct',
+      'difficulty.nextAdjustmentMarginPct',
+      'difficulty.nextAdjustmentEarly',
+    ]);
+  });
+
+  it('follows the adjustment of the week with the next estimate, as a sentence of its own', () => {
+    const story = adjusted({
+      nextAdjustmentPct: 2,
+      nextAdjustmentDate: '2026-12-04',
+      nextAdjustmentSource: 'block-timing',
+      epochProgressPct: null,
+    });
+    expect(story?.text).toBe(
+      'Difficulty fell 7.5% on 20 November 2026, the largest cut on record. The next adjustment, around 4 December 2026, is estimated at +2.0% from block times so far.',
+    );
+    expect(story?.metricKeys.slice(3)).toEqual([
+      'difficulty.nextAdjustmentPct',
+      'difficulty.nextAdjustmentDate',
+      'difficulty.nextAdjustmentSource',
+    ]);
   });
 });
