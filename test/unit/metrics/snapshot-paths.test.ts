@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultAssumptions } from '../../../src/metrics/assumptions';
+import { SnapshotInvariantError } from '../../../src/metrics/errors';
 import { createMetricsHistory } from '../../../src/metrics/history';
 import { buildChartSeries, buildSnapshot } from '../../../src/metrics/snapshot';
 import {
@@ -73,6 +74,26 @@ describe('buildSnapshot: the as-of day and the data', () => {
     );
     expect(real.snapshot.metrics.halving.currentHeight).toBe(839_998 + 5 * 144);
     expect(sample.snapshot.metrics.halving.currentHeight).toBeNull();
+  });
+});
+
+describe('buildSnapshot: a snapshot that breaks its schema', () => {
+  it('is never returned: it throws, naming the day and each field that is wrong', () => {
+    const inputs = inputsFor(seriesFromRows('2026-11-14', steady(10)), '2026-11-23');
+    const context = { issueId: 'no spaces', generatedAt: 'tomorrow' };
+    const thrown = (() => {
+      try {
+        buildSnapshot(inputs, defaultAssumptions(), context);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(SnapshotInvariantError);
+    const message = (thrown as SnapshotInvariantError).message;
+    expect(message).toMatch(
+      /^buildSnapshot produced an invalid snapshot for 2026-11-23: issueId: .+; generatedAt: /,
+    );
+    expect((thrown as SnapshotInvariantError).cause).toHaveProperty('issues');
   });
 });
 
