@@ -346,6 +346,21 @@ describe('difficulty stories: the adjustment of the week', () => {
     expect(adjusted({ lastAdjustmentDate: '2026-11-16' })).toBeNull();
     expect(adjusted({ lastAdjustmentPct: null })).toBeNull();
   });
+
+  it('says an unchanged difficulty rose 0.0%, and names no larger move from under a month back', () => {
+    expect(adjusted({ lastAdjustmentPct: 0 })?.text).toBe('Difficulty rose 0.0% on 20 November 2026.');
+    // The retarget before, 14 days back, was larger: too recent for "the largest since …".
+    expect(adjusted({ lastAdjustmentLargestSince: '2026-11-06' })?.text).toBe(
+      'Difficulty fell 7.5% on 20 November 2026.',
+    );
+  });
+
+  it('leaves out a next estimate without its size', () => {
+    const story = adjusted({ nextAdjustmentPct: null, nextAdjustmentDate: '2026-12-04' });
+    expect(story?.text).toBe('Difficulty fell 7.5% on 20 November 2026, the largest cut on record.');
+    const sizeless = { ...metrics().difficulty, nextAdjustmentPct: null, nextAdjustmentDate: '2026-12-04' };
+    expect(nextAdjustmentClause(sizeless)).toBeNull();
+  });
 });
 
 describe('difficulty stories: the next adjustment', () => {
