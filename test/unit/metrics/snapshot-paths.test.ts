@@ -96,6 +96,17 @@ describe('buildSnapshot: the as-of day and the data', () => {
   });
 });
 
+describe('buildSnapshot: the week after a halving', () => {
+  it('tells the aftermath from the Coin Metrics days around it', () => {
+    // Eight days at 6.25 BTC a block (900 BTC a day), then the subsidy halves to 3.125 on 2026-11-20.
+    const rows = steady(11).map((r, k) => (k < 8 ? { ...r, IssTotNtv: 900, IssTotUSD: 900 * 100 } : r));
+    const { halving } = build(rows, '2026-11-12', '2026-11-22').snapshot.metrics;
+    expect(halving.previousDate).toBe('2026-11-20');
+    expect(halving.daysSincePrevious).toBe(2);
+    expect(halving.afterPrevious).toMatchObject({ subsidyBeforeBtc: 6.25, subsidyAfterBtc: 3.125 });
+  });
+});
+
 describe('buildSnapshot: a snapshot that breaks its schema', () => {
   it('is never returned: it throws, naming the day and each field that is wrong', () => {
     const inputs = inputsFor(seriesFromRows('2026-11-14', steady(10)), '2026-11-23');
