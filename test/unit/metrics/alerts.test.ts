@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AlertView, alertLevels, buildAlerts } from '../../../src/metrics/alerts';
+import { type AlertView, alertLevels, buildAlerts, top2SharePct } from '../../../src/metrics/alerts';
 import { defaultAssumptions } from '../../../src/metrics/assumptions';
 import { fixtureSnapshot } from '../../fixtures/render/fixture';
 
@@ -22,6 +22,13 @@ function calm(): AlertView {
   Object.assign(m.difficulty, { nextAdjustmentPct: 1, nextAdjustmentEarly: false });
   Object.assign(m.pools, { top: [], topPoolSharePct: null, nakamotoCoefficient: null });
   return m;
+}
+
+/** The calm view with a 7-day hashprice that is a new record low. */
+function atRecordLow(usdPerPhDay: number): AlertView {
+  const v = calm();
+  Object.assign(v.hashprice, { usdPerPhDay, recordLow: true, lowestSince: null, lowestSinceDays: null });
+  return v;
 }
 
 const ids = (view: AlertView, previous: Record<string, number> = {}) =>
@@ -55,13 +62,7 @@ describe('hashprice-low', () => {
     expect(buildAlerts(v, assumptions, {})[0]?.message).toBe(
       'Hashprice fell to $20.50/PH/day (7-day average), its lowest since June 2021: a 4-year low.',
     );
-    const record = calm();
-    Object.assign(record.hashprice, {
-      usdPerPhDay: 19,
-      recordLow: true,
-      lowestSince: null,
-      lowestSinceDays: null,
-    });
+    const record = atRecordLow(19);
     expect(ids(record, { 'hashprice-low': 3 })).toEqual(['hashprice-low:critical']);
     // Still at level 3 the next week but no new record (lowest since 3 days ago): silent.
     const after = calm();
@@ -161,14 +162,7 @@ describe('hashprice-low: where the bands end', () => {
 
 describe('hashprice-low: what it says', () => {
   it('names a record low', () => {
-    const v = calm();
-    Object.assign(v.hashprice, {
-      usdPerPhDay: 19,
-      recordLow: true,
-      lowestSince: null,
-      lowestSinceDays: null,
-    });
-    expect(message(v)).toEqual(['Hashprice set a record low: $19.00/PH/day (7-day average).']);
+    expect(message(atRecordLow(19))).toEqual(['Hashprice set a record low: $19.00/PH/day (7-day average).']);
   });
 
   it('says how close to the 1-year low it is, with the low and its day', () => {
@@ -331,5 +325,61 @@ describe('difficulty-drop: lines and words', () => {
     expect(message(v)).toEqual([
       'Difficulty is set to fall about 6.2% at the next adjustment (60% of the epoch mined).',
     ]);
+  });
+});
+
+describe('every alert at once', () => {
+  it('lists the rules in their order, each with the figures it is judged on', () => {
+    const v = calm();
+    v.hashprice.usdPerPhDay = 31.4; // within 5% of the 1-year low of 30
+    v.hashrate.fromPeakPct = -12;
+    Object.assign(v.difficulty, { nextAdjustmentPct: -6, nextAdjustmentEarly: false, epochProgressPct: 60 });
+    const top = [
+      { name: 'Foundry USA', slug: 'foundryusa', blocks: 301, sharePct: 30.1 },
+      { name: 'AntPool', slug: 'antpool', blocks: 200, sharePct: 20 },
+    ];
+    Object.assign(v.pools, { top, topPoolSharePct: 30.1, nakamotoCoefficient: 2 });
+    expect(buildAlerts(v, assumptions, {}).map((a) => [a.id, a.severity, a.metricKeys])).toEqual([
+      [
+        'hashprice-low',
+        'info',
+        ['usdPerPhDay', 'recordLow', 'low1yUsdPerPhDay', 'low4yUsdPerPhDay', 'lowestSince'].map(
+          (k) => `hashprice.${k}`,
+        ),
+      ],
+      ['hashrate-drawdown', 'warning', ['hashrate.fromPeakPct', 'hashrate.ehs7d', 'hashrate.peakDate']],
+      [
+        'difficulty-drop',
+        'info',
+        ['nextAdjustmentPct', 'nextAdjustmentEarly', 'epochProgressPct'].map((k) => `difficulty.${k}`),
+      ],
+      ['pool-top2', 'critical', ['pools.top']],
+      ['nakamoto-low', 'critical', ['pools.nakamotoCoefficient']],
+      ['pool-top1', 'warning', ['pools.topPoolSharePct', 'pools.top']],
+    ]);
+  });
+
+  it('raises nothing for a record-low flag without a hashprice', () => {
+    const v = calm();
+    Object.assign(v.hashprice, { usdPerPhDay: null, recordLow: true });
+    expect(ids(v)).toEqual([]);
+    expect(ids(v, { 'hashprice-low': 3 })).toEqual([]);
+  });
+
+  it('says "lowest since" only with the day it was lower', () => {
+    const v = calm();
+    Object.assign(v.hashprice, { usdPerPhDay: 30.5, lowestSince: null, lowestSinceDays: 400 });
+    expect(message(v)).toEqual([
+      'Hashprice ($30.50/PH/day, 7-day average) is within 1.7% of its 1-year low of $30.00/PH/day (1 May 2026).',
+    ]);
+  });
+});
+
+describe('top2SharePct', () => {
+  it('adds the two largest shares, and has none without pools', () => {
+    const pool = (sharePct: number) => ({ name: 'P', slug: 'p', blocks: sharePct, sharePct });
+    expect(top2SharePct({ ...calm().pools, top: [pool(30), pool(20), pool(15)] })).toBe(50);
+    expect(top2SharePct({ ...calm().pools, top: [pool(30)] })).toBe(30);
+    expect(top2SharePct({ ...calm().pools, top: [] })).toBeNull();
   });
 });

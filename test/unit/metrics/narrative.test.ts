@@ -182,10 +182,16 @@ describe('fee spike story', () => {
 });
 
 describe('halving countdown headline', () => {
-  it('reads naturally at every distance', () => {
-    expect(halvingCountdown(50)).toBe('Halving within a day');
-    expect(halvingCountdown(150)).toBe('Halving in about a day');
-    expect(halvingCountdown(1_948)).toBe('Halving in about 14 days');
+  // Days are blocks ÷ 144, rounded: 71 blocks is 0.49 of a day, 72 is half a day (1), 216 is 1.5 (2).
+  it.each([
+    [50, 'Halving within a day'],
+    [71, 'Halving within a day'],
+    [72, 'Halving in about a day'],
+    [215, 'Halving in about a day'],
+    [216, 'Halving in about 2 days'],
+    [1_948, 'Halving in about 14 days'],
+  ])('reads naturally %i blocks ahead', (blocks, headline) => {
+    expect(halvingCountdown(blocks)).toBe(headline);
   });
 });
 

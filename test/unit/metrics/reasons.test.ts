@@ -30,6 +30,10 @@ describe('windowGapReason and dayGapReason', () => {
     expect(windowGapReason(h(), 3, ['HashRate'], 'x')).toBe(
       'x unavailable: fewer than 7 days of Coin Metrics data up to 2026-01-04',
     );
+    const threeDays = createMetricsHistory(seriesFromRows('2026-01-01', rows.slice(0, 3)));
+    expect(windowGapReason(threeDays, 5, ['HashRate'], 'x')).toBe(
+      'x unavailable: fewer than 7 days of Coin Metrics data up to ?',
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultAssumptions } from '../../../src/metrics/assumptions';
+import { SnapshotInvariantError } from '../../../src/metrics/errors';
 import { createMetricsHistory } from '../../../src/metrics/history';
 import { buildChartSeries, buildSnapshot } from '../../../src/metrics/snapshot';
 import {
@@ -14,6 +15,8 @@ import {
 const context = (issueId: string) => ({ issueId, generatedAt: '2026-11-24T06:00:00Z' });
 const build = (rows: DayRow[], start: string, asOf: string, over: Parameters<typeof inputsFor>[2] = {}) =>
   buildSnapshot(inputsFor(seriesFromRows(start, rows), asOf, over), defaultAssumptions(), context(asOf));
+/** A warning from a metric computed from the Coin Metrics series of the as-of day. */
+const SERIES_METRIC_WARNING = /^(price|hashrate|revenue|hashprice|fees|stress)\b/;
 const steady = (n: number) => Array.from({ length: n }, () => steadyDay(100, 1e6));
 
 describe('buildSnapshot: sources and their warnings', () => {
@@ -32,6 +35,23 @@ describe('buildSnapshot: the as-of day and the data', () => {
       'Coin Metrics has no row for the as-of day 2026-12-01 (latest: 2026-11-10); market, hashrate, revenue and hashprice metrics are null',
     );
     expect(series).toEqual([]);
+    // Nothing is computed from a day that is not there, so no series metric explains a gap of its own.
+    expect(snapshot.warnings.filter((w) => SERIES_METRIC_WARNING.test(w))).toEqual([]);
+  });
+
+  it('starts its warnings with the sources in the issue’s order, and says nothing of missing Coin Metrics data it has', () => {
+    const { snapshot } = build(steady(10), '2026-11-14', '2026-11-23');
+    expect(snapshot.warnings.slice(0, 6).map((w) => w.split(' ')[0])).toEqual([
+      'mempool-pools-1w',
+      'mempool-difficulty-adjustment',
+      'mempool-hashrate',
+      'mempool-tip-height',
+      'mempool-reward-stats',
+      'mempool-prices',
+    ]);
+    expect(snapshot.warnings.filter((w) => w.startsWith('Coin Metrics'))).toEqual([]);
+    // A week of data explains its own gaps: no 30-day price change, no week before to compare with.
+    expect(snapshot.warnings.filter((w) => SERIES_METRIC_WARNING.test(w)).length).toBeGreaterThan(0);
   });
 
   it('reports on the first day of the data, with one chart row', () => {
@@ -73,6 +93,41 @@ describe('buildSnapshot: the as-of day and the data', () => {
     );
     expect(real.snapshot.metrics.halving.currentHeight).toBe(839_998 + 5 * 144);
     expect(sample.snapshot.metrics.halving.currentHeight).toBeNull();
+  });
+});
+
+describe('buildSnapshot: the week after a halving', () => {
+  it('tells the aftermath from the Coin Metrics days around it', () => {
+    // Eight days at 6.25 BTC a block (900 BTC a day), then the subsidy halves to 3.125 on 2026-11-20.
+    const rows = steady(11).map((r, k) => (k < 8 ? { ...r, IssTotNtv: 900, IssTotUSD: 900 * 100 } : r));
+    const { halving } = build(rows, '2026-11-12', '2026-11-22').snapshot.metrics;
+    expect(halving.previousDate).toBe('2026-11-20');
+    expect(halving.daysSincePrevious).toBe(2);
+    expect(halving.afterPrevious).toMatchObject({ subsidyBeforeBtc: 6.25, subsidyAfterBtc: 3.125 });
+  });
+});
+
+describe('buildSnapshot: a snapshot that breaks its schema', () => {
+  it('is never returned: it throws, naming the day and each field that is wrong', () => {
+    const inputs = inputsFor(seriesFromRows('2026-11-14', steady(10)), '2026-11-23');
+    const context = { issueId: 'no spaces', generatedAt: '2026-11-24T06:00:00Z' };
+    const inputsWithBadTime = {
+      ...inputs,
+      pools: { ...ok(poolsWeek([['Foundry USA', 100]])), fetchedAt: 'today' },
+    };
+    const thrown = (() => {
+      try {
+        buildSnapshot(inputsWithBadTime, defaultAssumptions(), context);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(SnapshotInvariantError);
+    const message = (thrown as SnapshotInvariantError).message;
+    expect(message).toMatch(
+      /^buildSnapshot produced an invalid snapshot for 2026-11-23: issueId: .+; sources\.1\.fetchedAt: /,
+    );
+    expect((thrown as SnapshotInvariantError).cause).toHaveProperty('issues');
   });
 });
 

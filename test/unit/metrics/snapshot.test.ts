@@ -103,6 +103,9 @@ describe('buildSnapshot', () => {
     expect(rows.find((r) => r.date === '2026-11-02')?.difficulty).toBe(1.4e14);
     expect(rows.at(-1)?.difficulty).toBe(1.45e14);
     expect(rows.at(-1)?.hashpriceUsdPerPhDay7d).toBeCloseTo((455 * 61_000) / 850_000, 9);
+    // The last seven days at 850 EH/s and 455 BTC a day: 455 ÷ 850,000 PH/s in BTC.
+    expect(rows.at(-1)?.hashrateEhs7d).toBeCloseTo(850, 9);
+    expect(rows.at(-1)?.hashpriceBtcPerPhDay7d).toBeCloseTo(455 / 850_000, 15);
   });
 
   it('nulls every metric that needs Coin Metrics when it failed, and says why', () => {
@@ -121,6 +124,9 @@ describe('buildSnapshot', () => {
       attempts: 3,
     });
     expect(snapshot.warnings).toContain('coinmetrics-asset-metrics failed: HTTP 500 after 3 attempts');
+    expect(snapshot.warnings).toContain(
+      'Coin Metrics data unavailable: market, hashrate, revenue and hashprice metrics are null',
+    );
     expect(snapshot.warnings.some((w) => w.startsWith('pool metrics unavailable'))).toBe(true);
     expect(snapshot.narrative).toEqual([]);
     expect(rows).toEqual([]);

@@ -59,43 +59,73 @@ describe('driversSentence: what BTC revenue did', () => {
     );
   });
 
-  it('names fees that moved 20% or more the same way as revenue, and not otherwise', () => {
-    expect(drivers({ btcRevenueChangePct: 3, feesBtcChangePct: 20 })?.text).toBe(
-      'Hashprice rose 3.0% on 3.0% more BTC revenue per day (fees up 20.0%).',
+  // Revenue ±3% with nothing else moving: hashprice moves the same 3%, and the clause says why.
+  it.each<[string, number, Partial<Drivers>, string]>([
+    ['fees that moved 20% the same way', 3, { feesBtcChangePct: 20 }, ' (fees up 20.0%)'],
+    ['no fees that moved 19.9%', 3, { feesBtcChangePct: 19.9 }, ''],
+    ['no fees that moved against revenue', 3, { feesBtcChangePct: -30 }, ''],
+    ['more blocks when the subsidy rose 1%', 3, { subsidyBtcChangePct: 1 }, ' (more blocks mined)'],
+    ['no blocks when the subsidy rose 0.9%', 3, { subsidyBtcChangePct: 0.9 }, ''],
+    ['no blocks when the subsidy moved against revenue', -3, { subsidyBtcChangePct: 1.5 }, ''],
+    ['fewer blocks when the subsidy fell 1%', -3, { subsidyBtcChangePct: -1 }, ' (fewer blocks mined)'],
+  ])('names %s', (_name, revenue, d, clause) => {
+    const moved = revenue > 0 ? 'rose 3.0% on 3.0% more' : 'fell 3.0% on 3.0% less';
+    expect(drivers({ btcRevenueChangePct: revenue, ...d })?.text).toBe(
+      `Hashprice ${moved} BTC revenue per day${clause}.`,
     );
-    expect(drivers({ btcRevenueChangePct: 3, feesBtcChangePct: 19.9 })?.text).toBe(
-      'Hashprice rose 3.0% on 3.0% more BTC revenue per day.',
-    );
-    expect(drivers({ btcRevenueChangePct: 3, feesBtcChangePct: -30 })?.text).toBe(
-      'Hashprice rose 3.0% on 3.0% more BTC revenue per day.',
+  });
+});
+
+describe('driversSentence: the halving, and the figures behind each reason', () => {
+  it('does not blame the halving for revenue that rose, or for a subsidy that did not fall', () => {
+    // Three days after a halving: revenue up on fees alone, or down with the subsidy unchanged.
+    expect(
+      drivers({ btcRevenueChangePct: 5, subsidyBtcChangePct: -45, feesBtcChangePct: 200 }, 3)?.text,
+    ).toBe('Hashprice rose 5.0% on 5.0% more BTC revenue per day (fees up 200.0%).');
+    expect(drivers({ btcRevenueChangePct: -5, subsidyBtcChangePct: 0 }, 3)?.text).toBe(
+      'Hashprice fell 5.0% on 5.0% less BTC revenue per day.',
     );
   });
 
-  it('names more or fewer blocks when the subsidy moved 1% or more the same way', () => {
-    expect(drivers({ btcRevenueChangePct: 2, subsidyBtcChangePct: 1 })?.text).toBe(
-      'Hashprice rose 2.0% on 2.0% more BTC revenue per day (more blocks mined).',
-    );
-    expect(drivers({ btcRevenueChangePct: 2, subsidyBtcChangePct: 0.9 })?.text).toBe(
-      'Hashprice rose 2.0% on 2.0% more BTC revenue per day.',
-    );
-    expect(drivers({ btcRevenueChangePct: -2, subsidyBtcChangePct: 1.5 })?.text).toBe(
-      'Hashprice fell 2.0% on 2.0% less BTC revenue per day.',
-    );
+  it('lists the figure each reason rests on', () => {
+    expect(drivers({ btcRevenueChangePct: 3, feesBtcChangePct: 20 })?.metricKeys).toEqual([
+      'hashprice.change7dPct',
+      'hashprice.drivers.btcRevenueChangePct',
+      'hashprice.drivers.feesBtcChangePct',
+    ]);
+    expect(drivers({ btcRevenueChangePct: 3, subsidyBtcChangePct: 1 })?.metricKeys).toEqual([
+      'hashprice.change7dPct',
+      'hashprice.drivers.btcRevenueChangePct',
+      'hashprice.drivers.subsidyBtcChangePct',
+    ]);
   });
 });
 
 describe('driversSentence: how the factors combine', () => {
   it('lists three factors largest first, and what held a rise back', () => {
-    const s = drivers({ avgPriceChangePct: 12, btcRevenueChangePct: 2, hashrateChangePct: 5 });
-    expect(s?.text).toBe(
-      'Hashprice rose 8.8% on a 12.0% higher average price and 2.0% more BTC revenue per day, while a 5.0% higher hashrate held it back.',
+    expect(drivers({ avgPriceChangePct: 12, btcRevenueChangePct: 2, hashrateChangePct: 5 })).toEqual({
+      text: 'Hashprice rose 8.8% on a 12.0% higher average price and 2.0% more BTC revenue per day, while a 5.0% higher hashrate held it back.',
+      metricKeys: [
+        'hashprice.change7dPct',
+        'hashprice.drivers.avgPriceChangePct',
+        'hashprice.drivers.hashrateChangePct',
+        'hashprice.drivers.btcRevenueChangePct',
+      ],
+    });
+  });
+
+  it('names a factor of exactly half a percent (as a log change)', () => {
+    // log1p(x / 100) × 100 = 0.5 exactly for x = expm1(0.005) × 100 = 0.50125…%.
+    expect(drivers({ avgPriceChangePct: Math.expm1(0.005) * 100 })?.text).toBe(
+      'Hashprice rose 0.5% on a 0.5% higher average price.',
     );
-    expect(s?.metricKeys).toEqual([
-      'hashprice.change7dPct',
-      'hashprice.drivers.avgPriceChangePct',
-      'hashprice.drivers.hashrateChangePct',
-      'hashprice.drivers.btcRevenueChangePct',
-    ]);
+  });
+
+  it('lists three factors that pushed the same way, commas then "and"', () => {
+    // Effects: price log1p(0.12) = 0.113, hashrate −log1p(−0.05) = 0.051, revenue log1p(0.02) = 0.020.
+    expect(drivers({ avgPriceChangePct: 12, btcRevenueChangePct: 2, hashrateChangePct: -5 })?.text).toBe(
+      'Hashprice rose 20.3% on a 12.0% higher average price, a 5.0% lower hashrate and 2.0% more BTC revenue per day.',
+    );
   });
 
   it('leaves out a factor under half a percent, and says "despite" when every one left worked against the move', () => {
@@ -188,10 +218,21 @@ describe('hashpriceStory', () => {
       expect(story?.score, `${days} days`).toBe(score);
       expect(story?.headline, `${days} days`).toBe(headline);
     }
-    // Under 30 days back there is no standing to tell.
-    const recent = hashpriceStory(withHashprice({ lowestSince: '2026-11-01', lowestSinceDays: 22 }), AS_OF);
-    expect(recent?.text).not.toContain('lowest');
-    expect(recent?.metricKeys).toEqual(['hashprice.usdPerPhDay']);
+    // Under 30 days back there is no standing to tell; nor without the day or the distance.
+    const levelOnly = {
+      story: 'hashprice',
+      score: 40,
+      headline: 'Hashprice $30.00/PH/day',
+      text: 'Hashprice, what 1 PH/s of hashing earns in a day, averaged $30.00/PH/day over the 7 days.',
+      metricKeys: ['hashprice.usdPerPhDay'],
+    };
+    for (const standing of [
+      { lowestSince: '2026-11-01', lowestSinceDays: 22 },
+      { lowestSince: null, lowestSinceDays: 400 },
+      { lowestSince: '2025-10-19', lowestSinceDays: null },
+    ]) {
+      expect(hashpriceStory(withHashprice(standing), AS_OF), JSON.stringify(standing)).toEqual(levelOnly);
+    }
   });
 
   it('scores a big week by its size up to 65, and heads with it from 10%', () => {

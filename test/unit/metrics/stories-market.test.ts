@@ -1,61 +1,66 @@
 import { describe, expect, it } from 'vitest';
 import { hashrateStory, priceStory } from '../../../src/metrics/stories/market';
+import type { Story } from '../../../src/metrics/stories/types';
 import type { Metrics } from '../../../src/snapshot/schema';
 import { fixtureSnapshot } from '../../fixtures/render/fixture';
 
 const AS_OF = '2026-11-23';
-const metrics = (): Metrics => structuredClone(fixtureSnapshot().metrics);
+/** Each named figure unknown (null). */
+const nothing = <K extends string>(...keys: K[]) =>
+  Object.fromEntries(keys.map((key) => [key, null])) as Record<K, null>;
+
+/** The fixture week with one group's figures replaced. */
+const withGroup = <K extends keyof Metrics>(key: K, values: Partial<Metrics[K]>): Metrics => {
+  const m = structuredClone(fixtureSnapshot().metrics);
+  Object.assign(m[key], values);
+  return m;
+};
 
 describe('priceStory', () => {
-  const withPrice = (price: Partial<Metrics['price']>): Metrics => {
-    const m = metrics();
-    Object.assign(m.price, {
+  /** A close of $95,000 and nothing else known, unless given. */
+  const withPrice = (price: Partial<Metrics['price']>) =>
+    withGroup('price', {
       usd: 95_000,
-      change7dPct: null,
-      change30dPct: null,
-      drawdownFromAthPct: null,
-      athUsd: null,
-      athDate: null,
+      ...nothing('change7dPct', 'change30dPct', 'drawdownFromAthPct', 'athUsd', 'athDate'),
       ...price,
     });
-    return m;
-  };
 
-  it('tells a close at a new all-time high', () => {
-    const story = priceStory(
-      withPrice({ usd: 126_000, athUsd: 126_000, athDate: AS_OF, change7dPct: 4.2 }),
-      AS_OF,
-    );
-    expect(story).toEqual({
-      story: 'price-ath',
-      score: 80,
-      headline: 'Bitcoin at an all-time high',
-      text: 'Bitcoin closed at a new all-time high of $126,000 on 23 November 2026, up 4.2% on the week.',
-      metricKeys: ['price.usd', 'price.athUsd', 'price.athDate', 'price.change7dPct'],
-    });
-  });
-
-  it('tells a high set earlier in the week and the close after it', () => {
-    const story = priceStory(withPrice({ usd: 121_000, athUsd: 126_000, athDate: '2026-11-17' }), AS_OF);
-    expect(story?.story).toBe('price-ath');
-    expect(story?.text).toBe(
-      'Bitcoin set an all-time high of $126,000 on 17 November 2026 and closed the week at $121,000.',
-    );
-    expect(story?.metricKeys).toEqual(['price.usd', 'price.athUsd', 'price.athDate']);
-  });
-
-  it('tells a high from before the week as a drawdown, not as news', () => {
-    const story = priceStory(
-      withPrice({ usd: 121_000, athUsd: 126_000, athDate: '2026-11-16', drawdownFromAthPct: -3.97 }),
-      AS_OF,
-    );
-    expect(story).toEqual({
-      story: 'price',
-      score: 35,
-      headline: 'Bitcoin $121,000',
-      text: 'Bitcoin closed at $121,000 and 4.0% below its all-time high of $126,000 (16 November 2026).',
-      metricKeys: ['price.usd', 'price.drawdownFromAthPct', 'price.athUsd', 'price.athDate'],
-    });
+  it.each<{ name: string; price: Partial<Metrics['price']>; told: Story }>([
+    {
+      name: 'a close at a new all-time high',
+      price: { usd: 126_000, athUsd: 126_000, athDate: AS_OF, change7dPct: 4.2 },
+      told: {
+        story: 'price-ath',
+        score: 80,
+        headline: 'Bitcoin at an all-time high',
+        text: 'Bitcoin closed at a new all-time high of $126,000 on 23 November 2026, up 4.2% on the week.',
+        metricKeys: ['price.usd', 'price.athUsd', 'price.athDate', 'price.change7dPct'],
+      },
+    },
+    {
+      name: 'a high set earlier in the week and the close after it',
+      price: { usd: 121_000, athUsd: 126_000, athDate: '2026-11-17' },
+      told: {
+        story: 'price-ath',
+        score: 80,
+        headline: 'Bitcoin at an all-time high',
+        text: 'Bitcoin set an all-time high of $126,000 on 17 November 2026 and closed the week at $121,000.',
+        metricKeys: ['price.usd', 'price.athUsd', 'price.athDate'],
+      },
+    },
+    {
+      name: 'a high from before the week as a drawdown, not as news',
+      price: { usd: 121_000, athUsd: 126_000, athDate: '2026-11-16', drawdownFromAthPct: -3.97 },
+      told: {
+        story: 'price',
+        score: 35,
+        headline: 'Bitcoin $121,000',
+        text: 'Bitcoin closed at $121,000 and 4.0% below its all-time high of $126,000 (16 November 2026).',
+        metricKeys: ['price.usd', 'price.drawdownFromAthPct', 'price.athUsd', 'price.athDate'],
+      },
+    },
+  ])('tells $name', ({ price, told }) => {
+    expect(priceStory(withPrice(price), AS_OF)).toEqual(told);
   });
 
   it('scores a crash or rally week by its size, and heads with the move from 10%', () => {
@@ -93,28 +98,29 @@ describe('priceStory', () => {
     }
   });
 
+  it('tells no all-time high in the week without its level', () => {
+    expect(priceStory(withPrice({ athUsd: null, athDate: '2026-11-20' }), AS_OF)).toMatchObject({
+      story: 'price',
+      text: 'Bitcoin closed at $95,000.',
+    });
+  });
+
   it('has no story without a price', () => {
     expect(priceStory(withPrice({ usd: null }), AS_OF)).toBeNull();
   });
 });
 
 describe('hashrateStory', () => {
-  const withHashrate = (hashrate: Partial<Metrics['hashrate']>): Metrics => {
-    const m = metrics();
-    Object.assign(m.hashrate, {
-      ehs7d: 1000,
-      change7dPct: null,
-      change30dPct: null,
-      fromPeakPct: 0,
-      peakEhs7d: 1000,
-      peakDate: '2026-09-01',
-      drawdownDeepestSince: null,
-      drawdownDeepestOnRecord: false,
-      drawdownDeepest90dPct: 0,
+  /** 1,000 EH/s at its peak of 1 September, no record, no drawdown, unless given. */
+  const atPeak = { ehs7d: 1000, peakEhs7d: 1000, peakDate: '2026-09-01', fromPeakPct: 0 };
+  const noDrawdown = { drawdownDeepestOnRecord: false, drawdownDeepest90dPct: 0 };
+  const withHashrate = (hashrate: Partial<Metrics['hashrate']>) =>
+    withGroup('hashrate', {
+      ...atPeak,
+      ...noDrawdown,
+      ...nothing('change7dPct', 'change30dPct', 'drawdownDeepestSince'),
       ...hashrate,
     });
-    return m;
-  };
 
   it('tells a new high in the week', () => {
     expect(hashrateStory(withHashrate({ peakDate: '2026-11-20', change7dPct: 2 }), AS_OF)).toEqual({
@@ -222,6 +228,40 @@ describe('hashrateStory', () => {
     expect(
       hashrateStory(withHashrate({ fromPeakPct: -1, drawdownDeepest90dPct: -9.9 }), AS_OF)?.text,
     ).not.toContain('recovering');
+  });
+
+  it.each<{ name: string; hashrate: Partial<Metrics['hashrate']> }>([
+    {
+      name: 'a high without its distance from the peak',
+      hashrate: { peakDate: '2026-11-20', fromPeakPct: null },
+    },
+    {
+      name: 'a recovery without the distance from the peak',
+      hashrate: { fromPeakPct: null, drawdownDeepest90dPct: -12 },
+    },
+    { name: 'a drawdown without the peak’s level', hashrate: { fromPeakPct: -12, peakEhs7d: null } },
+    { name: 'a drawdown without the peak’s day', hashrate: { fromPeakPct: -12, peakDate: null } },
+  ])('tells only the level for $name', ({ hashrate }) => {
+    expect(hashrateStory(withHashrate(hashrate), AS_OF)).toEqual({
+      story: 'hashrate',
+      score: 30,
+      headline: 'Hashrate 1,000 EH/s',
+      text: "The network's hashrate averaged 1,000 EH/s over the 7 days.",
+      metricKeys: ['hashrate.ehs7d'],
+    });
+  });
+
+  it('calls a drawdown of exactly 10% the deepest on record, or since a year back', () => {
+    // A drawdown of 10% scores 60: +15 on record (75), +10 for one a year back (70).
+    const onRecord = hashrateStory(withHashrate({ fromPeakPct: -10, drawdownDeepestOnRecord: true }), AS_OF);
+    expect(onRecord?.text).toMatch(/, the deepest drawdown on record\.$/);
+    expect(onRecord?.score).toBe(75);
+    const yearBack = hashrateStory(
+      withHashrate({ fromPeakPct: -10, drawdownDeepestSince: '2025-11-23' }),
+      AS_OF,
+    );
+    expect(yearBack?.text).toMatch(/, the deepest drawdown since November 2025\.$/);
+    expect(yearBack?.score).toBe(70);
   });
 
   it('has no story without a 7-day hashrate', () => {
