@@ -105,6 +105,10 @@ describe('retargets the daily means do not support', () => {
     expect(detectRetargets(h)).toEqual([]);
   });
 
+  it('finds none when the data opens on a day off the first level: there is no level before it', () => {
+    expect(detectRetargets(at([0.5 * OLD, ...flat(10, OLD)]))).toEqual([]);
+  });
+
   it('finds none when the day between the levels is not between them', () => {
     const h = at([...flat(10, OLD), 1.2 * OLD, ...flat(10, NEW)]);
     expect(detectRetargets(h)).toEqual([]);
