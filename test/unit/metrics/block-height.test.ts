@@ -44,6 +44,19 @@ describe('built-in known heights', () => {
     expect(byDay['2009-01-03']).toBe(0);
   });
 
+  it('say what each rests on, as the reader sees it', () => {
+    const basis = KNOWN_DAY_END_HEIGHTS.map((a) => a.basis);
+    expect(basis[0]).toBe('genesis block (2009-01-03 18:15:05 UTC)');
+    expect(basis[1]).toBe(
+      'block 210000 (first halving) at 2012-11-28 15:24:38 UTC, after about 110 of the 172 blocks of 2012-11-28',
+    );
+    expect(basis.slice(2).map((b) => /^block \d+ \((\w+) halving\)/.exec(b)?.[1])).toEqual([
+      'second',
+      'third',
+      'fourth',
+    ]);
+  });
+
   it('reads the fraction of a UTC day from an instant', () => {
     expect(fractionOfDay('2026-11-20T06:00:00.000Z')).toBe(0.25);
     expect(fractionOfDay('2026-11-20T00:00:00Z')).toBe(0);
