@@ -8,12 +8,13 @@ import { type MetricResult, windowReason } from './reasons';
  * (since the peak) was deeper already, else the last day before the peak at least as deep.
  */
 function deepestBeforeEpisode(history: MetricsHistory, i: number, peakIndex: number): number {
-  const current = history.hashrateFromPeakPct[i];
-  if (current === null || current === undefined || current >= 0) return -2;
+  const fromPeak = history.hashrateFromPeakPct;
+  const current = fromPeak[i] ?? null;
+  if (current === null || current >= 0) return -2;
   if ((history.deeperDrawdownIndex[i] ?? -1) >= peakIndex) return -2;
   for (let k = peakIndex - 1; k >= 0; k--) {
-    const v = history.hashrateFromPeakPct[k];
-    if (v !== null && v !== undefined && v <= current) return k;
+    const v = fromPeak[k] ?? null;
+    if (v !== null && v <= current) return k;
   }
   return -1;
 }
@@ -53,8 +54,9 @@ export function computeHashrate(history: MetricsHistory, i: number): MetricResul
       change30dPct: change(30, 'change30dPct'),
       fromPeakPct,
       peakEhs7d,
-      peakDate: peakIndex >= 0 ? (history.dates[peakIndex] ?? null) : null,
-      drawdownDeepestSince: deeper >= 0 ? (history.dates[deeper] ?? null) : null,
+      // A negative index (no peak yet, no earlier day) has no date: dates[-1] is undefined.
+      peakDate: history.dates[peakIndex] ?? null,
+      drawdownDeepestSince: history.dates[deeper] ?? null,
       drawdownDeepestOnRecord: fromPeakPct === null ? null : deeper === -1,
       drawdownDeepest90dPct: ehs7d === null ? null : (history.drawdownDeepest90dPct[i] ?? null),
     },

@@ -42,7 +42,8 @@ export function detectRetargets(history: MetricsHistory): Retarget[] {
   for (let i = 0; i + 1 < diff.length; i++) {
     const d = diff[i];
     const next = diff[i + 1];
-    if (d === null || d === undefined || next === null || next === undefined || !same(d, next)) continue;
+    // `== null`: a day without a mean (null) or past the data (undefined).
+    if (d == null || next == null || !same(d, next)) continue;
     // Days i and i + 1 share a level.
     if (level !== null && same(d, level)) {
       levelLastIndex = i + 1;
@@ -56,7 +57,7 @@ export function detectRetargets(history: MetricsHistory): Retarget[] {
       const m = i - 1;
       const mean = diff[m];
       const dayBlocks = blocks[m] ?? 0;
-      if (mean !== null && mean !== undefined && (mean - level) * (d - mean) > 0) {
+      if (mean != null && (mean - level) * (d - mean) > 0) {
         const atNew = Math.round((dayBlocks * (mean - level)) / (d - level));
         out.push(retarget(history, m, level, d, i + 1, Math.min(dayBlocks, Math.max(0, atNew))));
       }
@@ -110,11 +111,10 @@ export function pendingRetarget(
   const diff = history.difficultyMeanDaily;
   const d = diff[i];
   const level = known[known.length - 1]?.difficulty ?? flatLevelBefore(diff, i);
-  if (d === null || d === undefined || level === null || same(d, level)) return null;
+  if (d == null || level === null || same(d, level)) return null;
   // The day before may have been the mixed retarget day itself: between the old level and today's.
   const before = diff[i - 1];
-  const mixedBefore =
-    before !== null && before !== undefined && !same(before, level) && (before - level) * (d - before) > 0;
+  const mixedBefore = before != null && !same(before, level) && (before - level) * (d - before) > 0;
   return {
     date: history.dates[mixedBefore ? i - 1 : i] as string,
     atLeastPct: (d / level - 1) * 100,
@@ -126,7 +126,7 @@ function flatLevelBefore(diff: readonly (number | null)[], i: number): number | 
   for (let k = i - 1; k >= Math.max(1, i - 2); k--) {
     const a = diff[k];
     const b = diff[k - 1];
-    if (a !== null && a !== undefined && b !== null && b !== undefined && same(a, b)) return a;
+    if (a != null && b != null && same(a, b)) return a;
   }
   return null;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mailDayKey } from '../../src/alerts/mail-day';
 import { runDayKey } from '../../src/archive/run-record';
-import { addDays, dayOfInstant, daysBetween, isIsoDay } from '../../src/days';
+import { addDays, dayOfInstant, dayOfUnixSeconds, daysBetween, isIsoDay } from '../../src/days';
 import { sendMessageSchema } from '../../src/delivery/send-message';
 import { snapshotSchema } from '../../src/snapshot/schema';
 import { makeSnapshot } from '../fixtures/archive/issue';
@@ -26,6 +26,12 @@ describe('calendar days', () => {
     expect(daysBetween('2026-03-01', '2025-12-31')).toBe(-60);
     expect(dayOfInstant('2026-11-23T23:59:59-01:00')).toBe('2026-11-24');
     expect(dayOfInstant('yesterday')).toBeNull();
+  });
+
+  it('takes the UTC day of a Unix time in seconds, not milliseconds', () => {
+    // 1,700,000,000 s after 1970-01-01 is 2023-11-14 22:13:20 UTC; one second before midnight stays on the day.
+    expect(dayOfUnixSeconds(1_700_000_000)).toBe('2023-11-14');
+    expect(dayOfUnixSeconds(Date.parse('2023-11-15T00:00:00Z') / 1000 - 1)).toBe('2023-11-14');
   });
 
   it('refuses a day that does not exist wherever a day is stored or sent', () => {

@@ -3,6 +3,16 @@ import { ZodError } from 'zod';
 import { assumptionsSchema, parseAssumptions } from '../../../src/metrics/assumptions';
 import { AssumptionsError } from '../../../src/metrics/errors';
 
+/** The error parseAssumptions throws for `json` (fails the test when it throws none). */
+function parseError(json: string): unknown {
+  try {
+    parseAssumptions(json);
+  } catch (error) {
+    return error;
+  }
+  throw new Error(`parseAssumptions accepted ${json}`);
+}
+
 describe('parseAssumptions', () => {
   it('returns the documented defaults when nothing is configured', () => {
     // Act
@@ -56,12 +66,7 @@ describe('parseAssumptions', () => {
   });
 
   it('names the whole value when it is not an object, and keeps zod’s error as the cause', () => {
-    let error: unknown;
-    try {
-      parseAssumptions('[1]');
-    } catch (e) {
-      error = e;
-    }
+    const error = parseError('[1]');
     expect(error).toBeInstanceOf(AssumptionsError);
     expect((error as Error).message).toMatch(/^Invalid HASHBRIEF_ASSUMPTIONS_JSON: \(root\): /);
     expect((error as Error).cause).toBeInstanceOf(ZodError);
@@ -74,12 +79,7 @@ describe('parseAssumptions', () => {
   });
 
   it('wraps invalid JSON with the cause kept', () => {
-    let error: unknown;
-    try {
-      parseAssumptions('{nope');
-    } catch (e) {
-      error = e;
-    }
+    const error = parseError('{nope');
     expect(error).toBeInstanceOf(AssumptionsError);
     expect((error as Error).message).toBe('HASHBRIEF_ASSUMPTIONS_JSON is not valid JSON');
     expect((error as Error).cause).toBeInstanceOf(SyntaxError);

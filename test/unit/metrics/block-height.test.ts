@@ -3,8 +3,10 @@ import {
   blockHeightOn,
   createBlockHeights,
   cycleStartIndex,
+  type DayEndHeight,
   fractionOfDay,
   KNOWN_DAY_END_HEIGHTS,
+  type RetargetBlock,
 } from '../../../src/metrics/block-height';
 import { createMetricsHistory } from '../../../src/metrics/history';
 import { seriesFromRows, steadyDay } from '../../fixtures/metrics/builders';
@@ -17,6 +19,16 @@ function history(start: string, days: number, blocks: Record<number, number | nu
   }));
   return createMetricsHistory(seriesFromRows(start, rows));
 }
+
+/** A known height at the end of `day`, named `basis`. */
+const known = (day: string, height: number, basis = 'a'): DayEndHeight => ({ day, height, basis });
+
+/** Heights counted over real (not sample) data from these known heights and mempool retargets only. */
+const counted = (
+  h: ReturnType<typeof history>,
+  anchors: readonly DayEndHeight[],
+  retargets: readonly RetargetBlock[] = [],
+) => createBlockHeights(h, retargets, { sample: false, known: anchors });
 
 describe('built-in known heights', () => {
   it('derive the end of the day before each halving from the block time and that day’s block count', () => {
@@ -32,6 +44,19 @@ describe('built-in known heights', () => {
     expect(byDay['2009-01-03']).toBe(0);
   });
 
+  it('say what each rests on, as the reader sees it', () => {
+    const basis = KNOWN_DAY_END_HEIGHTS.map((a) => a.basis);
+    expect(basis[0]).toBe('genesis block (2009-01-03 18:15:05 UTC)');
+    expect(basis[1]).toBe(
+      'block 210000 (first halving) at 2012-11-28 15:24:38 UTC, after about 110 of the 172 blocks of 2012-11-28',
+    );
+    expect(basis.slice(2).map((b) => /^block \d+ \((\w+) halving\)/.exec(b)?.[1])).toEqual([
+      'second',
+      'third',
+      'fourth',
+    ]);
+  });
+
   it('reads the fraction of a UTC day from an instant', () => {
     expect(fractionOfDay('2026-11-20T06:00:00.000Z')).toBe(0.25);
     expect(fractionOfDay('2026-11-20T00:00:00Z')).toBe(0);
@@ -43,13 +68,7 @@ describe('createBlockHeights', () => {
   it('counts from the latest anchor on or before the day, never from a later one', () => {
     // Known: end of 2026-01-02 = 1000, end of 2026-01-06 = 1600 (an inconsistent pair, to see which is used).
     const h = history('2026-01-01', 10);
-    const heights = createBlockHeights(h, [], {
-      sample: false,
-      known: [
-        { day: '2026-01-02', height: 1000, basis: 'a' },
-        { day: '2026-01-06', height: 1600, basis: 'b' },
-      ],
-    });
+    const heights = counted(h, [known('2026-01-02', 1000), known('2026-01-06', 1600, 'b')]);
     expect(heights.at(0)).toBeNull(); // before any anchor
     expect(heights.at(1)?.height).toBe(1000);
     expect(heights.at(4)?.height).toBe(1000 + 3 * 144); // 2026-01-05: still the first anchor
@@ -59,10 +78,7 @@ describe('createBlockHeights', () => {
 
   it('does not count across a day without a block count', () => {
     const h = history('2026-01-01', 6, { 3: null });
-    const heights = createBlockHeights(h, [], {
-      sample: false,
-      known: [{ day: '2026-01-01', height: 500, basis: 'a' }],
-    });
+    const heights = counted(h, [known('2026-01-01', 500)]);
     expect(heights.at(2)?.height).toBe(500 + 2 * 144);
     expect(heights.at(3)).toBeNull();
     expect(heights.at(5)).toBeNull();
@@ -104,6 +120,15 @@ describe('createBlockHeights', () => {
 });
 
 describe('blockHeightOn', () => {
+  /** The tenth day of 10 days from `start`, counted from the real chain's known heights, without a tip. */
+  const tenthDayWithoutTip = (start: string, asOf: string) =>
+    blockHeightOn({
+      asOf,
+      tipHeight: null,
+      heights: createBlockHeights(history(start, 10), [], { sample: false }),
+      index: 9,
+    });
+
   it('takes mempool’s tip when it describes the day', () => {
     const { metrics, warnings } = blockHeightOn({
       asOf: '2026-11-23',
@@ -116,26 +141,14 @@ describe('blockHeightOn', () => {
   });
 
   it('falls back to block counts and says from which known height', () => {
-    const h = history('2024-04-15', 10);
-    const { metrics, warnings } = blockHeightOn({
-      asOf: '2024-04-24',
-      tipHeight: null,
-      heights: createBlockHeights(h, [], { sample: false }),
-      index: 9,
-    });
+    const { metrics, warnings } = tenthDayWithoutTip('2024-04-15', '2024-04-24');
     expect(metrics?.source).toBe('block-counts');
     expect(metrics?.height).toBe(839_998 + 5 * 144);
     expect(warnings.join(' ')).toMatch(/estimated from Coin Metrics BlkCnt since 2024-04-19.*block 840000/);
   });
 
   it('is null with a reason when nothing anchors the count', () => {
-    const h = history('2026-11-14', 10);
-    const { metrics, warnings } = blockHeightOn({
-      asOf: '2026-11-23',
-      tipHeight: null,
-      heights: createBlockHeights(h, [], { sample: false }),
-      index: 9,
-    });
+    const { metrics, warnings } = tenthDayWithoutTip('2026-11-14', '2026-11-23');
     expect(metrics).toBeNull();
     expect(warnings[0]).toMatch(/block height unavailable for 2026-11-23/);
   });
@@ -152,10 +165,7 @@ describe('cycleStartIndex', () => {
 
   it('is null when the halving day is before the counted data', () => {
     const h = history('2024-05-01', 10);
-    const heights = createBlockHeights(h, [], {
-      sample: false,
-      known: [{ day: '2024-05-01', height: 841_000, basis: 'a' }],
-    });
+    const heights = counted(h, [known('2024-05-01', 841_000)]);
     expect(cycleStartIndex(h, heights, 9, heights.at(9)?.height as number)).toBeNull();
   });
 });
@@ -163,26 +173,17 @@ describe('cycleStartIndex', () => {
 describe('createBlockHeights: which anchor counts', () => {
   it('prefers a built-in height to a later retarget known only by day', () => {
     const h = history('2026-01-01', 10);
-    const heights = createBlockHeights(h, [{ date: '2026-01-06', height: 5_000 }], {
-      sample: false,
-      known: [{ day: '2026-01-02', height: 1_000, basis: 'a' }],
-    });
+    const heights = counted(h, [known('2026-01-02', 1_000)], [{ date: '2026-01-06', height: 5_000 }]);
     expect(heights.at(9)?.height).toBe(1_000 + 8 * 144);
     expect(heights.at(9)?.anchor.basis).toBe('a');
   });
 
   it('keeps the built-in height when mempool places another on the same day', () => {
     const h = history('2026-01-01', 10);
-    const heights = createBlockHeights(
+    const heights = counted(
       h,
+      [known('2026-01-02', 1_000), known('2026-01-06', 1_576, 'b')],
       [{ date: '2026-01-06', height: 9_000, time: '2026-01-06T12:00:00Z' }],
-      {
-        sample: false,
-        known: [
-          { day: '2026-01-02', height: 1_000, basis: 'a' },
-          { day: '2026-01-06', height: 1_576, basis: 'b' },
-        ],
-      },
     );
     expect(heights.at(9)?.height).toBe(1_576 + 4 * 144);
     expect(heights.at(9)?.anchor.basis).toBe('b');
@@ -190,14 +191,11 @@ describe('createBlockHeights: which anchor counts', () => {
 
   it('sorts the anchors by day, whatever order they are given in', () => {
     const h = history('2026-01-01', 10);
-    const heights = createBlockHeights(h, [], {
-      sample: false,
-      known: [
-        { day: '2026-01-06', height: 1_600, basis: 'b' },
-        { day: '2026-01-02', height: 1_000, basis: 'a' },
-        { day: '2026-01-04', height: 1_300, basis: 'c' },
-      ],
-    });
+    const heights = counted(h, [
+      known('2026-01-06', 1_600, 'b'),
+      known('2026-01-02', 1_000),
+      known('2026-01-04', 1_300, 'c'),
+    ]);
     expect(heights.at(2)?.height).toBe(1_000 + 144);
     expect(heights.at(4)?.height).toBe(1_300 + 144);
     expect(heights.at(9)?.height).toBe(1_600 + 4 * 144);
@@ -205,10 +203,7 @@ describe('createBlockHeights: which anchor counts', () => {
 
   it('counts on from an anchor in a run of block counts that starts after a gap', () => {
     const h = history('2026-01-01', 10, { 3: null });
-    const heights = createBlockHeights(h, [], {
-      sample: false,
-      known: [{ day: '2026-01-06', height: 2_000, basis: 'a' }],
-    });
+    const heights = counted(h, [known('2026-01-06', 2_000)]);
     expect(heights.at(4)).toBeNull();
     expect(heights.at(9)?.height).toBe(2_000 + 4 * 144);
   });
@@ -226,10 +221,7 @@ describe('createBlockHeights: which anchor counts', () => {
 describe('blockHeightOn: the first day and no heights', () => {
   it('counts the first day of the data from an anchor on it', () => {
     const h = history('2026-01-01', 3);
-    const heights = createBlockHeights(h, [], {
-      sample: false,
-      known: [{ day: '2026-01-01', height: 100, basis: 'a' }],
-    });
+    const heights = counted(h, [known('2026-01-01', 100)]);
     expect(blockHeightOn({ asOf: '2026-01-01', tipHeight: null, heights, index: 0 }).metrics?.height).toBe(
       100,
     );
@@ -270,10 +262,7 @@ describe('cycleStartIndex: edges', () => {
   it('starts the cycle on the day whose last block was the halving block', () => {
     // Day 0 ends at 839,712, day 1 at 839,856, day 2 at exactly 840,000.
     const h = history('2026-01-01', 10);
-    const heights = createBlockHeights(h, [], {
-      sample: false,
-      known: [{ day: '2026-01-01', height: 839_712, basis: 'a' }],
-    });
+    const heights = counted(h, [known('2026-01-01', 839_712)]);
     expect(heights.at(2)?.height).toBe(840_000);
     expect(cycleStartIndex(h, heights, 9, heights.at(9)?.height as number)).toBe(2);
     // A report on that very day starts the cycle today.
@@ -282,10 +271,7 @@ describe('cycleStartIndex: edges', () => {
 
   it('is null when the counted height of the day itself is still below the halving the tip says passed', () => {
     const h = history('2026-01-01', 10);
-    const heights = createBlockHeights(h, [], {
-      sample: false,
-      known: [{ day: '2026-01-01', height: 838_000, basis: 'a' }],
-    });
+    const heights = counted(h, [known('2026-01-01', 838_000)]);
     expect(cycleStartIndex(h, heights, 9, 840_010)).toBeNull();
   });
 });

@@ -79,18 +79,12 @@ describe('computeCycleDrawdown, by hand', () => {
   });
 
   it('is all null for a cycle that starts after today or before the data', () => {
-    const all = {
-      cycleStartDate: null,
-      cyclePricePeakUsd: null,
-      cyclePricePeakDate: null,
-      cyclePriceDrawdownPct: null,
-      cycleHashratePeakEhs7d: null,
-      cycleHashratePeakDate: null,
-      cycleHashrateDrawdownPct: null,
-    };
-    expect(computeCycleDrawdown(history(), 5, 6).metrics).toEqual(all);
-    expect(computeCycleDrawdown(history(), 5, -1).metrics).toEqual(all);
-    expect(nullCycleDrawdown()).toEqual(all);
+    // The seven cycle figures (the start, and a peak, its date and the drawdown for price and hashrate).
+    const none = nullCycleDrawdown();
+    expect(Object.keys(none)).toHaveLength(7);
+    expect(Object.values(none).filter((v) => v !== null)).toEqual([]);
+    expect(computeCycleDrawdown(history(), 5, 6).metrics).toEqual(none);
+    expect(computeCycleDrawdown(history(), 5, -1).metrics).toEqual(none);
   });
 
   it('skips a price that is not a number when looking for the peak', () => {

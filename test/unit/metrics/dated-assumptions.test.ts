@@ -91,6 +91,15 @@ describe('assumptionsOn', () => {
     expect(a.asicPriceUsdPerTh).toBeNull();
   });
 
+  it('has no ASIC price or AI rate, each with its reason, for a day before the tables begin', () => {
+    // The dated tables start on the genesis day, 2009-01-03: no row is in force the day before.
+    const a = assumptionsOn(defaultAssumptions(), '2009-01-02');
+    expect(a.asicPriceUsdPerTh).toBeNull();
+    expect(a.asicPriceBasis).toBe('no ASIC price is modelled for this day');
+    expect(a.aiHostingUsdPerMwh).toBeNull();
+    expect(a.aiHostingBasis).toBe('no AI/HPC hosting leases by bitcoin miners on this day');
+  });
+
   it('keeps a configured fleet, ASIC price and AI rate for every day', () => {
     const configured = parseAssumptions(
       JSON.stringify({

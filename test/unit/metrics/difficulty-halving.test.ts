@@ -10,12 +10,11 @@ import { computeHalving, nextHalvingHeight, subsidyBtcAtHeight } from '../../../
 import { createMetricsHistory } from '../../../src/metrics/history';
 import { failed, ok, seriesFromRows, steadyDay } from '../../fixtures/metrics/builders';
 
-const hashrateHistory = (difficulty: HashrateHistory['difficulty']): HashrateHistory => ({
-  hashrates: [],
-  difficulty,
-  currentHashrateHs: null,
-  currentDifficulty: null,
-});
+/** mempool's hashrate history with only these difficulty adjustments: no hashrates, no current figures. */
+const hashrateHistory = (difficulty: HashrateHistory['difficulty']): HashrateHistory => {
+  const none = { currentHashrateHs: null, currentDifficulty: null };
+  return { hashrates: [], difficulty, ...none };
+};
 
 describe('difficulty', () => {
   it('converts difficulty to the implied hashrate at 600 s blocks', () => {

@@ -93,13 +93,16 @@ describe('computeFees: the medians', () => {
 describe('computeFees: the norm needs 45 days', () => {
   const rows = (n: number) => Array.from({ length: n }, () => feeDay(0.1));
 
-  it('has a norm from exactly 45 days before the week, and none with 44', () => {
+  it('has a norm from exactly 45 days before the week, and none (so no spike verdict) with 44', () => {
     // As-of day 51: norm days 0–44. As-of day 50: days 0–43.
     expect(fees(rows(52)).metrics.norm90dBtcPerBlock).toBeCloseTo(0.1, 12);
     expect(fees(rows(52)).warnings).toEqual([]);
     const young = fees(rows(51));
     expect(young.metrics.norm90dBtcPerBlock).toBeNull();
     expect(young.metrics.peakMultipleOfNorm).toBeNull();
+    // A week with a fee share but no norm to measure it against is neither a spike nor calm.
+    expect(young.metrics.peakDaySharePct).toBeCloseTo(shareOf(0.1), 12);
+    expect(young.metrics.spike).toBeNull();
     expect(young.warnings).toEqual([
       'fees: fewer than 45 days of fee history before the week, no 90-day norm',
     ]);

@@ -69,20 +69,21 @@ describe('computeHashprice over 400 days of history, by hand', () => {
 
   it('finds the 1-year and 4-year lows and the last lower day', () => {
     const { metrics, warnings } = computeHashprice(history(), 399);
-
-    expect(metrics.usdPerPhDay).toBeCloseTo(36.8, 10);
-    expect(metrics.spotUsdPerPhDay).toBeCloseTo(36.8, 10);
-    expect(metrics.spotBtcPerPhDay).toBeCloseTo(0.46, 12);
-    // The year ending day 399 is days 35–399: its low is today's $36.80 (ties go to the latest day).
-    expect(metrics.low1yUsdPerPhDay).toBeCloseTo(36.8, 10);
-    expect(metrics.low1yDate).toBe(shiftDay(START, 399));
-    // Four years reach back to day 0: $9.20 on days 6–9, dated to day 9.
-    expect(metrics.low4yUsdPerPhDay).toBeCloseTo(9.2, 10);
-    expect(metrics.low4yDate).toBe(shiftDay(START, 9));
-    // Last day below $36.80: day 14 ($35.49); 385 days ago.
-    expect(metrics.lowestSince).toBe(shiftDay(START, 14));
-    expect(metrics.lowestSinceDays).toBe(385);
-    expect(metrics.recordLow).toBe(false);
+    expect(metrics).toMatchObject({
+      usdPerPhDay: expect.closeTo(36.8, 10),
+      spotUsdPerPhDay: expect.closeTo(36.8, 10),
+      spotBtcPerPhDay: expect.closeTo(0.46, 12),
+      // The year ending day 399 is days 35–399: its low is today's $36.80 (ties go to the latest day).
+      low1yUsdPerPhDay: expect.closeTo(36.8, 10),
+      low1yDate: shiftDay(START, 399),
+      // Four years reach back to day 0: $9.20 on days 6–9, dated to day 9.
+      low4yUsdPerPhDay: expect.closeTo(9.2, 10),
+      low4yDate: shiftDay(START, 9),
+      // Last day below $36.80: day 14 ($35.49); 385 days ago.
+      lowestSince: shiftDay(START, 14),
+      lowestSinceDays: 385,
+      recordLow: false,
+    });
     expect(warnings).toEqual([]);
   });
 

@@ -59,15 +59,42 @@ describe('computeHashrate: the deepest drawdown since', () => {
       ),
     );
 
-  it('dates a drawdown to the last day before its peak that was at least as deep', () => {
-    // Day 48: 10.2 against the peak of 12 = −15%. Before day 34 the last day at −15% or deeper is day 27
-    // (8 against 10 = −20%); day 28's mean (6 × 8 + 12) ÷ 7 = 8.57 is only −14.3%.
-    const { metrics } = computeHashrate(h(), 48);
-    expect(metrics.fromPeakPct).toBeCloseTo(-15, 10);
+  it.each([
+    {
+      // Day 48: 10.2 against the peak of 12 (day 34) = −15%. Before day 34 the last day at −15% or deeper
+      // is day 27 (8 against 10 = −20%); day 28's mean (6 × 8 + 12) ÷ 7 = 8.57 is only −14.3%.
+      case: 'dates a drawdown to the last day before its peak that was at least as deep',
+      day: 48,
+      fromPeakPct: -15,
+      since: '2026-01-28',
+      onRecord: false,
+      deepest90dPct: -20,
+    },
+    {
+      // Day 62: 9 against 12 = −25%, deeper than the −20% of the first fortnight at 8.
+      case: 'calls a drawdown deeper than any before it the deepest on record',
+      day: 62,
+      fromPeakPct: -25,
+      since: null,
+      onRecord: true,
+      deepest90dPct: -25,
+    },
+    {
+      // Day 76: 10.8 against 12 = −10%, after −25% on days 62–69 of the same episode.
+      case: 'names nothing for a drawdown already passed in the same episode',
+      day: 76,
+      fromPeakPct: -10,
+      since: null,
+      onRecord: false,
+      deepest90dPct: -25,
+    },
+  ])('$case', ({ day, fromPeakPct, since, onRecord, deepest90dPct }) => {
+    const { metrics } = computeHashrate(h(), day);
+    expect(metrics.fromPeakPct).toBeCloseTo(fromPeakPct, 10);
     expect(metrics.peakDate).toBe('2026-02-04');
-    expect(metrics.drawdownDeepestSince).toBe('2026-01-28');
-    expect(metrics.drawdownDeepestOnRecord).toBe(false);
-    expect(metrics.drawdownDeepest90dPct).toBeCloseTo(-20, 10);
+    expect(metrics.drawdownDeepestSince).toBe(since);
+    expect(metrics.drawdownDeepestOnRecord).toBe(onRecord);
+    expect(metrics.drawdownDeepest90dPct).toBeCloseTo(deepest90dPct, 10);
   });
 
   it('keeps that date on the next day at the same depth: equal is not deeper', () => {
@@ -89,22 +116,18 @@ describe('computeHashrate: the deepest drawdown since', () => {
     expect(metrics.drawdownDeepestOnRecord).toBe(false);
   });
 
-  it('calls a drawdown deeper than any before it the deepest on record', () => {
-    // Day 62: 9 against 12 = −25%, deeper than the −20% of the first fortnight at 8.
-    const { metrics } = computeHashrate(h(), 62);
-    expect(metrics.fromPeakPct).toBeCloseTo(-25, 10);
-    expect(metrics.drawdownDeepestSince).toBeNull();
-    expect(metrics.drawdownDeepestOnRecord).toBe(true);
-    expect(metrics.drawdownDeepest90dPct).toBeCloseTo(-25, 10);
-  });
-
-  it('names nothing for a drawdown already passed in the same episode', () => {
-    // Day 76: 10.8 against 12 = −10%, after −25% on days 62–69 of the same episode.
-    const { metrics } = computeHashrate(h(), 76);
+  it('looks for the earlier drawdown before the peak, also on the day right after it', () => {
+    // HashRate 10 EH/s on days 0–13, 5 on days 14–27, 20 on days 28–34, 6 on day 35. The 7-day mean rises
+    // every day from day 28 to its peak of 20 on day 34; day 35's is (6 × 20 + 6) ÷ 7 = 18, −10%. Before
+    // the peak, day 28 ((6 × 5 + 20) ÷ 7 = 7.14 against 10, −28.6%) is the last at −10% or deeper: day 29
+    // is (5 × 5 + 2 × 20) ÷ 7 = 9.29, −7.1%, and days 30–33 are new peaks.
+    const level = (day: number) => (day < 14 ? 10 : day < 28 ? 5 : day < 35 ? 20 : 6);
+    const rows = Array.from({ length: 36 }, (_, day) => steadyDay(100, level(day) * 1e6));
+    const { metrics } = computeHashrate(createMetricsHistory(seriesFromRows('2026-01-01', rows)), 35);
     expect(metrics.fromPeakPct).toBeCloseTo(-10, 10);
-    expect(metrics.drawdownDeepestSince).toBeNull();
+    expect(metrics.peakDate).toBe('2026-02-04');
+    expect(metrics.drawdownDeepestSince).toBe('2026-01-29');
     expect(metrics.drawdownDeepestOnRecord).toBe(false);
-    expect(metrics.drawdownDeepest90dPct).toBeCloseTo(-25, 10);
   });
 
   it('has no peak before the first complete week', () => {

@@ -8,6 +8,12 @@ const START = '2026-01-01';
 const rows = (): DayRow[] =>
   Array.from({ length: 40 }, (_, day) => steadyDay(day === 0 ? 500 : 100 + day, 1e6));
 const market = (r: DayRow[], i: number) => computeMarket(createMetricsHistory(seriesFromRows(START, r)), i);
+/** computeMarket on day 39 of rows() with `column` missing on that day. */
+const lastDayWithout = (column: keyof DayRow) =>
+  market(
+    rows().map((row, day) => (day === 39 ? { ...row, [column]: null } : row)),
+    39,
+  );
 
 describe('computeMarket', () => {
   it('compares today with 7 and 30 days back and with the high on the first day', () => {
@@ -33,9 +39,7 @@ describe('computeMarket', () => {
   });
 
   it('has no price figures on a day without a price, and one warning for it', () => {
-    const r = rows();
-    r[39] = { ...r[39], PriceUSD: null };
-    const { metrics, warnings } = market(r, 39);
+    const { metrics, warnings } = lastDayWithout('PriceUSD');
     expect(metrics).toMatchObject({
       usd: null,
       change7dPct: null,
@@ -55,9 +59,7 @@ describe('computeMarket', () => {
   });
 
   it('names a missing market cap', () => {
-    const r = rows();
-    r[39] = { ...r[39], CapMrktCurUSD: null };
-    const { metrics, warnings } = market(r, 39);
+    const { metrics, warnings } = lastDayWithout('CapMrktCurUSD');
     expect(metrics.marketCapUsd).toBeNull();
     expect(metrics.usd).toBe(139);
     expect(warnings).toEqual([

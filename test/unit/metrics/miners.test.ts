@@ -83,6 +83,16 @@ describe('computeMiners', () => {
     expect(metrics.miningRevenueUsdPerMwh).toBeNull();
     expect(warnings[0]).toBe(`miner economics unavailable: ${onDay.fleetUnavailableReason}`);
   });
+
+  it('still says why for an empty fleet that comes without a reason', () => {
+    // AssumptionsOnDay is a public shape: a caller may pass an empty fleet and no reason.
+    const onDay = {
+      ...assumptionsOn(defaultAssumptions(), DAY),
+      asicTiers: [],
+      fleetUnavailableReason: null,
+    };
+    expect(computeMiners(48, onDay).warnings[0]).toBe('miner economics unavailable: no ASIC fleet');
+  });
 });
 
 describe('computeStress', () => {

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { computePools, herfindahlIndex, nakamotoCoefficient } from '../../../src/metrics/pools';
 import { poolsWeek } from '../../fixtures/metrics/builders';
 
+/** computePools over a week of { pool: blocks } (in this order), without a previous week. */
+const pools = (blocks: Record<string, number>) => computePools(poolsWeek(Object.entries(blocks)), null);
+
 describe('computePools', () => {
   it('computes shares of all blocks, HHI and Nakamoto coefficient with Unknown in the total only', () => {
     // Arrange: 800 blocks, 20 of them from unidentified miners.
@@ -29,43 +32,26 @@ describe('computePools', () => {
   });
 
   it('needs more than 50%: a pool at exactly half does not make the coefficient 1', () => {
-    const { metrics } = computePools(
-      poolsWeek([
-        ['A', 500],
-        ['B', 300],
-        ['C', 200],
-      ]),
-      null,
-    );
+    const { metrics } = pools({ A: 500, B: 300, C: 200 });
     expect(metrics.topPoolSharePct).toBe(50);
     expect(metrics.nakamotoCoefficient).toBe(2);
   });
 
   it('counts exactly half as not enough even when the float shares sum past 50 (339 + 165 of 1008)', () => {
     // 339/1008·100 + 165/1008·100 = 50.00000000000001 in floating point; the blocks are exactly half.
-    const { metrics } = computePools(
-      poolsWeek([
-        ['A', 339],
-        ['B', 165],
-        ['C', 126],
-        ['D', 126],
-        ['E', 126],
-        ['F', 126],
-      ]),
-      null,
-    );
+    const { metrics } = pools({ A: 339, B: 165, C: 126, D: 126, E: 126, F: 126 });
     expect(metrics.nakamotoCoefficient).toBe(3);
   });
 
   it('gives HHI 10000 and coefficient 1 for a single pool', () => {
-    const { metrics } = computePools(poolsWeek([['Solo', 1008]]), null);
+    const { metrics } = pools({ Solo: 1008 });
     expect(metrics.hhi).toBe(10000);
     expect(metrics.nakamotoCoefficient).toBe(1);
     expect(metrics.top3SharePct).toBe(100);
   });
 
   it('returns null concentration with a warning when every block is unidentified', () => {
-    const { metrics, warnings } = computePools(poolsWeek([['Unknown', 1000]]), null);
+    const { metrics, warnings } = pools({ Unknown: 1000 });
     expect(metrics.hhi).toBeNull();
     expect(metrics.nakamotoCoefficient).toBeNull();
     expect(metrics.topPoolSharePct).toBeNull();
@@ -75,21 +61,14 @@ describe('computePools', () => {
   });
 
   it('returns null metrics and says so for a week with zero blocks', () => {
-    const { metrics, warnings } = computePools(poolsWeek([]), null);
+    const { metrics, warnings } = pools({});
     expect(metrics.hhi).toBeNull();
     expect(metrics.blockCount).toBe(0);
     expect(warnings).toEqual(['pool metrics unavailable: zero blocks in the last week']);
   });
 
   it('leaves the coefficient null when identified pools cannot reach a majority', () => {
-    const { metrics, warnings } = computePools(
-      poolsWeek([
-        ['Unknown', 600],
-        ['A', 250],
-        ['B', 150],
-      ]),
-      null,
-    );
+    const { metrics, warnings } = pools({ Unknown: 600, A: 250, B: 150 });
     expect(metrics.nakamotoCoefficient).toBeNull();
     expect(metrics.hhi).toBeCloseTo(25 ** 2 + 15 ** 2, 10);
     expect(warnings.join(' ')).toMatch(/only 40\.0%/);
@@ -143,14 +122,7 @@ describe('computePools: what the upstream sends', () => {
   });
 
   it('does not list a pool that mined no block', () => {
-    const { metrics, warnings } = computePools(
-      poolsWeek([
-        ['Foundry USA', 60],
-        ['Idle', 0],
-        ['AntPool', 40],
-      ]),
-      null,
-    );
+    const { metrics, warnings } = pools({ 'Foundry USA': 60, Idle: 0, AntPool: 40 });
     expect(metrics.top.map((p) => p.name)).toEqual(['Foundry USA', 'AntPool']);
     expect(warnings).toEqual([]);
   });

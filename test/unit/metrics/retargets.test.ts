@@ -105,6 +105,17 @@ describe('retargets the daily means do not support', () => {
     expect(detectRetargets(h)).toEqual([]);
   });
 
+  it('finds a midnight retarget between two levels each seen on only two days', () => {
+    // Days 0–1 at OLD, days 2–3 at NEW: the retarget is on day 2, known from day 3.
+    expect(detectRetargets(at([OLD, OLD, NEW, NEW])).map((r) => [r.index, r.knownFromIndex])).toEqual([
+      [2, 3],
+    ]);
+  });
+
+  it('finds none when the data opens on a day off the first level: there is no level before it', () => {
+    expect(detectRetargets(at([0.5 * OLD, ...flat(10, OLD)]))).toEqual([]);
+  });
+
   it('finds none when the day between the levels is not between them', () => {
     const h = at([...flat(10, OLD), 1.2 * OLD, ...flat(10, NEW)]);
     expect(detectRetargets(h)).toEqual([]);

@@ -106,4 +106,12 @@ describe('computeSecurity', () => {
     );
     expect(onDay.fleetUnavailableReason).toMatch(/^no ASIC fleet is modelled before 2013-01-31 \(Avalon/);
   });
+
+  it('still says why there is no energy cost for an empty fleet that comes without a reason', () => {
+    // AssumptionsOnDay is a public shape: a caller may pass an empty fleet and no reason.
+    const onDay = { ...configured(), asicTiers: [], fleetUnavailableReason: null };
+    expect(computeSecurity(full, onDay).warnings).toEqual([
+      'security.capexAttackEnergyUsdPerHour unavailable: no ASIC fleet',
+    ]);
+  });
 });
