@@ -41,6 +41,9 @@ export const CLEAR_LOW_PCT = 15;
 const within = (value: number, low: number | null, pct: number): boolean =>
   low !== null && value <= low * (1 + pct / 100);
 
+/** ` (1 May 2026)` after a figure, or nothing when its day is unknown: never a blank date. */
+const onDay = (day: string | null): string => (day === null ? '' : ` (${longDate(day)})`);
+
 const hashpriceLow: AlertRule = {
   id: 'hashprice-low',
   metricKeys: [
@@ -69,7 +72,7 @@ const hashpriceLow: AlertRule = {
       return `Hashprice fell to ${value} (7-day average), its lowest since ${monthYear(h.lowestSince)}: a ${window} low.`;
     }
     const above = low === null || h.usdPerPhDay === null ? 0 : (h.usdPerPhDay / low - 1) * 100;
-    return `Hashprice (${value}, 7-day average) is within ${pctAbs(Math.max(above, 0.05))} of its ${window} low of ${hashpriceUsd(low)} (${longDate(lowDate ?? '')}).`;
+    return `Hashprice (${value}, 7-day average) is within ${pctAbs(Math.max(above, 0.05))} of its ${window} low of ${hashpriceUsd(low)}${onDay(lowDate)}.`;
   },
   refires: ({ hashprice: h }) => h.recordLow === true,
 };
@@ -87,7 +90,7 @@ const hashrateDrawdown: AlertRule = {
   },
   severity: (level) => (level >= 3 ? 'critical' : 'warning'),
   message: ({ hashrate: h }) =>
-    `Hashrate (7-day average, ${hashrateEhs(h.ehs7d)}) is ${pctAbs(h.fromPeakPct ?? 0)} below its peak of ${hashrateEhs(h.peakEhs7d)} (${longDate(h.peakDate ?? '')}).`,
+    `Hashrate (7-day average, ${hashrateEhs(h.ehs7d)}) is ${pctAbs(h.fromPeakPct ?? 0)} below its peak of ${hashrateEhs(h.peakEhs7d)}${onDay(h.peakDate)}.`,
 };
 
 const poolTop1: AlertRule = {

@@ -234,6 +234,22 @@ describe('hashrate-drawdown: steps and words', () => {
   });
 });
 
+describe('alert words without a day to name', () => {
+  it('leaves out the low\'s day instead of printing a blank date', () => {
+    const v = calm();
+    Object.assign(v.hashprice, { usdPerPhDay: 31.4, low1yDate: null });
+    expect(message(v)).toEqual([
+      'Hashprice ($31.40/PH/day, 7-day average) is within 4.7% of its 1-year low of $30.00/PH/day.',
+    ]);
+  });
+
+  it('leaves out the peak\'s day instead of printing a blank date', () => {
+    const v = calm();
+    Object.assign(v.hashrate, { fromPeakPct: -15, ehs7d: 850, peakEhs7d: 1000, peakDate: null });
+    expect(message(v)).toEqual(['Hashrate (7-day average, 850 EH/s) is 15.0% below its peak of 1,000 EH/s.']);
+  });
+});
+
 describe('pool alerts: lines and words', () => {
   const pools = (shares: number[]) =>
     shares.map((sharePct, i) => ({
