@@ -235,7 +235,7 @@ describe('hashrate-drawdown: steps and words', () => {
 });
 
 describe('alert words without a day to name', () => {
-  it('leaves out the low\'s day instead of printing a blank date', () => {
+  it("leaves out the low's day instead of printing a blank date", () => {
     const v = calm();
     Object.assign(v.hashprice, { usdPerPhDay: 31.4, low1yDate: null });
     expect(message(v)).toEqual([
@@ -243,7 +243,7 @@ describe('alert words without a day to name', () => {
     ]);
   });
 
-  it('leaves out the peak\'s day instead of printing a blank date', () => {
+  it("leaves out the peak's day instead of printing a blank date", () => {
     const v = calm();
     Object.assign(v.hashrate, { fromPeakPct: -15, ehs7d: 850, peakEhs7d: 1000, peakDate: null });
     expect(message(v)).toEqual(['Hashrate (7-day average, 850 EH/s) is 15.0% below its peak of 1,000 EH/s.']);
