@@ -10,7 +10,7 @@ import { calendarDay } from '../days';
 import type { AlertView } from '../metrics/alerts';
 import { top2SharePct } from '../metrics/alerts';
 import { type Alert, COINMETRICS_ATTRIBUTION, sourceStatusSchema } from '../snapshot/schema';
-import { longDate } from '../text/dates';
+import { longDate, onDay } from '../text/dates';
 import { hashpriceUsd, hashrateEhs, num, pct, pctAbs, pctChange } from '../text/numbers';
 import type { AlertEvaluation } from './evaluate';
 import type { AlertBaseline } from './events';
@@ -101,7 +101,7 @@ function content(
         const previous = previousLow(evaluation);
         low = {
           label: 'Previous record low',
-          value: previous ? `${hashpriceUsd(previous.value)} (${longDate(previous.date)})` : 'none before',
+          value: previous ? `${hashpriceUsd(previous.value)}${onDay(previous.date)}` : 'none before',
           metricKey: 'hashprice.recordLow',
           raw: previous?.value ?? null,
         };
@@ -110,7 +110,7 @@ function content(
         const four = level === 2;
         low = {
           label: four ? '4-year low' : '1-year low',
-          value: `${hashpriceUsd(four ? h.low4yUsdPerPhDay : h.low1yUsdPerPhDay)} (${longDate((four ? h.low4yDate : h.low1yDate) ?? '')})`,
+          value: `${hashpriceUsd(four ? h.low4yUsdPerPhDay : h.low1yUsdPerPhDay)}${onDay(four ? h.low4yDate : h.low1yDate)}`,
           metricKey: four ? 'hashprice.low4yUsdPerPhDay' : 'hashprice.low1yUsdPerPhDay',
           raw: four ? h.low4yUsdPerPhDay : h.low1yUsdPerPhDay,
         };
@@ -138,7 +138,7 @@ function content(
           },
           {
             label: 'Peak',
-            value: `${hashrateEhs(r.peakEhs7d)} (${longDate(r.peakDate ?? '')})`,
+            value: `${hashrateEhs(r.peakEhs7d)}${onDay(r.peakDate)}`,
             metricKey: 'hashrate.peakEhs7d',
             raw: r.peakEhs7d,
           },

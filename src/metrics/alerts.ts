@@ -4,7 +4,7 @@
  * condition that persists is told once. A record low is the one repeat: each new record is news.
  */
 import type { Alert, Metrics } from '../snapshot/schema';
-import { longDate, monthYear } from '../text/dates';
+import { longDate, monthYear, onDay } from '../text/dates';
 import { hashpriceUsd, hashrateEhs, pct, pctAbs } from '../text/numbers';
 import type { Assumptions } from './assumptions';
 import { FOUR_YEAR_DAYS, YEAR_DAYS } from './hashprice';
@@ -40,9 +40,6 @@ export const CLEAR_LOW_PCT = 15;
 
 const within = (value: number, low: number | null, pct: number): boolean =>
   low !== null && value <= low * (1 + pct / 100);
-
-/** ` (1 May 2026)` after a figure, or nothing when its day is unknown: never a blank date. */
-const onDay = (day: string | null): string => (day === null ? '' : ` (${longDate(day)})`);
 
 const hashpriceLow: AlertRule = {
   id: 'hashprice-low',

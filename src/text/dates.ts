@@ -26,6 +26,14 @@ export function longDate(day: string): string {
   return `${Number(day.slice(8, 10))} ${monthYear(day)}`;
 }
 
+/**
+ * ` (14 March 2025)` to follow a figure, or nothing when its day is unknown: a reader never sees a blank
+ * date.
+ */
+export function onDay(day: string | null): string {
+  return day === null ? '' : ` (${longDate(day)})`;
+}
+
 /** `Sunday` from `2025-03-16` (UTC). */
 export function weekday(day: string): string {
   return new Date(`${day}T00:00:00Z`).toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' });
