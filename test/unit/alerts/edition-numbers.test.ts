@@ -7,21 +7,11 @@ import { buildAlertEdition } from '../../../src/alerts/edition';
 import type { AlertEvaluation } from '../../../src/alerts/evaluate';
 import { type AlertView, buildAlerts } from '../../../src/metrics/alerts';
 import { defaultAssumptions } from '../../../src/metrics/assumptions';
-import { fixtureSnapshot } from '../../fixtures/render/fixture';
+import { calmAlertView } from '../../fixtures/metrics/alert-view';
 
-/** The fixture's metrics with no alert tripped, then `change` applied. */
+/** The calm view (no alert tripped) with `change` applied. */
 function viewWith(change: (view: AlertView) => void): AlertView {
-  const view = structuredClone(fixtureSnapshot().metrics);
-  Object.assign(view.hashprice, {
-    usdPerPhDay: 50,
-    recordLow: false,
-    lowestSince: null,
-    lowestSinceDays: null,
-  });
-  Object.assign(view.hashprice, { low1yUsdPerPhDay: 20, low4yUsdPerPhDay: 10, low1yDate: '2026-05-01' });
-  Object.assign(view.hashrate, { fromPeakPct: 0 });
-  Object.assign(view.difficulty, { nextAdjustmentPct: 1, nextAdjustmentEarly: false });
-  Object.assign(view.pools, { top: [], topPoolSharePct: null, nakamotoCoefficient: null });
+  const view = calmAlertView();
   change(view);
   return view;
 }
@@ -50,7 +40,7 @@ function numberOf(view: AlertView, alertId: string, label: string): string | und
 
 describe('alert edition numbers', () => {
   const nearYearLow = (low1yDate: string | null) => (v: AlertView) =>
-    Object.assign(v.hashprice, { usdPerPhDay: 20.5, low1yDate });
+    Object.assign(v.hashprice, { usdPerPhDay: 30.5, low1yDate });
   const belowPeak = (peakDate: string | null) => (v: AlertView) =>
     Object.assign(v.hashrate, { fromPeakPct: -15, ehs7d: 850, peakEhs7d: 1000, peakDate });
 
@@ -60,9 +50,9 @@ describe('alert edition numbers', () => {
       'hashprice-low',
       '1-year low',
       nearYearLow('2026-05-01'),
-      '$20.00/PH/day (1 May 2026)',
+      '$30.00/PH/day (1 May 2026)',
     ],
-    ['the 1-year low without a known day', 'hashprice-low', '1-year low', nearYearLow(null), '$20.00/PH/day'],
+    ['the 1-year low without a known day', 'hashprice-low', '1-year low', nearYearLow(null), '$30.00/PH/day'],
     [
       'the hashrate peak with its day',
       'hashrate-drawdown',

@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type AlertView, alertLevels, buildAlerts, top2SharePct } from '../../../src/metrics/alerts';
 import { defaultAssumptions } from '../../../src/metrics/assumptions';
-import { fixtureSnapshot } from '../../fixtures/render/fixture';
+import { calmAlertView } from '../../fixtures/metrics/alert-view';
 
 const assumptions = defaultAssumptions();
 
-/** A view with no alert tripped: hashprice well above its lows, hashrate at its peak, no pools. */
-function calm(): AlertView {
-  const m = structuredClone(fixtureSnapshot().metrics);
-  Object.assign(m.hashprice, {
-    usdPerPhDay: 50,
-    recordLow: false,
-    lowestSince: '2026-11-20',
-    lowestSinceDays: 3,
-    low1yUsdPerPhDay: 30,
-    low1yDate: '2026-05-01',
-    low4yUsdPerPhDay: 20,
-    low4yDate: '2024-09-01',
-  });
-  Object.assign(m.hashrate, { fromPeakPct: 0 });
-  Object.assign(m.difficulty, { nextAdjustmentPct: 1, nextAdjustmentEarly: false });
-  Object.assign(m.pools, { top: [], topPoolSharePct: null, nakamotoCoefficient: null });
-  return m;
-}
+const calm = calmAlertView;
 
 /** The calm view with a 7-day hashprice that is a new record low. */
 function atRecordLow(usdPerPhDay: number): AlertView {
